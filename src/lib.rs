@@ -33,5 +33,5 @@ pub use newton_derive::hessian;
 #[doc(hidden)]
 pub mod __private {
     pub use nalgebra::{Const, SMatrix, SVector};
-    pub use newton_core::{OpCount, Ops, Objective};
+    pub use newton_core::{Objective, OpCount, Ops};
 }

@@ -1,0 +1,89 @@
+//! The `#[hessian]` pipeline: parse → lower → differentiate → schedule → emit.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+use crate::ctxt::Ctxt;
+use crate::emit::Emitter;
+use crate::ir::differentiate;
+use crate::module::{module, Bodies, Parts};
+use crate::parse::Args;
+use crate::{lower, signature};
+
+/// Expands `#[hessian(args)] item`.
+///
+/// # Errors
+/// Only when `item` is not a function: every other mistake becomes a `compile_error!` beside a
+/// fallback expansion, so callers of the generated items see no follow-on errors.
+pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let item: ItemFn = syn::parse2(item)?;
+    let cx = Ctxt::new();
+    let args = match syn::parse2::<Args>(args) {
+        Ok(a) => a,
+        Err(e) => {
+            cx.push(e);
+            Args::default()
+        }
+    };
+    let sig = signature::analyse(&cx, &item.sig, args.wrt.as_deref());
+    let lowered = lower::lower(&cx, &sig, &item);
+    if let Err(errors) = cx.check() {
+        return Ok(crate::fallback::expand(&errors, &item, &sig));
+    }
+    let Some(mut lowered) = lowered else {
+        unreachable!("lowering without errors returns a function")
+    };
+    let derivatives = differentiate(&mut lowered.graph, lowered.value, sig.dim);
+    let emitter = Emitter {
+        lowered: &lowered,
+        sig: &sig,
+    };
+    let d = &derivatives;
+    let value = emitter.operand(d.value);
+    let gradient = emitter.gradient(d);
+    let hessian = emitter.hessian(d);
+    let hessian_ids: Vec<_> = d.hessian.iter().map(|&(_, _, id)| id).collect();
+    let all: Vec<_> = std::iter::once(d.value)
+        .chain(d.gradient.iter().copied())
+        .chain(hessian_ids.iter().copied())
+        .collect();
+
+    let (g_body, g_count) = emitter.body(&d.gradient);
+    let (vg_body, _) = emitter.body(&all[..=d.gradient.len()]);
+    let (h_body, h_count) = emitter.body(&hessian_ids);
+    let (vgh_body, vgh_count) = emitter.body(&all);
+
+    if let Some((budget, lit)) = &args.max_ops {
+        if vgh_count.total() > *budget {
+            let error = syn::Error::new_spanned(
+                lit,
+                format!(
+                    "the expansion has {} operations ({} for the gradient, {} for the Hessian), above `max_ops = {budget}`; raise the budget or simplify the function",
+                    vgh_count.total(),
+                    g_count.total(),
+                    h_count.total()
+                ),
+            );
+            return Ok(crate::fallback::expand(&error, &item, &sig));
+        }
+    }
+
+    let sparsity = d
+        .hessian
+        .iter()
+        .map(|&(j, k, _)| (j as usize, k as usize))
+        .collect();
+    let bodies = Bodies {
+        gradient: quote!({ #g_body #gradient }),
+        value_gradient: quote!({ #vg_body (#value, #gradient) }),
+        hessian: quote!({ #h_body #hessian }),
+        value_gradient_hessian: quote!({ #vgh_body (#value, #gradient, #hessian) }),
+    };
+    let parts = Parts {
+        sparsity,
+        ops: [g_count, h_count, vgh_count],
+        bodies: Some(bodies),
+    };
+    Ok(module(&item, &sig, &parts))
+}

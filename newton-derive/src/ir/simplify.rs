@@ -1,0 +1,330 @@
+//! Smart constructors: every node is built through these, so every rule below applies to
+//! every expression, derivatives included. Each rule is named in a comment and has a test.
+
+use super::graph::{const_bits, Graph, Id, LoopId, Node};
+use super::ops::{Cmp, Func};
+
+impl Graph {
+    /// Interns a constant.
+    pub fn constant(&mut self, value: f64) -> Id {
+        self.intern(Node::Const(const_bits(value)))
+    }
+
+    fn is_const(&self, id: Id, value: f64) -> bool {
+        self.as_const(id)
+            .is_some_and(|c| c.to_bits() == const_bits(value))
+    }
+
+    /// Orders the operands of a commutative operation so `a·b` and `b·a` intern once.
+    fn ordered(a: Id, b: Id) -> (Id, Id) {
+        if a <= b {
+            (a, b)
+        } else {
+            (b, a)
+        }
+    }
+
+    /// Builds `a + b`.
+    pub fn add(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            // fold: c₁ + c₂ → c
+            (Some(x), Some(y)) => return self.constant(x + y),
+            // add-zero: 0 + x → x
+            (Some(x), _) if x == 0.0 => return b,
+            (_, Some(y)) if y == 0.0 => return a,
+            _ => {}
+        }
+        match (self.node(a), self.node(b)) {
+            // add-neg: x + (−y) → x − y
+            (_, Node::Neg(y)) => self.sub(a, y),
+            (Node::Neg(x), _) => self.sub(b, x),
+            _ => {
+                let (a, b) = Self::ordered(a, b);
+                self.intern(Node::Add(a, b))
+            }
+        }
+    }
+
+    /// Builds `a − b`.
+    pub fn sub(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => return self.constant(x - y),
+            // sub-zero: x − 0 → x, 0 − x → −x
+            (_, Some(y)) if y == 0.0 => return a,
+            (Some(x), _) if x == 0.0 => return self.neg(b),
+            _ => {}
+        }
+        // sub-self: x − x → 0
+        if a == b {
+            return self.constant(0.0);
+        }
+        match self.node(b) {
+            // sub-neg: x − (−y) → x + y
+            Node::Neg(y) => self.add(a, y),
+            _ => self.intern(Node::Sub(a, b)),
+        }
+    }
+
+    /// Builds `a · b`.
+    pub fn mul(&mut self, a: Id, b: Id) -> Id {
+        let (a, b) = Self::ordered(a, b);
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => return self.constant(x * y),
+            // mul-zero: 0 · x → 0 (the derivative code's structural zeros; `x` is finite there)
+            (Some(x), _) | (_, Some(x)) if x == 0.0 => return self.constant(0.0),
+            // mul-one: 1 · x → x
+            (Some(x), _) if x == 1.0 => return b,
+            (_, Some(y)) if y == 1.0 => return a,
+            // mul-minus-one: −1 · x → −x
+            (Some(x), _) if x == -1.0 => return self.neg(b),
+            (_, Some(y)) if y == -1.0 => return self.neg(a),
+            _ => {}
+        }
+        match (self.node(a), self.node(b)) {
+            // mul-neg: (−x) · y → −(x · y), so signs collect at the top and products share
+            (Node::Neg(x), _) => {
+                let p = self.mul(x, b);
+                self.neg(p)
+            }
+            (_, Node::Neg(y)) => {
+                let p = self.mul(a, y);
+                self.neg(p)
+            }
+            // mul-const-assoc: c₁ · (c₂ · x) → (c₁c₂) · x
+            (Node::Const(c1), Node::Mul(p, q)) if self.as_const(p).is_some() => {
+                let c = self.constant(f64::from_bits(c1) * self.as_const(p).unwrap_or(1.0));
+                self.mul(c, q)
+            }
+            (Node::Mul(p, q), Node::Const(c2)) if self.as_const(p).is_some() => {
+                let c = self.constant(f64::from_bits(c2) * self.as_const(p).unwrap_or(1.0));
+                self.mul(c, q)
+            }
+            _ => {
+                // constants first, for readable output: `2.0 * x`
+                let (a, b) = if self.as_const(b).is_some() {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
+                self.intern(Node::Mul(a, b))
+            }
+        }
+    }
+
+    /// Builds `a / b`.
+    pub fn div(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => return self.constant(x / y),
+            // div-zero: 0 / x → 0
+            (Some(x), _) if x == 0.0 => return self.constant(0.0),
+            // div-one: x / 1 → x
+            (_, Some(y)) if y == 1.0 => return a,
+            // div-const: x / c → (1/c) · x, a multiplication instead of a division
+            (_, Some(y)) => {
+                let r = self.constant(1.0 / y);
+                return self.mul(r, a);
+            }
+            // div-into-one: 1 / x → recip(x)
+            (Some(x), _) if x == 1.0 => return self.call(Func::Recip, b),
+            _ => {}
+        }
+        match (self.node(a), self.node(b)) {
+            // div-neg: (−x) / y → −(x / y)
+            (Node::Neg(x), _) => {
+                let q = self.div(x, b);
+                self.neg(q)
+            }
+            (_, Node::Neg(y)) => {
+                let q = self.div(a, y);
+                self.neg(q)
+            }
+            _ => self.intern(Node::Div(a, b)),
+        }
+    }
+
+    /// Builds `−a`.
+    pub fn neg(&mut self, a: Id) -> Id {
+        if let Some(x) = self.as_const(a) {
+            return self.constant(-x);
+        }
+        match self.node(a) {
+            // neg-neg: −(−x) → x
+            Node::Neg(x) => x,
+            // neg-sub: −(x − y) → y − x
+            Node::Sub(x, y) => self.sub(y, x),
+            _ => self.intern(Node::Neg(a)),
+        }
+    }
+
+    /// Builds `f(a)`.
+    pub fn call(&mut self, f: Func, a: Id) -> Id {
+        if let Some(x) = self.as_const(a) {
+            return self.constant(f.eval(x));
+        }
+        match (f, self.node(a)) {
+            // recip-recip: 1/(1/x) → x
+            (Func::Recip, Node::Call(Func::Recip, x)) => x,
+            _ => self.intern(Node::Call(f, a)),
+        }
+    }
+
+    /// Builds `a.powi(n)`.
+    pub fn powi(&mut self, a: Id, n: i32) -> Id {
+        match n {
+            // powi-zero, powi-one, powi-minus-one
+            0 => self.constant(1.0),
+            1 => a,
+            -1 => self.call(Func::Recip, a),
+            _ => match self.as_const(a) {
+                Some(x) => self.constant(x.powi(n)),
+                None => self.intern(Node::Powi(a, n)),
+            },
+        }
+    }
+
+    /// Builds `a.powf(b)`.
+    pub fn powf(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => self.constant(x.powf(y)),
+            // powf-int: a constant integer exponent becomes `powi`, which is exact and cheap
+            (_, Some(y)) if y.fract() == 0.0 && y.abs() <= 64.0 =>
+            {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "checked integral and small"
+                )]
+                self.powi(a, y as i32)
+            }
+            // powf-half: x^½ → √x
+            (_, Some(y)) if y == 0.5 => self.call(Func::Sqrt, a),
+            _ => self.intern(Node::Powf(a, b)),
+        }
+    }
+
+    /// Builds `y.atan2(x)`.
+    pub fn atan2(&mut self, y: Id, x: Id) -> Id {
+        match (self.as_const(y), self.as_const(x)) {
+            (Some(a), Some(b)) => self.constant(a.atan2(b)),
+            _ => self.intern(Node::Atan2(y, x)),
+        }
+    }
+
+    /// Builds `x.hypot(y)`.
+    pub fn hypot(&mut self, x: Id, y: Id) -> Id {
+        match (self.as_const(x), self.as_const(y)) {
+            (Some(a), Some(b)) => self.constant(a.hypot(b)),
+            _ => {
+                let (x, y) = Self::ordered(x, y);
+                self.intern(Node::Hypot(x, y))
+            }
+        }
+    }
+
+    /// Builds a comparison; both sides must be scalars.
+    pub fn cmp(&mut self, op: Cmp, a: Id, b: Id) -> Id {
+        self.intern(Node::Cmp(op, a, b))
+    }
+
+    /// Builds `a && b`.
+    pub fn and(&mut self, a: Id, b: Id) -> Id {
+        self.intern(Node::And(a, b))
+    }
+
+    /// Builds `a || b`.
+    pub fn or(&mut self, a: Id, b: Id) -> Id {
+        self.intern(Node::Or(a, b))
+    }
+
+    /// Builds `!a`.
+    pub fn not(&mut self, a: Id) -> Id {
+        match self.node(a) {
+            Node::Not(x) => x,
+            _ => self.intern(Node::Not(a)),
+        }
+    }
+
+    /// Builds `if c { a } else { b }`.
+    pub fn select(&mut self, c: Id, a: Id, b: Id) -> Id {
+        // select-same: both branches equal → no branch
+        if a == b {
+            return a;
+        }
+        match self.node(c) {
+            // select-not: swap branches instead of negating the condition
+            Node::Not(c) => self.select(c, b, a),
+            _ => self.intern(Node::Select(c, a, b)),
+        }
+    }
+
+    /// Builds the sum of `body` over every element of `lp`.
+    pub fn sum(&mut self, lp: LoopId, body: Id) -> Id {
+        // sum-zero: Σ 0 → 0
+        if self.is_const(body, 0.0) {
+            return body;
+        }
+        match self.node(body) {
+            // sum-neg: Σ −x → −Σ x
+            Node::Neg(x) => {
+                let s = self.sum(lp, x);
+                self.neg(s)
+            }
+            _ => self.intern(Node::Sum(lp, body)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::print::sexpr;
+    use super::*;
+
+    /// Builds `x = Input(0)`, `y = Input(1)` and applies `build`, returning the printed result.
+    fn rule(build: impl FnOnce(&mut Graph, Id, Id) -> Id) -> String {
+        let mut g = Graph::new();
+        let x = g.intern(Node::Input(0));
+        let y = g.intern(Node::Input(1));
+        let r = build(&mut g, x, y);
+        sexpr(&g, r)
+    }
+
+    macro_rules! rules {
+        ($($name:ident: $build:expr => $want:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(rule($build), $want);
+            }
+        )*};
+    }
+
+    rules! {
+        fold: |g, _, _| { let a = g.constant(2.0); let b = g.constant(3.0); g.mul(a, b) } => "6";
+        add_zero: |g, x, _| { let z = g.constant(0.0); g.add(z, x) } => "x0";
+        add_neg: |g, x, y| { let n = g.neg(y); g.add(x, n) } => "(- x0 x1)";
+        add_commutes: |g, x, y| { let a = g.add(y, x); let b = g.add(x, y); assert_eq!(a, b); a } => "(+ x0 x1)";
+        sub_self: |g, x, _| g.sub(x, x) => "0";
+        sub_zero: |g, x, _| { let z = g.constant(0.0); g.sub(z, x) } => "(neg x0)";
+        sub_neg: |g, x, y| { let n = g.neg(y); g.sub(x, n) } => "(+ x0 x1)";
+        mul_zero: |g, x, _| { let z = g.constant(0.0); g.mul(x, z) } => "0";
+        mul_one: |g, x, _| { let o = g.constant(1.0); g.mul(o, x) } => "x0";
+        mul_minus_one: |g, x, _| { let o = g.constant(-1.0); g.mul(x, o) } => "(neg x0)";
+        mul_neg: |g, x, y| { let n = g.neg(x); g.mul(n, y) } => "(neg (* x0 x1))";
+        mul_const_first: |g, x, _| { let c = g.constant(2.0); g.mul(x, c) } => "(* 2 x0)";
+        mul_const_assoc: |g, x, _| { let c = g.constant(2.0); let d = g.constant(3.0); let p = g.mul(c, x); g.mul(d, p) } => "(* 6 x0)";
+        div_zero: |g, x, _| { let z = g.constant(0.0); g.div(z, x) } => "0";
+        div_one: |g, x, _| { let o = g.constant(1.0); g.div(x, o) } => "x0";
+        div_const: |g, x, _| { let c = g.constant(4.0); g.div(x, c) } => "(* 0.25 x0)";
+        div_into_one: |g, x, _| { let o = g.constant(1.0); g.div(o, x) } => "(recip x0)";
+        neg_neg: |g, x, _| { let n = g.neg(x); g.neg(n) } => "x0";
+        neg_sub: |g, x, y| { let s = g.sub(x, y); g.neg(s) } => "(- x1 x0)";
+        call_fold: |g, _, _| { let c = g.constant(0.0); g.call(Func::Cos, c) } => "1";
+        recip_recip: |g, x, _| { let r = g.call(Func::Recip, x); g.call(Func::Recip, r) } => "x0";
+        powi_zero: |g, x, _| g.powi(x, 0) => "1";
+        powi_one: |g, x, _| g.powi(x, 1) => "x0";
+        powf_int: |g, x, _| { let c = g.constant(3.0); g.powf(x, c) } => "(powi x0 3)";
+        powf_half: |g, x, _| { let c = g.constant(0.5); g.powf(x, c) } => "(sqrt x0)";
+        select_same: |g, x, y| { let c = g.cmp(Cmp::Lt, x, y); g.select(c, x, x) } => "x0";
+        select_not: |g, x, y| { let c = g.cmp(Cmp::Lt, x, y); let n = g.not(c); g.select(n, x, y) } => "(select (lt x0 x1) x1 x0)";
+        sum_zero: |g, _, _| { let z = g.constant(0.0); g.sum(LoopId(0), z) } => "0";
+        sum_neg: |g, x, _| { let n = g.neg(x); g.sum(LoopId(0), n) } => "(neg (sum0 x0))";
+    }
+}

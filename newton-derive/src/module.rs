@@ -1,0 +1,221 @@
+//! The module `#[hessian]` emits beside the function: constants, functions, `Objective`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
+
+use crate::emit::Count;
+use crate::signature::{Kind, Signature};
+
+/// The bodies of the four generated functions, each a block.
+pub struct Bodies {
+    pub gradient: TokenStream,
+    pub value_gradient: TokenStream,
+    pub hessian: TokenStream,
+    pub value_gradient_hessian: TokenStream,
+}
+
+/// Everything the module needs besides the signature.
+pub struct Parts {
+    /// Upper-triangle structural non-zeros, row-major.
+    pub sparsity: Vec<(usize, usize)>,
+    /// Operation counts of `gradient`, `hessian` and `value_gradient_hessian`.
+    pub ops: [Count; 3],
+    /// `None` in the fallback expansion: bodies become `unreachable!()`.
+    pub bodies: Option<Bodies>,
+}
+
+/// Emits the user's function followed by its module.
+pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream {
+    let vis = &item.vis;
+    let name = &item.sig.ident;
+    let scalar = sig.scalar;
+    let dim = sig.dim as usize;
+    let generics = &item.sig.generics;
+    let where_clause = &generics.where_clause;
+    let params: Vec<TokenStream> = sig
+        .args
+        .iter()
+        .map(|a| {
+            let (n, t) = (&a.name, &a.ty);
+            quote!(#n: #t)
+        })
+        .collect();
+    let arg_names: Vec<_> = sig.args.iter().map(|a| &a.name).collect();
+    let touch = quote!(let _ = (#(&#arg_names,)*););
+    let body = |b: Option<&TokenStream>| match b {
+        Some(b) => quote!({ #touch #b }),
+        None => quote!({ ::core::unreachable!("`#[hessian]` reported errors for this function") }),
+    };
+    let b = parts.bodies.as_ref();
+    let gradient = body(b.map(|b| &b.gradient));
+    let value_gradient = body(b.map(|b| &b.value_gradient));
+    let hessian = body(b.map(|b| &b.hessian));
+    let value_gradient_hessian = body(b.map(|b| &b.value_gradient_hessian));
+    let [g_ops, h_ops, vgh_ops] = parts.ops;
+    let sparsity = parts.sparsity.iter().map(|&(j, k)| quote!((#j, #k)));
+    let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
+    let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
+    let objective = objective(item, sig);
+    let doc_mod = format!(
+        "Exact derivatives of [`{name}`](fn@{name}), generated at compile time by `#[hessian]`."
+    );
+
+    quote! {
+        #item
+
+        #[doc = #doc_mod]
+        #[allow(clippy::all, clippy::pedantic, clippy::nursery, unused_parens, non_snake_case)]
+        #vis mod #name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            /// The number of differentiated scalars: the length of the gradient.
+            pub const DIM: usize = #dim;
+
+            /// The structural non-zeros `(row, column)` of the Hessian's upper triangle, row-major.
+            pub const SPARSITY: &[(usize, usize)] = &[#(#sparsity),*];
+
+            /// Operation counts of the generated code.
+            pub const OPS: ::newton::__private::Ops = ::newton::__private::Ops {
+                gradient: #g_ops,
+                hessian: #h_ops,
+                value_gradient_hessian: #vgh_ops,
+            };
+
+            /// Returns the gradient.
+            #[inline]
+            #[must_use]
+            pub fn gradient #generics (#(#params),*) -> #vector #where_clause #gradient
+
+            /// Returns the value and the gradient.
+            #[inline]
+            #[must_use]
+            pub fn value_gradient #generics (#(#params),*) -> (#scalar, #vector) #where_clause #value_gradient
+
+            /// Returns the Hessian (symmetric; only the upper triangle is computed).
+            #[inline]
+            #[must_use]
+            pub fn hessian #generics (#(#params),*) -> #matrix #where_clause #hessian
+
+            /// Returns the value, the gradient and the Hessian from one fused body.
+            #[inline]
+            #[must_use]
+            pub fn value_gradient_hessian #generics (#(#params),*) -> (#scalar, #vector, #matrix) #where_clause #value_gradient_hessian
+
+            #objective
+        }
+    }
+}
+
+/// Emits `Objective`: the constant arguments as fields, and the `newton::Objective` impl over
+/// the flattened differentiated arguments.
+fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
+    let name = &item.sig.ident;
+    let scalar = sig.scalar;
+    let dim = sig.dim as usize;
+    let mut needs_lifetime = false;
+    let fields: Vec<(syn::Ident, syn::Type)> = sig
+        .args
+        .iter()
+        .filter(|a| !Signature::is_differentiated(a))
+        .map(|a| {
+            let mut ty = a.ty.clone();
+            let mut namer = NameElidedLifetimes(false);
+            namer.visit_type_mut(&mut ty);
+            needs_lifetime |= namer.0;
+            (a.name.clone(), ty)
+        })
+        .collect();
+    let mut generics = item.sig.generics.clone();
+    if needs_lifetime {
+        generics.params.insert(0, syn::parse_quote!('__a));
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let derives = if sig.args.iter().any(|a| a.kind == Kind::Opaque) {
+        quote!()
+    } else {
+        quote!(#[derive(Clone, Copy, Debug)])
+    };
+    let field_names: Vec<_> = fields.iter().map(|(n, _)| n).collect();
+    let field_types: Vec<_> = fields.iter().map(|(_, t)| t).collect();
+    let field_docs: Vec<_> = field_names
+        .iter()
+        .map(|n| format!("The constant argument `{n}`."))
+        .collect();
+    let definition = if fields.is_empty() {
+        quote!(
+            pub struct Objective;
+        )
+    } else {
+        quote!(pub struct Objective #impl_generics #where_clause { #(#[doc = #field_docs] pub #field_names: #field_types,)* })
+    };
+    let call_args = sig.args.iter().map(|a| {
+        let n = &a.name;
+        match a.kind {
+            Kind::Diff(k) => {
+                let k = k as usize;
+                quote!(x[#k])
+            }
+            Kind::DiffArray { first, len } => {
+                let ks = (first as usize..first as usize + len).map(|k| quote!(x[#k]));
+                quote!([#(#ks),*])
+            }
+            _ => quote!(self.#n),
+        }
+    });
+    let call_args: Vec<_> = call_args.collect();
+    let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
+    let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
+    let value_fn = format_ident!("{}", name);
+    let doc = format!("[`{name}`](fn@super::{name}) as a [`newton::Objective`](::newton::Objective) of its {dim} differentiated scalars; the fields are its constant arguments.");
+    quote! {
+        #[doc = #doc]
+        #derives
+        #definition
+
+        impl #impl_generics ::newton::__private::Objective for Objective #ty_generics #where_clause {
+            type Scalar = #scalar;
+            type Dim = ::newton::__private::Const<#dim>;
+
+            #[inline]
+            fn dim(&self) -> Self::Dim {
+                ::newton::__private::Const
+            }
+
+            #[inline]
+            fn value(&self, x: &#vector) -> #scalar {
+                super::#value_fn(#(#call_args),*)
+            }
+
+            #[inline]
+            fn value_gradient(&self, x: &#vector, gradient: &mut #vector) -> #scalar {
+                let (value, g) = value_gradient(#(#call_args),*);
+                *gradient = g;
+                value
+            }
+
+            #[inline]
+            fn value_gradient_hessian(&self, x: &#vector, gradient: &mut #vector, hessian: &mut #matrix) -> #scalar {
+                let (value, g, h) = value_gradient_hessian(#(#call_args),*);
+                *gradient = g;
+                *hessian = h;
+                value
+            }
+        }
+    }
+}
+
+/// Gives elided reference lifetimes the name `'__a`, so the types can be struct fields.
+struct NameElidedLifetimes(bool);
+
+impl VisitMut for NameElidedLifetimes {
+    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+        let elided = r.lifetime.as_ref().is_none_or(|l| l.ident == "_");
+        if elided {
+            r.lifetime = Some(syn::parse_quote!('__a));
+            self.0 = true;
+        }
+        syn::visit_mut::visit_type_reference_mut(self, r);
+    }
+}
