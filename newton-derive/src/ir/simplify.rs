@@ -34,10 +34,36 @@ impl Graph {
             (_, Some(y)) if y == 0.0 => return a,
             _ => {}
         }
+        // add-same: x + x → 2·x, so constant factors can merge
+        if a == b {
+            let two = self.constant(2.0);
+            return self.mul(two, a);
+        }
         match (self.node(a), self.node(b)) {
             // add-neg: x + (−y) → x − y
             (_, Node::Neg(y)) => self.sub(a, y),
             (Node::Neg(x), _) => self.sub(b, x),
+            // add-neg-const: x + (−c) → x − c
+            (Node::Const(c), _) if f64::from_bits(c) < 0.0 => {
+                let c = self.constant(-f64::from_bits(c));
+                self.sub(b, c)
+            }
+            (_, Node::Const(c)) if f64::from_bits(c) < 0.0 => {
+                let c = self.constant(-f64::from_bits(c));
+                self.sub(a, c)
+            }
+            // add-const-assoc: c₁ + (c₂ + x) → (c₁ + c₂) + x
+            (Node::Const(c1), Node::Add(p, q)) | (Node::Add(p, q), Node::Const(c1))
+                if self.as_const(p).is_some() || self.as_const(q).is_some() =>
+            {
+                let (c2, x) = if self.as_const(p).is_some() {
+                    (p, q)
+                } else {
+                    (q, p)
+                };
+                let c = self.constant(f64::from_bits(c1) + self.as_const(c2).unwrap_or(0.0));
+                self.add(c, x)
+            }
             _ => {
                 let (a, b) = Self::ordered(a, b);
                 self.intern(Node::Add(a, b))
@@ -58,9 +84,19 @@ impl Graph {
         if a == b {
             return self.constant(0.0);
         }
-        match self.node(b) {
+        match (self.node(a), self.node(b)) {
             // sub-neg: x − (−y) → x + y
-            Node::Neg(y) => self.add(a, y),
+            (_, Node::Neg(y)) => self.add(a, y),
+            // sub-neg-const: x − (−c) → x + c
+            (_, Node::Const(c)) if f64::from_bits(c) < 0.0 => {
+                let c = self.constant(-f64::from_bits(c));
+                self.add(a, c)
+            }
+            // sub-from-neg: (−x) − y → −(x + y), so the sign keeps rising
+            (Node::Neg(x), _) => {
+                let s = self.add(x, b);
+                self.neg(s)
+            }
             _ => self.intern(Node::Sub(a, b)),
         }
     }
@@ -98,6 +134,15 @@ impl Graph {
             (Node::Mul(p, q), Node::Const(c2)) if self.as_const(p).is_some() => {
                 let c = self.constant(f64::from_bits(c2) * self.as_const(p).unwrap_or(1.0));
                 self.mul(c, q)
+            }
+            // mul-pull-const: (c·x)·y → c·(x·y), so constant factors meet and fold
+            (Node::Mul(p, q), _) if self.as_const(p).is_some() && self.as_const(b).is_none() => {
+                let inner = self.mul(q, b);
+                self.mul(p, inner)
+            }
+            (_, Node::Mul(p, q)) if self.as_const(p).is_some() && self.as_const(a).is_none() => {
+                let inner = self.mul(a, q);
+                self.mul(p, inner)
             }
             _ => {
                 // constants first, for readable output: `2.0 * x`
@@ -152,6 +197,11 @@ impl Graph {
             Node::Neg(x) => x,
             // neg-sub: −(x − y) → y − x
             Node::Sub(x, y) => self.sub(y, x),
+            // neg-coefficient: −(c·x) → (−c)·x
+            Node::Mul(c, x) if self.as_const(c).is_some() => {
+                let c = self.constant(-self.as_const(c).unwrap_or(1.0));
+                self.mul(c, x)
+            }
             _ => self.intern(Node::Neg(a)),
         }
     }
@@ -304,6 +354,13 @@ mod tests {
         sub_self: |g, x, _| g.sub(x, x) => "0";
         sub_zero: |g, x, _| { let z = g.constant(0.0); g.sub(z, x) } => "(neg x0)";
         sub_neg: |g, x, y| { let n = g.neg(y); g.sub(x, n) } => "(+ x0 x1)";
+        sub_neg_const: |g, x, _| { let c = g.constant(-2.0); g.sub(x, c) } => "(+ x0 2)";
+        sub_from_neg: |g, x, y| { let n = g.neg(x); g.sub(n, y) } => "(neg (+ x0 x1))";
+        add_same: |g, x, _| g.add(x, x) => "(* 2 x0)";
+        add_const_assoc: |g, x, _| { let c = g.constant(2.0); let d = g.constant(3.0); let s = g.add(x, c); g.add(d, s) } => "(+ x0 5)";
+        add_neg_const: |g, x, _| { let c = g.constant(-2.0); g.add(x, c) } => "(- x0 2)";
+        mul_pull_const: |g, x, y| { let c = g.constant(2.0); let p = g.mul(c, x); g.mul(p, y) } => "(* 2 (* x0 x1))";
+        neg_coefficient: |g, x, _| { let c = g.constant(2.0); let p = g.mul(c, x); g.neg(p) } => "(* -2 x0)";
         mul_zero: |g, x, _| { let z = g.constant(0.0); g.mul(x, z) } => "0";
         mul_one: |g, x, _| { let o = g.constant(1.0); g.mul(o, x) } => "x0";
         mul_minus_one: |g, x, _| { let o = g.constant(-1.0); g.mul(x, o) } => "(neg x0)";

@@ -1,1 +1,810 @@
+//! Tests of the IR passes: specs for differentiation and scheduling, and a property test of
+//! value, gradient and Hessian against `num-dual` on random expressions.
 
+use super::diff::derivative;
+use super::eval::eval;
+use super::print::sexpr;
+use super::{differentiate, schedule, Cmp, Func, Graph, Id, Item, LoopId, Node};
+
+/// Builds `x0`, `x1` and two externs `e0`, `e1` (ids 0 to 3), then the expression.
+fn graph(build: impl FnOnce(&mut Graph, [Id; 4]) -> Id) -> (Graph, Id) {
+    let mut g = Graph::new();
+    let x = g.intern(Node::Input(0));
+    let y = g.intern(Node::Input(1));
+    let e0 = g.new_extern(None);
+    let e1 = g.new_extern(None);
+    let f = build(&mut g, [x, y, e0, e1]);
+    (g, f)
+}
+
+mod diff_specs {
+    use super::*;
+
+    /// Prints `∂f/∂x_var` of the expression `build` makes.
+    fn d(var: u32, build: impl FnOnce(&mut Graph, [Id; 4]) -> Id) -> String {
+        let (mut g, f) = graph(build);
+        let df = derivative(&mut g, &[f], var)[0];
+        sexpr(&g, df)
+    }
+
+    macro_rules! specs {
+        ($($name:ident: d/dx$var:literal $build:expr => $want:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(d($var, $build), $want);
+            }
+        )*};
+    }
+
+    specs! {
+        square: d/dx0 |g, [x, ..]| g.mul(x, x) => "(* 2 x0)";
+        product_left: d/dx0 |g, [x, y, ..]| g.mul(x, y) => "x1";
+        product_right: d/dx1 |g, [x, y, ..]| g.mul(x, y) => "x0";
+        sin: d/dx0 |g, [x, ..]| g.call(Func::Sin, x) => "(cos x0)";
+        cos: d/dx0 |g, [x, ..]| g.call(Func::Cos, x) => "(neg (sin x0))";
+        ln: d/dx0 |g, [x, ..]| g.call(Func::Ln, x) => "(recip x0)";
+        exp: d/dx0 |g, [x, ..]| g.call(Func::Exp, x) => "(exp x0)";
+        signum_is_flat: d/dx0 |g, [x, ..]| g.call(Func::Signum, x) => "0";
+        abs: d/dx0 |g, [x, ..]| g.call(Func::Abs, x) => "(signum x0)";
+        chain: d/dx0 |g, [x, y, ..]| { let p = g.mul(x, y); g.call(Func::Sin, p) } => "(* (cos (* x0 x1)) x1)";
+        independent: d/dx1 |g, [x, ..]| g.call(Func::Sin, x) => "0";
+        externs_are_constants: d/dx0 |g, [x, _, e0, _]| g.mul(e0, x) => "e0";
+        quotient_by_input: d/dx0 |g, [x, y, ..]| g.div(x, y) => "(recip x1)";
+        quotient_reuses_quotient: d/dx1 |g, [x, y, ..]| g.div(x, y) => "(neg (/ (/ x0 x1) x1))";
+        powi: d/dx0 |g, [x, ..]| g.powi(x, 3) => "(* 3 (powi x0 2))";
+        powf_constant_exponent: d/dx0 |g, [x, _, e0, _]| g.powf(x, e0) => "(* e0 (powf x0 (- e0 1)))";
+        powf_variable_exponent: d/dx1 |g, [x, y, ..]| g.powf(x, y) => "(* (powf x0 x1) (ln x0))";
+        atan2: d/dx0 |g, [x, y, ..]| g.atan2(x, y) => "(/ x1 (+ (* x1 x1) (* x0 x0)))";
+        hypot: d/dx0 |g, [x, y, ..]| g.hypot(x, y) => "(/ x0 (hypot x0 x1))";
+        select: d/dx0 |g, [x, _, e0, e1]| { let c = g.cmp(Cmp::Lt, e0, e1); let s = g.mul(x, x); g.select(c, s, x) } => "(select (lt e0 e1) (* 2 x0) 1)";
+        select_same_derivative: d/dx0 |g, [x, _, e0, e1]| { let c = g.cmp(Cmp::Lt, e0, e1); let a = g.add(x, e0); let b = g.sub(x, e1); g.select(c, a, b) } => "1";
+        sum: d/dx0 |g, [x, ..]| { let e = g.new_extern(Some(LoopId(0))); let t = g.mul(x, e); g.sum(LoopId(0), t) } => "(sum0 e2)";
+    }
+
+    /// The derivative of a quotient is built from the quotient node itself, not a second
+    /// division of the same operands.
+    #[test]
+    fn quotient_rule_shares_the_quotient_node() {
+        let (mut g, q) = graph(|g, [x, y, ..]| g.div(x, y));
+        let dq = derivative(&mut g, &[q], 1)[0];
+        let Node::Neg(inner) = g.node(dq) else {
+            panic!("expected a negation, got {}", sexpr(&g, dq))
+        };
+        assert_eq!(g.node(inner), Node::Div(q, Id(1)));
+    }
+
+    /// `exp′ = exp`: the derivative is the value's node.
+    #[test]
+    fn exp_derivative_is_the_value_node() {
+        let (mut g, f) = graph(|g, [x, ..]| g.call(Func::Exp, x));
+        assert_eq!(derivative(&mut g, &[f], 0), vec![f]);
+    }
+
+    fn hessian(dim: u32, build: impl FnOnce(&mut Graph, [Id; 4]) -> Id) -> Vec<(u32, u32, String)> {
+        let (mut g, f) = graph(build);
+        let d = differentiate(&mut g, f, dim);
+        d.hessian
+            .iter()
+            .map(|&(j, k, id)| (j, k, sexpr(&g, id)))
+            .collect()
+    }
+
+    #[test]
+    fn product_hessian_has_only_the_cross_term() {
+        let h = hessian(2, |g, [x, y, ..]| g.mul(x, y));
+        assert_eq!(h, vec![(0, 1, "1".to_owned())]);
+    }
+
+    #[test]
+    fn separable_hessian_is_diagonal() {
+        let h = hessian(2, |g, [x, y, ..]| {
+            let s = g.call(Func::Sin, x);
+            let c = g.call(Func::Cos, y);
+            g.add(s, c)
+        });
+        assert_eq!(
+            h,
+            vec![
+                (0, 0, "(neg (sin x0))".to_owned()),
+                (1, 1, "(neg (cos x1))".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn linear_function_has_an_empty_hessian() {
+        let (mut g, f) = graph(|g, [x, y, e0, _]| {
+            let p = g.mul(e0, x);
+            g.sub(p, y)
+        });
+        let d = differentiate(&mut g, f, 2);
+        assert!(d.hessian.is_empty());
+        let gradient: Vec<String> = d.gradient.iter().map(|&id| sexpr(&g, id)).collect();
+        assert_eq!(gradient, ["e0", "-1"]);
+    }
+
+    /// Inputs the function does not use get a zero gradient and no Hessian row.
+    #[test]
+    fn unused_inputs_are_structural_zeros() {
+        let (mut g, f) = graph(|g, [x, ..]| g.mul(x, x));
+        let d = differentiate(&mut g, f, 3);
+        let gradient: Vec<String> = d.gradient.iter().map(|&id| sexpr(&g, id)).collect();
+        assert_eq!(gradient, ["(* 2 x0)", "0", "0"]);
+        assert_eq!(d.hessian.len(), 1);
+        assert_eq!((d.hessian[0].0, d.hessian[0].1), (0, 0));
+        assert_eq!(g.as_const(d.hessian[0].2), Some(2.0));
+    }
+}
+
+mod schedule_specs {
+    use super::*;
+
+    /// `out = Σ sin(x0)·eᵢ + x0`.
+    fn one_loop() -> (Graph, [Id; 5]) {
+        let mut g = Graph::new();
+        let x = g.intern(Node::Input(0));
+        let a = g.call(Func::Sin, x);
+        let e = g.new_extern(Some(LoopId(0)));
+        let body = g.mul(a, e);
+        let s = g.sum(LoopId(0), body);
+        let out = g.add(s, x);
+        (g, [x, a, e, body, out])
+    }
+
+    #[test]
+    fn a_loop_follows_the_lets_its_body_needs() {
+        let (g, [x, a, e, body, out]) = one_loop();
+        let Node::Add(s, _) = g.node(out) else {
+            panic!("expected a sum plus x0: {}", sexpr(&g, out))
+        };
+        assert_eq!(
+            schedule(&g, &[out]),
+            vec![
+                Item::Let(x),
+                Item::Let(a),
+                Item::Loop {
+                    lp: LoopId(0),
+                    sums: vec![s],
+                    body: vec![e, body],
+                },
+                Item::Let(out),
+            ]
+        );
+    }
+
+    /// A mean, then the spread around it: the second loop reads the first loop's sum, so it is
+    /// scheduled after it although its extern has the smaller id.
+    fn mean_then_spread() -> (Graph, Id) {
+        let mut g = Graph::new();
+        let x = g.intern(Node::Input(0));
+        let y1 = g.new_extern(Some(LoopId(1)));
+        let y0 = g.new_extern(Some(LoopId(0)));
+        let t0 = g.mul(x, y0);
+        let s0 = g.sum(LoopId(0), t0);
+        let mean = g.mul(x, s0);
+        let r = g.sub(y1, mean);
+        let t1 = g.mul(r, r);
+        let s1 = g.sum(LoopId(1), t1);
+        let out = g.add(s1, x);
+        (g, out)
+    }
+
+    #[test]
+    fn a_loop_reading_another_loops_sum_comes_after_it() {
+        let (g, out) = mean_then_spread();
+        let items = schedule(&g, &[out]);
+        let position = |wanted: &dyn Fn(&Item) -> bool| {
+            items
+                .iter()
+                .position(wanted)
+                .unwrap_or_else(|| panic!("missing item in {items:?}"))
+        };
+        let loop0 = position(&|i| matches!(i, Item::Loop { lp: LoopId(0), .. }));
+        let loop1 = position(&|i| matches!(i, Item::Loop { lp: LoopId(1), .. }));
+        let Some(Item::Loop { sums, .. }) = items.get(loop0) else {
+            unreachable!()
+        };
+        let mean = position(&|i| match i {
+            Item::Let(id) => matches!(g.node(*id), Node::Mul(_, s) if s == sums[0]),
+            Item::Loop { .. } => false,
+        });
+        assert!(loop0 < mean && mean < loop1, "{items:?}");
+        assert_eq!(items.last(), Some(&Item::Let(out)));
+        // Every node is scheduled once, constants not at all.
+        let mut scheduled: Vec<Id> = items
+            .iter()
+            .flat_map(|i| match i {
+                Item::Let(id) => vec![*id],
+                Item::Loop { sums, body, .. } => sums.iter().chain(body).copied().collect(),
+            })
+            .collect();
+        let count = scheduled.len();
+        scheduled.sort();
+        scheduled.dedup();
+        assert_eq!(scheduled.len(), count, "{items:?}");
+        assert!(scheduled.iter().all(|&id| g.as_const(id).is_none()));
+    }
+
+    #[test]
+    fn the_schedule_is_deterministic() {
+        let (g, out) = mean_then_spread();
+        let first = schedule(&g, &[out]);
+        assert_eq!(schedule(&g, &[out]), first);
+        for _ in 0..8 {
+            let (g, out) = mean_then_spread();
+            assert_eq!(schedule(&g, &[out]), first);
+        }
+        let (mut g, out) = mean_then_spread();
+        let d = differentiate(&mut g, out, 1);
+        let outputs: Vec<Id> = std::iter::once(d.value)
+            .chain(d.gradient.iter().copied())
+            .chain(d.hessian.iter().map(|h| h.2))
+            .collect();
+        let first = schedule(&g, &outputs);
+        for _ in 0..8 {
+            let (mut g, out) = mean_then_spread();
+            let d = differentiate(&mut g, out, 1);
+            let again: Vec<Id> = std::iter::once(d.value)
+                .chain(d.gradient.iter().copied())
+                .chain(d.hessian.iter().map(|h| h.2))
+                .collect();
+            assert_eq!(again, outputs);
+            assert_eq!(schedule(&g, &again), first);
+        }
+    }
+
+    /// The derivative of a loop is a loop: differentiating keeps the sum rolled.
+    #[test]
+    fn derivatives_of_a_loop_stay_in_loops() {
+        let (mut g, [x, .., out]) = one_loop();
+        let d = differentiate(&mut g, out, 1);
+        let items = schedule(&g, &[d.gradient[0], d.hessian[0].2]);
+        let loops: Vec<&Item> = items
+            .iter()
+            .filter(|i| matches!(i, Item::Loop { .. }))
+            .collect();
+        assert_eq!(loops.len(), 1, "one loop computes every sum: {items:?}");
+        let Item::Loop { sums, .. } = loops[0] else {
+            unreachable!()
+        };
+        assert_eq!(sums.len(), 2, "Σ eᵢ and Σ sin(x0)·eᵢ: {items:?}");
+        assert!(items.contains(&Item::Let(x)));
+    }
+}
+
+mod oracle {
+    //! Random expressions, differentiated by `differentiate` and evaluated by `eval`, against
+    //! `num-dual`'s hyper-dual numbers on the same expression.
+
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    use num_dual::{DualNum, HyperDual64};
+    use proptest::prelude::*;
+    use proptest::sample::select;
+    use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+
+    use super::*;
+
+    /// Externs every expression may read (`e0`, `e1`, `e2`).
+    const EXTERNS: usize = 3;
+
+    /// A boolean on externs only, as the lowering guarantees for `Select` conditions.
+    #[derive(Clone, Debug)]
+    enum Cond {
+        Cmp(Cmp, usize, usize),
+        Not(Box<Cond>),
+        And(Box<Cond>, Box<Cond>),
+        Or(Box<Cond>, Box<Cond>),
+    }
+
+    /// An expression tree; the generator keeps every function inside its smooth domain.
+    #[derive(Clone, Debug)]
+    enum Tree {
+        Input(u32),
+        Extern(usize),
+        Const(f64),
+        Add(Box<Tree>, Box<Tree>),
+        Sub(Box<Tree>, Box<Tree>),
+        Mul(Box<Tree>, Box<Tree>),
+        Div(Box<Tree>, Box<Tree>),
+        Neg(Box<Tree>),
+        Call(Func, Box<Tree>),
+        Powi(Box<Tree>, i32),
+        Powf(Box<Tree>, Box<Tree>),
+        Atan2(Box<Tree>, Box<Tree>),
+        Hypot(Box<Tree>, Box<Tree>),
+        Select(Cond, Box<Tree>, Box<Tree>),
+    }
+
+    fn b(t: Tree) -> Box<Tree> {
+        Box::new(t)
+    }
+
+    /// `1 + u²` or `exp(u)`: strictly positive, for logarithms, roots and `powf` bases.
+    fn positive(u: Tree, exp: bool) -> Tree {
+        if exp {
+            Tree::Call(Func::Exp, b(u))
+        } else {
+            Tree::Add(b(Tree::Const(1.0)), b(Tree::Mul(b(u.clone()), b(u))))
+        }
+    }
+
+    /// `c·tanh(u)`: inside `(−c, c)`.
+    fn bounded(c: f64, u: Tree) -> Tree {
+        Tree::Mul(b(Tree::Const(c)), b(Tree::Call(Func::Tanh, b(u))))
+    }
+
+    /// Puts `u` in the domain where `f` is smooth.
+    fn domain(f: Func, u: Tree, alt: bool) -> Tree {
+        match f {
+            Func::Sqrt | Func::Cbrt | Func::Ln | Func::Log10 | Func::Log2 | Func::Recip => {
+                positive(u, alt)
+            }
+            Func::Tan => bounded(1.2, u),
+            Func::Asin | Func::Acos => bounded(0.9, u),
+            _ => u,
+        }
+    }
+
+    fn cond() -> impl Strategy<Value = Cond> {
+        let cmp = select(vec![Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge, Cmp::Eq, Cmp::Ne]);
+        let leaf = (cmp, 0..EXTERNS, 0..EXTERNS).prop_map(|(op, a, c)| Cond::Cmp(op, a, c));
+        leaf.prop_recursive(2, 4, 2, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, c)| Cond::And(Box::new(a), Box::new(c))),
+                (inner.clone(), inner).prop_map(|(a, c)| Cond::Or(Box::new(a), Box::new(c))),
+            ]
+        })
+    }
+
+    /// Trees of depth ≤ 5 (before domain wrapping) over inputs `0..dim`.
+    fn tree(dim: u32) -> impl Strategy<Value = Tree> {
+        let leaf = prop_oneof![
+            3 => (0..dim).prop_map(Tree::Input),
+            1 => (0..EXTERNS).prop_map(Tree::Extern),
+            1 => (-8i32..=8).prop_map(|k| Tree::Const(f64::from(k) * 0.25)),
+        ];
+        let funcs: Vec<Func> = Func::ALL.iter().map(|&(f, _)| f).collect();
+        leaf.prop_recursive(5, 48, 2, move |inner| {
+            let t = || inner.clone();
+            prop_oneof![
+                (t(), t()).prop_map(|(u, v)| Tree::Add(b(u), b(v))),
+                (t(), t()).prop_map(|(u, v)| Tree::Sub(b(u), b(v))),
+                (t(), t()).prop_map(|(u, v)| Tree::Mul(b(u), b(v))),
+                (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
+                    let den = if alt {
+                        Tree::Add(b(Tree::Const(2.0)), b(Tree::Call(Func::Sin, b(v))))
+                    } else {
+                        positive(v, false)
+                    };
+                    Tree::Div(b(u), b(den))
+                }),
+                t().prop_map(|u| Tree::Neg(b(u))),
+                4 => (select(funcs.clone()), t(), any::<bool>())
+                    .prop_map(|(f, u, alt)| Tree::Call(f, b(domain(f, u, alt)))),
+                (t(), -3i32..=4, any::<bool>()).prop_map(|(u, n, alt)| {
+                    let base = if n < 0 { positive(u, alt) } else { u };
+                    Tree::Powi(b(base), n)
+                }),
+                // `powf` with a constant, an extern and a variable exponent: the two branches
+                // of its derivative rule
+                (t(), -10i32..=10, any::<bool>()).prop_map(|(u, k, alt)| {
+                    let c = Tree::Const(f64::from(k) * 0.3);
+                    Tree::Powf(b(positive(u, alt)), b(c))
+                }),
+                (t(), 0..EXTERNS, any::<bool>()).prop_map(|(u, k, alt)| {
+                    Tree::Powf(b(positive(u, alt)), b(Tree::Extern(k)))
+                }),
+                (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
+                    Tree::Powf(b(positive(u, alt)), b(v))
+                }),
+                // away from the origin and from the branch cut on the negative x axis
+                (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
+                    Tree::Atan2(b(positive(u, false)), b(v))
+                } else {
+                    Tree::Atan2(b(u), b(positive(v, false)))
+                }),
+                (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
+                    Tree::Hypot(b(positive(u, false)), b(v))
+                } else {
+                    Tree::Hypot(b(u), b(positive(v, false)))
+                }),
+                (cond(), t(), t()).prop_map(|(c, u, v)| Tree::Select(c, b(u), b(v))),
+            ]
+        })
+    }
+
+    impl Cond {
+        fn build(&self, g: &mut Graph, e: &[Id]) -> Id {
+            match self {
+                Cond::Cmp(op, a, c) => g.cmp(*op, e[*a], e[*c]),
+                Cond::Not(a) => {
+                    let a = a.build(g, e);
+                    g.not(a)
+                }
+                Cond::And(a, c) => {
+                    let (a, c) = (a.build(g, e), c.build(g, e));
+                    g.and(a, c)
+                }
+                Cond::Or(a, c) => {
+                    let (a, c) = (a.build(g, e), c.build(g, e));
+                    g.or(a, c)
+                }
+            }
+        }
+
+        fn eval(&self, e: &[f64]) -> bool {
+            match self {
+                Cond::Cmp(op, a, c) => op.eval(e[*a], e[*c]),
+                Cond::Not(a) => !a.eval(e),
+                Cond::And(a, c) => a.eval(e) && c.eval(e),
+                Cond::Or(a, c) => a.eval(e) || c.eval(e),
+            }
+        }
+    }
+
+    impl Tree {
+        /// Builds the tree through the smart constructors.
+        fn build(&self, g: &mut Graph, x: &[Id], e: &[Id]) -> Id {
+            let mut two = |g: &mut Graph, u: &Tree, v: &Tree| (u.build(g, x, e), v.build(g, x, e));
+            match self {
+                Tree::Input(k) => x[*k as usize],
+                Tree::Extern(k) => e[*k],
+                Tree::Const(c) => g.constant(*c),
+                Tree::Add(u, v) => {
+                    let (u, v) = two(g, u, v);
+                    g.add(u, v)
+                }
+                Tree::Sub(u, v) => {
+                    let (u, v) = two(g, u, v);
+                    g.sub(u, v)
+                }
+                Tree::Mul(u, v) => {
+                    let (u, v) = two(g, u, v);
+                    g.mul(u, v)
+                }
+                Tree::Div(u, v) => {
+                    let (u, v) = two(g, u, v);
+                    g.div(u, v)
+                }
+                Tree::Neg(u) => {
+                    let u = u.build(g, x, e);
+                    g.neg(u)
+                }
+                Tree::Call(f, u) => {
+                    let u = u.build(g, x, e);
+                    g.call(*f, u)
+                }
+                Tree::Powi(u, n) => {
+                    let u = u.build(g, x, e);
+                    g.powi(u, *n)
+                }
+                Tree::Powf(u, v) => {
+                    let (u, v) = two(g, u, v);
+                    g.powf(u, v)
+                }
+                Tree::Atan2(u, v) => {
+                    let (u, v) = two(g, u, v);
+                    g.atan2(u, v)
+                }
+                Tree::Hypot(u, v) => {
+                    let (u, v) = two(g, u, v);
+                    g.hypot(u, v)
+                }
+                Tree::Select(c, u, v) => {
+                    let c = c.build(g, e);
+                    let (u, v) = two(g, u, v);
+                    g.select(c, u, v)
+                }
+            }
+        }
+
+        /// Evaluates the tree in dual arithmetic. Sets `unstable` when an `abs` or `signum`
+        /// argument is so close to 0 that rounding could flip its sign between evaluations.
+        fn dual<D: DualNum<f64> + Copy>(&self, x: &[D], e: &[f64], unstable: &mut bool) -> D {
+            let mut go = |t: &Tree| t.dual(x, e, unstable);
+            match self {
+                Tree::Input(k) => x[*k as usize],
+                Tree::Extern(k) => D::from(e[*k]),
+                Tree::Const(c) => D::from(*c),
+                Tree::Add(u, v) => go(u) + go(v),
+                Tree::Sub(u, v) => go(u) - go(v),
+                Tree::Mul(u, v) => go(u) * go(v),
+                Tree::Div(u, v) => go(u) / go(v),
+                Tree::Neg(u) => -go(u),
+                Tree::Call(f, u) => {
+                    let u = go(u);
+                    call(*f, u, unstable)
+                }
+                Tree::Powi(u, n) => go(u).powi(*n),
+                Tree::Powf(u, v) => {
+                    let base = go(u);
+                    match **v {
+                        Tree::Const(c) => base.powf(c),
+                        Tree::Extern(k) => base.powf(e[k]),
+                        _ => base.powd(go(v)),
+                    }
+                }
+                Tree::Atan2(u, v) => go(u).atan2(go(v)),
+                // num-dual has no `hypot`; away from the origin it is this
+                Tree::Hypot(u, v) => {
+                    let (u, v) = (go(u), go(v));
+                    (u * u + v * v).sqrt()
+                }
+                Tree::Select(c, u, v) => {
+                    if c.eval(e) {
+                        go(u)
+                    } else {
+                        go(v)
+                    }
+                }
+            }
+        }
+
+        /// Records the operations of the tree, for the coverage check.
+        fn ops(&self, seen: &mut BTreeSet<String>) {
+            let name = match self {
+                Tree::Input(_) => "input".to_owned(),
+                Tree::Extern(_) => "extern".to_owned(),
+                Tree::Const(_) => "const".to_owned(),
+                Tree::Add(..) => "add".to_owned(),
+                Tree::Sub(..) => "sub".to_owned(),
+                Tree::Mul(..) => "mul".to_owned(),
+                Tree::Div(..) => "div".to_owned(),
+                Tree::Neg(_) => "neg".to_owned(),
+                Tree::Call(f, _) => f.name().to_owned(),
+                Tree::Powi(_, n) => format!("powi{n}"),
+                Tree::Powf(_, v) => match **v {
+                    Tree::Const(_) => "powf-const".to_owned(),
+                    Tree::Extern(_) => "powf-extern".to_owned(),
+                    _ => "powf-variable".to_owned(),
+                },
+                Tree::Atan2(..) => "atan2".to_owned(),
+                Tree::Hypot(..) => "hypot".to_owned(),
+                Tree::Select(..) => "select".to_owned(),
+            };
+            seen.insert(name);
+            match self {
+                Tree::Input(_) | Tree::Extern(_) | Tree::Const(_) => {}
+                Tree::Neg(u) | Tree::Call(_, u) | Tree::Powi(u, _) => u.ops(seen),
+                Tree::Add(u, v)
+                | Tree::Sub(u, v)
+                | Tree::Mul(u, v)
+                | Tree::Div(u, v)
+                | Tree::Powf(u, v)
+                | Tree::Atan2(u, v)
+                | Tree::Hypot(u, v)
+                | Tree::Select(_, u, v) => {
+                    u.ops(seen);
+                    v.ops(seen);
+                }
+            }
+        }
+    }
+
+    fn call<D: DualNum<f64> + Copy>(f: Func, u: D, unstable: &mut bool) -> D {
+        match f {
+            Func::Sqrt => u.sqrt(),
+            Func::Cbrt => u.cbrt(),
+            Func::Exp => u.exp(),
+            Func::Exp2 => u.exp2(),
+            Func::Ln => u.ln(),
+            Func::Log10 => u.log10(),
+            Func::Log2 => u.log2(),
+            Func::Sin => u.sin(),
+            Func::Cos => u.cos(),
+            Func::Tan => u.tan(),
+            Func::Tanh => u.tanh(),
+            Func::Sinh => u.sinh(),
+            Func::Cosh => u.cosh(),
+            Func::Atan => u.atan(),
+            Func::Asin => u.asin(),
+            Func::Acos => u.acos(),
+            Func::Recip => u.recip(),
+            Func::Abs | Func::Signum => {
+                *unstable |= u.re().abs() < 1e-6;
+                if f == Func::Abs {
+                    u.abs()
+                } else {
+                    u.signum()
+                }
+            }
+        }
+    }
+
+    /// One random case: an expression over `dim` inputs, a point and extern values.
+    #[derive(Clone, Debug)]
+    struct Case {
+        dim: u32,
+        tree: Tree,
+        x: Vec<f64>,
+        e: Vec<f64>,
+    }
+
+    fn case() -> impl Strategy<Value = Case> {
+        (2u32..=3).prop_flat_map(|dim| {
+            let coordinate = -2.0..2.0f64;
+            (
+                tree(dim),
+                proptest::collection::vec(coordinate.clone(), dim as usize),
+                proptest::collection::vec(coordinate, EXTERNS),
+            )
+                .prop_map(move |(tree, x, e)| Case { dim, tree, x, e })
+        })
+    }
+
+    /// Value, gradient and full upper-triangle Hessian by num-dual, or `None` when the case is
+    /// outside the region where the comparison is meaningful.
+    struct Expected {
+        value: f64,
+        gradient: Vec<f64>,
+        hessian: Vec<Vec<f64>>,
+    }
+
+    fn expected(case: &Case) -> Option<Expected> {
+        let n = case.dim as usize;
+        let mut unstable = false;
+        let mut value = 0.0;
+        let mut gradient = vec![0.0; n];
+        let mut hessian = vec![vec![0.0; n]; n];
+        for j in 0..n {
+            for k in j..n {
+                let seeded: Vec<HyperDual64> = case
+                    .x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| {
+                        let unit = |m: usize| if i == m { 1.0 } else { 0.0 };
+                        HyperDual64::new(v, unit(j), unit(k), 0.0)
+                    })
+                    .collect();
+                let r = case.tree.dual(&seeded, &case.e, &mut unstable);
+                value = r.re;
+                if j == k {
+                    gradient[j] = r.eps1;
+                }
+                hessian[j][k] = r.eps1eps2;
+            }
+        }
+        let all = std::iter::once(value)
+            .chain(gradient.iter().copied())
+            .chain(hessian.iter().flatten().copied());
+        let tame = all.into_iter().all(|v| v.is_finite() && v.abs() <= 1e8);
+        (tame && !unstable).then_some(Expected {
+            value,
+            gradient,
+            hessian,
+        })
+    }
+
+    /// `|actual − expected| ≤ 1e-9 · max(|expected|, scale)`.
+    fn close(actual: f64, expected: f64, scale: f64) -> bool {
+        (actual - expected).abs() <= 1e-9 * expected.abs().max(scale)
+    }
+
+    fn check(case: &Case) -> Result<(), TestCaseError> {
+        let Some(want) = expected(case) else {
+            return Err(TestCaseError::reject("outside the tame region"));
+        };
+        let mut g = Graph::new();
+        let x: Vec<Id> = (0..case.dim).map(|k| g.intern(Node::Input(k))).collect();
+        let e: Vec<Id> = (0..EXTERNS).map(|_| g.new_extern(None)).collect();
+        let root = case.tree.build(&mut g, &x, &e);
+        let d = differentiate(&mut g, root, case.dim);
+        let at = |id: Id| eval(&g, id, &case.x, &case.e);
+        let scale = 1.0
+            + std::iter::once(want.value)
+                .chain(want.gradient.iter().copied())
+                .chain(want.hessian.iter().flatten().copied())
+                .fold(0.0f64, |m, v| m.max(v.abs()));
+        let describe = |id: Id| sexpr(&g, id);
+
+        let value = at(d.value);
+        prop_assert!(
+            close(value, want.value, scale),
+            "value {value} ≠ {} for {}",
+            want.value,
+            describe(d.value)
+        );
+        for (k, (&id, &w)) in d.gradient.iter().zip(&want.gradient).enumerate() {
+            let v = at(id);
+            prop_assert!(
+                close(v, w, scale),
+                "∂f/∂x{k} = {v} ≠ {w} for {}",
+                describe(id)
+            );
+        }
+        // Listed entries: upper triangle, row-major, each once, equal to the oracle.
+        let positions: Vec<(u32, u32)> = d.hessian.iter().map(|&(j, k, _)| (j, k)).collect();
+        prop_assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "not row-major: {positions:?}"
+        );
+        for &(j, k, id) in &d.hessian {
+            prop_assert!(
+                j <= k && k < case.dim,
+                "({j}, {k}) outside the upper triangle"
+            );
+            let v = at(id);
+            let w = want.hessian[j as usize][k as usize];
+            prop_assert!(
+                close(v, w, scale),
+                "∂²f/∂x{j}∂x{k} = {v} ≠ {w} for {}",
+                describe(id)
+            );
+        }
+        // Unlisted entries are structural zeros: num-dual finds exactly 0 there.
+        for j in 0..case.dim {
+            for k in j..case.dim {
+                if !positions.contains(&(j, k)) {
+                    let w = want.hessian[j as usize][k as usize];
+                    prop_assert!(
+                        w == 0.0,
+                        "∂²f/∂x{j}∂x{k} is not listed but num-dual gives {w}"
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every node kind, every `Func`, every `powi` exponent and both `powf` rules, against
+    /// num-dual at random points.
+    #[test]
+    fn derivatives_match_num_dual() {
+        let config = Config {
+            cases: 1024,
+            max_global_rejects: 4096,
+            failure_persistence: None,
+            rng_seed: RngSeed::Fixed(0x6e65_7774_6f6e),
+            ..Config::default()
+        };
+        let seen = RefCell::new(BTreeSet::new());
+        let rejected = RefCell::new(0u32);
+        let mut runner = TestRunner::new(config);
+        let result = runner.run(&case(), |case| {
+            let outcome = check(&case);
+            match &outcome {
+                Ok(()) => case.tree.ops(&mut seen.borrow_mut()),
+                Err(TestCaseError::Reject(_)) => *rejected.borrow_mut() += 1,
+                Err(TestCaseError::Fail(_)) => {}
+            }
+            outcome
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        let seen = seen.into_inner();
+        let mut wanted: Vec<String> = [
+            "input",
+            "extern",
+            "const",
+            "add",
+            "sub",
+            "mul",
+            "div",
+            "neg",
+            "powf-const",
+            "powf-extern",
+            "powf-variable",
+            "atan2",
+            "hypot",
+            "select",
+        ]
+        .iter()
+        .map(|&s| s.to_owned())
+        .collect();
+        wanted.extend(Func::ALL.iter().map(|(_, n)| (*n).to_owned()));
+        wanted.extend((-3..=4).map(|n| format!("powi{n}")));
+        let missing: Vec<&String> = wanted.iter().filter(|w| !seen.contains(*w)).collect();
+        assert!(missing.is_empty(), "never exercised: {missing:?}");
+        // The tame region must be most of the space, or the test checks little.
+        assert!(
+            rejected.into_inner() < 1024,
+            "too many cases outside the tame region"
+        );
+    }
+}
