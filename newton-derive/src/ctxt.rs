@@ -60,8 +60,9 @@ impl Ctxt {
 impl Drop for Ctxt {
     fn drop(&mut self) {
         // A drop bomb: forgetting `check` would silently discard the user's errors.
-        if !std::thread::panicking() && self.errors.borrow().is_some() {
-            panic!("forgot to call `Ctxt::check`");
-        }
+        assert!(
+            std::thread::panicking() || self.errors.borrow().is_none(),
+            "forgot to call `Ctxt::check`"
+        );
     }
 }

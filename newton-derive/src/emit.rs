@@ -73,12 +73,11 @@ impl Emitter<'_> {
 
     /// Returns the tokens that read `id`: a literal for constants, else its temporary.
     pub fn operand(&self, id: Id) -> TokenStream {
-        match self.graph().as_const(id) {
-            Some(c) => literal(c, self.sig.scalar),
-            None => {
-                let t = Self::temp(id);
-                quote!(#t)
-            }
+        if let Some(c) = self.graph().as_const(id) {
+            literal(c, self.sig.scalar)
+        } else {
+            let t = Self::temp(id);
+            quote!(#t)
         }
     }
 

@@ -43,9 +43,12 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
         .collect();
     let arg_names: Vec<_> = sig.args.iter().map(|a| &a.name).collect();
     let touch = quote!(let _ = (#(&#arg_names,)*););
-    let body = |b: Option<&TokenStream>| match b {
-        Some(b) => quote!({ #touch #b }),
-        None => quote!({ ::core::unreachable!("`#[hessian]` reported errors for this function") }),
+    let body = |b: Option<&TokenStream>| {
+        if let Some(b) = b {
+            quote!({ #touch #b })
+        } else {
+            quote!({ ::core::unreachable!("`#[hessian]` reported errors for this function") })
+        }
     };
     let b = parts.bodies.as_ref();
     let gradient = body(b.map(|b| &b.gradient));

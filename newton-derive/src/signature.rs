@@ -136,7 +136,7 @@ pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signat
             }
         };
         let floats = float_shape(&typed.ty);
-        let wanted = wrt.is_none_or(|names| names.iter().any(|n| *n == name));
+        let wanted = wrt.is_none_or(|names| names.contains(&name));
         let kind = match floats {
             Some((s, len)) if s != scalar => {
                 cx.error_spanned_by(&typed.ty, format!("argument `{name}` is `{}` but the function returns `{}`; use one float type", s.to_token_stream(), scalar.to_token_stream()));
@@ -166,7 +166,7 @@ pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signat
         for n in names {
             match args.iter().find(|a| a.name == *n) {
                 None => {
-                    cx.error_spanned_by(n, format!("`wrt` names `{n}`, which is not an argument"))
+                    cx.error_spanned_by(n, format!("`wrt` names `{n}`, which is not an argument"));
                 }
                 Some(a) if !Signature::is_differentiated(a) => {
                     cx.error_spanned_by(

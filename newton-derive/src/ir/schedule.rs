@@ -25,16 +25,17 @@ pub enum Item {
     },
 }
 
+/// What one emitted unit is keyed by: a lone node, or a whole loop.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Unit {
+    Node(Id),
+    Loop(LoopId),
+}
+
 /// Returns the units that compute `outputs`, in an order where every value precedes its uses.
 /// Constants are not scheduled: they are written inline.
 pub fn schedule(g: &Graph, outputs: &[Id]) -> Vec<Item> {
     let needed = needed(g, outputs);
-    // Group: unit key per needed node.
-    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-    enum Unit {
-        Node(Id),
-        Loop(LoopId),
-    }
     let unit_of = |id: Id| -> Unit {
         match (g.node(id), g.scope(id)) {
             (Node::Sum(lp, _), _) | (_, Some(lp)) => Unit::Loop(lp),

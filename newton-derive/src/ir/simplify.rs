@@ -30,8 +30,8 @@ impl Graph {
             // fold: c₁ + c₂ → c
             (Some(x), Some(y)) => return self.constant(x + y),
             // add-zero: 0 + x → x
-            (Some(x), _) if x == 0.0 => return b,
-            (_, Some(y)) if y == 0.0 => return a,
+            (Some(0.0), _) => return b,
+            (_, Some(0.0)) => return a,
             _ => {}
         }
         // add-same: x + x → 2·x, so constant factors can merge
@@ -76,8 +76,8 @@ impl Graph {
         match (self.as_const(a), self.as_const(b)) {
             (Some(x), Some(y)) => return self.constant(x - y),
             // sub-zero: x − 0 → x, 0 − x → −x
-            (_, Some(y)) if y == 0.0 => return a,
-            (Some(x), _) if x == 0.0 => return self.neg(b),
+            (_, Some(0.0)) => return a,
+            (Some(0.0), _) => return self.neg(b),
             _ => {}
         }
         // sub-self: x − x → 0
@@ -107,13 +107,13 @@ impl Graph {
         match (self.as_const(a), self.as_const(b)) {
             (Some(x), Some(y)) => return self.constant(x * y),
             // mul-zero: 0 · x → 0 (the derivative code's structural zeros; `x` is finite there)
-            (Some(x), _) | (_, Some(x)) if x == 0.0 => return self.constant(0.0),
+            (Some(0.0), _) | (_, Some(0.0)) => return self.constant(0.0),
             // mul-one: 1 · x → x
-            (Some(x), _) if x == 1.0 => return b,
-            (_, Some(y)) if y == 1.0 => return a,
+            (Some(1.0), _) => return b,
+            (_, Some(1.0)) => return a,
             // mul-minus-one: −1 · x → −x
-            (Some(x), _) if x == -1.0 => return self.neg(b),
-            (_, Some(y)) if y == -1.0 => return self.neg(a),
+            (Some(-1.0), _) => return self.neg(b),
+            (_, Some(-1.0)) => return self.neg(a),
             _ => {}
         }
         match (self.node(a), self.node(b)) {
@@ -161,16 +161,16 @@ impl Graph {
         match (self.as_const(a), self.as_const(b)) {
             (Some(x), Some(y)) => return self.constant(x / y),
             // div-zero: 0 / x → 0
-            (Some(x), _) if x == 0.0 => return self.constant(0.0),
+            (Some(0.0), _) => return self.constant(0.0),
             // div-one: x / 1 → x
-            (_, Some(y)) if y == 1.0 => return a,
+            (_, Some(1.0)) => return a,
             // div-const: x / c → (1/c) · x, a multiplication instead of a division
             (_, Some(y)) => {
                 let r = self.constant(1.0 / y);
                 return self.mul(r, a);
             }
             // div-into-one: 1 / x → recip(x)
-            (Some(x), _) if x == 1.0 => return self.call(Func::Recip, b),
+            (Some(1.0), _) => return self.call(Func::Recip, b),
             _ => {}
         }
         match (self.node(a), self.node(b)) {
@@ -246,7 +246,7 @@ impl Graph {
                 self.powi(a, y as i32)
             }
             // powf-half: x^½ → √x
-            (_, Some(y)) if y == 0.5 => self.call(Func::Sqrt, a),
+            (_, Some(0.5)) => self.call(Func::Sqrt, a),
             _ => self.intern(Node::Powf(a, b)),
         }
     }
@@ -261,12 +261,11 @@ impl Graph {
 
     /// Builds `x.hypot(y)`.
     pub fn hypot(&mut self, x: Id, y: Id) -> Id {
-        match (self.as_const(x), self.as_const(y)) {
-            (Some(a), Some(b)) => self.constant(a.hypot(b)),
-            _ => {
-                let (x, y) = Self::ordered(x, y);
-                self.intern(Node::Hypot(x, y))
-            }
+        if let (Some(a), Some(b)) = (self.as_const(x), self.as_const(y)) {
+            self.constant(a.hypot(b))
+        } else {
+            let (x, y) = Self::ordered(x, y);
+            self.intern(Node::Hypot(x, y))
         }
     }
 

@@ -28,7 +28,7 @@ mod diff_specs {
     }
 
     macro_rules! specs {
-        ($($name:ident: d/dx$var:literal $build:expr => $want:expr;)*) => {$(
+        ($($name:ident: wrt $var:literal, $build:expr => $want:expr;)*) => {$(
             #[test]
             fn $name() {
                 assert_eq!(d($var, $build), $want);
@@ -37,28 +37,28 @@ mod diff_specs {
     }
 
     specs! {
-        square: d/dx0 |g, [x, ..]| g.mul(x, x) => "(* 2 x0)";
-        product_left: d/dx0 |g, [x, y, ..]| g.mul(x, y) => "x1";
-        product_right: d/dx1 |g, [x, y, ..]| g.mul(x, y) => "x0";
-        sin: d/dx0 |g, [x, ..]| g.call(Func::Sin, x) => "(cos x0)";
-        cos: d/dx0 |g, [x, ..]| g.call(Func::Cos, x) => "(neg (sin x0))";
-        ln: d/dx0 |g, [x, ..]| g.call(Func::Ln, x) => "(recip x0)";
-        exp: d/dx0 |g, [x, ..]| g.call(Func::Exp, x) => "(exp x0)";
-        signum_is_flat: d/dx0 |g, [x, ..]| g.call(Func::Signum, x) => "0";
-        abs: d/dx0 |g, [x, ..]| g.call(Func::Abs, x) => "(signum x0)";
-        chain: d/dx0 |g, [x, y, ..]| { let p = g.mul(x, y); g.call(Func::Sin, p) } => "(* (cos (* x0 x1)) x1)";
-        independent: d/dx1 |g, [x, ..]| g.call(Func::Sin, x) => "0";
-        externs_are_constants: d/dx0 |g, [x, _, e0, _]| g.mul(e0, x) => "e0";
-        quotient_by_input: d/dx0 |g, [x, y, ..]| g.div(x, y) => "(recip x1)";
-        quotient_reuses_quotient: d/dx1 |g, [x, y, ..]| g.div(x, y) => "(neg (/ (/ x0 x1) x1))";
-        powi: d/dx0 |g, [x, ..]| g.powi(x, 3) => "(* 3 (powi x0 2))";
-        powf_constant_exponent: d/dx0 |g, [x, _, e0, _]| g.powf(x, e0) => "(* e0 (powf x0 (- e0 1)))";
-        powf_variable_exponent: d/dx1 |g, [x, y, ..]| g.powf(x, y) => "(* (powf x0 x1) (ln x0))";
-        atan2: d/dx0 |g, [x, y, ..]| g.atan2(x, y) => "(/ x1 (+ (* x1 x1) (* x0 x0)))";
-        hypot: d/dx0 |g, [x, y, ..]| g.hypot(x, y) => "(/ x0 (hypot x0 x1))";
-        select: d/dx0 |g, [x, _, e0, e1]| { let c = g.cmp(Cmp::Lt, e0, e1); let s = g.mul(x, x); g.select(c, s, x) } => "(select (lt e0 e1) (* 2 x0) 1)";
-        select_same_derivative: d/dx0 |g, [x, _, e0, e1]| { let c = g.cmp(Cmp::Lt, e0, e1); let a = g.add(x, e0); let b = g.sub(x, e1); g.select(c, a, b) } => "1";
-        sum: d/dx0 |g, [x, ..]| { let e = g.new_extern(Some(LoopId(0))); let t = g.mul(x, e); g.sum(LoopId(0), t) } => "(sum0 e2)";
+        square: wrt 0, |g, [x, ..]| g.mul(x, x) => "(* 2 x0)";
+        product_left: wrt 0, |g, [x, y, ..]| g.mul(x, y) => "x1";
+        product_right: wrt 1, |g, [x, y, ..]| g.mul(x, y) => "x0";
+        sin: wrt 0, |g, [x, ..]| g.call(Func::Sin, x) => "(cos x0)";
+        cos: wrt 0, |g, [x, ..]| g.call(Func::Cos, x) => "(neg (sin x0))";
+        ln: wrt 0, |g, [x, ..]| g.call(Func::Ln, x) => "(recip x0)";
+        exp: wrt 0, |g, [x, ..]| g.call(Func::Exp, x) => "(exp x0)";
+        signum_is_flat: wrt 0, |g, [x, ..]| g.call(Func::Signum, x) => "0";
+        abs: wrt 0, |g, [x, ..]| g.call(Func::Abs, x) => "(signum x0)";
+        chain: wrt 0, |g, [x, y, ..]| { let p = g.mul(x, y); g.call(Func::Sin, p) } => "(* x1 (cos (* x0 x1)))";
+        independent: wrt 1, |g, [x, ..]| g.call(Func::Sin, x) => "0";
+        externs_are_constants: wrt 0, |g, [x, _, e0, _]| g.mul(e0, x) => "e0";
+        quotient_by_input: wrt 0, |g, [x, y, ..]| g.div(x, y) => "(recip x1)";
+        quotient_reuses_quotient: wrt 1, |g, [x, y, ..]| g.div(x, y) => "(neg (/ (/ x0 x1) x1))";
+        powi: wrt 0, |g, [x, ..]| g.powi(x, 3) => "(* 3 (powi x0 2))";
+        powf_constant_exponent: wrt 0, |g, [x, _, e0, _]| g.powf(x, e0) => "(* e0 (powf x0 (- e0 1)))";
+        powf_variable_exponent: wrt 1, |g, [x, y, ..]| g.powf(x, y) => "(* (powf x0 x1) (ln x0))";
+        atan2: wrt 0, |g, [x, y, ..]| g.atan2(x, y) => "(/ x1 (+ (* x1 x1) (* x0 x0)))";
+        hypot: wrt 0, |g, [x, y, ..]| g.hypot(x, y) => "(/ x0 (hypot x0 x1))";
+        select: wrt 0, |g, [x, _, e0, e1]| { let c = g.cmp(Cmp::Lt, e0, e1); let s = g.mul(x, x); g.select(c, s, x) } => "(select (lt e0 e1) (* 2 x0) 1)";
+        select_same_derivative: wrt 0, |g, [x, _, e0, e1]| { let c = g.cmp(Cmp::Lt, e0, e1); let a = g.add(x, e0); let b = g.sub(x, e1); g.select(c, a, b) } => "1";
+        sum: wrt 0, |g, [x, ..]| { let e = g.new_extern(Some(LoopId(0))); let t = g.mul(x, e); g.sum(LoopId(0), t) } => "(sum0 e2)";
     }
 
     /// The derivative of a quotient is built from the quotient node itself, not a second
@@ -139,8 +139,8 @@ mod diff_specs {
 mod schedule_specs {
     use super::*;
 
-    /// `out = Σ sin(x0)·eᵢ + x0`.
-    fn one_loop() -> (Graph, [Id; 5]) {
+    /// `out = Σ sin(x0)·eᵢ + x0`; returns the graph and `[x0, sin(x0), eᵢ, body, Σ, out]`.
+    fn one_loop() -> (Graph, [Id; 6]) {
         let mut g = Graph::new();
         let x = g.intern(Node::Input(0));
         let a = g.call(Func::Sin, x);
@@ -148,15 +148,12 @@ mod schedule_specs {
         let body = g.mul(a, e);
         let s = g.sum(LoopId(0), body);
         let out = g.add(s, x);
-        (g, [x, a, e, body, out])
+        (g, [x, a, e, body, s, out])
     }
 
     #[test]
     fn a_loop_follows_the_lets_its_body_needs() {
-        let (g, [x, a, e, body, out]) = one_loop();
-        let Node::Add(s, _) = g.node(out) else {
-            panic!("expected a sum plus x0: {}", sexpr(&g, out))
-        };
+        let (g, [x, a, e, body, s, out]) = one_loop();
         assert_eq!(
             schedule(&g, &[out]),
             vec![
@@ -371,10 +368,10 @@ mod oracle {
         leaf.prop_recursive(5, 48, 2, move |inner| {
             let t = || inner.clone();
             prop_oneof![
-                (t(), t()).prop_map(|(u, v)| Tree::Add(b(u), b(v))),
-                (t(), t()).prop_map(|(u, v)| Tree::Sub(b(u), b(v))),
-                (t(), t()).prop_map(|(u, v)| Tree::Mul(b(u), b(v))),
-                (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
+                1 => (t(), t()).prop_map(|(u, v)| Tree::Add(b(u), b(v))),
+                1 => (t(), t()).prop_map(|(u, v)| Tree::Sub(b(u), b(v))),
+                1 => (t(), t()).prop_map(|(u, v)| Tree::Mul(b(u), b(v))),
+                1 => (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
                     let den = if alt {
                         Tree::Add(b(Tree::Const(2.0)), b(Tree::Call(Func::Sin, b(v))))
                     } else {
@@ -382,37 +379,37 @@ mod oracle {
                     };
                     Tree::Div(b(u), b(den))
                 }),
-                t().prop_map(|u| Tree::Neg(b(u))),
+                1 => t().prop_map(|u| Tree::Neg(b(u))),
                 4 => (select(funcs.clone()), t(), any::<bool>())
                     .prop_map(|(f, u, alt)| Tree::Call(f, b(domain(f, u, alt)))),
-                (t(), -3i32..=4, any::<bool>()).prop_map(|(u, n, alt)| {
+                1 => (t(), -3i32..=4, any::<bool>()).prop_map(|(u, n, alt)| {
                     let base = if n < 0 { positive(u, alt) } else { u };
                     Tree::Powi(b(base), n)
                 }),
                 // `powf` with a constant, an extern and a variable exponent: the two branches
                 // of its derivative rule
-                (t(), -10i32..=10, any::<bool>()).prop_map(|(u, k, alt)| {
+                1 => (t(), -10i32..=10, any::<bool>()).prop_map(|(u, k, alt)| {
                     let c = Tree::Const(f64::from(k) * 0.3);
                     Tree::Powf(b(positive(u, alt)), b(c))
                 }),
-                (t(), 0..EXTERNS, any::<bool>()).prop_map(|(u, k, alt)| {
+                1 => (t(), 0..EXTERNS, any::<bool>()).prop_map(|(u, k, alt)| {
                     Tree::Powf(b(positive(u, alt)), b(Tree::Extern(k)))
                 }),
-                (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
+                1 => (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
                     Tree::Powf(b(positive(u, alt)), b(v))
                 }),
                 // away from the origin and from the branch cut on the negative x axis
-                (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
+                1 => (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
                     Tree::Atan2(b(positive(u, false)), b(v))
                 } else {
                     Tree::Atan2(b(u), b(positive(v, false)))
                 }),
-                (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
+                1 => (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
                     Tree::Hypot(b(positive(u, false)), b(v))
                 } else {
                     Tree::Hypot(b(u), b(positive(v, false)))
                 }),
-                (cond(), t(), t()).prop_map(|(c, u, v)| Tree::Select(c, b(u), b(v))),
+                1 => (cond(), t(), t()).prop_map(|(c, u, v)| Tree::Select(c, b(u), b(v))),
             ]
         })
     }
@@ -449,7 +446,7 @@ mod oracle {
     impl Tree {
         /// Builds the tree through the smart constructors.
         fn build(&self, g: &mut Graph, x: &[Id], e: &[Id]) -> Id {
-            let mut two = |g: &mut Graph, u: &Tree, v: &Tree| (u.build(g, x, e), v.build(g, x, e));
+            let two = |g: &mut Graph, u: &Tree, v: &Tree| (u.build(g, x, e), v.build(g, x, e));
             match self {
                 Tree::Input(k) => x[*k as usize],
                 Tree::Extern(k) => e[*k],
@@ -586,6 +583,9 @@ mod oracle {
     }
 
     fn call<D: DualNum<f64> + Copy>(f: Func, u: D, unstable: &mut bool) -> D {
+        // Periodic functions amplify the last bits of a large argument, which the two
+        // evaluations may round differently.
+        *unstable |= matches!(f, Func::Sin | Func::Cos) && u.re().abs() > 1e3;
         match f {
             Func::Sqrt => u.sqrt(),
             Func::Cbrt => u.cbrt(),

@@ -193,8 +193,7 @@ impl Lowerer<'_> {
             }
         }
         // A name the macro cannot see (a `const` outside the function): a runtime constant.
-        let scope = self.state.data_loop.as_ref().map(|_| None).unwrap_or(None);
-        Value::Float(self.extern_value(quote!(#path), ExternTy::Float, scope))
+        Value::Float(self.extern_value(quote!(#path), ExternTy::Float, None))
     }
 
     /// Reads a local, refusing outer locals a data loop accumulates into.
@@ -405,8 +404,7 @@ impl Lowerer<'_> {
         }
         let receiver = self.lower_expr(&m.receiver);
         if let (Value::Slice { name: slice, .. }, "len") = (&receiver, name.as_str()) {
-            let scope = None;
-            return Value::RuntimeInt(quote!(#slice.len()), scope);
+            return Value::RuntimeInt(quote!(#slice.len()), None);
         }
         let args: Vec<Value> = m.args.iter().map(|a| self.lower_expr(a)).collect();
         self.method(&m.method, receiver, args, &m.args)

@@ -17,6 +17,25 @@ use syn::{Expr, Pat};
 use super::{DataLoop, ExternTy, LoopDef, Lowerer, Value, MAX_UNROLLED};
 use crate::ir::LoopId;
 
+/// What the expression of a `for` loop turned out to be.
+enum Range {
+    /// A constant range, as its indices in iteration order.
+    Indices(Vec<i64>),
+    /// A range with an error already reported.
+    Invalid,
+    /// Not a range: a loop over data.
+    Data,
+}
+
+impl Range {
+    fn map(self, f: impl FnOnce(Vec<i64>) -> Vec<i64>) -> Range {
+        match self {
+            Range::Indices(v) => Range::Indices(f(v)),
+            other => other,
+        }
+    }
+}
+
 /// One data source of a rolled loop: a slice argument and its element shape.
 struct Source {
     name: syn::Ident,
@@ -32,41 +51,40 @@ impl Lowerer<'_> {
                 .error_spanned_by(label, "loop labels are not supported by `#[hessian]`");
             return;
         }
-        if let Some(range) = self.constant_range(&f.expr) {
-            if let Some(indices) = range {
-                self.unroll(f, &indices);
-            }
-            return;
+        match self.constant_range(&f.expr) {
+            Range::Indices(indices) => self.unroll(f, &indices),
+            Range::Invalid => {}
+            Range::Data => self.rolled(f),
         }
-        self.rolled(f);
     }
 
-    /// Returns `Some(Some(indices))` for a range known at compile time, `Some(None)` for a
-    /// range with an error already reported, and `None` when `expr` is not a range.
-    fn constant_range(&mut self, expr: &Expr) -> Option<Option<Vec<i64>>> {
+    /// Evaluates a constant range expression, reporting errors in its bounds.
+    fn constant_range(&mut self, expr: &Expr) -> Range {
         match expr {
             Expr::Paren(p) => self.constant_range(&p.expr),
             Expr::MethodCall(m) if m.method == "rev" && m.args.is_empty() => {
-                let r = self.constant_range(&m.receiver)?;
-                Some(r.map(|mut v| {
+                self.constant_range(&m.receiver).map(|mut v| {
                     v.reverse();
                     v
-                }))
+                })
             }
             Expr::MethodCall(m) if m.method == "step_by" && m.args.len() == 1 => {
-                let r = self.constant_range(&m.receiver)?;
+                let r = self.constant_range(&m.receiver);
+                if matches!(r, Range::Data) {
+                    return r;
+                }
                 match self.lower_expr(&m.args[0]) {
                     Value::Int(step) if step > 0 => {
                         let step = usize::try_from(step).unwrap_or(usize::MAX);
-                        Some(r.map(|v| v.into_iter().step_by(step).collect()))
+                        r.map(|v| v.into_iter().step_by(step).collect())
                     }
-                    Value::Error => Some(None),
+                    Value::Error => Range::Invalid,
                     _ => {
                         self.cx.error_spanned_by(
                             &m.args[0],
                             "`step_by` needs a positive integer known at compile time",
                         );
-                        Some(None)
+                        Range::Invalid
                     }
                 }
             }
@@ -74,7 +92,7 @@ impl Lowerer<'_> {
                 let (Some(start), Some(end)) = (&r.start, &r.end) else {
                     self.cx
                         .error_spanned_by(r, "loop ranges need both bounds, such as `0..N`");
-                    return Some(None);
+                    return Range::Invalid;
                 };
                 let bounds = (self.lower_expr(start), self.lower_expr(end));
                 let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
@@ -85,18 +103,18 @@ impl Lowerer<'_> {
                         self.unrolled = self.unrolled.saturating_add(count);
                         if self.unrolled > MAX_UNROLLED {
                             self.cx.error_spanned_by(r, format!("unrolling this loop exceeds {MAX_UNROLLED} iterations in one function; `#[hessian]` unrolls constant loops"));
-                            return Some(None);
+                            return Range::Invalid;
                         }
-                        Some(Some((a..b).collect()))
+                        Range::Indices((a..b).collect())
                     }
-                    (Value::Error, _) | (_, Value::Error) => Some(None),
+                    (Value::Error, _) | (_, Value::Error) => Range::Invalid,
                     _ => {
                         self.cx.error_spanned_by(r, format!("loop bounds must be integers known at compile time (literals or `const` items inside the function); to loop over runtime data, iterate the slice. {LOOP_FORMS}"));
-                        Some(None)
+                        Range::Invalid
                     }
                 }
             }
-            _ => None,
+            _ => Range::Data,
         }
     }
 

@@ -159,13 +159,12 @@ impl Lowerer<'_> {
             self.cx.error_spanned_by(place, format!("cannot assign to `{name}`: only local variables can be assigned in a `#[hessian]` function"));
             return;
         };
-        let old = match get_path(&binding.value, &path) {
-            Some(v) => v.clone(),
-            None => {
-                self.cx
-                    .error_spanned_by(place, "cannot assign to this place");
-                return;
-            }
+        let old = if let Some(v) = get_path(&binding.value, &path) {
+            v.clone()
+        } else {
+            self.cx
+                .error_spanned_by(place, "cannot assign to this place");
+            return;
         };
         let outer_of_loop = self
             .state
@@ -173,7 +172,7 @@ impl Lowerer<'_> {
             .as_ref()
             .is_some_and(|dl| depth < dl.scope_base);
         if outer_of_loop {
-            self.accumulate(name, path, op, rhs, old, place);
+            self.accumulate(name, path, op, rhs, &old, place);
             return;
         }
         let new = match op {
@@ -193,7 +192,7 @@ impl Lowerer<'_> {
         path: Vec<usize>,
         op: Option<BinOp>,
         rhs: Value,
-        old: Value,
+        old: &Value,
         place: &Expr,
     ) {
         let negate = match op {
@@ -288,7 +287,7 @@ impl Lowerer<'_> {
                 let then_state = std::mem::replace(&mut self.state, saved);
                 let b = else_branch(self);
                 let else_state = std::mem::replace(&mut self.state, then_state.clone());
-                self.state = self.merge_states(c, then_state, else_state, i);
+                self.state = self.merge_states(c, then_state, &else_state, i);
                 match Value::select(&mut self.g, c, &a, &b) {
                     Some(v) => v,
                     None => self.unsupported(i, &format!("the branches of this `if` give {} and {}, which cannot be chosen at run time", a.describe(), b.describe())),
@@ -309,7 +308,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn merge_states(&mut self, c: Id, mut a: State, b: State, at: &syn::ExprIf) -> State {
+    fn merge_states(&mut self, c: Id, mut a: State, b: &State, at: &syn::ExprIf) -> State {
         for (scope_a, scope_b) in a.scopes.iter_mut().zip(&b.scopes) {
             for (name, binding) in scope_a.iter_mut() {
                 let Some(other) = scope_b.get(name) else {
