@@ -21,10 +21,96 @@
 //! assert_eq!(torus::DIM, 2);
 //! ```
 //!
-//! The attribute keeps the function as written and emits a module of the same name holding
-//! `DIM`, `gradient`, `value_gradient`, `hessian`, `value_gradient_hessian`, `SPARSITY`, `OPS`
-//! and an `Objective` struct implementing [`Objective`]. Every generated function takes exactly
-//! the original function's arguments. See [`hessian`] for the supported syntax.
+//! # What `#[hessian]` emits
+//!
+//! The function stays as written. Beside it, a module of the same name holds:
+//!
+//! | item | what |
+//! |---|---|
+//! | `DIM` | the number of differentiated scalars |
+//! | `gradient(args…)` | `SVector<T, DIM>` |
+//! | `value_gradient(args…)` | `(T, SVector)` |
+//! | `hessian(args…)` | `SMatrix<T, DIM, DIM>`, symmetric; only the upper triangle is computed |
+//! | `value_gradient_hessian(args…)` | `(T, SVector, SMatrix)` from one fused body |
+//! | `SPARSITY` | the structural non-zeros `(row, col)` of the upper triangle |
+//! | `OPS` | [`Ops`]: operation counts of the emitted code |
+//! | `Objective` | a struct whose fields are the constant arguments, implementing [`Objective`] |
+//!
+//! Every generated function takes **exactly the original arguments**, and nothing it does
+//! allocates on the heap.
+//!
+//! # Arguments
+//!
+//! Every `f64` and `[f64; K]` argument is differentiated, flattened in order, unless
+//! `#[hessian(wrt(a, b))]` names a subset. Other arguments are constants: numbers, arrays,
+//! integers, booleans and data slices `&[f64]` / `&[[f64; K]]`. `f32` works as `f64` does.
+//!
+//! ```
+//! /// A weighted least-squares fit of a line; `xs`, `ys` are data, `w` a constant.
+//! #[newton::hessian(wrt(a, b))]
+//! fn fit(a: f64, b: f64, w: f64, xs: &[f64], ys: &[f64]) -> f64 {
+//!     let mut loss = 0.0;
+//!     for (x, y) in xs.iter().zip(ys) {
+//!         let r = a * x + b - y;
+//!         loss += w * r * r;          // the loop stays a loop in the generated code
+//!     }
+//!     0.5 * loss / xs.len() as f64
+//! }
+//!
+//! let xs: Vec<f64> = (0..10_000).map(|i| f64::from(i) / 1e4).collect();
+//! let ys: Vec<f64> = xs.iter().map(|x| 3.0 * x - 1.0).collect();
+//! let (value, gradient, _) = fit::value_gradient_hessian(3.0, -1.0, 2.0, &xs, &ys);
+//! assert!(value.abs() < 1e-20 && gradient.norm() < 1e-10);  // the exact fit
+//! assert_eq!(fit::DIM, 2);
+//!
+//! // The same function as an objective of (a, b) for newton's solvers.
+//! use newton::Objective;
+//! let objective = fit::Objective { w: 2.0, xs: &xs, ys: &ys };
+//! let x = newton::nalgebra::SVector::from([2.0, 0.0]);
+//! assert_eq!(objective.value(&x), fit(2.0, 0.0, 2.0, &xs, &ys));
+//! ```
+//!
+//! # The body
+//!
+//! - `let` and `let mut` (with tuple and array patterns), `=`, `+=`, `-=`, `*=`, `/=` on locals,
+//!   `+ − * /`, unary `−`, literals, blocks, `const` items inside the function and
+//!   `core::f64::consts`;
+//! - methods, on differentiated values and constants alike: `powi` (integer known at compile
+//!   time), `powf`, `sqrt`, `cbrt`, `exp`, `exp2`, `ln`, `log10`, `log2`, `sin`, `cos`, `tan`,
+//!   `tanh`, `sinh`, `cosh`, `atan`, `atan2`, `asin`, `acos`, `recip`, `hypot`, `mul_add`, and
+//!   `abs`, whose derivative is taken as `signum` (not smooth at 0);
+//! - `for i in a..b` and `a..=b` (with `.rev()`, `.step_by(k)`) with bounds known at compile
+//!   time: unrolled, `i` usable as a constant (`i as f64`, `x[2 * i + 1]`), nested;
+//! - `for` over data slices (`for x in xs`, `xs.iter().zip(ys)`, longer `zip` chains,
+//!   `.enumerate()`), adding to outer variables with `+=` or `-=`: kept as **one loop** whose
+//!   body is the derivative of yours, so code size does not grow with the data;
+//! - `if`/`else` on conditions that do not depend on the differentiated arguments: comparisons,
+//!   `&&`, `||`, `!` over constants, loop indices, data and constant arguments.
+//!
+//! ```
+//! /// The Styblinski–Tang function in 4 dimensions, with an unrolled loop.
+//! #[newton::hessian]
+//! fn styblinski_tang(x: [f64; 4]) -> f64 {
+//!     const N: usize = 4;
+//!     let mut f = 0.0;
+//!     for i in 0..N {
+//!         f += x[i].powi(4) - 16.0 * x[i].powi(2) + 5.0 * x[i];
+//!     }
+//!     0.5 * f
+//! }
+//!
+//! // The Hessian is diagonal, and `SPARSITY` knows it at compile time.
+//! assert_eq!(styblinski_tang::SPARSITY, &[(0, 0), (1, 1), (2, 2), (3, 3)]);
+//! let h = styblinski_tang::hessian([1.0; 4]);
+//! assert_eq!(h[(0, 0)], 0.5 * (12.0 - 32.0));
+//! ```
+//!
+//! Anything else — a call to another function, `while`, `match`, a closure, an `if` on a
+//! differentiated value, `powi` with a runtime exponent, a `&mut` argument, an unsupported
+//! method — is a compile error on the offending token that says what is supported. All errors
+//! of one function are reported in one build, and the generated items still exist with their
+//! real signatures, so callers get no follow-on errors. `#[hessian(max_ops = N)]` turns an
+//! expansion above `N` operations into a compile error that gives its size.
 
 pub use newton_core::*;
 pub use newton_derive::hessian;

@@ -49,6 +49,7 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
         .chain(hessian_ids.iter().copied())
         .collect();
 
+    let (v_body, _) = emitter.body(&[d.value]);
     let (g_body, g_count) = emitter.body(&d.gradient);
     let (vg_body, _) = emitter.body(&all[..=d.gradient.len()]);
     let (h_body, h_count) = emitter.body(&hessian_ids);
@@ -75,6 +76,7 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
         .map(|&(j, k, _)| (j as usize, k as usize))
         .collect();
     let bodies = Bodies {
+        value: quote!({ #v_body #value }),
         gradient: quote!({ #g_body #gradient }),
         value_gradient: quote!({ #vg_body (#value, #gradient) }),
         hessian: quote!({ #h_body #hessian }),

@@ -1,7 +1,7 @@
 //! The module `#[hessian]` emits beside the function: constants, functions, `Objective`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::visit_mut::VisitMut;
 
 use crate::emit::Count;
@@ -9,6 +9,7 @@ use crate::signature::{Kind, Signature};
 
 /// The bodies of the four generated functions, each a block.
 pub struct Bodies {
+    pub value: TokenStream,
     pub gradient: TokenStream,
     pub value_gradient: TokenStream,
     pub hessian: TokenStream,
@@ -51,6 +52,7 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
         }
     };
     let b = parts.bodies.as_ref();
+    let value = body(b.map(|b| &b.value));
     let gradient = body(b.map(|b| &b.gradient));
     let value_gradient = body(b.map(|b| &b.value_gradient));
     let hessian = body(b.map(|b| &b.hessian));
@@ -61,7 +63,7 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
     let objective = objective(item, sig);
     let doc_mod = format!(
-        "Exact derivatives of [`{name}`](fn@{name}), generated at compile time by `#[hessian]`."
+        "Exact derivatives of the function `{name}`, generated at compile time by `#[hessian]`."
     );
 
     quote! {
@@ -85,6 +87,11 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
                 hessian: #h_ops,
                 value_gradient_hessian: #vgh_ops,
             };
+
+            /// Returns the value, computed from the same expression graph as the derivatives.
+            #[inline]
+            #[must_use]
+            pub fn value #generics (#(#params),*) -> #scalar #where_clause #value
 
             /// Returns the gradient.
             #[inline]
@@ -170,8 +177,7 @@ fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
     let call_args: Vec<_> = call_args.collect();
     let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
-    let value_fn = format_ident!("{}", name);
-    let doc = format!("[`{name}`](fn@super::{name}) as a [`newton::Objective`](::newton::Objective) of its {dim} differentiated scalars; the fields are its constant arguments.");
+    let doc = format!("`{name}` as a [`newton::Objective`](::newton::Objective) of its {dim} differentiated scalars; the fields are its constant arguments.");
     quote! {
         #[doc = #doc]
         #derives
@@ -188,7 +194,7 @@ fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
 
             #[inline]
             fn value(&self, x: &#vector) -> #scalar {
-                super::#value_fn(#(#call_args),*)
+                value(#(#call_args),*)
             }
 
             #[inline]
