@@ -15,6 +15,15 @@ impl Graph {
             .is_some_and(|c| c.to_bits() == const_bits(value))
     }
 
+    /// Splits `c·x` into `(c, x)`, `−x` into `(−1, x)`, anything else into `(1, x)`.
+    fn coefficient(&self, id: Id) -> (f64, Id) {
+        match self.node(id) {
+            Node::Mul(c, x) if self.as_const(c).is_some() => (self.as_const(c).unwrap_or(1.0), x),
+            Node::Neg(x) => (-1.0, x),
+            _ => (1.0, id),
+        }
+    }
+
     /// Orders the operands of a commutative operation so `a·b` and `b·a` intern once.
     fn ordered(a: Id, b: Id) -> (Id, Id) {
         if a <= b {
@@ -34,10 +43,11 @@ impl Graph {
             (_, Some(0.0)) => return a,
             _ => {}
         }
-        // add-same: x + x → 2·x, so constant factors can merge
-        if a == b {
-            let two = self.constant(2.0);
-            return self.mul(two, a);
+        // add-like-terms: c₁·x + c₂·x → (c₁ + c₂)·x, and x + x → 2·x
+        let ((ca, xa), (cb, xb)) = (self.coefficient(a), self.coefficient(b));
+        if xa == xb {
+            let c = self.constant(ca + cb);
+            return self.mul(c, xa);
         }
         match (self.node(a), self.node(b)) {
             // add-neg: x + (−y) → x − y
@@ -80,9 +90,11 @@ impl Graph {
             (Some(0.0), _) => return self.neg(b),
             _ => {}
         }
-        // sub-self: x − x → 0
-        if a == b {
-            return self.constant(0.0);
+        // sub-like-terms: c₁·x − c₂·x → (c₁ − c₂)·x, and x − x → 0
+        let ((ca, xa), (cb, xb)) = (self.coefficient(a), self.coefficient(b));
+        if xa == xb {
+            let c = self.constant(ca - cb);
+            return self.mul(c, xa);
         }
         match (self.node(a), self.node(b)) {
             // sub-neg: x − (−y) → x + y
@@ -317,6 +329,11 @@ impl Graph {
                 let s = self.sum(lp, x);
                 self.neg(s)
             }
+            // sum-const-factor: Σ c·x → c·Σ x, one multiplication instead of one per element
+            Node::Mul(c, x) if self.as_const(c).is_some() => {
+                let s = self.sum(lp, x);
+                self.mul(c, s)
+            }
             _ => self.intern(Node::Sum(lp, body)),
         }
     }
@@ -356,6 +373,9 @@ mod tests {
         sub_neg_const: |g, x, _| { let c = g.constant(-2.0); g.sub(x, c) } => "(+ x0 2)";
         sub_from_neg: |g, x, y| { let n = g.neg(x); g.sub(n, y) } => "(neg (+ x0 x1))";
         add_same: |g, x, _| g.add(x, x) => "(* 2 x0)";
+        add_like_terms: |g, x, y| { let p = g.mul(x, y); let c = g.constant(-2.0); let a = g.mul(c, p); let d = g.constant(4.5); let b = g.mul(d, p); g.add(a, b) } => "(* 2.5 (* x0 x1))";
+        sub_like_terms: |g, x, _| { let c = g.constant(3.0); let a = g.mul(c, x); g.sub(a, x) } => "(* 2 x0)";
+        sum_const_factor: |g, x, _| { let c = g.constant(3.0); let a = g.mul(c, x); g.sum(LoopId(0), a) } => "(* 3 (sum0 x0))";
         add_const_assoc: |g, x, _| { let c = g.constant(2.0); let d = g.constant(3.0); let s = g.add(x, c); g.add(d, s) } => "(+ x0 5)";
         add_neg_const: |g, x, _| { let c = g.constant(-2.0); g.add(x, c) } => "(- x0 2)";
         mul_pull_const: |g, x, y| { let c = g.constant(2.0); let p = g.mul(c, x); g.mul(p, y) } => "(* 2 (* x0 x1))";
