@@ -1,10 +1,10 @@
 //! Procedural macros of newton. Use them through the `newton` crate, which re-exports them
 //! beside the runtime they generate code for.
 //!
-//! The pipeline, one module per pass: [`parse`] (attribute arguments) → [`signature`] and
-//! [`lower`] (syn → IR; the only place user errors arise) → [`ir`] (a syn-free, hash-consed
-//! DAG: differentiation, simplification, scheduling) → [`emit`] and [`module`] (IR → tokens),
-//! with [`fallback`] for functions that have errors.
+//! The pipeline, one module per pass: `parse` (attribute arguments) → `signature` and
+//! `lower` (syn → IR; the only place user errors arise) → `ir` (a syn-free, hash-consed
+//! DAG: differentiation, simplification, scheduling) → `emit` and `module` (IR → tokens),
+//! with `fallback` for functions that have errors.
 
 mod ctxt;
 mod emit;
@@ -21,7 +21,16 @@ use proc_macro::TokenStream;
 /// Differentiates a scalar function at compile time and emits, beside it, a module of the same
 /// name with its exact gradient and Hessian.
 ///
-/// See the `newton` crate for the generated items and the supported syntax.
+/// ```text
+/// #[hessian]                 every f64 / [f64; K] argument is differentiated
+/// #[hessian(wrt(a, b))]      only `a` and `b`; other float arguments are constants
+/// #[hessian(max_ops = 5000)] a compile error if the expansion exceeds 5000 operations
+/// ```
+///
+/// The module holds `DIM`, `value`, `gradient`, `value_gradient`, `hessian`,
+/// `value_gradient_hessian`, `SPARSITY`, `OPS` and `Objective`; every function takes exactly the
+/// original arguments. The `newton` crate's front page documents the supported syntax with
+/// compiled examples.
 #[proc_macro_attribute]
 pub fn hessian(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::hessian(args.into(), item.into())
