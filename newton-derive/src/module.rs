@@ -48,7 +48,7 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
         if let Some(b) = b {
             quote!({ #touch #b })
         } else {
-            quote!({ ::core::unreachable!("`#[hessian]` reported errors for this function") })
+            quote!({ #touch ::core::unreachable!("`#[hessian]` reported errors for this function") })
         }
     };
     let b = parts.bodies.as_ref();

@@ -327,9 +327,9 @@ mod oracle {
         }
     }
 
-    /// `c·tanh(u)`: inside `(−c, c)`.
+    /// `c·sin(u)`: inside `[−c, c]`.
     fn bounded(c: f64, u: Tree) -> Tree {
-        Tree::Mul(b(Tree::Const(c)), b(Tree::Call(Func::Tanh, b(u))))
+        Tree::Mul(b(Tree::Const(c)), b(Tree::Call(Func::Sin, b(u))))
     }
 
     /// Puts `u` in the domain where `f` is smooth.
@@ -502,6 +502,14 @@ mod oracle {
         /// Evaluates the tree in dual arithmetic. Sets `unstable` when an `abs` or `signum`
         /// argument is so close to 0 that rounding could flip its sign between evaluations.
         fn dual<D: DualNum<f64> + Copy>(&self, x: &[D], e: &[f64], unstable: &mut bool) -> D {
+            let r = self.dual_node(x, e, unstable);
+            // Huge or non-finite intermediates leave the region where either evaluation is
+            // accurate (num-dual's `powf` loses a huge base entirely).
+            *unstable |= !(r.re().abs() <= 1e8);
+            r
+        }
+
+        fn dual_node<D: DualNum<f64> + Copy>(&self, x: &[D], e: &[f64], unstable: &mut bool) -> D {
             let mut go = |t: &Tree| t.dual(x, e, unstable);
             match self {
                 Tree::Input(k) => x[*k as usize],

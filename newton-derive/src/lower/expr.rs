@@ -238,6 +238,9 @@ impl Lowerer<'_> {
         if let (Value::Int(a), Value::Int(b)) = (&left, &right) {
             return self.int_binary(op, *a, *b, at);
         }
+        if let Some(v) = runtime_int_binary(op, &left, &right) {
+            return v;
+        }
         match op {
             BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => {
                 let (Some(a), Some(b)) = (self.float(left, at), self.float(right, at)) else {
@@ -488,6 +491,28 @@ impl Lowerer<'_> {
         let name = c.func.to_token_stream().to_string().replace(' ', "");
         self.unsupported(&c.func, &format!("unsupported call to `{name}`: `#[hessian]` sees only this function's body, so it cannot differentiate other functions; inline it, or use a supported method: {}", supported_methods()))
     }
+}
+
+/// Integer arithmetic with a runtime operand (`i % 2` on an `enumerate` index) stays integer
+/// arithmetic in the generated code; comparisons go through the float path.
+fn runtime_int_binary(op: &BinOp, left: &Value, right: &Value) -> Option<Value> {
+    let operand = |v: &Value| match v {
+        Value::RuntimeInt(t, s) => Some((t.clone(), *s)),
+        Value::Int(i) => {
+            let lit = proc_macro2::Literal::i64_unsuffixed(*i);
+            Some((quote!(#lit), None))
+        }
+        _ => None,
+    };
+    let ((a, sa), (b, sb)) = (operand(left)?, operand(right)?);
+    if !matches!(left, Value::RuntimeInt(..)) && !matches!(right, Value::RuntimeInt(..)) {
+        return None;
+    }
+    let op = match op {
+        BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) | BinOp::Rem(_) => op,
+        _ => return None,
+    };
+    Some(Value::RuntimeInt(quote!((#a #op #b)), sa.or(sb)))
 }
 
 /// Returns whether `op` is a compound assignment.
