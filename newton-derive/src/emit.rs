@@ -81,9 +81,23 @@ impl Emitter<'_> {
         }
     }
 
+    /// Returns the tokens for `id` as the receiver of a method call: a constant gets its type
+    /// and parentheses, `(-0.5_f64).hypot(y)`, since `-0.5.hypot(y)` means `-(0.5.hypot(y))`
+    /// and an unsuffixed literal has no methods.
+    fn receiver(&self, id: Id) -> TokenStream {
+        match self.graph().as_const(id) {
+            Some(c) => {
+                let (lit, s) = (literal(c, self.sig.scalar), self.sig.scalar);
+                quote!((#lit as #s))
+            }
+            None => self.operand(id),
+        }
+    }
+
     /// Returns the right-hand side computing `id` from its children's temporaries.
     fn expression(&self, id: Id) -> TokenStream {
         let o = |c: Id| self.operand(c);
+        let r = |c: Id| self.receiver(c);
         match self.graph().node(id) {
             Node::Const(_) => o(id),
             Node::Input(k) => self.input(k),
@@ -109,23 +123,23 @@ impl Emitter<'_> {
                 quote!(-#a)
             }
             Node::Call(f, a) => {
-                let (a, f) = (o(a), format_ident!("{}", f.name()));
+                let (a, f) = (r(a), format_ident!("{}", f.name()));
                 quote!(#a.#f())
             }
             Node::Powi(a, n) => {
-                let a = o(a);
+                let a = r(a);
                 quote!(#a.powi(#n))
             }
             Node::Powf(a, b) => {
-                let (a, b) = (o(a), o(b));
+                let (a, b) = (r(a), o(b));
                 quote!(#a.powf(#b))
             }
             Node::Atan2(a, b) => {
-                let (a, b) = (o(a), o(b));
+                let (a, b) = (r(a), o(b));
                 quote!(#a.atan2(#b))
             }
             Node::Hypot(a, b) => {
-                let (a, b) = (o(a), o(b));
+                let (a, b) = (r(a), o(b));
                 quote!(#a.hypot(#b))
             }
             Node::Cmp(op, a, b) => {

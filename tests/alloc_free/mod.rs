@@ -1,0 +1,174 @@
+//! Generated code allocates nothing: a counting global allocator, armed per thread so that the
+//! test harness and concurrently running tests are not counted, wraps the calls.
+//!
+//! This is the test binary's only `#[global_allocator]`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+
+use newton::nalgebra::{SMatrix, SVector};
+use newton::Objective as _;
+
+use crate::functions::{classic, data, nd, scalars, stats, syntax};
+
+thread_local! {
+    /// Whether allocations on this thread are being counted.
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+    /// Allocations counted on this thread while armed.
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Forwards to [`System`], counting allocations of armed threads.
+struct Counting;
+
+fn note() {
+    // `try_with`: the allocator also runs while thread-locals are being torn down.
+    let _ = ARMED.try_with(|armed| {
+        if armed.get() {
+            COUNT.with(|count| count.set(count.get() + 1));
+        }
+    });
+}
+
+#[expect(
+    unsafe_code,
+    reason = "a global allocator is an unsafe trait; this one forwards"
+)]
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded precondition.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: forwarded precondition.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        // SAFETY: forwarded precondition.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded precondition.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` `times` times and returns the number of allocations it made on this thread.
+fn allocations<R>(times: usize, mut f: impl FnMut() -> R) -> usize {
+    COUNT.with(|count| count.set(0));
+    ARMED.with(|armed| armed.set(true));
+    for _ in 0..times {
+        black_box(f());
+    }
+    ARMED.with(|armed| armed.set(false));
+    COUNT.with(Cell::get)
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let n = allocations(3, || Vec::<f64>::with_capacity(black_box(16)));
+    assert_eq!(n, 3, "the counting allocator is not in use");
+}
+
+#[test]
+fn two_dimensional_functions_allocate_nothing() {
+    let (x, y) = (black_box(1.3), black_box(-0.4));
+    let n = allocations(100, || classic::himmelblau::value_gradient_hessian(x, y));
+    assert_eq!(n, 0, "himmelblau::value_gradient_hessian allocated");
+    let n = allocations(100, || {
+        classic::goldstein_price::value_gradient_hessian(x, y)
+    });
+    assert_eq!(n, 0, "goldstein_price::value_gradient_hessian allocated");
+    let n = allocations(100, || {
+        (
+            classic::easom::gradient(x, y),
+            classic::easom::value_gradient(x, y),
+            classic::easom::hessian(x, y),
+        )
+    });
+    assert_eq!(
+        n, 0,
+        "easom::{{gradient, value_gradient, hessian}} allocated"
+    );
+}
+
+#[test]
+fn unrolled_loops_allocate_nothing() {
+    let x = black_box([0.3, -1.2, 0.8, 2.0]);
+    let n = allocations(100, || nd::zakharov::value_gradient_hessian(x));
+    assert_eq!(n, 0, "zakharov::value_gradient_hessian allocated");
+    let n = allocations(100, || stats::log_sum_exp::value_gradient_hessian(x));
+    assert_eq!(n, 0, "log_sum_exp::value_gradient_hessian allocated");
+}
+
+#[test]
+fn least_squares_over_ten_thousand_points_allocates_nothing() {
+    let (xs, ys) = data::linear_data();
+    assert_eq!(xs.len(), data::POINTS);
+    let (a, b) = (black_box(1.7), black_box(0.2));
+    let n = allocations(10, || data::fit::value_gradient_hessian(a, b, &xs, &ys));
+    assert_eq!(
+        n, 0,
+        "fit::value_gradient_hessian over 10 000 points allocated"
+    );
+    let n = allocations(10, || data::fit_exp::value_gradient_hessian(a, b, &xs, &ys));
+    assert_eq!(
+        n, 0,
+        "fit_exp::value_gradient_hessian over 10 000 points allocated"
+    );
+
+    let objective = data::fit::Objective { xs: &xs, ys: &ys };
+    let x = SVector::from([a, b]);
+    let mut g = SVector::zeros();
+    let mut h = SMatrix::zeros();
+    let n = allocations(10, || objective.value_gradient_hessian(&x, &mut g, &mut h));
+    assert_eq!(n, 0, "fit::Objective::value_gradient_hessian allocated");
+    let n = allocations(10, || {
+        objective.value_gradient(&x, &mut g) + objective.value(&x)
+    });
+    assert_eq!(n, 0, "fit::Objective::{{value, value_gradient}} allocated");
+}
+
+#[test]
+fn data_loops_with_zip3_and_enumerate_allocate_nothing() {
+    let (xs, ys, ws) = data::weighted_data();
+    let p = black_box([0.1, 0.9, 1.5]);
+    let n = allocations(10, || {
+        data::weighted::value_gradient_hessian(p, &xs, &ys, &ws)
+    });
+    assert_eq!(n, 0, "weighted::value_gradient_hessian allocated");
+    let n = allocations(10, || {
+        data::indexed::value_gradient_hessian(p[0], p[1], &xs, &ys)
+    });
+    assert_eq!(n, 0, "indexed::value_gradient_hessian allocated");
+}
+
+#[test]
+fn objectives_with_constants_and_f32_allocate_nothing() {
+    let objective = syntax::partial::Objective {
+        y: 0.7,
+        w: [1.5, -0.5],
+        scale: 2.0,
+    };
+    let x = SVector::from([0.2, -0.3, 1.1]);
+    let (mut g, mut h) = (SVector::zeros(), SMatrix::zeros());
+    let n = allocations(100, || objective.value_gradient_hessian(&x, &mut g, &mut h));
+    assert_eq!(n, 0, "partial::Objective::value_gradient_hessian allocated");
+
+    let x = SVector::from([0.5_f32, -0.25]);
+    let (mut g, mut h) = (SVector::zeros(), SMatrix::zeros());
+    let camel = scalars::camel32::Objective;
+    let n = allocations(100, || camel.value_gradient_hessian(&x, &mut g, &mut h));
+    assert_eq!(n, 0, "camel32::Objective::value_gradient_hessian allocated");
+}
