@@ -15,6 +15,8 @@ mod lower;
 mod module;
 mod parse;
 mod signature;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 

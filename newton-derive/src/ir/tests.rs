@@ -314,22 +314,24 @@ mod oracle {
         Select(Cond, Box<Tree>, Box<Tree>),
     }
 
-    fn b(t: Tree) -> Box<Tree> {
-        Box::new(t)
-    }
-
     /// `1 + u²` or `exp(u)`: strictly positive, for logarithms, roots and `powf` bases.
     fn positive(u: Tree, exp: bool) -> Tree {
         if exp {
-            Tree::Call(Func::Exp, b(u))
+            Tree::Call(Func::Exp, u.into())
         } else {
-            Tree::Add(b(Tree::Const(1.0)), b(Tree::Mul(b(u.clone()), b(u))))
+            Tree::Add(
+                Box::new(Tree::Const(1.0)),
+                Box::new(Tree::Mul(u.clone().into(), u.into())),
+            )
         }
     }
 
     /// `c·sin(u)`: inside `[−c, c]`.
     fn bounded(c: f64, u: Tree) -> Tree {
-        Tree::Mul(b(Tree::Const(c)), b(Tree::Call(Func::Sin, b(u))))
+        Tree::Mul(
+            Tree::Const(c).into(),
+            Box::new(Tree::Call(Func::Sin, u.into())),
+        )
     }
 
     /// Puts `u` in the domain where `f` is smooth.
@@ -349,10 +351,9 @@ mod oracle {
         let leaf = (cmp, 0..EXTERNS, 0..EXTERNS).prop_map(|(op, a, c)| Cond::Cmp(op, a, c));
         leaf.prop_recursive(2, 4, 2, |inner| {
             prop_oneof![
-                inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
-                (inner.clone(), inner.clone())
-                    .prop_map(|(a, c)| Cond::And(Box::new(a), Box::new(c))),
-                (inner.clone(), inner).prop_map(|(a, c)| Cond::Or(Box::new(a), Box::new(c))),
+                inner.clone().prop_map(|c| Cond::Not(c.into())),
+                (inner.clone(), inner.clone()).prop_map(|(a, c)| Cond::And(a.into(), c.into())),
+                (inner.clone(), inner).prop_map(|(a, c)| Cond::Or(a.into(), c.into())),
             ]
         })
     }
@@ -365,51 +366,53 @@ mod oracle {
             1 => (-8i32..=8).prop_map(|k| Tree::Const(f64::from(k) * 0.25)),
         ];
         let funcs: Vec<Func> = Func::ALL.iter().map(|&(f, _)| f).collect();
+        // Up to 5 levels; the size target makes most trees use every input, so most cases
+        // check a full Hessian.
         leaf.prop_recursive(5, 128, 1, move |inner| {
             let t = || inner.clone();
             prop_oneof![
-                1 => (t(), t()).prop_map(|(u, v)| Tree::Add(b(u), b(v))),
-                1 => (t(), t()).prop_map(|(u, v)| Tree::Sub(b(u), b(v))),
-                1 => (t(), t()).prop_map(|(u, v)| Tree::Mul(b(u), b(v))),
+                1 => (t(), t()).prop_map(|(u, v)| Tree::Add(u.into(), v.into())),
+                1 => (t(), t()).prop_map(|(u, v)| Tree::Sub(u.into(), v.into())),
+                1 => (t(), t()).prop_map(|(u, v)| Tree::Mul(u.into(), v.into())),
                 1 => (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
                     let den = if alt {
-                        Tree::Add(b(Tree::Const(2.0)), b(Tree::Call(Func::Sin, b(v))))
+                        Tree::Add(Box::new(Tree::Const(2.0)), Box::new(Tree::Call(Func::Sin, v.into())))
                     } else {
                         positive(v, false)
                     };
-                    Tree::Div(b(u), b(den))
+                    Tree::Div(u.into(), den.into())
                 }),
-                1 => t().prop_map(|u| Tree::Neg(b(u))),
+                1 => t().prop_map(|u| Tree::Neg(u.into())),
                 4 => (select(funcs.clone()), t(), any::<bool>())
-                    .prop_map(|(f, u, alt)| Tree::Call(f, b(domain(f, u, alt)))),
+                    .prop_map(|(f, u, alt)| Tree::Call(f, Box::new(domain(f, u, alt)))),
                 1 => (t(), -3i32..=4, any::<bool>()).prop_map(|(u, n, alt)| {
                     let base = if n < 0 { positive(u, alt) } else { u };
-                    Tree::Powi(b(base), n)
+                    Tree::Powi(base.into(), n)
                 }),
                 // `powf` with a constant, an extern and a variable exponent: the two branches
                 // of its derivative rule
                 1 => (t(), -10i32..=10, any::<bool>()).prop_map(|(u, k, alt)| {
                     let c = Tree::Const(f64::from(k) * 0.3);
-                    Tree::Powf(b(positive(u, alt)), b(c))
+                    Tree::Powf(Box::new(positive(u, alt)), c.into())
                 }),
                 1 => (t(), 0..EXTERNS, any::<bool>()).prop_map(|(u, k, alt)| {
-                    Tree::Powf(b(positive(u, alt)), b(Tree::Extern(k)))
+                    Tree::Powf(Box::new(positive(u, alt)), Tree::Extern(k).into())
                 }),
                 1 => (t(), t(), any::<bool>()).prop_map(|(u, v, alt)| {
-                    Tree::Powf(b(positive(u, alt)), b(v))
+                    Tree::Powf(Box::new(positive(u, alt)), v.into())
                 }),
                 // away from the origin and from the branch cut on the negative x axis
                 1 => (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
-                    Tree::Atan2(b(positive(u, false)), b(v))
+                    Tree::Atan2(Box::new(positive(u, false)), v.into())
                 } else {
-                    Tree::Atan2(b(u), b(positive(v, false)))
+                    Tree::Atan2(u.into(), Box::new(positive(v, false)))
                 }),
                 1 => (t(), t(), any::<bool>()).prop_map(|(u, v, flip)| if flip {
-                    Tree::Hypot(b(positive(u, false)), b(v))
+                    Tree::Hypot(Box::new(positive(u, false)), v.into())
                 } else {
-                    Tree::Hypot(b(u), b(positive(v, false)))
+                    Tree::Hypot(u.into(), Box::new(positive(v, false)))
                 }),
-                1 => (cond(), t(), t()).prop_map(|(c, u, v)| Tree::Select(c, b(u), b(v))),
+                1 => (cond(), t(), t()).prop_map(|(c, u, v)| Tree::Select(c, u.into(), v.into())),
             ]
         })
     }
@@ -505,7 +508,8 @@ mod oracle {
             let r = self.dual_node(x, e, unstable);
             // Huge or non-finite intermediates leave the region where either evaluation is
             // accurate (num-dual's `powf` loses a huge base entirely).
-            *unstable |= !(r.re().abs() <= 1e8);
+            let v = r.re();
+            *unstable |= !v.is_finite() || v.abs() > 1e8;
             r
         }
 
@@ -658,8 +662,8 @@ mod oracle {
         let mut value = 0.0;
         let mut gradient = vec![0.0; n];
         let mut hessian = vec![vec![0.0; n]; n];
-        for j in 0..n {
-            for k in j..n {
+        for (j, row) in hessian.iter_mut().enumerate() {
+            for (k, entry) in row.iter_mut().enumerate().skip(j) {
                 let seeded: Vec<HyperDual64> = case
                     .x
                     .iter()
@@ -674,13 +678,13 @@ mod oracle {
                 if j == k {
                     gradient[j] = r.eps1;
                 }
-                hessian[j][k] = r.eps1eps2;
+                *entry = r.eps1eps2;
             }
         }
-        let all = std::iter::once(value)
+        let tame = std::iter::once(value)
             .chain(gradient.iter().copied())
-            .chain(hessian.iter().flatten().copied());
-        let tame = all.into_iter().all(|v| v.is_finite() && v.abs() <= 1e8);
+            .chain(hessian.iter().flatten().copied())
+            .all(|v| v.is_finite() && v.abs() <= 1e8);
         (tame && !unstable).then_some(Expected {
             value,
             gradient,
@@ -744,13 +748,15 @@ mod oracle {
                 describe(id)
             );
         }
-        // Unlisted entries are structural zeros: num-dual finds exactly 0 there.
+        // Unlisted entries are zeros. Usually num-dual finds exactly 0 there too, but where the
+        // simplifier proves a cancellation (`2^(−x)·2^(x+y)` does not depend on `x`) num-dual
+        // is left with rounding, hence the tolerance.
         for j in 0..case.dim {
             for k in j..case.dim {
                 if !positions.contains(&(j, k)) {
                     let w = want.hessian[j as usize][k as usize];
                     prop_assert!(
-                        w == 0.0,
+                        close(0.0, w, scale),
                         "∂²f/∂x{j}∂x{k} is not listed but num-dual gives {w}"
                     );
                 }
@@ -764,10 +770,10 @@ mod oracle {
     #[test]
     fn derivatives_match_num_dual() {
         let config = Config {
+            cases: 1024,
             max_global_rejects: 4096,
             failure_persistence: None,
-            rng_seed: RngSeed::Fixed(std::env::var("SEED").unwrap().parse().unwrap()),
-            cases: 4096,
+            rng_seed: RngSeed::Fixed(0x6e65_7774_6f6e),
             ..Config::default()
         };
         let seen = RefCell::new(BTreeSet::new());
