@@ -1,1 +1,84 @@
-fn main(){}
+//! `problems`: reproduces the experiments of newton's `PROBLEMS.md` and writes `BENCHMARKS.md`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use problems::{bench_report, report, Error};
+
+/// Reproduces the problems of newton's PROBLEMS.md and reports on the benchmarks.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Seed of the random starts; printed in every report.
+    #[arg(long, global = true, default_value_t = 0)]
+    seed: u64,
+    /// Directory the reports are written to.
+    #[arg(long, global = true, default_value = "report")]
+    out: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs every check and experiment, prints the report and writes `<out>/REPORT.md`.
+    Reproduce,
+    /// Lists the problems and experiments.
+    List,
+    /// Regenerates BENCHMARKS.md from criterion's saved results.
+    BenchReport {
+        /// Where criterion keeps its results [default: the workspace's target/criterion].
+        #[arg(long)]
+        criterion_dir: Option<PathBuf>,
+        /// The file to write [default: BENCHMARKS.md at the workspace root].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Reproduce => {
+            let reproduction = report::reproduce(cli.seed);
+            println!("{}", reproduction.markdown);
+            let path = report::write_report(&cli.out, &reproduction)?;
+            eprintln!("wrote {}", path.display());
+            if reproduction.failures.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::ChecksFailed(reproduction.failures.len()))
+            }
+        }
+        Command::List => {
+            for (name, what) in problems::PROBLEMS {
+                println!("{name:<16} {what}");
+            }
+            Ok(())
+        }
+        Command::BenchReport {
+            criterion_dir,
+            output,
+        } => {
+            let dir = criterion_dir.unwrap_or_else(bench_report::default_criterion_dir);
+            let output =
+                output.unwrap_or_else(|| bench_report::workspace_root().join("BENCHMARKS.md"));
+            let markdown = bench_report::generate(&dir)?;
+            bench_report::write(&output, &markdown)?;
+            println!("{markdown}");
+            eprintln!("wrote {}", output.display());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,670 @@
+//! The `bench-report` command: turns criterion's saved estimates into `BENCHMARKS.md`.
+//!
+//! `cargo bench --bench hessian` times every contender of every group below at the benchmark
+//! point ([`crate::benchmark_point`]) and records its settings in
+//! `target/criterion/newton-bench-settings.json`; this module reads the medians back
+//! (`target/criterion/<group>/<contender>[/<n>]/new/estimates.json`), computes the ratios, and
+//! states for each performance target whether this run met it.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::Error;
+
+/// One benchmark group: a problem, and the sizes it is timed at (empty for a fixed size).
+#[derive(Clone, Copy, Debug)]
+pub struct Group {
+    /// The criterion group name, the problem's name.
+    pub name: &'static str,
+    /// The sizes, each a criterion `BenchmarkId` parameter; empty when the problem has one size.
+    pub sizes: &'static [usize],
+}
+
+/// Every benchmark group, in report order.
+pub const GROUPS: [Group; 9] = [
+    Group {
+        name: "slides_exp_log",
+        sizes: &[],
+    },
+    Group {
+        name: "slides_bowl",
+        sizes: &[],
+    },
+    Group {
+        name: "slides_cap",
+        sizes: &[],
+    },
+    Group {
+        name: "slides_saddle",
+        sizes: &[],
+    },
+    Group {
+        name: "slides_quartic",
+        sizes: &[],
+    },
+    Group {
+        name: "rosenbrock",
+        sizes: &[],
+    },
+    Group {
+        name: "rosenbrock_n",
+        sizes: &crate::rosenbrock::CHAINED_SIZES,
+    },
+    Group {
+        name: "circle",
+        sizes: &[],
+    },
+    Group {
+        name: "torus",
+        sizes: &[],
+    },
+];
+
+/// The generated fused `value_gradient_hessian`.
+pub const NEWTON_VGH: &str = "newton_vgh";
+/// The generated `hessian` alone.
+pub const NEWTON_HESSIAN: &str = "newton_hessian";
+/// The hand-written closed form `(f, ∇f, ∇²f)`.
+pub const HAND_WRITTEN: &str = "hand_written";
+/// `num_dual::hessian` (or `num_dual::second_derivative` in 1-D) on the generic function.
+pub const NUM_DUAL: &str = "num_dual";
+/// The central-difference Hessian from `2·D` generated gradients.
+pub const CENTRAL_DIFFERENCES: &str = "central_differences";
+
+/// Every contender, in column order.
+pub const CONTENDERS: [&str; 5] = [
+    NEWTON_VGH,
+    NEWTON_HESSIAN,
+    HAND_WRITTEN,
+    NUM_DUAL,
+    CENTRAL_DIFFERENCES,
+];
+
+/// The file, beside criterion's results, in which the benchmark records how it was run.
+pub const SETTINGS_FILE: &str = "newton-bench-settings.json";
+
+/// How `cargo bench --bench hessian` was run, recorded for the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchSettings {
+    /// Whether `NEWTON_BENCH_QUICK=1` was set.
+    pub quick: bool,
+    /// Criterion's warm-up time per benchmark, in seconds.
+    pub warm_up_s: f64,
+    /// Criterion's measurement time per benchmark, in seconds.
+    pub measurement_s: f64,
+    /// Criterion's sample count per benchmark.
+    pub sample_size: usize,
+    /// The arguments after the program name (filters, `--bench`).
+    pub args: Vec<String>,
+}
+
+impl BenchSettings {
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "quick": self.quick,
+            "warm_up_s": self.warm_up_s,
+            "measurement_s": self.measurement_s,
+            "sample_size": self.sample_size,
+            "args": self.args,
+        })
+    }
+
+    fn from_json(v: &serde_json::Value) -> Option<Self> {
+        Some(Self {
+            quick: v.get("quick")?.as_bool()?,
+            warm_up_s: v.get("warm_up_s")?.as_f64()?,
+            measurement_s: v.get("measurement_s")?.as_f64()?,
+            sample_size: usize::try_from(v.get("sample_size")?.as_u64()?).ok()?,
+            args: v
+                .get("args")?
+                .as_array()?
+                .iter()
+                .filter_map(|a| a.as_str().map(str::to_owned))
+                .collect(),
+        })
+    }
+
+    /// Whether the run was restricted to some benchmarks by a filter.
+    #[must_use]
+    pub fn is_filtered(&self) -> bool {
+        self.args.iter().any(|a| !a.starts_with("--"))
+    }
+
+    /// Returns the command line that reproduces the run.
+    #[must_use]
+    pub fn command_line(&self) -> String {
+        let filters: Vec<&str> = self
+            .args
+            .iter()
+            .map(String::as_str)
+            .filter(|a| *a != "--bench")
+            .collect();
+        format!(
+            "{}cargo bench --bench hessian{}",
+            if self.quick {
+                "NEWTON_BENCH_QUICK=1 "
+            } else {
+                ""
+            },
+            if filters.is_empty() {
+                String::new()
+            } else {
+                format!(" -- {}", filters.join(" "))
+            }
+        )
+    }
+}
+
+/// Returns where criterion keeps its results: `$CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else `target/criterion` of this workspace.
+#[must_use]
+pub fn default_criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(target).join("criterion");
+    }
+    workspace_root().join("target").join("criterion")
+}
+
+/// Returns the root of the workspace this crate was built in.
+#[must_use]
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Records how the benchmark is run, for [`generate`] to print.
+///
+/// # Errors
+///
+/// [`Error::CreateDir`] or [`Error::Write`] when the criterion directory is not writable.
+pub fn record_settings(criterion_dir: &Path, settings: &BenchSettings) -> Result<(), Error> {
+    std::fs::create_dir_all(criterion_dir).map_err(|source| Error::CreateDir {
+        path: criterion_dir.to_path_buf(),
+        source,
+    })?;
+    let path = criterion_dir.join(SETTINGS_FILE);
+    std::fs::write(&path, settings.to_json().to_string())
+        .map_err(|source| Error::Write { path, source })
+}
+
+/// One median, with the time its estimate file was written.
+#[derive(Clone, Copy, Debug)]
+struct Measurement {
+    median_ns: f64,
+    written: Option<SystemTime>,
+}
+
+/// Reads the median of one benchmark, `None` when it was not run.
+fn read_median(
+    criterion_dir: &Path,
+    group: &str,
+    contender: &str,
+    size: Option<usize>,
+) -> Result<Option<Measurement>, Error> {
+    let mut path = criterion_dir.join(group).join(contender);
+    if let Some(n) = size {
+        path.push(n.to_string());
+    }
+    path.push("new");
+    path.push("estimates.json");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| Error::Estimates {
+        path: path.clone(),
+        reason: "not valid JSON",
+    })?;
+    let median_ns = json
+        .get("median")
+        .and_then(|m| m.get("point_estimate"))
+        .and_then(serde_json::Value::as_f64)
+        .ok_or(Error::Estimates {
+            path: path.clone(),
+            reason: "no `median.point_estimate`",
+        })?;
+    let written = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+    Ok(Some(Measurement { median_ns, written }))
+}
+
+/// The medians of one row: a group at one size.
+#[derive(Clone, Debug)]
+struct Row {
+    label: String,
+    group: &'static str,
+    size: Option<usize>,
+    times: [Option<f64>; 5],
+}
+
+impl Row {
+    fn time(&self, contender: &str) -> Option<f64> {
+        CONTENDERS
+            .iter()
+            .position(|c| *c == contender)
+            .and_then(|i| self.times[i])
+    }
+
+    /// `numerator / denominator` of two contenders' medians.
+    fn ratio(&self, numerator: &str, denominator: &str) -> Option<f64> {
+        Some(self.time(numerator)? / self.time(denominator)?)
+    }
+}
+
+/// Whether a target was met in this run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    Met,
+    NotMet,
+    NotMeasured,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Met => "**met**",
+            Self::NotMet => "**NOT met**",
+            Self::NotMeasured => "not measured",
+        })
+    }
+}
+
+/// Combines per-row checks: met only when every row was measured and passed.
+fn verdict(checks: impl IntoIterator<Item = Option<bool>>) -> Verdict {
+    let mut result = Verdict::Met;
+    for check in checks {
+        match check {
+            None => return Verdict::NotMeasured,
+            Some(false) => result = Verdict::NotMet,
+            Some(true) => {}
+        }
+    }
+    result
+}
+
+/// Reads criterion's results under `criterion_dir` and renders `BENCHMARKS.md`.
+///
+/// # Errors
+///
+/// [`Error::NoResults`] when no benchmark of [`GROUPS`] has a result, [`Error::Read`] or
+/// [`Error::Estimates`] when an estimate file is unreadable or malformed.
+pub fn generate(criterion_dir: &Path) -> Result<String, Error> {
+    let mut rows = Vec::new();
+    let mut oldest: Option<SystemTime> = None;
+    let mut newest: Option<SystemTime> = None;
+    for group in &GROUPS {
+        let sizes: Vec<Option<usize>> = if group.sizes.is_empty() {
+            vec![None]
+        } else {
+            group.sizes.iter().copied().map(Some).collect()
+        };
+        for size in sizes {
+            let mut times = [None; 5];
+            for (slot, contender) in times.iter_mut().zip(CONTENDERS) {
+                if let Some(m) = read_median(criterion_dir, group.name, contender, size)? {
+                    *slot = Some(m.median_ns);
+                    if let Some(t) = m.written {
+                        oldest = Some(oldest.map_or(t, |o| o.min(t)));
+                        newest = Some(newest.map_or(t, |n| n.max(t)));
+                    }
+                }
+            }
+            let label = match size {
+                Some(n) => format!("{} (n = {n})", group.name),
+                None => group.name.to_owned(),
+            };
+            rows.push(Row {
+                label,
+                group: group.name,
+                size,
+                times,
+            });
+        }
+    }
+    if rows.iter().all(|r| r.times.iter().all(Option::is_none)) {
+        return Err(Error::NoResults(criterion_dir.to_path_buf()));
+    }
+    let settings = std::fs::read_to_string(criterion_dir.join(SETTINGS_FILE))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| BenchSettings::from_json(&v));
+    let mut md = String::new();
+    render(&mut md, &rows, settings.as_ref(), (oldest, newest)).unwrap_or_default();
+    Ok(md)
+}
+
+/// Writes the rendered report to `output`.
+///
+/// # Errors
+///
+/// [`Error::Write`] when the file cannot be written.
+pub fn write(output: &Path, markdown: &str) -> Result<(), Error> {
+    std::fs::write(output, markdown).map_err(|source| Error::Write {
+        path: output.to_path_buf(),
+        source,
+    })
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned())
+}
+
+fn rustc_version() -> Option<String> {
+    let out = std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn format_ns(ns: Option<f64>) -> String {
+    match ns {
+        None => "—".to_owned(),
+        Some(t) if t < 10.0 => format!("{t:.2} ns"),
+        Some(t) if t < 1e3 => format!("{t:.1} ns"),
+        Some(t) if t < 1e6 => format!("{:.2} µs", t / 1e3),
+        Some(t) => format!("{:.2} ms", t / 1e6),
+    }
+}
+
+fn format_ratio(r: Option<f64>) -> String {
+    match r {
+        None => "—".to_owned(),
+        Some(r) if r < 10.0 => format!("{r:.2}×"),
+        Some(r) => format!("{r:.0}×"),
+    }
+}
+
+/// The generated code's operation count of the fused body, for the table.
+fn ops_vgh(group: &str, size: Option<usize>) -> Option<u32> {
+    use crate::{circle, rosenbrock as r, slides as s, torus};
+    let ops = match (group, size) {
+        ("slides_exp_log", _) => s::slides_exp_log::OPS,
+        ("slides_bowl", _) => s::slides_bowl::OPS,
+        ("slides_cap", _) => s::slides_cap::OPS,
+        ("slides_saddle", _) => s::slides_saddle::OPS,
+        ("slides_quartic", _) => s::slides_quartic::OPS,
+        ("rosenbrock", _) => r::rosenbrock::OPS,
+        ("rosenbrock_n", Some(2)) => r::rosenbrock_2::OPS,
+        ("rosenbrock_n", Some(4)) => r::rosenbrock_4::OPS,
+        ("rosenbrock_n", Some(8)) => r::rosenbrock_8::OPS,
+        ("rosenbrock_n", Some(16)) => r::rosenbrock_16::OPS,
+        ("rosenbrock_n", Some(32)) => r::rosenbrock_32::OPS,
+        ("circle", _) => circle::circle::OPS,
+        ("torus", _) => torus::torus::OPS,
+        _ => return None,
+    };
+    Some(ops.value_gradient_hessian.total())
+}
+
+fn render(
+    md: &mut String,
+    rows: &[Row],
+    settings: Option<&BenchSettings>,
+    (oldest, newest): (Option<SystemTime>, Option<SystemTime>),
+) -> fmt::Result {
+    writeln!(md, "# Benchmarks\n")?;
+    writeln!(
+        md,
+        "<!-- Generated by `cargo run --release -p problems -- bench-report`; do not edit. -->\n"
+    )?;
+    writeln!(
+        md,
+        "- Generated: {}",
+        crate::date::format_utc(SystemTime::now())
+    )?;
+    if let (Some(o), Some(n)) = (oldest, newest) {
+        writeln!(
+            md,
+            "- Measured: {} to {} (criterion's `new/estimates.json`)",
+            crate::date::format_utc(o),
+            crate::date::format_utc(n)
+        )?;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    writeln!(md, "- Machine: {}, {threads} logical CPUs", cpu_model())?;
+    if let Some(v) = rustc_version() {
+        writeln!(md, "- Compiler: {v}")?;
+    }
+    match settings {
+        Some(s) => writeln!(
+            md,
+            "- Benchmarks: `{}` (warm-up {} s, measurement {} s, {} samples per benchmark){}",
+            s.command_line(),
+            s.warm_up_s,
+            s.measurement_s,
+            s.sample_size,
+            if s.is_filtered() {
+                "; that latest run was filtered, so some results below come from earlier runs \
+                 (see the measured range)"
+            } else {
+                ""
+            }
+        )?,
+        None => writeln!(
+            md,
+            "- Benchmarks: `cargo bench --bench hessian` (settings not recorded)"
+        )?,
+    }
+    writeln!(
+        md,
+        "- Report: `cargo run --release -p problems -- bench-report`\n"
+    )?;
+    writeln!(
+        md,
+        "Every contender is timed at the benchmark point `θₖ = 0.5 sin(0.7k + 0.3)` with \
+         `std::hint::black_box` on inputs and outputs; times are criterion's medians. \
+         Contenders: `newton_vgh` — the generated fused `value_gradient_hessian`; \
+         `newton_hessian` — the generated `hessian`; `hand_written` — the closed form \
+         `(f, ∇f, ∇²f)` in `problems::*::closed_form`; `num_dual` — `num_dual::hessian` with \
+         `Dual2SVec64<D>` (`second_derivative` with `Dual2_64` in 1-D) on `problems::generic`; \
+         `central_differences` — the Hessian alone by central differences of `2·D` generated \
+         gradients. Ratios above 1 mean newton is faster, except `vgh / hand`, where below 1 \
+         does.\n"
+    )?;
+    render_targets(md, rows)?;
+    writeln!(md, "## Median times\n")?;
+    writeln!(
+        md,
+        "| problem | ops (vgh) | newton_vgh | newton_hessian | hand_written | num_dual | \
+         central_differences | vgh / hand | num_dual / vgh | central / vgh |"
+    )?;
+    writeln!(md, "|---|---|---|---|---|---|---|---|---|---|")?;
+    for row in rows {
+        write!(
+            md,
+            "| `{}` | {} |",
+            row.label,
+            ops_vgh(row.group, row.size).map_or_else(|| "—".to_owned(), |o| o.to_string())
+        )?;
+        for t in row.times {
+            write!(md, " {} |", format_ns(t))?;
+        }
+        writeln!(
+            md,
+            " {} | {} | {} |",
+            format_ratio(row.ratio(NEWTON_VGH, HAND_WRITTEN)),
+            format_ratio(row.ratio(NUM_DUAL, NEWTON_VGH)),
+            format_ratio(row.ratio(CENTRAL_DIFFERENCES, NEWTON_VGH)),
+        )?;
+    }
+    writeln!(
+        md,
+        "\nFunctions that take a few nanoseconds are near the resolution of the measurement: \
+         a ratio of two such medians moves by ±10–20% between runs."
+    )
+}
+
+fn render_targets(md: &mut String, rows: &[Row]) -> fmt::Result {
+    let find =
+        |group: &str, size: Option<usize>| rows.iter().find(|r| r.group == group && r.size == size);
+    writeln!(md, "## Targets\n")?;
+    writeln!(md, "| target | measured | verdict |")?;
+    writeln!(md, "|---|---|---|")?;
+
+    // 1. Fused within 1.3× of hand-written on every §1–3 problem; n = 32 has its own target.
+    let fused: Vec<&Row> = rows.iter().filter(|r| r.size != Some(32)).collect();
+    let worst = fused
+        .iter()
+        .filter_map(|r| Some((r.ratio(NEWTON_VGH, HAND_WRITTEN)?, r.label.as_str())))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let v = verdict(
+        fused
+            .iter()
+            .map(|r| r.ratio(NEWTON_VGH, HAND_WRITTEN).map(|x| x <= 1.3)),
+    );
+    writeln!(
+        md,
+        "| fused value + gradient + Hessian within 1.3× of hand-written on every §1–3 problem \
+         (chained Rosenbrock n = 2…16; n = 32 below) | worst `vgh / hand` = {} ({}) | {v} |",
+        format_ratio(worst.map(|w| w.0)),
+        worst.map_or("—", |w| w.1)
+    )?;
+
+    // 2. ≥ 5× faster than num-dual on Rosenbrock and the quartic.
+    for group in ["rosenbrock", "slides_quartic"] {
+        let r = find(group, None).and_then(|r| r.ratio(NUM_DUAL, NEWTON_VGH));
+        writeln!(
+            md,
+            "| ≥ 5× faster than num-dual on `{group}` | `num_dual / vgh` = {} | {} |",
+            format_ratio(r),
+            verdict([r.map(|x| x >= 5.0)])
+        )?;
+    }
+
+    // 3. Chained Rosenbrock n = 32: within 1.5× of hand-written, ≥ 1000× faster than num-dual.
+    let row32 = find("rosenbrock_n", Some(32));
+    let hand = row32.and_then(|r| r.ratio(NEWTON_VGH, HAND_WRITTEN));
+    writeln!(
+        md,
+        "| chained Rosenbrock n = 32 within 1.5× of hand-written | `vgh / hand` = {} | {} |",
+        format_ratio(hand),
+        verdict([hand.map(|x| x <= 1.5)])
+    )?;
+    let dual = row32.and_then(|r| r.ratio(NUM_DUAL, NEWTON_VGH));
+    writeln!(
+        md,
+        "| chained Rosenbrock n = 32 ≥ 1000× faster than num-dual | `num_dual / vgh` = {} | {} |",
+        format_ratio(dual),
+        verdict([dual.map(|x| x >= 1000.0)])
+    )?;
+    writeln!(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{generate, verdict, BenchSettings, Verdict, GROUPS};
+
+    /// A scratch criterion directory holding medians for every benchmark of [`GROUPS`].
+    fn fake_criterion_dir(
+        name: &str,
+        median_ns: impl Fn(&str, &str, Option<usize>) -> f64,
+    ) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("newton-bench-report-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for group in &GROUPS {
+            let sizes: Vec<Option<usize>> = if group.sizes.is_empty() {
+                vec![None]
+            } else {
+                group.sizes.iter().copied().map(Some).collect()
+            };
+            for size in sizes {
+                for contender in super::CONTENDERS {
+                    let mut path = dir.join(group.name).join(contender);
+                    if let Some(n) = size {
+                        path.push(n.to_string());
+                    }
+                    path.push("new");
+                    std::fs::create_dir_all(&path).unwrap();
+                    let t = median_ns(group.name, contender, size);
+                    let json = format!(
+                        r#"{{"mean":{{"point_estimate":{t}}},"median":{{"point_estimate":{t}}}}}"#
+                    );
+                    std::fs::write(path.join("estimates.json"), json).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    fn cleanup(dir: &Path) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn every_target_met() {
+        let dir = fake_criterion_dir("met", |_, contender, _| match contender {
+            "num_dual" => 1e6,
+            "central_differences" => 100.0,
+            _ => 10.0,
+        });
+        let md = generate(&dir).unwrap();
+        cleanup(&dir);
+        assert_eq!(md.matches("**met**").count(), 5, "{md}");
+        assert!(!md.contains("NOT met"));
+        assert!(md.contains("| `rosenbrock_n (n = 32)` |"));
+    }
+
+    #[test]
+    fn a_slow_fused_body_is_reported() {
+        let dir = fake_criterion_dir("slow", |group, contender, _| match (group, contender) {
+            ("torus", "newton_vgh") => 14.0,
+            (_, "num_dual") => 1e6,
+            _ => 10.0,
+        });
+        let md = generate(&dir).unwrap();
+        cleanup(&dir);
+        assert!(
+            md.contains("worst `vgh / hand` = 1.40× (torus) | **NOT met** |"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn no_results_is_an_error() {
+        let dir = std::env::temp_dir().join("newton-bench-report-empty-does-not-exist");
+        assert!(matches!(generate(&dir), Err(crate::Error::NoResults(_))));
+    }
+
+    #[test]
+    fn verdicts_need_every_row() {
+        assert_eq!(verdict([Some(true), Some(true)]), Verdict::Met);
+        assert_eq!(verdict([Some(true), Some(false)]), Verdict::NotMet);
+        assert_eq!(verdict([Some(false), None]), Verdict::NotMeasured);
+    }
+
+    #[test]
+    fn settings_round_trip() {
+        let s = BenchSettings {
+            quick: true,
+            warm_up_s: 0.5,
+            measurement_s: 1.0,
+            sample_size: 10,
+            args: vec!["--bench".into(), "torus".into()],
+        };
+        assert_eq!(BenchSettings::from_json(&s.to_json()), Some(s.clone()));
+        assert_eq!(
+            s.command_line(),
+            "NEWTON_BENCH_QUICK=1 cargo bench --bench hessian -- torus"
+        );
+    }
+}

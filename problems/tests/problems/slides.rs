@@ -1,0 +1,119 @@
+//! §1: the slides' Hessians, eigenvalues and types, and their Newton iterates.
+
+use nalgebra::{Matrix2, SMatrix, SVector, Vector2};
+use problems::slides::{
+    slides_bowl, slides_cap, slides_exp_log, slides_quartic, slides_saddle,
+    SLIDES_EXP_LOG_ITERATES, SLIDES_EXP_LOG_START, SLIDES_EXP_LOG_STATIONARY,
+    SLIDES_QUARTIC_ITERATES, SLIDES_QUARTIC_START,
+};
+use problems::stationary::eigenvalues;
+use problems::Kind;
+
+/// Asserts `actual` rounds to `expected` at 4 decimals, as the slides print.
+#[track_caller]
+fn assert_4_decimals(actual: f64, expected: f64) {
+    assert!(
+        ((actual * 1e4).round() / 1e4 - expected).abs() < 1e-9,
+        "{actual} is not {expected} to 4 decimals"
+    );
+}
+
+/// The Hessian of a quadratic is the same everywhere, so check it at a few points.
+fn assert_constant_hessian(
+    hessian: impl Fn(f64, f64) -> SMatrix<f64, 2, 2>,
+    expected: Matrix2<f64>,
+) {
+    for (x, y) in [(0.0, 0.0), (1.0, -2.0), (-3.5, 0.25)] {
+        assert_eq!(hessian(x, y), expected, "Hessian at ({x}, {y})");
+    }
+}
+
+#[test]
+fn bowl_hessian_eigenvalues_and_minimum() {
+    let h = Matrix2::new(4.0, -1.0, -1.0, 6.0);
+    assert_constant_hessian(slides_bowl::hessian, h);
+    let l = eigenvalues(&h);
+    assert_4_decimals(l[0], 6.4142);
+    assert_4_decimals(l[1], 3.5858);
+    assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Minimum));
+    assert_eq!(slides_bowl::gradient(0.0, 0.0), Vector2::zeros());
+}
+
+#[test]
+fn cap_hessian_eigenvalues_and_maximum() {
+    let h = Matrix2::new(-4.0, -1.0, -1.0, -6.0);
+    assert_constant_hessian(slides_cap::hessian, h);
+    let l = eigenvalues(&h);
+    // The slide prints −3.49: a typo for −5 + √2.
+    assert_4_decimals(l[0], -3.5858);
+    assert_4_decimals(l[1], -6.4142);
+    assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Maximum));
+    assert_eq!(slides_cap(0.0, 0.0), 15.0);
+    assert_eq!(slides_cap::gradient(0.0, 0.0), Vector2::zeros());
+}
+
+#[test]
+fn saddle_hessian_and_type() {
+    let h = Matrix2::new(4.0, 0.0, 0.0, -4.0);
+    assert_constant_hessian(slides_saddle::hessian, h);
+    assert_eq!(
+        Kind::from_hessian(&h, 1e-9),
+        Some(Kind::Saddle { index: 1 })
+    );
+    // Structural zeros: the macro knows the off-diagonal vanishes.
+    assert_eq!(slides_saddle::SPARSITY, &[(0, 0), (1, 1)]);
+}
+
+#[test]
+fn quartic_minimum_at_origin() {
+    let (f, g, h) = slides_quartic::value_gradient_hessian(0.0, 0.0);
+    assert_eq!(f, 0.0);
+    assert_eq!(g, Vector2::zeros());
+    assert_eq!(h, Matrix2::new(8.0, -1.0, -1.0, 4.0));
+    assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Minimum));
+}
+
+#[test]
+fn exp_log_minimum() {
+    let known = SLIDES_EXP_LOG_STATIONARY;
+    let x = known.point[0];
+    assert!((x.exp() - 1.0 / x).abs() < 1e-15, "eˣ = 1/x at x*");
+    let (f, g, h) = slides_exp_log::value_gradient_hessian(x);
+    assert!((f - known.value).abs() < 1e-14);
+    assert!(g[0].abs() < 1e-15);
+    assert!((h[(0, 0)] - known.hessian[0][0]).abs() < 1e-14);
+    assert_eq!(slides_exp_log::DIM, 1);
+}
+
+/// The slides minimise `g` by Newton on `g′`: `x ← x − g′(x)/g″(x)`.
+#[test]
+fn exp_log_newton_iterates_match_the_slides() {
+    let mut x = SLIDES_EXP_LOG_START;
+    for expected in SLIDES_EXP_LOG_ITERATES {
+        let (_, g, h) = slides_exp_log::value_gradient_hessian(x);
+        x -= g[0] / h[(0, 0)];
+        assert_4_decimals(x, expected);
+    }
+    for _ in 0..3 {
+        let (_, g, h) = slides_exp_log::value_gradient_hessian(x);
+        x -= g[0] / h[(0, 0)];
+    }
+    assert!((x - SLIDES_EXP_LOG_STATIONARY.point[0]).abs() < 1e-15);
+}
+
+#[test]
+fn quartic_newton_iterates_match_the_slides() {
+    let mut p = SVector::from(SLIDES_QUARTIC_START);
+    for step in 1..=8 {
+        let (_, g, h) = slides_quartic::value_gradient_hessian(p[0], p[1]);
+        p -= h
+            .lu()
+            .solve(&g)
+            .expect("the quartic's Hessian is positive definite");
+        if let Some(expected) = SLIDES_QUARTIC_ITERATES.get(step - 1) {
+            assert_4_decimals(p[0], expected[0]);
+            assert_4_decimals(p[1], expected[1]);
+        }
+    }
+    assert!(p.norm() < 1e-15, "‖x₈‖ = {:e}", p.norm());
+}
