@@ -4,6 +4,9 @@
 use super::graph::{const_bits, Graph, Id, LoopId, Node};
 use super::ops::{Cmp, Func};
 
+/// Largest `|n|` for which `powi(n)` becomes multiplications.
+const MAX_SQUARING: i32 = 16;
+
 impl Graph {
     /// Interns a constant.
     pub fn constant(&mut self, value: f64) -> Id {
@@ -147,6 +150,24 @@ impl Graph {
                 let c = self.constant(f64::from_bits(c2) * self.as_const(p).unwrap_or(1.0));
                 self.mul(c, q)
             }
+            // mul-distribute-const: c·(c₁·x ± c₂·y) → (c·c₁)·x ± (c·c₂)·y when both terms
+            // carry a constant, which saves the outer multiplication
+            (Node::Const(_), Node::Add(p, q) | Node::Sub(p, q))
+            | (Node::Add(p, q) | Node::Sub(p, q), Node::Const(_))
+                if self.coefficient(p).0 != 1.0 && self.coefficient(q).0 != 1.0 =>
+            {
+                let (c, sum) = if self.as_const(a).is_some() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let (cp, cq) = (self.mul(c, p), self.mul(c, q));
+                if matches!(self.node(sum), Node::Add(..)) {
+                    self.add(cp, cq)
+                } else {
+                    self.sub(cp, cq)
+                }
+            }
             // mul-pull-const: (c·x)·y → c·(x·y), so constant factors meet and fold
             (Node::Mul(p, q), _) if self.as_const(p).is_some() && self.as_const(b).is_none() => {
                 let inner = self.mul(q, b);
@@ -232,15 +253,32 @@ impl Graph {
 
     /// Builds `a.powi(n)`.
     pub fn powi(&mut self, a: Id, n: i32) -> Id {
+        if let Some(x) = self.as_const(a) {
+            return self.constant(x.powi(n));
+        }
         match n {
             // powi-zero, powi-one, powi-minus-one
             0 => self.constant(1.0),
             1 => a,
             -1 => self.call(Func::Recip, a),
-            _ => match self.as_const(a) {
-                Some(x) => self.constant(x.powi(n)),
-                None => self.intern(Node::Powi(a, n)),
-            },
+            // powi-negative: a⁻ⁿ → 1/aⁿ, so the positive power is shared
+            _ if n < 0 && n >= -MAX_SQUARING => {
+                let p = self.powi(a, -n);
+                self.call(Func::Recip, p)
+            }
+            // powi-squaring: aⁿ by repeated squaring, a⁴ = (a·a)·(a·a), so a⁴, its
+            // derivative 4a³ and its second derivative 12a² share a² instead of each
+            // calling `powi`
+            _ if n <= MAX_SQUARING => {
+                let half = self.powi(a, n / 2);
+                let square = self.mul(half, half);
+                if n % 2 == 0 {
+                    square
+                } else {
+                    self.mul(square, a)
+                }
+            }
+            _ => self.intern(Node::Powi(a, n)),
         }
     }
 
@@ -395,8 +433,12 @@ mod tests {
         call_fold: |g, _, _| { let c = g.constant(0.0); g.call(Func::Cos, c) } => "1";
         recip_recip: |g, x, _| { let r = g.call(Func::Recip, x); g.call(Func::Recip, r) } => "x0";
         powi_zero: |g, x, _| g.powi(x, 0) => "1";
+        powi_squaring: |g, x, _| g.powi(x, 5) => "(* x0 (* (* x0 x0) (* x0 x0)))";
+        powi_negative: |g, x, _| g.powi(x, -2) => "(recip (* x0 x0))";
+        powi_large: |g, x, _| g.powi(x, 40) => "(powi x0 40)";
+        mul_distribute_const: |g, x, y| { let c = g.constant(-2.0); let p = g.mul(c, x); let d = g.constant(3.0); let q = g.mul(d, y); let s = g.add(p, q); let h = g.constant(0.5); g.mul(h, s) } => "(- (* 1.5 x1) x0)";
         powi_one: |g, x, _| g.powi(x, 1) => "x0";
-        powf_int: |g, x, _| { let c = g.constant(3.0); g.powf(x, c) } => "(powi x0 3)";
+        powf_int: |g, x, _| { let c = g.constant(3.0); g.powf(x, c) } => "(* x0 (* x0 x0))";
         powf_half: |g, x, _| { let c = g.constant(0.5); g.powf(x, c) } => "(sqrt x0)";
         select_same: |g, x, y| { let c = g.cmp(Cmp::Lt, x, y); g.select(c, x, x) } => "x0";
         select_not: |g, x, y| { let c = g.cmp(Cmp::Lt, x, y); let n = g.not(c); g.select(n, x, y) } => "(select (lt x0 x1) x1 x0)";

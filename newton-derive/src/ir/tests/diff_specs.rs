@@ -31,7 +31,7 @@ specs! {
     externs_are_constants: wrt 0, |g, [x, _, e0, _]| g.mul(e0, x) => "e0";
     quotient_by_input: wrt 0, |g, [x, y, ..]| g.div(x, y) => "(recip x1)";
     quotient_reuses_quotient: wrt 1, |g, [x, y, ..]| g.div(x, y) => "(neg (/ (/ x0 x1) x1))";
-    powi: wrt 0, |g, [x, ..]| g.powi(x, 3) => "(* 3 (powi x0 2))";
+    powi: wrt 0, |g, [x, ..]| g.powi(x, 3) => "(* 3 (* x0 x0))";
     powf_constant_exponent: wrt 0, |g, [x, _, e0, _]| g.powf(x, e0) => "(* e0 (powf x0 (- e0 1)))";
     powf_variable_exponent: wrt 1, |g, [x, y, ..]| g.powf(x, y) => "(* (powf x0 x1) (ln x0))";
     atan2: wrt 0, |g, [x, y, ..]| g.atan2(x, y) => "(/ x1 (+ (* x1 x1) (* x0 x0)))";

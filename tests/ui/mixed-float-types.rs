@@ -1,0 +1,8 @@
+use newton::hessian;
+
+#[hessian]
+fn f(x: f64, y: f32) -> f64 {
+    x * x + f64::from(y)
+}
+
+fn main() {}

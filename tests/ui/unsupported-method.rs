@@ -1,0 +1,8 @@
+use newton::hessian;
+
+#[hessian]
+fn f(x: f64) -> f64 {
+    x.floor() * x
+}
+
+fn main() {}
