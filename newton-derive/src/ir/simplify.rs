@@ -154,7 +154,7 @@ impl Graph {
             // carry a constant, which saves the outer multiplication
             (Node::Const(_), Node::Add(p, q) | Node::Sub(p, q))
             | (Node::Add(p, q) | Node::Sub(p, q), Node::Const(_))
-                if self.coefficient(p).0 != 1.0 && self.coefficient(q).0 != 1.0 =>
+                if self.coefficient(p).1 != p && self.coefficient(q).1 != q =>
             {
                 let (c, sum) = if self.as_const(a).is_some() {
                     (a, b)
@@ -262,7 +262,7 @@ impl Graph {
             1 => a,
             -1 => self.call(Func::Recip, a),
             // powi-negative: a⁻ⁿ → 1/aⁿ, so the positive power is shared
-            _ if n < 0 && n >= -MAX_SQUARING => {
+            _ if (-MAX_SQUARING..0).contains(&n) => {
                 let p = self.powi(a, -n);
                 self.call(Func::Recip, p)
             }

@@ -6,6 +6,9 @@ use syn::{BinOp, Expr, ExprBinary, ExprMethodCall, Lit, UnOp};
 use super::{ExternTy, Lowerer, Value};
 use crate::ir::{Cmp, Func, Id};
 
+/// What a body may contain, for error messages.
+const BODY: &str = "supported: `let`, arithmetic, float methods, constant `for` loops, `for` loops over data slices, and `if` on constants";
+
 /// Methods that take arguments besides the receiver, for the "supported:" list.
 const METHODS_WITH_ARGS: [&str; 5] = ["powi", "powf", "atan2", "hypot", "mul_add"];
 
@@ -90,22 +93,12 @@ impl Lowerer<'_> {
     }
 
     fn unsupported_construct(&self, expr: &Expr) -> Value {
-        const BODY: &str = "supported: `let`, arithmetic, float methods, constant `for` loops, `for` loops over data slices, and `if` on constants";
         let (at, what): (&dyn ToTokens, String) = match expr {
             Expr::While(w) => (&w.while_token, "`while` loops are".into()),
             Expr::Loop(l) => (&l.loop_token, "`loop` is".into()),
             Expr::Match(m) => (&m.match_token, "`match` is".into()),
             Expr::Closure(c) => (c, "closures are".into()),
-            Expr::Macro(m) => {
-                let name = m
-                    .mac
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
-                (&m.mac.path, format!("macro `{name}!` is"))
-            }
+            Expr::Macro(m) => return self.unsupported_macro(&m.mac),
             Expr::Return(r) => (
                 &r.return_token,
                 "`return` before the end of the function is".into(),
@@ -123,6 +116,20 @@ impl Lowerer<'_> {
             other => (other, "this expression is".into()),
         };
         self.unsupported(at, &format!("{what} not supported by `#[hessian]`; {BODY}"))
+    }
+
+    /// Records the error for a macro invocation in the body.
+    pub(super) fn unsupported_macro(&self, mac: &syn::Macro) -> Value {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        self.unsupported(
+            &mac.path,
+            &format!("macro `{name}!` is not supported by `#[hessian]`; {BODY}"),
+        )
     }
 
     fn lower_lit(&mut self, lit: &Lit) -> Value {

@@ -14,6 +14,7 @@ use quote::{format_ident, quote};
 use syn::visit::Visit;
 use syn::{Expr, Pat};
 
+use super::stmt::PatternSite;
 use super::{DataLoop, ExternTy, LoopDef, Lowerer, Value, MAX_UNROLLED};
 use crate::ir::LoopId;
 
@@ -190,7 +191,7 @@ impl Lowerer<'_> {
             terms: std::collections::BTreeMap::new(),
         });
         self.push_scope();
-        self.bind_loop_pattern(&f.pat, shape);
+        self.bind_pattern(&f.pat, shape, PatternSite::Loop);
         self.lower_block(&f.body);
         self.pop_scope();
         let dl = self.state.data_loop.take().expect("the loop is still open");
@@ -225,31 +226,6 @@ impl Lowerer<'_> {
                     })
                     .collect(),
             ),
-        }
-    }
-
-    /// Binds the user's loop pattern (`(x, y)`, `&x`, `(i, (x, y))`, `_`) to the element values.
-    fn bind_loop_pattern(&mut self, pat: &Pat, value: Value) {
-        match (pat, value) {
-            (Pat::Ident(p), v) if p.subpat.is_none() && p.by_ref.is_none() => {
-                self.bind(p.ident.to_string(), v);
-            }
-            (Pat::Reference(r), v) => self.bind_loop_pattern(&r.pat, v),
-            (Pat::Paren(p), v) => self.bind_loop_pattern(&p.pat, v),
-            (Pat::Wild(_), _) => {}
-            (Pat::Tuple(t), Value::Tuple(vs)) if t.elems.len() == vs.len() => {
-                for (p, v) in t.elems.iter().zip(vs) {
-                    self.bind_loop_pattern(p, v);
-                }
-            }
-            (Pat::Slice(s), Value::Array(vs)) if s.elems.len() == vs.len() => {
-                for (p, v) in s.elems.iter().zip(vs) {
-                    self.bind_loop_pattern(p, v);
-                }
-            }
-            (other, v) => {
-                self.cx.error_spanned_by(other, format!("this pattern does not match the loop's elements ({}); for `a.iter().zip(b).zip(c)` write `((x, y), z)`, and `(i, x)` with `.enumerate()`", v.describe()));
-            }
         }
     }
 

@@ -3,6 +3,13 @@
 use syn::{BinOp, Expr, Pat, Stmt};
 
 use super::{Lowerer, State, Value};
+
+/// Where a pattern stands, for its error message.
+#[derive(Clone, Copy)]
+pub(super) enum PatternSite {
+    Let,
+    Loop,
+}
 use crate::ir::Id;
 
 impl Lowerer<'_> {
@@ -60,7 +67,7 @@ impl Lowerer<'_> {
                     return;
                 }
                 let value = self.lower_expr(&init.expr);
-                self.bind_pattern(&local.pat, value);
+                self.bind_pattern(&local.pat, value, PatternSite::Let);
             }
             Stmt::Item(syn::Item::Const(c)) => {
                 let value = self.lower_expr(&c.expr);
@@ -76,14 +83,7 @@ impl Lowerer<'_> {
                 self.lower_statement_expr(e);
             }
             Stmt::Macro(m) => {
-                let name = m
-                    .mac
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
-                self.cx.error_spanned_by(&m.mac.path, format!("macro `{name}!` is not supported by `#[hessian]`; supported: `let`, arithmetic, float methods, constant `for` loops, `for` loops over data slices, and `if` on constants"));
+                self.unsupported_macro(&m.mac);
             }
         }
     }
@@ -115,37 +115,42 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Binds a `let` pattern.
-    fn bind_pattern(&mut self, pat: &Pat, value: Value) {
+    /// Binds a `let` or loop pattern to a value, element by element.
+    pub(super) fn bind_pattern(&mut self, pat: &Pat, value: Value, site: PatternSite) {
         match (pat, value) {
             (Pat::Ident(p), value) if p.by_ref.is_none() && p.subpat.is_none() => {
                 self.bind(p.ident.to_string(), value);
             }
-            (Pat::Type(t), value) => self.bind_pattern(&t.pat, value),
-            (Pat::Paren(p), value) => self.bind_pattern(&p.pat, value),
+            (Pat::Type(t), value) => self.bind_pattern(&t.pat, value, site),
+            (Pat::Paren(p), value) => self.bind_pattern(&p.pat, value, site),
+            (Pat::Reference(r), value) => self.bind_pattern(&r.pat, value, site),
             (Pat::Wild(_), _) => {}
             (Pat::Tuple(t), Value::Tuple(values)) if t.elems.len() == values.len() => {
                 for (p, v) in t.elems.iter().zip(values) {
-                    self.bind_pattern(p, v);
+                    self.bind_pattern(p, v, site);
                 }
             }
             (Pat::Slice(s), Value::Array(values)) if s.elems.len() == values.len() => {
                 for (p, v) in s.elems.iter().zip(values) {
-                    self.bind_pattern(p, v);
+                    self.bind_pattern(p, v, site);
                 }
             }
             (Pat::Tuple(t), Value::Error) => {
                 for p in &t.elems {
-                    self.bind_pattern(p, Value::Error);
+                    self.bind_pattern(p, Value::Error, site);
                 }
             }
             (Pat::Slice(s), Value::Error) => {
                 for p in &s.elems {
-                    self.bind_pattern(p, Value::Error);
+                    self.bind_pattern(p, Value::Error, site);
                 }
             }
             (other, value) => {
-                self.cx.error_spanned_by(other, format!("unsupported pattern for {}; supported: names, `_`, tuples `(a, b)` and arrays `[a, b]` of matching length", value.describe()));
+                let message = match site {
+                    PatternSite::Let => format!("unsupported pattern for {}; supported: names, `_`, tuples `(a, b)` and arrays `[a, b]` of matching length", value.describe()),
+                    PatternSite::Loop => format!("this pattern does not match the loop's elements ({}); for `a.iter().zip(b).zip(c)` write `((x, y), z)`, and `(i, x)` with `.enumerate()`", value.describe()),
+                };
+                self.cx.error_spanned_by(other, message);
             }
         }
     }
