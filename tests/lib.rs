@@ -8,3 +8,4 @@ mod lints;
 mod objective;
 mod ops;
 mod oracle;
+mod ui;

@@ -2,7 +2,7 @@ use newton::hessian;
 
 #[hessian]
 fn f(x: f64, y: f32) -> f64 {
-    x * x + f64::from(y)
+    x * x + y as f64
 }
 
 fn main() {}

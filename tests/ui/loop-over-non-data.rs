@@ -1,0 +1,12 @@
+use newton::hessian;
+
+#[hessian]
+fn f(x: [f64; 2]) -> f64 {
+    let mut s = 0.0;
+    for v in x {
+        s += v * v;
+    }
+    s
+}
+
+fn main() {}
