@@ -21,6 +21,17 @@ pub struct Group {
     pub sizes: &'static [usize],
 }
 
+impl Group {
+    /// Returns the group's cases: one per size, or a single unsized case.
+    fn cases(&self) -> Vec<Option<usize>> {
+        if self.sizes.is_empty() {
+            vec![None]
+        } else {
+            self.sizes.iter().copied().map(Some).collect()
+        }
+    }
+}
+
 /// Every benchmark group, in report order.
 pub const GROUPS: [Group; 9] = [
     Group {
@@ -299,12 +310,7 @@ pub fn generate(criterion_dir: &Path) -> Result<String, Error> {
     let mut oldest: Option<SystemTime> = None;
     let mut newest: Option<SystemTime> = None;
     for group in &GROUPS {
-        let sizes: Vec<Option<usize>> = if group.sizes.is_empty() {
-            vec![None]
-        } else {
-            group.sizes.iter().copied().map(Some).collect()
-        };
-        for size in sizes {
+        for size in group.cases() {
             let mut times = [None; 5];
             for (slot, contender) in times.iter_mut().zip(CONTENDERS) {
                 if let Some(m) = read_median(criterion_dir, group.name, contender, size)? {
@@ -582,12 +588,7 @@ mod tests {
             std::env::temp_dir().join(format!("newton-bench-report-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         for group in &GROUPS {
-            let sizes: Vec<Option<usize>> = if group.sizes.is_empty() {
-                vec![None]
-            } else {
-                group.sizes.iter().copied().map(Some).collect()
-            };
-            for size in sizes {
+            for size in group.cases() {
                 for contender in super::CONTENDERS {
                     let mut path = dir.join(group.name).join(contender);
                     if let Some(n) = size {
