@@ -60,7 +60,7 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
             let error = syn::Error::new_spanned(
                 lit,
                 format!(
-                    "the expansion has {} operations ({} for the gradient, {} for the Hessian), above `max_ops = {budget}`; raise the budget or simplify the function",
+                    "the fused value, gradient and Hessian take {} operations, above `max_ops = {budget}` (the gradient alone takes {}, the Hessian alone {}); raise the budget or simplify the function",
                     vgh_count.total(),
                     g_count.total(),
                     h_count.total()

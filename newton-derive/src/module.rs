@@ -61,7 +61,7 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
     let sparsity = parts.sparsity.iter().map(|&(j, k)| quote!((#j, #k)));
     let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
-    let objective = objective(item, sig);
+    let objective = objective(item, sig, parts.bodies.is_some());
     let doc_mod = format!(
         "Exact derivatives of the function `{name}`, generated at compile time by `#[hessian]`."
     );
@@ -120,9 +120,8 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
 
 /// Emits `Objective`: the constant arguments as fields, and the `newton::Objective` impl over
 /// the flattened differentiated arguments.
-fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
+fn objective(item: &syn::ItemFn, sig: &Signature, real: bool) -> TokenStream {
     let name = &item.sig.ident;
-    let scalar = sig.scalar;
     let dim = sig.dim as usize;
     let mut needs_lifetime = false;
     let fields: Vec<(syn::Ident, syn::Type)> = sig
@@ -137,12 +136,25 @@ fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
             (a.name.clone(), ty)
         })
         .collect();
+    // Only lifetimes: type parameters are rejected, and a struct without fields takes none.
     let mut generics = item.sig.generics.clone();
+    generics.params = generics
+        .params
+        .into_iter()
+        .filter(|p| matches!(p, syn::GenericParam::Lifetime(_)) && !fields.is_empty())
+        .collect();
+    if fields.is_empty() {
+        generics.where_clause = None;
+    }
     if needs_lifetime {
         generics.params.insert(0, syn::parse_quote!('__a));
     }
-    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let derives = if sig.args.iter().any(|a| a.kind == Kind::Opaque) {
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let derives = if sig
+        .args
+        .iter()
+        .any(|a| matches!(a.kind, Kind::Opaque | Kind::Rejected))
+    {
         quote!()
     } else {
         quote!(#[derive(Clone, Copy, Debug)])
@@ -160,6 +172,21 @@ fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
     } else {
         quote!(pub struct Objective #impl_generics #where_clause { #(#[doc = #field_docs] pub #field_names: #field_types,)* })
     };
+    let doc = format!("`{name}` as a [`newton::Objective`](::newton::Objective) of its {dim} differentiated scalars; the fields are its constant arguments.");
+    let implementation = objective_impl(sig, &generics, real);
+    quote! {
+        #[doc = #doc]
+        #derives
+        #definition
+        #implementation
+    }
+}
+
+/// Emits `impl newton::Objective for Objective`, forwarding to the module's functions.
+fn objective_impl(sig: &Signature, generics: &syn::Generics, real: bool) -> TokenStream {
+    let scalar = sig.scalar;
+    let dim = sig.dim as usize;
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let call_args = sig.args.iter().map(|a| {
         let n = &a.name;
         match a.kind {
@@ -177,12 +204,33 @@ fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
     let call_args: Vec<_> = call_args.collect();
     let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
-    let doc = format!("`{name}` as a [`newton::Objective`](::newton::Objective) of its {dim} differentiated scalars; the fields are its constant arguments.");
+    // In the fallback, the module functions are unreachable, and so are these.
+    let forward = |outputs: TokenStream, call: TokenStream| {
+        if real {
+            call
+        } else {
+            quote!({ let _ = (self, x, #outputs); ::core::unreachable!("`#[hessian]` reported errors for this function") })
+        }
+    };
+    let value_body = forward(quote!(), quote!({ value(#(#call_args),*) }));
+    let value_gradient_body = forward(
+        quote!(gradient),
+        quote!({
+            let (value, g) = value_gradient(#(#call_args),*);
+            *gradient = g;
+            value
+        }),
+    );
+    let value_gradient_hessian_body = forward(
+        quote!(gradient, hessian),
+        quote!({
+            let (value, g, h) = value_gradient_hessian(#(#call_args),*);
+            *gradient = g;
+            *hessian = h;
+            value
+        }),
+    );
     quote! {
-        #[doc = #doc]
-        #derives
-        #definition
-
         impl #impl_generics ::newton::__private::Objective for Objective #ty_generics #where_clause {
             type Scalar = #scalar;
             type Dim = ::newton::__private::Const<#dim>;
@@ -193,24 +241,13 @@ fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
             }
 
             #[inline]
-            fn value(&self, x: &#vector) -> #scalar {
-                value(#(#call_args),*)
-            }
+            fn value(&self, x: &#vector) -> #scalar #value_body
 
             #[inline]
-            fn value_gradient(&self, x: &#vector, gradient: &mut #vector) -> #scalar {
-                let (value, g) = value_gradient(#(#call_args),*);
-                *gradient = g;
-                value
-            }
+            fn value_gradient(&self, x: &#vector, gradient: &mut #vector) -> #scalar #value_gradient_body
 
             #[inline]
-            fn value_gradient_hessian(&self, x: &#vector, gradient: &mut #vector, hessian: &mut #matrix) -> #scalar {
-                let (value, g, h) = value_gradient_hessian(#(#call_args),*);
-                *gradient = g;
-                *hessian = h;
-                value
-            }
+            fn value_gradient_hessian(&self, x: &#vector, gradient: &mut #vector, hessian: &mut #matrix) -> #scalar #value_gradient_hessian_body
         }
     }
 }

@@ -20,7 +20,10 @@ impl Parse for Args {
             let key: Ident = input.parse()?;
             if key == "wrt" {
                 if args.wrt.is_some() {
-                    return Err(syn::Error::new(key.span(), "duplicate `wrt`"));
+                    return Err(syn::Error::new(
+                        key.span(),
+                        "duplicate `wrt`; name every differentiated argument in one `wrt(a, b, …)`",
+                    ));
                 }
                 let content;
                 syn::parenthesized!(content in input);
@@ -34,7 +37,10 @@ impl Parse for Args {
                 args.wrt = Some(names.into_iter().collect());
             } else if key == "max_ops" {
                 if args.max_ops.is_some() {
-                    return Err(syn::Error::new(key.span(), "duplicate `max_ops`"));
+                    return Err(syn::Error::new(
+                        key.span(),
+                        "duplicate `max_ops`; give one budget, such as `max_ops = 5000`",
+                    ));
                 }
                 input.parse::<Token![=]>()?;
                 let lit: LitInt = input.parse()?;

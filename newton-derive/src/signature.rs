@@ -53,6 +53,8 @@ pub enum Kind {
     Slice(Option<usize>),
     /// Anything else: passed through, but the body cannot use it.
     Opaque,
+    /// An argument whose type was already reported as an error: uses of it stay silent.
+    Rejected,
 }
 
 /// One argument.
@@ -69,6 +71,9 @@ pub struct Signature {
     pub args: Vec<Arg>,
     /// The number of differentiated scalars.
     pub dim: u32,
+    /// Whether the return type is a float; when it is not, the body is written for another
+    /// type and lowering it would only report consequences of that one mistake.
+    pub returns_float: bool,
 }
 
 impl Signature {
@@ -81,36 +86,10 @@ impl Signature {
 /// Analyses `sig`, recording every problem in `cx` and still returning a usable signature so
 /// the fallback expansion can emit items with the real argument list.
 pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signature {
-    let scalar = match &sig.output {
-        ReturnType::Type(_, ty) => Scalar::from_type(ty).unwrap_or_else(|| {
-            cx.error_spanned_by(ty, "`#[hessian]` needs a function returning `f64` or `f32`");
-            Scalar::F64
-        }),
-        ReturnType::Default => {
-            cx.error_spanned_by(
-                &sig.ident,
-                "`#[hessian]` needs a function returning `f64` or `f32`",
-            );
-            Scalar::F64
-        }
-    };
-    for param in &sig.generics.params {
-        if !matches!(param, syn::GenericParam::Lifetime(_)) {
-            cx.error_spanned_by(
-                param,
-                "generic parameters are not supported by `#[hessian]`; only lifetimes are",
-            );
-        }
-    }
-    if let Some(asyncness) = &sig.asyncness {
-        cx.error_spanned_by(asyncness, "`async fn` is not supported by `#[hessian]`");
-    }
-    if let Some(variadic) = &sig.variadic {
-        cx.error_spanned_by(
-            variadic,
-            "variadic functions are not supported by `#[hessian]`",
-        );
-    }
+    let returned = return_scalar(cx, sig);
+    let returns_float = returned.is_some();
+    let scalar = returned.unwrap_or(Scalar::F64);
+    check_header(cx, sig);
 
     let mut args = Vec::new();
     let mut dim = 0u32;
@@ -139,9 +118,9 @@ pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signat
         let wanted = wrt.is_none_or(|names| names.contains(&name));
         let kind = match floats {
             Some((s, len)) if s != scalar => {
-                cx.error_spanned_by(&typed.ty, format!("argument `{name}` is `{}` but the function returns `{}`; use one float type", s.to_token_stream(), scalar.to_token_stream()));
                 let _ = len;
-                Kind::Opaque
+                cx.error_spanned_by(&typed.ty, format!("argument `{name}` is `{}` but the function returns `{}`; use one float type", s.to_token_stream(), scalar.to_token_stream()));
+                Kind::Rejected
             }
             Some((_, None)) if wanted => {
                 dim += 1;
@@ -163,25 +142,84 @@ pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signat
         });
     }
     if let Some(names) = wrt {
-        for n in names {
-            match args.iter().find(|a| a.name == *n) {
-                None => {
-                    cx.error_spanned_by(n, format!("`wrt` names `{n}`, which is not an argument"));
-                }
-                Some(a) if !Signature::is_differentiated(a) => {
-                    cx.error_spanned_by(
-                        n,
-                        format!("`wrt` names `{n}`, which is not a float or an array of floats"),
-                    );
-                }
-                Some(_) => {}
-            }
-        }
+        check_wrt(cx, &args, names);
     }
     if dim == 0 && !cx.has_errors() {
         cx.error_spanned_by(&sig.ident, "`#[hessian]` found no argument to differentiate; differentiated arguments are `f64`, `f32` or arrays of them, such as `x: [f64; 2]`");
     }
-    Signature { scalar, args, dim }
+    Signature {
+        scalar,
+        args,
+        dim,
+        returns_float,
+    }
+}
+
+/// Returns the float type the function returns, or reports that it returns something else.
+fn return_scalar(cx: &Ctxt, sig: &syn::Signature) -> Option<Scalar> {
+    let message = "`#[hessian]` needs a function returning `f64` or `f32`";
+    match &sig.output {
+        ReturnType::Type(_, ty) => {
+            let scalar = Scalar::from_type(ty);
+            if scalar.is_none() {
+                cx.error_spanned_by(ty, message);
+            }
+            scalar
+        }
+        ReturnType::Default => {
+            cx.error_spanned_by(&sig.ident, message);
+            None
+        }
+    }
+}
+
+/// Reports generic parameters, `async` and variadics.
+fn check_header(cx: &Ctxt, sig: &syn::Signature) {
+    for param in &sig.generics.params {
+        if !matches!(param, syn::GenericParam::Lifetime(_)) {
+            cx.error_spanned_by(
+                param,
+                "generic parameters are not supported by `#[hessian]`: the derivative code is specialised to `f64` or `f32`; only lifetime parameters are allowed",
+            );
+        }
+    }
+    if let Some(asyncness) = &sig.asyncness {
+        cx.error_spanned_by(
+            asyncness,
+            "`async fn` is not supported by `#[hessian]`; write a plain `fn`",
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        cx.error_spanned_by(
+            variadic,
+            "variadic functions are not supported by `#[hessian]`",
+        );
+    }
+}
+
+/// Reports names in `wrt(...)` that are not differentiable arguments.
+fn check_wrt(cx: &Ctxt, args: &[Arg], names: &[Ident]) {
+    for n in names {
+        match args.iter().find(|a| a.name == *n) {
+            None => {
+                let names: Vec<String> = args.iter().map(|a| format!("`{}`", a.name)).collect();
+                cx.error_spanned_by(
+                    n,
+                    format!(
+                        "`wrt` names `{n}`, which is not an argument; arguments: {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+            Some(a) if !Signature::is_differentiated(a) => {
+                cx.error_spanned_by(
+                    n,
+                    format!("`wrt` names `{n}`, which is not a float or an array of floats"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// Returns the float type and array length of `T` or `[T; K]`.
@@ -214,8 +252,9 @@ fn constant_kind(cx: &Ctxt, name: &Ident, ty: &Type, scalar: Scalar) -> Kind {
         Type::Path(p) if INTS.iter().any(|i| p.path.is_ident(i)) => Kind::Int,
         Type::Path(p) if p.path.is_ident("bool") => Kind::Bool,
         Type::Reference(r) if r.mutability.is_some() => {
-            cx.error_spanned_by(r, format!("`&mut` argument `{name}` is not supported by `#[hessian]`: the generated functions only read their arguments"));
-            Kind::Opaque
+            let (and, mutability) = (&r.and_token, &r.mutability);
+            cx.error_spanned_by(quote!(#and #mutability), format!("`&mut` argument `{name}` is not supported by `#[hessian]`: the generated functions only read their arguments; take `&` instead"));
+            Kind::Rejected
         }
         Type::Reference(r) => match slice_elem(&r.elem) {
             Some((s, k)) if s == scalar => Kind::Slice(k),
@@ -228,7 +267,7 @@ fn constant_kind(cx: &Ctxt, name: &Ident, ty: &Type, scalar: Scalar) -> Kind {
                 &a.len,
                 "array lengths of differentiated arguments must be integer literals",
             );
-            Kind::Opaque
+            Kind::Rejected
         }
         _ => Kind::Opaque,
     }

@@ -247,7 +247,7 @@ fn max_ops_reports_the_size() {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let message = &errors[0];
     let count: u64 = message
-        .strip_prefix("the expansion has ")
+        .strip_prefix("the fused value, gradient and Hessian take ")
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no operation count in {message:?}"));

@@ -12,6 +12,11 @@ const BODY: &str = "supported: `let`, arithmetic, float methods, constant `for` 
 /// Methods that take arguments besides the receiver, for the "supported:" list.
 const METHODS_WITH_ARGS: [&str; 5] = ["powi", "powf", "atan2", "hypot", "mul_add"];
 
+/// Returns whether `name` is a supported float method.
+fn is_method(name: &str) -> bool {
+    Func::from_name(name).is_some() || METHODS_WITH_ARGS.contains(&name)
+}
+
 /// Lists every supported method, for error messages.
 pub fn supported_methods() -> String {
     let mut names: Vec<String> = Func::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
@@ -264,7 +269,7 @@ impl Lowerer<'_> {
                 self.compare(op, left, right, at)
             }
             BinOp::And(_) | BinOp::Or(_) => self.logic(op, left, right, at),
-            _ => self.unsupported(at, &format!("operator `{}` is not supported by `#[hessian]`; supported: `+`, `-`, `*`, `/`, comparisons, `&&`, `||`, `!`", op.to_token_stream())),
+            _ => self.unsupported(op, &format!("operator `{}` is not supported by `#[hessian]`; supported: `+`, `-`, `*`, `/`, comparisons, `&&`, `||`, `!`", op.to_token_stream())),
         }
     }
 
@@ -281,7 +286,7 @@ impl Lowerer<'_> {
             BinOp::Ge(_) => return Value::ConstBool(a >= b),
             BinOp::Eq(_) => return Value::ConstBool(a == b),
             BinOp::Ne(_) => return Value::ConstBool(a != b),
-            _ => return self.unsupported(at, &format!("operator `{}` on integers is not supported by `#[hessian]`; supported: `+`, `-`, `*`, `/`, `%`, comparisons", op.to_token_stream())),
+            _ => return self.unsupported(op, &format!("operator `{}` on integers is not supported by `#[hessian]`; supported: `+`, `-`, `*`, `/`, `%`, comparisons", op.to_token_stream())),
         };
         match result {
             Some(v) => Value::Int(v),
@@ -387,6 +392,16 @@ impl Lowerer<'_> {
     fn lower_index(&mut self, i: &syn::ExprIndex) -> Value {
         let base = self.lower_expr(&i.expr);
         let index = self.lower_expr(&i.index);
+        if let (Value::Array(elems), Value::Int(k), Expr::Path(p)) = (&base, &index, &*i.expr) {
+            if usize::try_from(*k).map_or(true, |k| k >= elems.len()) {
+                let name = p.path.to_token_stream().to_string();
+                let len = elems.len();
+                return self.unsupported(
+                    &i.index,
+                    &format!("index {k} is out of bounds for `{name}`, of length {len}"),
+                );
+            }
+        }
         self.index(base, index, &i.index)
     }
 
@@ -485,9 +500,22 @@ impl Lowerer<'_> {
     /// `f64::sin(x)`-style calls become methods; any other call is an error.
     fn lower_call(&mut self, c: &syn::ExprCall) -> Value {
         if let Expr::Path(p) = &*c.func {
+            // A local (a rejected closure, say) called as a function: its own error suffices.
+            if let Some(ident) = p.path.get_ident() {
+                match self.lookup(&ident.to_string()).map(|(_, b)| &b.value) {
+                    Some(Value::Error) => return Value::Error,
+                    Some(other) => {
+                        let found = other.describe();
+                        return self
+                            .unsupported(ident, &format!("`{ident}` is {found}, not a function"));
+                    }
+                    None => {}
+                }
+            }
             let segs: Vec<_> = p.path.segments.iter().collect();
             if segs.len() == 2
                 && (segs[0].ident == "f64" || segs[0].ident == "f32")
+                && is_method(&segs[1].ident.to_string())
                 && !c.args.is_empty()
             {
                 let mut args: Vec<Value> = c.args.iter().map(|a| self.lower_expr(a)).collect();

@@ -10,7 +10,7 @@
 //! ```
 //! After (as nodes): `loss = 0 + Σ (a·x + b − y)²`, with `x`, `y` externs bound per element.
 
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use syn::visit::Visit;
 use syn::{Expr, Pat};
 
@@ -49,7 +49,7 @@ impl Lowerer<'_> {
     pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop) {
         if let Some(label) = &f.label {
             self.cx
-                .error_spanned_by(label, "loop labels are not supported by `#[hessian]`");
+                .error_spanned_by(label, "loop labels are not supported by `#[hessian]`; neither are `break` and `continue`, which they serve");
             return;
         }
         match self.constant_range(&f.expr) {
@@ -109,8 +109,14 @@ impl Lowerer<'_> {
                         Range::Indices((a..b).collect())
                     }
                     (Value::Error, _) | (_, Value::Error) => Range::Invalid,
-                    _ => {
-                        self.cx.error_spanned_by(r, format!("loop bounds must be integers known at compile time (literals or `const` items inside the function); to loop over runtime data, iterate the slice. {LOOP_FORMS}"));
+                    (bound_start, _) => {
+                        let bound: &Expr = if matches!(bound_start, Value::Int(_)) {
+                            end
+                        } else {
+                            start
+                        };
+                        let name = bound.to_token_stream().to_string();
+                        self.cx.error_spanned_by(bound, format!("loop bound `{name}` is not known at compile time; constant loops need integer literals or `const` items inside the function, and a loop over runtime data iterates a slice instead: `for x in xs`, `xs.iter().zip(ys)`, `.enumerate()`"));
                         Range::Invalid
                     }
                 }

@@ -107,6 +107,9 @@ pub fn lower(cx: &Ctxt, sig: &Signature, item: &syn::ItemFn) -> Option<Lowered> 
         unrolled: 0,
     };
     l.bind_arguments();
+    if !sig.returns_float {
+        return None;
+    }
     let value = l.lower_body(&item.block);
     if cx.has_errors() {
         return None;
@@ -164,6 +167,7 @@ impl Lowerer<'_> {
                     elem,
                 },
                 Kind::Opaque => Value::Opaque(name.clone()),
+                Kind::Rejected => Value::Error,
             };
             self.state.scopes[0].insert(name.to_string(), Binding { value });
         }

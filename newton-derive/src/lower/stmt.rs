@@ -57,6 +57,8 @@ impl Lowerer<'_> {
             Stmt::Local(local) => {
                 let Some(init) = &local.init else {
                     self.cx.error_spanned_by(local, "`let` without a value is not supported by `#[hessian]`; write `let x = …;`");
+                    // Later assignments to it are part of the same mistake.
+                    self.bind_pattern(&local.pat, Value::Error, PatternSite::Let);
                     return;
                 };
                 if let Some((else_token, _)) = &init.diverge {
