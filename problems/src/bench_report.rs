@@ -23,7 +23,8 @@ pub struct Group {
 
 impl Group {
     /// Returns the group's cases: one per size, or a single unsized case.
-    fn cases(&self) -> Vec<Option<usize>> {
+    #[must_use]
+    pub fn cases(&self) -> Vec<Option<usize>> {
         if self.sizes.is_empty() {
             vec![None]
         } else {
@@ -305,7 +306,10 @@ fn verdict(checks: impl IntoIterator<Item = Option<bool>>) -> Verdict {
 ///
 /// [`Error::NoResults`] when no benchmark of [`GROUPS`] has a result, [`Error::Read`] or
 /// [`Error::Estimates`] when an estimate file is unreadable or malformed.
-pub fn generate(criterion_dir: &Path) -> Result<String, Error> {
+pub fn generate(
+    criterion_dir: &Path,
+    instructions: Option<&[InstructionRow]>,
+) -> Result<String, Error> {
     let mut rows = Vec::new();
     let mut oldest: Option<SystemTime> = None;
     let mut newest: Option<SystemTime> = None;
@@ -341,7 +345,14 @@ pub fn generate(criterion_dir: &Path) -> Result<String, Error> {
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .and_then(|v| BenchSettings::from_json(&v));
     let mut md = String::new();
-    render(&mut md, &rows, settings.as_ref(), (oldest, newest)).unwrap_or_default();
+    render(
+        &mut md,
+        &rows,
+        instructions,
+        settings.as_ref(),
+        (oldest, newest),
+    )
+    .unwrap_or_default();
     Ok(md)
 }
 
@@ -422,6 +433,7 @@ fn ops_vgh(group: &str, size: Option<usize>) -> Option<u32> {
 fn render(
     md: &mut String,
     rows: &[Row],
+    instructions: Option<&[InstructionRow]>,
     settings: Option<&BenchSettings>,
     (oldest, newest): (Option<SystemTime>, Option<SystemTime>),
 ) -> fmt::Result {
@@ -484,7 +496,7 @@ fn render(
          gradients. Ratios above 1 mean newton is faster, except `vgh / hand`, where below 1 \
          does.\n"
     )?;
-    render_targets(md, rows)?;
+    render_targets(md, rows, instructions)?;
     writeln!(md, "## Median times\n")?;
     writeln!(
         md,
@@ -513,11 +525,72 @@ fn render(
     writeln!(
         md,
         "\nFunctions that take a few nanoseconds are near the resolution of the measurement: \
-         a ratio of two such medians moves by ±10–20% between runs."
-    )
+         a ratio of two such medians moves by ±10–40% between runs."
+    )?;
+    render_instructions(md, instructions)
 }
 
-fn render_targets(md: &mut String, rows: &[Row]) -> fmt::Result {
+/// Instructions per call of one benchmark case, newton against hand-written.
+#[derive(Clone, Debug)]
+pub struct InstructionRow {
+    /// The criterion group name.
+    pub group: &'static str,
+    /// The size, for groups with several.
+    pub size: Option<usize>,
+    /// Instructions per `value_gradient_hessian` of the generated code.
+    pub newton: f64,
+    /// Instructions per evaluation of the hand-written closed form.
+    pub hand: f64,
+}
+
+impl InstructionRow {
+    fn label(&self) -> String {
+        match self.size {
+            Some(n) => format!("{} (n = {n})", self.group),
+            None => self.group.to_owned(),
+        }
+    }
+}
+
+fn render_instructions(md: &mut String, instructions: Option<&[InstructionRow]>) -> fmt::Result {
+    writeln!(md, "\n## Instructions per call\n")?;
+    let Some(rows) = instructions else {
+        return writeln!(
+            md,
+            "Not measured: `valgrind` was not found, or `--no-instructions` was given."
+        );
+    };
+    writeln!(
+        md,
+        "Instructions executed per evaluation at the benchmark point, counted by \
+         `valgrind --tool=callgrind` over {} evaluations with a baseline run subtracted. Unlike \
+         the times above, these counts repeat exactly from run to run; they do not weigh \
+         latency (a `sin` and a multiplication count alike per instruction).\n",
+        crate::instructions::ITERATIONS
+    )?;
+    writeln!(
+        md,
+        "| problem | newton_vgh | hand_written | newton / hand |"
+    )?;
+    writeln!(md, "|---|---|---|---|")?;
+    for r in rows {
+        writeln!(
+            md,
+            "| `{}` | {:.0} | {:.0} | {} |",
+            r.label(),
+            r.newton,
+            r.hand,
+            format_ratio(Some(r.newton / r.hand))
+        )?;
+    }
+    Ok(())
+}
+
+fn render_targets(
+    md: &mut String,
+    rows: &[Row],
+    instructions: Option<&[InstructionRow]>,
+) -> fmt::Result {
     let find =
         |group: &str, size: Option<usize>| rows.iter().find(|r| r.group == group && r.size == size);
     writeln!(md, "## Targets\n")?;
@@ -541,6 +614,27 @@ fn render_targets(md: &mut String, rows: &[Row]) -> fmt::Result {
          (chained Rosenbrock n = 2…16; n = 32 below) | worst `vgh / hand` = {} ({}) | {v} |",
         format_ratio(worst.map(|w| w.0)),
         worst.map_or("—", |w| w.1)
+    )?;
+
+    // 1b. The same target by instruction count, which does not move with the machine's load.
+    let by_count: Vec<(f64, String)> = instructions
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.size != Some(32))
+        .map(|r| (r.newton / r.hand, r.label()))
+        .collect();
+    let worst = by_count.iter().max_by(|a, b| a.0.total_cmp(&b.0));
+    let v = if instructions.is_none() {
+        Verdict::NotMeasured
+    } else {
+        verdict(by_count.iter().map(|(r, _)| Some(*r <= 1.3)))
+    };
+    writeln!(
+        md,
+        "| the same, by instructions per call (`valgrind --tool=callgrind`; see below) | worst \
+         `newton / hand` = {} ({}) | {v} |",
+        format_ratio(worst.map(|w| w.0)),
+        worst.map_or("—", |w| w.1.as_str())
     )?;
 
     // 2. ≥ 5× faster than num-dual on Rosenbrock and the quartic.
@@ -618,7 +712,7 @@ mod tests {
             "central_differences" => 100.0,
             _ => 10.0,
         });
-        let md = generate(&dir).unwrap();
+        let md = generate(&dir, None).unwrap();
         cleanup(&dir);
         assert_eq!(md.matches("**met**").count(), 5, "{md}");
         assert!(!md.contains("NOT met"));
@@ -632,7 +726,7 @@ mod tests {
             (_, "num_dual") => 1e6,
             _ => 10.0,
         });
-        let md = generate(&dir).unwrap();
+        let md = generate(&dir, None).unwrap();
         cleanup(&dir);
         assert!(
             md.contains("worst `vgh / hand` = 1.40× (torus) | **NOT met** |"),
@@ -643,7 +737,10 @@ mod tests {
     #[test]
     fn no_results_is_an_error() {
         let dir = std::env::temp_dir().join("newton-bench-report-empty-does-not-exist");
-        assert!(matches!(generate(&dir), Err(crate::Error::NoResults(_))));
+        assert!(matches!(
+            generate(&dir, None),
+            Err(crate::Error::NoResults(_))
+        ));
     }
 
     #[test]

@@ -46,4 +46,7 @@ pub enum Error {
     /// A check of `reproduce` failed: the problems disagree with `PROBLEMS.md`.
     #[error("{0} check(s) failed; see the report")]
     ChecksFailed(usize),
+    /// `icount` was given a benchmark case or side that does not exist.
+    #[error("no benchmark kernel `{0}`; groups are those of BENCHMARKS.md, sides `newton`, `hand`, `baseline`")]
+    UnknownKernel(String),
 }

@@ -31,6 +31,8 @@ mod date;
 pub mod error;
 pub mod finite_differences;
 pub mod generic;
+pub mod instructions;
+pub mod kernels;
 pub mod report;
 pub mod rosenbrock;
 pub mod slides;

@@ -34,6 +34,22 @@ enum Command {
         /// The file to write [default: BENCHMARKS.md at the workspace root].
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Skips the instruction counts (they need `valgrind` and take about a minute).
+        #[arg(long)]
+        no_instructions: bool,
+    },
+    /// Evaluates one benchmark kernel repeatedly; `bench-report` runs this under callgrind.
+    #[command(hide = true)]
+    Icount {
+        /// The benchmark group, e.g. `torus`.
+        group: String,
+        /// `newton`, `hand` or `baseline`.
+        side: String,
+        /// How many evaluations.
+        iterations: u64,
+        /// The size, for groups with several.
+        #[arg(long)]
+        size: Option<usize>,
     },
 }
 
@@ -70,14 +86,36 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::BenchReport {
             criterion_dir,
             output,
+            no_instructions,
         } => {
             let dir = criterion_dir.unwrap_or_else(bench_report::default_criterion_dir);
             let output =
                 output.unwrap_or_else(|| bench_report::workspace_root().join("BENCHMARKS.md"));
-            let markdown = bench_report::generate(&dir)?;
+            let instructions = if no_instructions {
+                None
+            } else {
+                eprintln!("counting instructions with valgrind …");
+                std::env::current_exe()
+                    .ok()
+                    .and_then(|exe| problems::instructions::count_all(&exe))
+            };
+            let markdown = bench_report::generate(&dir, instructions.as_deref())?;
             bench_report::write(&output, &markdown)?;
             println!("{markdown}");
             eprintln!("wrote {}", output.display());
+            Ok(())
+        }
+        Command::Icount {
+            group,
+            side,
+            iterations,
+            size,
+        } => {
+            let kernel = problems::kernels::find(&group, size)
+                .ok_or_else(|| Error::UnknownKernel(format!("{group} {size:?}")))?;
+            let side = problems::instructions::Side::from_name(&side)
+                .ok_or_else(|| Error::UnknownKernel(side.clone()))?;
+            problems::instructions::run(kernel, side, iterations);
             Ok(())
         }
     }

@@ -367,8 +367,13 @@ impl Graph {
                 let s = self.sum(lp, x);
                 self.neg(s)
             }
-            // sum-const-factor: Σ c·x → c·Σ x, one multiplication instead of one per element
-            Node::Mul(c, x) if self.as_const(c).is_some() => {
+            // sum-invariant-factor: Σ c·x → c·Σ x for a constant or any value computed outside
+            // the loop: one multiplication instead of one per element
+            Node::Mul(c, x) if self.scope(c).is_none() => {
+                let s = self.sum(lp, x);
+                self.mul(c, s)
+            }
+            Node::Mul(x, c) if self.scope(c).is_none() => {
                 let s = self.sum(lp, x);
                 self.mul(c, s)
             }
@@ -414,6 +419,7 @@ mod tests {
         add_like_terms: |g, x, y| { let p = g.mul(x, y); let c = g.constant(-2.0); let a = g.mul(c, p); let d = g.constant(4.5); let b = g.mul(d, p); g.add(a, b) } => "(* 2.5 (* x0 x1))";
         sub_like_terms: |g, x, _| { let c = g.constant(3.0); let a = g.mul(c, x); g.sub(a, x) } => "(* 2 x0)";
         sum_const_factor: |g, x, _| { let c = g.constant(3.0); let a = g.mul(c, x); g.sum(LoopId(0), a) } => "(* 3 (sum0 x0))";
+        sum_invariant_factor: |g, x, _| { let e = g.new_extern(Some(LoopId(0))); let a = g.mul(x, e); g.sum(LoopId(0), a) } => "(* x0 (sum0 e0))";
         add_const_assoc: |g, x, _| { let c = g.constant(2.0); let d = g.constant(3.0); let s = g.add(x, c); g.add(d, s) } => "(+ x0 5)";
         add_neg_const: |g, x, _| { let c = g.constant(-2.0); g.add(x, c) } => "(- x0 2)";
         mul_pull_const: |g, x, y| { let c = g.constant(2.0); let p = g.mul(c, x); g.mul(p, y) } => "(* 2 (* x0 x1))";

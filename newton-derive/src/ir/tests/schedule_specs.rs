@@ -1,12 +1,13 @@
 use super::*;
 
-/// `out = Σ sin(x0)·eᵢ + x0`; returns the graph and `[x0, sin(x0), eᵢ, body, Σ, out]`.
+/// `out = Σ (sin(x0) + eᵢ) + x0`; returns the graph and `[x0, sin(x0), eᵢ, body, Σ, out]`.
+/// (A product `sin(x0)·eᵢ` would not do: the simplifier moves the loop-invariant factor out.)
 fn one_loop() -> (Graph, [Id; 6]) {
     let mut g = Graph::new();
     let x = g.intern(Node::Input(0));
     let a = g.call(Func::Sin, x);
     let e = g.new_extern(Some(LoopId(0)));
-    let body = g.mul(a, e);
+    let body = g.add(a, e);
     let s = g.sum(LoopId(0), body);
     let out = g.add(s, x);
     (g, [x, a, e, body, s, out])
@@ -125,6 +126,6 @@ fn derivatives_of_a_loop_stay_in_loops() {
     let Item::Loop { sums, .. } = loops[0] else {
         unreachable!()
     };
-    assert_eq!(sums.len(), 2, "Σ eᵢ and Σ sin(x0)·eᵢ: {items:?}");
+    assert_eq!(sums.len(), 2, "Σ cos(x0) and Σ sin(x0): {items:?}");
     assert!(items.contains(&Item::Let(x)));
 }
