@@ -1,14 +1,31 @@
-//! Runtime half of newton: the [`Objective`] trait that generated code implements, and the
-//! operation counts it reports.
+//! Runtime half of newton: the [`Objective`] and [`LeastSquares`] traits that generated code
+//! implements, the exact-curvature optimisers that consume them, and the classification of
+//! the stationary points they reach.
 //!
 //! Most users reach this crate through the `newton` facade, which re-exports it beside the
 //! `#[hessian]` macro.
+//!
+//! - Solvers ([`Minimizer`]): [`Newton`], [`RelaxedNewton`], [`SaddleFreeNewton`], [`Bfgs`],
+//!   [`GradientDescent`], [`Adam`]; for least squares, [`GaussNewton`] and
+//!   [`LevenbergMarquardt`]. Each run returns a [`Report`] with a [`Termination`].
+//! - [`classify`]: minimum, maximum, saddle with its index, or degenerate, from the Hessian's
+//!   eigenvalues, with the spectrum.
+//! - [`multistart`] and [`Census`]: many seeded starts in parallel, limits grouped into
+//!   distinct stationary points with their types and counts.
+//! - [`linalg`]: the in-place, allocation-free factorisations behind them.
 
+mod classify;
+mod error;
+pub mod linalg;
 mod objective;
 mod ops;
+mod solver;
 
-pub use objective::Objective;
+pub use classify::{classify, Classification, Inertia, Stationary, Tolerance};
+pub use error::Error;
+pub use objective::{LeastSquares, Objective};
 pub use ops::{OpCount, Ops};
+pub use solver::{Minimizer, Newton, Record, RelaxedNewton, Report, SaddleFreeNewton, Termination};
 
 /// Re-exported so that generated code and users name the same linear-algebra types.
 pub use nalgebra;

@@ -1,4 +1,5 @@
-//! The objective traits every solver consumes and every generated `Objective` implements.
+//! The objective traits every solver consumes: [`Objective`] (value, gradient, exact Hessian)
+//! and [`LeastSquares`] (residuals and Jacobian).
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
@@ -78,4 +79,49 @@ where
         gradient: &mut OVector<Self::Scalar, Self::Dim>,
         hessian: &mut OMatrix<Self::Scalar, Self::Dim, Self::Dim>,
     ) -> Self::Scalar;
+}
+
+/// A least-squares problem `L(x) = ½‖r(x)‖²`, given by its residuals and their Jacobian.
+///
+/// Consumed by [`GaussNewton`](crate::GaussNewton) and
+/// [`LevenbergMarquardt`](crate::LevenbergMarquardt), which need only `r` and `J = ∂r/∂x`, never
+/// the second-order term `Σ rᵢ ∇²rᵢ` of the exact Hessian. A loss written as a mean,
+/// `(1/2N) Σ rᵢ²`, implements this trait with residuals scaled by `1/√N`.
+///
+/// Preconditions shared by all methods: `x` has [`LeastSquares::dim`] entries, `residuals`
+/// [`LeastSquares::residual_count`] and `jacobian` that many rows and `dim` columns;
+/// implementations may panic otherwise, and solvers check lengths before they call.
+pub trait LeastSquares
+where
+    DefaultAllocator: Allocator<Self::Dim>
+        + Allocator<Self::Residuals>
+        + Allocator<Self::Residuals, Self::Dim>,
+{
+    /// The floating-point type of parameters and residuals (`f64` or `f32`).
+    type Scalar: RealField + Copy;
+    /// The dimension of the parameter vector: `Const<N>` or `Dyn`.
+    type Dim: Dim;
+    /// The number of residuals: `Const<M>` or `Dyn`.
+    type Residuals: Dim;
+
+    /// Returns the number of parameters.
+    fn dim(&self) -> Self::Dim;
+
+    /// Returns the number of residuals.
+    fn residual_count(&self) -> Self::Residuals;
+
+    /// Writes the residuals `r(x)` into `residuals`.
+    fn residuals(
+        &self,
+        x: &OVector<Self::Scalar, Self::Dim>,
+        residuals: &mut OVector<Self::Scalar, Self::Residuals>,
+    );
+
+    /// Writes the residuals `r(x)` and their Jacobian `J = ∂r/∂x` (one row per residual).
+    fn residuals_jacobian(
+        &self,
+        x: &OVector<Self::Scalar, Self::Dim>,
+        residuals: &mut OVector<Self::Scalar, Self::Residuals>,
+        jacobian: &mut OMatrix<Self::Scalar, Self::Residuals, Self::Dim>,
+    );
 }

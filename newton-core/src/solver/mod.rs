@@ -1,0 +1,45 @@
+//! The optimisers, one file each, and the [`Minimizer`] trait that multistart runs.
+
+mod newton;
+mod relaxed_newton;
+mod report;
+mod run;
+mod saddle_free;
+mod second_order;
+pub(crate) mod settings;
+
+pub use newton::Newton;
+pub use relaxed_newton::RelaxedNewton;
+pub use report::{Record, Report, Termination};
+pub use saddle_free::SaddleFreeNewton;
+
+use nalgebra::{allocator::Allocator, DefaultAllocator, OVector};
+
+use crate::{Error, Objective};
+
+/// An optimiser of any [`Objective`], static or dynamic in dimension.
+///
+/// Configurations are plain values (`Default` plus validating `with_*` setters), so one solver
+/// can run many starts, in parallel, with [`multistart`](crate::multistart).
+pub trait Minimizer: Sync {
+    /// Returns the method's name as reports print it (`"Newton"`, `"BFGS"`, …).
+    fn name(&self) -> &'static str;
+
+    /// Runs the method from `start`.
+    ///
+    /// What goes wrong during the run (a singular Hessian, a non-finite loss) ends it with the
+    /// matching [`Termination`] and the last finite iterate; it is not an error.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] if `start` does not have `objective.dim()` coordinates,
+    /// [`Error::NonFiniteStart`] if one is NaN or infinite, and [`Error::NonFiniteAtStart`] if
+    /// the objective is not finite there.
+    fn minimize<O: Objective>(
+        &self,
+        objective: &O,
+        start: &OVector<O::Scalar, O::Dim>,
+    ) -> Result<crate::Report<O::Scalar, O::Dim>, Error>
+    where
+        DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>;
+}

@@ -1,0 +1,150 @@
+//! Relaxed Newton, `θ ← θ − α(H + λI)⁻¹∇L`: a damped, shifted Newton step that still uses the
+//! Hessian's negative curvature as it is.
+
+use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
+
+use super::second_order::{self, StepRule, Workspace};
+use super::settings::{limits_accessors, non_negative, positive, Limits};
+use super::Minimizer;
+use crate::linalg::{lu_in_place, lu_solve_in_place};
+use crate::{Error, Inertia, Objective, Report};
+
+/// Relaxed (damped, Levenberg–Marquardt-shifted) Newton, `θ ← θ − α(H + λI)⁻¹∇L`.
+///
+/// The shift `λ` only regularises the solve; it does not make `H + λI` positive definite when
+/// `H` has eigenvalues below `−λ`, so like pure Newton this iteration is attracted to saddle
+/// points. That is the behaviour the paper studies on networks (Rowan, arXiv 2510.11987), and
+/// the experiments sweep `α` and `λ` rather than trust one setting.
+///
+/// Defaults (`PROBLEMS.md` §6): `α = 1`, `λ = 1e-4`, tolerance `‖∇L‖∞ < 1e-10`, 200 iterations.
+///
+/// ## Reference
+///
+/// Nocedal & Wright, *Numerical Optimization*, 2nd ed., 2006, §3.4 (Hessian modification) and
+/// §10.3 (the Levenberg–Marquardt shift).
+///
+/// # Examples
+///
+/// ```
+/// use newton_core::{Error, RelaxedNewton};
+///
+/// let solver = RelaxedNewton::default().with_alpha(0.5)?.with_lambda(1e-2)?;
+/// assert_eq!((solver.alpha(), solver.lambda()), (0.5, 1e-2));
+/// assert!(matches!(RelaxedNewton::default().with_alpha(0.0), Err(Error::InvalidSetting { .. })));
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RelaxedNewton {
+    limits: Limits,
+    alpha: f64,
+    lambda: f64,
+}
+
+impl Default for RelaxedNewton {
+    fn default() -> Self {
+        Self {
+            limits: Limits::NEWTON,
+            alpha: 1.0,
+            lambda: 1e-4,
+        }
+    }
+}
+
+impl RelaxedNewton {
+    limits_accessors!();
+
+    /// Sets the step length `α`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] unless `alpha` is positive and finite.
+    pub fn with_alpha(mut self, alpha: f64) -> Result<Self, Error> {
+        self.alpha = positive("alpha", alpha)?;
+        Ok(self)
+    }
+
+    /// Sets the shift `λ`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] unless `lambda` is non-negative and finite.
+    pub fn with_lambda(mut self, lambda: f64) -> Result<Self, Error> {
+        self.lambda = non_negative("lambda", lambda)?;
+        Ok(self)
+    }
+
+    /// Returns the step length `α`.
+    #[must_use]
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Returns the shift `λ`.
+    #[must_use]
+    pub fn lambda(&self) -> f64 {
+        self.lambda
+    }
+}
+
+impl Minimizer for RelaxedNewton {
+    fn name(&self) -> &'static str {
+        "relaxed Newton"
+    }
+
+    fn minimize<O: Objective>(
+        &self,
+        objective: &O,
+        start: &OVector<O::Scalar, O::Dim>,
+    ) -> Result<Report<O::Scalar, O::Dim>, Error>
+    where
+        DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
+    {
+        let rule = ShiftedNewtonStep::new(self.alpha, self.lambda);
+        second_order::minimize(objective, start, &self.limits, &rule)
+    }
+}
+
+/// The step `(H + λI)⁻¹∇L`, by LU with partial pivoting; pure Newton is `λ = 0`.
+pub(crate) struct ShiftedNewtonStep<T> {
+    alpha: T,
+    lambda: T,
+}
+
+impl<T: RealField + Copy> ShiftedNewtonStep<T> {
+    pub(crate) fn new(alpha: f64, lambda: f64) -> Self {
+        Self {
+            alpha: nalgebra::convert(alpha),
+            lambda: nalgebra::convert(lambda),
+        }
+    }
+}
+
+impl<T, D> StepRule<T, D> for ShiftedNewtonStep<T>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D> + Allocator<D, D>,
+{
+    fn alpha(&self) -> T {
+        self.alpha
+    }
+
+    fn solve(
+        &self,
+        hessian: &OMatrix<T, D, D>,
+        gradient: &OVector<T, D>,
+        work: &mut Workspace<T, D>,
+        step: &mut OVector<T, D>,
+    ) -> Result<Option<Inertia>, ()> {
+        work.factor.copy_from(hessian);
+        for i in 0..hessian.nrows() {
+            work.factor[(i, i)] += self.lambda;
+        }
+        if !lu_in_place(&mut work.factor, &mut work.pivots) {
+            return Err(());
+        }
+        step.copy_from(gradient);
+        lu_solve_in_place(&work.factor, &work.pivots, step);
+        Ok(None)
+    }
+}

@@ -1,0 +1,99 @@
+//! Bookkeeping every solver shares: checking the start, the stopping test, and the trajectory.
+
+use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OVector, RealField};
+
+use super::settings::Limits;
+use crate::{Error, Inertia, Record, Report, Termination};
+
+/// Rejects a start of the wrong length or with a non-finite coordinate.
+pub(crate) fn check_start<T, D>(dim: D, start: &OVector<T, D>) -> Result<(), Error>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D>,
+{
+    if start.len() != dim.value() {
+        return Err(Error::DimensionMismatch {
+            expected: dim.value(),
+            found: start.len(),
+        });
+    }
+    match start.iter().position(|x| !x.is_finite()) {
+        Some(index) => Err(Error::NonFiniteStart { index }),
+        None => Ok(()),
+    }
+}
+
+/// Returns `true` when every entry is finite.
+pub(crate) fn all_finite<'a, T: RealField + Copy>(values: impl IntoIterator<Item = &'a T>) -> bool {
+    values.into_iter().all(|x| x.is_finite())
+}
+
+/// The stopping rule and the trajectory of one run.
+pub(crate) struct Tracker<T, D>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D>,
+{
+    tolerance: T,
+    pub(crate) max_iterations: usize,
+    trajectory: Option<Vec<Record<T, D>>>,
+}
+
+impl<T, D> Tracker<T, D>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D>,
+{
+    pub(crate) fn new(limits: &Limits) -> Self {
+        Self {
+            tolerance: nalgebra::convert(limits.tolerance),
+            max_iterations: limits.max_iterations,
+            trajectory: limits.trajectory.then(Vec::new),
+        }
+    }
+
+    /// Records an iterate when the trajectory is on.
+    pub(crate) fn record(
+        &mut self,
+        x: &OVector<T, D>,
+        value: T,
+        gradient: &OVector<T, D>,
+        inertia: Option<Inertia>,
+    ) {
+        if let Some(trajectory) = &mut self.trajectory {
+            trajectory.push(Record {
+                x: x.clone(),
+                value,
+                gradient_norm: gradient.amax(),
+                inertia,
+            });
+        }
+    }
+
+    /// The convergence test, `‖∇L‖∞ < tolerance`.
+    pub(crate) fn converged(&self, gradient: &OVector<T, D>) -> bool {
+        gradient.amax() < self.tolerance
+    }
+
+    /// Builds the report of a run that ended at `x`.
+    pub(crate) fn finish(
+        self,
+        x: OVector<T, D>,
+        value: T,
+        gradient: &OVector<T, D>,
+        iterations: usize,
+        termination: Termination,
+    ) -> Report<T, D> {
+        Report {
+            x,
+            value,
+            gradient_norm: gradient.amax(),
+            iterations,
+            termination,
+            trajectory: self.trajectory,
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Saddle-free Newton, `θ ← θ − α(|H| + λI)⁻¹∇L`: Newton's step with every negative curvature
+//! direction turned into a descent direction.
+
+use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
+
+use super::second_order::{self, StepRule, Workspace};
+use super::settings::{limits_accessors, non_negative, positive, Limits};
+use super::Minimizer;
+use crate::linalg::symmetric_eigen_in_place;
+use crate::{Error, Inertia, Objective, Report, Tolerance};
+
+/// Saddle-free Newton, `θ ← θ − α(|H| + λI)⁻¹∇L` with `|H| = Q|Λ|Qᵀ`.
+///
+/// Taking absolute eigenvalues keeps Newton's step length along every eigenvector but always
+/// moves downhill, so saddles repel instead of attract. Each step costs a full symmetric
+/// eigendecomposition, whose inertia is recorded in the trajectory. With `λ = 0` a zero
+/// eigenvalue makes the step system singular.
+///
+/// Defaults (`PROBLEMS.md` §6): `α = 1`, `λ = 1e-4`, tolerance `‖∇L‖∞ < 1e-10`, 200 iterations.
+///
+/// ## Reference
+///
+/// Dauphin, Pascanu, Gulcehre, Cho, Ganguli & Bengio, *Identifying and attacking the saddle
+/// point problem in high-dimensional non-convex optimization*, NeurIPS 2014; Nocedal & Wright,
+/// *Numerical Optimization*, 2nd ed., 2006, §3.4 (eigenvalue modification).
+///
+/// # Examples
+///
+/// ```
+/// use newton_core::SaddleFreeNewton;
+///
+/// let solver = SaddleFreeNewton::default().with_lambda(0.0)?;
+/// assert_eq!((solver.alpha(), solver.lambda()), (1.0, 0.0));
+/// # Ok::<(), newton_core::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SaddleFreeNewton {
+    limits: Limits,
+    alpha: f64,
+    lambda: f64,
+}
+
+impl Default for SaddleFreeNewton {
+    fn default() -> Self {
+        Self {
+            limits: Limits::NEWTON,
+            alpha: 1.0,
+            lambda: 1e-4,
+        }
+    }
+}
+
+impl SaddleFreeNewton {
+    limits_accessors!();
+
+    /// Sets the step length `α`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] unless `alpha` is positive and finite.
+    pub fn with_alpha(mut self, alpha: f64) -> Result<Self, Error> {
+        self.alpha = positive("alpha", alpha)?;
+        Ok(self)
+    }
+
+    /// Sets the shift `λ` added to the absolute eigenvalues.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] unless `lambda` is non-negative and finite.
+    pub fn with_lambda(mut self, lambda: f64) -> Result<Self, Error> {
+        self.lambda = non_negative("lambda", lambda)?;
+        Ok(self)
+    }
+
+    /// Returns the step length `α`.
+    #[must_use]
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// Returns the shift `λ`.
+    #[must_use]
+    pub fn lambda(&self) -> f64 {
+        self.lambda
+    }
+}
+
+impl Minimizer for SaddleFreeNewton {
+    fn name(&self) -> &'static str {
+        "saddle-free Newton"
+    }
+
+    fn minimize<O: Objective>(
+        &self,
+        objective: &O,
+        start: &OVector<O::Scalar, O::Dim>,
+    ) -> Result<Report<O::Scalar, O::Dim>, Error>
+    where
+        DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
+    {
+        let rule = AbsoluteEigenStep {
+            alpha: nalgebra::convert(self.alpha),
+            lambda: nalgebra::convert(self.lambda),
+        };
+        second_order::minimize(objective, start, &self.limits, &rule)
+    }
+}
+
+/// The step `Q(|Λ| + λI)⁻¹Qᵀ∇L`.
+struct AbsoluteEigenStep<T> {
+    alpha: T,
+    lambda: T,
+}
+
+impl<T, D> StepRule<T, D> for AbsoluteEigenStep<T>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D> + Allocator<D, D>,
+{
+    fn alpha(&self) -> T {
+        self.alpha
+    }
+
+    fn solve(
+        &self,
+        hessian: &OMatrix<T, D, D>,
+        gradient: &OVector<T, D>,
+        work: &mut Workspace<T, D>,
+        step: &mut OVector<T, D>,
+    ) -> Result<Option<Inertia>, ()> {
+        work.factor.copy_from(hessian);
+        symmetric_eigen_in_place(&mut work.factor, &mut work.values, &mut work.vectors);
+        let threshold = Tolerance::Scaled.threshold(work.values.amax());
+        let inertia = Inertia::from_eigenvalues(work.values.as_slice(), threshold);
+        // Below ε‖H‖ a curvature is rounding noise, and dividing by it would be too.
+        let singular = T::default_epsilon() * work.values.amax();
+        // coefficients = (|Λ| + λI)⁻¹ Qᵀ ∇L
+        work.coefficients.gemv_tr(T::one(), &work.vectors, gradient, T::zero());
+        for (c, &l) in work.coefficients.iter_mut().zip(work.values.iter()) {
+            let curvature = l.abs() + self.lambda;
+            if !(curvature > singular) {
+                return Err(());
+            }
+            *c /= curvature;
+        }
+        step.gemv(T::one(), &work.vectors, &work.coefficients, T::zero());
+        Ok(Some(inertia))
+    }
+}

@@ -1,0 +1,102 @@
+//! What every solver shares: when to stop, whether to record the trajectory, and the checks
+//! behind every validating `with_*` setter.
+
+use crate::Error;
+
+/// Stopping rule and recording switch, embedded in every solver's configuration.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Converged when `‖∇L‖∞` falls below this.
+    pub(crate) tolerance: f64,
+    /// Steps at most.
+    pub(crate) max_iterations: usize,
+    /// Keep a [`Record`](crate::Record) per iterate.
+    pub(crate) trajectory: bool,
+}
+
+impl Limits {
+    /// `PROBLEMS.md` §6: `‖∇L‖∞ < 1e-10`, 200 iterations, no trajectory.
+    pub(crate) const NEWTON: Self = Self {
+        tolerance: 1e-10,
+        max_iterations: 200,
+        trajectory: false,
+    };
+
+    /// First-order methods take many more, cheaper steps.
+    pub(crate) const FIRST_ORDER: Self = Self {
+        tolerance: 1e-8,
+        max_iterations: 10_000,
+        trajectory: false,
+    };
+}
+
+/// Adds the setters and getters of [`Limits`] to a configuration struct with a `limits` field.
+macro_rules! limits_accessors {
+    () => {
+        /// Sets the convergence tolerance on `‖∇L‖∞`.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidSetting`](crate::Error::InvalidSetting) unless `tolerance` is
+        /// positive and finite.
+        pub fn with_tolerance(mut self, tolerance: f64) -> Result<Self, crate::Error> {
+            self.limits.tolerance = crate::solver::settings::positive("tolerance", tolerance)?;
+            Ok(self)
+        }
+
+        /// Sets the maximum number of steps; `0` evaluates the start only.
+        #[must_use]
+        pub fn with_max_iterations(mut self, max_iterations: usize) -> Self {
+            self.limits.max_iterations = max_iterations;
+            self
+        }
+
+        /// Records every iterate (point, loss, gradient norm, inertia where computed) in the
+        /// report's `trajectory`. Off by default: recording allocates.
+        #[must_use]
+        pub fn with_trajectory(mut self, record: bool) -> Self {
+            self.limits.trajectory = record;
+            self
+        }
+
+        /// Returns the convergence tolerance on `‖∇L‖∞`.
+        #[must_use]
+        pub fn tolerance(&self) -> f64 {
+            self.limits.tolerance
+        }
+
+        /// Returns the maximum number of steps.
+        #[must_use]
+        pub fn max_iterations(&self) -> usize {
+            self.limits.max_iterations
+        }
+    };
+}
+pub(crate) use limits_accessors;
+
+/// Accepts a positive, finite setting.
+pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64, Error> {
+    check(name, value, value > 0.0 && value.is_finite(), "positive and finite")
+}
+
+/// Accepts a non-negative, finite setting.
+pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<f64, Error> {
+    check(name, value, value >= 0.0 && value.is_finite(), "non-negative and finite")
+}
+
+/// Accepts a setting in the open interval `(0, 1)`.
+pub(crate) fn open_unit(name: &'static str, value: f64) -> Result<f64, Error> {
+    check(name, value, value > 0.0 && value < 1.0, "in (0, 1)")
+}
+
+fn check(name: &'static str, value: f64, ok: bool, requirement: &'static str) -> Result<f64, Error> {
+    if ok {
+        Ok(value)
+    } else {
+        Err(Error::InvalidSetting {
+            name,
+            value,
+            requirement,
+        })
+    }
+}
