@@ -17,15 +17,17 @@
 mod classify;
 mod error;
 pub mod linalg;
+mod multistart;
 mod objective;
 mod ops;
 mod solver;
 
 pub use classify::{classify, Classification, Inertia, Stationary, Tolerance};
 pub use error::Error;
+pub use multistart::{multistart, within, Census, Limit};
 pub use objective::{LeastSquares, Objective};
 pub use ops::{OpCount, Ops};
-pub use solver::{Minimizer, Newton, Record, RelaxedNewton, Report, SaddleFreeNewton, Termination};
+pub use solver::{GaussNewton, LevenbergMarquardt, Minimizer, Newton, Record, RelaxedNewton, Report, SaddleFreeNewton, Termination};
 
 /// Re-exported so that generated code and users name the same linear-algebra types.
 pub use nalgebra;

@@ -2,7 +2,9 @@
 
 use core::f64::consts::PI;
 
-use crate::{Kind, StationaryPoint};
+use newton::Stationary;
+
+use crate::StationaryPoint;
 
 /// The target `y = (1.5, 2.0)`, at distance `|y| = 2.5` from the origin.
 pub const TARGET: [f64; 2] = [1.5, 2.0];
@@ -35,13 +37,13 @@ pub const STATIONARY_POINTS: [StationaryPoint<1>; 2] = [
         point: [TARGET_ANGLE],
         value: 1.125,
         hessian: [[2.5]],
-        kind: Kind::Minimum,
+        kind: Stationary::Minimum,
     },
     StationaryPoint {
         point: [TARGET_ANGLE + PI],
         value: 6.125,
         hessian: [[-2.5]],
-        kind: Kind::Maximum,
+        kind: Stationary::Maximum,
     },
 ];
 

@@ -40,7 +40,7 @@ pub mod stationary;
 pub mod torus;
 
 pub use error::Error;
-pub use stationary::{Kind, StationaryPoint};
+pub use stationary::StationaryPoint;
 
 /// Returns the benchmark point of a parameter vector of length `p`:
 /// `θₖ = 0.5 · sin(0.7·k + 0.3)` for `k = 0 … p − 1`.

@@ -12,7 +12,9 @@ use nalgebra::{SMatrix, SVector};
 use crate::rosenbrock::rosenbrock;
 use crate::slides::{slides_bowl, slides_cap, slides_exp_log, slides_quartic, slides_saddle};
 use crate::torus::torus;
-use crate::{circle::circle, Error, Kind, StationaryPoint};
+use newton::{classify, Stationary, Tolerance};
+
+use crate::{circle::circle, Error, StationaryPoint};
 
 /// The outcome of `reproduce`: the report and the checks that failed.
 #[derive(Clone, Debug)]
@@ -24,9 +26,6 @@ pub struct Reproduction {
     /// A one-line description of every failed check; empty when everything matches.
     pub failures: Vec<String>,
 }
-
-/// Tolerance of a zero eigenvalue when classifying.
-const CLASSIFY_TOL: f64 = 1e-9;
 
 /// Runs the checks of §1–3 of `PROBLEMS.md` and renders them as markdown.
 ///
@@ -198,10 +197,13 @@ fn clean(v: f64) -> f64 {
     }
 }
 
+/// Lists eigenvalues largest first, as the slides print them.
 fn format_eigenvalues(eigenvalues: &[f64]) -> String {
-    let mut sorted = eigenvalues.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let parts: Vec<String> = sorted.iter().map(|l| format!("{l:.4}")).collect();
+    let parts: Vec<String> = eigenvalues
+        .iter()
+        .rev()
+        .map(|l| format!("{l:.4}"))
+        .collect();
     parts.join(", ")
 }
 
@@ -214,13 +216,20 @@ fn check_point<const D: usize>(
     failures: &mut Vec<String>,
 ) -> String {
     let (f, g, h) = computed;
-    let eigenvalues = crate::stationary::eigenvalues(&h);
-    let kind = Kind::from_eigenvalues(&eigenvalues, CLASSIFY_TOL);
+    let classification = classify(&h, Tolerance::Scaled);
+    let kind = classification
+        .as_ref()
+        .map(|c| c.stationary)
+        .map_err(Clone::clone);
+    let eigenvalues: Vec<f64> = classification
+        .as_ref()
+        .map(|c| c.eigenvalues.iter().copied().collect())
+        .unwrap_or_default();
     let scale = 1.0 + known.value.abs();
     let value_ok = (f - known.value).abs() <= 1e-10 * scale;
     let gradient_ok = g.amax() <= 1e-10 * scale;
     let hessian_ok = (h - known.hessian_matrix()).amax() <= 1e-9 * (1.0 + h.amax());
-    let kind_ok = kind == Some(known.kind);
+    let kind_ok = kind.as_ref() == Ok(&known.kind);
     let ok = value_ok && gradient_ok && hessian_ok && kind_ok;
     let point: Vec<String> = known.point.iter().map(|v| format!("{v:.6}")).collect();
     if !ok {
@@ -229,7 +238,7 @@ fn check_point<const D: usize>(
             point.join(", "),
             g.amax(),
             format_matrix(&h),
-            kind.map_or_else(|| "degenerate".to_owned(), |k| k.to_string()),
+            describe(&kind),
             known.value,
             format_matrix(&known.hessian_matrix()),
             known.kind
@@ -242,9 +251,17 @@ fn check_point<const D: usize>(
         g.amax(),
         format_matrix(&h),
         format_eigenvalues(&eigenvalues),
-        kind.map_or_else(|| "degenerate".to_owned(), |k| k.to_string()),
+        describe(&kind),
         mark(ok)
     )
+}
+
+/// A classification, or why there is none.
+fn describe(kind: &Result<Stationary, newton::Error>) -> String {
+    match kind {
+        Ok(k) => k.to_string(),
+        Err(e) => e.to_string(),
+    }
 }
 
 const POINT_TABLE_HEADER: &str =
@@ -259,7 +276,8 @@ fn slides_hessians(md: &mut String, failures: &mut Vec<String>) -> fmt::Result {
     writeln!(md, "## §1 Stationary points of the textbook problems\n")?;
     writeln!(
         md,
-        "Types from the signs of the Hessian's eigenvalues (zero within {CLASSIFY_TOL:e}).\n"
+        "Types from `newton::classify`: the signs of the Hessian's eigenvalues, zero within \
+         √ε·max|λ|.\n"
     )?;
     writeln!(md, "{POINT_TABLE_HEADER}")?;
     let p = SLIDES_EXP_LOG_STATIONARY.point;
@@ -337,7 +355,7 @@ fn circle_points(md: &mut String, failures: &mut Vec<String>) -> fmt::Result {
 fn torus_points(md: &mut String, failures: &mut Vec<String>) -> fmt::Result {
     writeln!(md, "## §3 Ellipsoidal torus: the 8 stationary points\n")?;
     writeln!(md, "{POINT_TABLE_HEADER}")?;
-    let mut counts = [0_usize; 3];
+    let mut counts = [0_usize; 4];
     for known in &crate::torus::STATIONARY_POINTS {
         let row = check_point(
             "torus",
@@ -346,9 +364,10 @@ fn torus_points(md: &mut String, failures: &mut Vec<String>) -> fmt::Result {
             failures,
         );
         counts[match known.kind {
-            Kind::Minimum => 0,
-            Kind::Saddle { .. } => 1,
-            Kind::Maximum => 2,
+            Stationary::Minimum => 0,
+            Stationary::Saddle { .. } => 1,
+            Stationary::Maximum => 2,
+            Stationary::Degenerate { .. } => 3,
         }] += 1;
         writeln!(md, "{row}")?;
     }

@@ -5,7 +5,9 @@
 //! [`rosenbrock_16()`] and [`rosenbrock_32()`]. Their Hessians are tridiagonal, and each module's
 //! `SPARSITY` says so at compile time.
 
-use crate::{Kind, StationaryPoint};
+use newton::Stationary;
+
+use crate::StationaryPoint;
 
 /// Evaluates Rosenbrock's function `f(x, y) = (1 − x)² + 100 (y − x²)²`.
 ///
@@ -22,7 +24,7 @@ pub const ROSENBROCK_STATIONARY: StationaryPoint<2> = StationaryPoint {
     point: [1.0, 1.0],
     value: 0.0,
     hessian: [[802.0, -400.0], [-400.0, 200.0]],
-    kind: Kind::Minimum,
+    kind: Stationary::Minimum,
 };
 
 /// Stamps out the chained Rosenbrock function for one size each.

@@ -5,7 +5,9 @@
 //! hand-written closed forms are in [`closed_form`], the known stationary points are the
 //! `*_STATIONARY` constants.
 
-use crate::{Kind, StationaryPoint};
+use newton::Stationary;
+
+use crate::StationaryPoint;
 
 /// Evaluates the slides' one-dimensional example `g(x) = eˣ − ln x`, defined for `x > 0`.
 ///
@@ -74,7 +76,7 @@ pub const SLIDES_EXP_LOG_STATIONARY: StationaryPoint<1> = StationaryPoint {
     point: [0.567_143_290_409_783_8],
     value: 2.330_366_124_761_680_7,
     hessian: [[4.872_177_597_931_833]],
-    kind: Kind::Minimum,
+    kind: Stationary::Minimum,
 };
 
 /// The minimum of [`slides_bowl()`], at the origin.
@@ -82,7 +84,7 @@ pub const SLIDES_BOWL_STATIONARY: StationaryPoint<2> = StationaryPoint {
     point: [0.0, 0.0],
     value: 0.0,
     hessian: [[4.0, -1.0], [-1.0, 6.0]],
-    kind: Kind::Minimum,
+    kind: Stationary::Minimum,
 };
 
 /// The maximum of [`slides_cap()`], at the origin.
@@ -90,7 +92,7 @@ pub const SLIDES_CAP_STATIONARY: StationaryPoint<2> = StationaryPoint {
     point: [0.0, 0.0],
     value: 15.0,
     hessian: [[-4.0, -1.0], [-1.0, -6.0]],
-    kind: Kind::Maximum,
+    kind: Stationary::Maximum,
 };
 
 /// The saddle of [`slides_saddle()`], at the origin.
@@ -98,7 +100,7 @@ pub const SLIDES_SADDLE_STATIONARY: StationaryPoint<2> = StationaryPoint {
     point: [0.0, 0.0],
     value: 0.0,
     hessian: [[4.0, 0.0], [0.0, -4.0]],
-    kind: Kind::Saddle { index: 1 },
+    kind: Stationary::Saddle { index: 1 },
 };
 
 /// The minimum of [`slides_quartic()`], at the origin.
@@ -106,7 +108,7 @@ pub const SLIDES_QUARTIC_STATIONARY: StationaryPoint<2> = StationaryPoint {
     point: [0.0, 0.0],
     value: 0.0,
     hessian: [[8.0, -1.0], [-1.0, 4.0]],
-    kind: Kind::Minimum,
+    kind: Stationary::Minimum,
 };
 
 /// The start of the slides' Newton iteration on [`slides_exp_log()`].

@@ -2,7 +2,9 @@
 
 use core::f64::consts::PI;
 
-use crate::{Kind, StationaryPoint};
+use newton::Stationary;
+
+use crate::StationaryPoint;
 
 /// Major radius `R`.
 pub const MAJOR_RADIUS: f64 = 2.0;
@@ -40,7 +42,7 @@ const fn point(
     phi: f64,
     value: f64,
     diagonal: [f64; 2],
-    kind: Kind,
+    kind: Stationary,
 ) -> StationaryPoint<2> {
     StationaryPoint {
         point: [theta, phi],
@@ -53,27 +55,91 @@ const fn point(
 /// The eight stationary points of [`torus()`]: 2 minima, 4 saddles and 2 maxima
 /// (`2 − 4 + 2 = 0`, the torus's Euler characteristic).
 pub const STATIONARY_POINTS: [StationaryPoint<2>; 8] = [
-    point(0.0, PI, 0.5, [1.25, 2.0], Kind::Minimum),
-    point(PI, PI, 0.5, [1.25, 2.0], Kind::Minimum),
-    point(0.0, 0.0, 4.5, [11.25, -2.0], Kind::Saddle { index: 1 }),
-    point(PI, 0.0, 4.5, [11.25, -2.0], Kind::Saddle { index: 1 }),
+    point(0.0, PI, 0.5, [1.25, 2.0], Stationary::Minimum),
+    point(PI, PI, 0.5, [1.25, 2.0], Stationary::Minimum),
+    point(
+        0.0,
+        0.0,
+        4.5,
+        [11.25, -2.0],
+        Stationary::Saddle { index: 1 },
+    ),
+    point(PI, 0.0, 4.5, [11.25, -2.0], Stationary::Saddle { index: 1 }),
     point(
         PI / 2.0,
         PI,
         1.125,
         [-1.25, 3.25],
-        Kind::Saddle { index: 1 },
+        Stationary::Saddle { index: 1 },
     ),
     point(
         3.0 * PI / 2.0,
         PI,
         1.125,
         [-1.25, 3.25],
-        Kind::Saddle { index: 1 },
+        Stationary::Saddle { index: 1 },
     ),
-    point(PI / 2.0, 0.0, 10.125, [-11.25, -5.75], Kind::Maximum),
-    point(3.0 * PI / 2.0, 0.0, 10.125, [-11.25, -5.75], Kind::Maximum),
+    point(PI / 2.0, 0.0, 10.125, [-11.25, -5.75], Stationary::Maximum),
+    point(
+        3.0 * PI / 2.0,
+        0.0,
+        10.125,
+        [-11.25, -5.75],
+        Stationary::Maximum,
+    ),
 ];
+
+/// The experiment's settings (`PROBLEMS.md` §3): 1000 starts, `‖∇L‖∞ < 1e-12`, 100 iterations.
+pub const STARTS: usize = 1000;
+/// Convergence tolerance of the census runs.
+pub const TOLERANCE: f64 = 1e-12;
+/// Step limit of the census runs.
+pub const MAX_ITERATIONS: usize = 100;
+
+/// Draws `count` starts uniformly from `[0, 2π)²` with a `ChaCha8Rng` seeded by `seed`.
+///
+/// # Examples
+///
+/// ```
+/// let starts = problems::torus::starts(0, 3);
+/// assert_eq!(starts, problems::torus::starts(0, 3)); // seeded: the same every time
+/// assert!(starts.iter().flatten().all(|a| (0.0..std::f64::consts::TAU).contains(a)));
+/// ```
+#[must_use]
+pub fn starts(seed: u64, count: usize) -> Vec<nalgebra::SVector<f64, 2>> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|_| {
+            nalgebra::Vector2::new(
+                rng.random_range(0.0..core::f64::consts::TAU),
+                rng.random_range(0.0..core::f64::consts::TAU),
+            )
+        })
+        .collect()
+}
+
+/// Whether two points of the `(θ, φ)` square are the same point of the torus: both angles
+/// within `1e-6` modulo `2π`. A Newton run may end at `θ = 2π` or `θ = −π` just as well as at
+/// `0` or `π`.
+#[must_use]
+pub fn same_point(a: &nalgebra::SVector<f64, 2>, b: &nalgebra::SVector<f64, 2>) -> bool {
+    (a - b).iter().all(|d| angle_gap(*d) < 1e-6)
+}
+
+/// The distance of an angle difference from the nearest multiple of `2π`.
+fn angle_gap(d: f64) -> f64 {
+    let r = d.rem_euclid(core::f64::consts::TAU);
+    r.min(core::f64::consts::TAU - r)
+}
+
+/// Returns the row of [`STATIONARY_POINTS`] that `x` is (modulo `2π`), if any.
+#[must_use]
+pub fn known_point(x: &nalgebra::SVector<f64, 2>) -> Option<&'static StationaryPoint<2>> {
+    STATIONARY_POINTS
+        .iter()
+        .find(|p| same_point(&nalgebra::SVector::from(p.point), x))
+}
 
 /// Hand-written closed form `(L, ∇L, ∇²L)` of [`torus()`].
 pub mod closed_form {

@@ -43,7 +43,9 @@ pub fn symmetric_eigen_in_place<T, D>(
     if n > JACOBI_MAX_DIM {
         let dynamic = DMatrix::from_column_slice(n, n, a.as_slice());
         let eigen = dynamic.symmetric_eigen();
-        values.as_mut_slice().copy_from_slice(eigen.eigenvalues.as_slice());
+        values
+            .as_mut_slice()
+            .copy_from_slice(eigen.eigenvalues.as_slice());
         vectors
             .as_mut_slice()
             .copy_from_slice(eigen.eigenvectors.as_slice());

@@ -68,8 +68,11 @@ where
 }
 
 /// Solves `A x = b` in place from the factors written by [`lu_in_place`].
-pub fn lu_solve_in_place<T, D>(lu: &OMatrix<T, D, D>, pivots: &OVector<usize, D>, b: &mut OVector<T, D>)
-where
+pub fn lu_solve_in_place<T, D>(
+    lu: &OMatrix<T, D, D>,
+    pivots: &OVector<usize, D>,
+    b: &mut OVector<T, D>,
+) where
     T: RealField + Copy,
     D: Dim,
     DefaultAllocator: Allocator<D, D> + Allocator<D>,

@@ -18,7 +18,13 @@ fn jacobi_and_qr_eigenvalues_match_nalgebra_and_reconstruct_the_matrix() {
         let a = random_symmetric(n, &mut rng);
         let (mut values, mut vectors) = (DVector::zeros(n), DMatrix::zeros(n, n));
         symmetric_eigen_in_place(&mut a.clone(), &mut values, &mut vectors);
-        let mut expected: Vec<f64> = a.clone().symmetric_eigen().eigenvalues.iter().copied().collect();
+        let mut expected: Vec<f64> = a
+            .clone()
+            .symmetric_eigen()
+            .eigenvalues
+            .iter()
+            .copied()
+            .collect();
         expected.sort_by(f64::total_cmp);
         for (got, want) in values.iter().zip(&expected) {
             assert!((got - want).abs() < 1e-12, "n = {n}: {got} vs {want}");
@@ -27,7 +33,10 @@ fn jacobi_and_qr_eigenvalues_match_nalgebra_and_reconstruct_the_matrix() {
         assert!((rebuilt - &a).amax() < 1e-12, "n = {n}: QΛQᵀ ≠ A");
         let gram = vectors.transpose() * &vectors - DMatrix::identity(n, n);
         assert!(gram.amax() < 1e-12, "n = {n}: Q not orthonormal");
-        assert!(values.as_slice().windows(2).all(|w| w[0] <= w[1]), "n = {n}: not ascending");
+        assert!(
+            values.as_slice().windows(2).all(|w| w[0] <= w[1]),
+            "n = {n}: not ascending"
+        );
     }
 }
 

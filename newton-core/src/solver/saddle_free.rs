@@ -137,7 +137,8 @@ where
         // Below ε‖H‖ a curvature is rounding noise, and dividing by it would be too.
         let singular = T::default_epsilon() * work.values.amax();
         // coefficients = (|Λ| + λI)⁻¹ Qᵀ ∇L
-        work.coefficients.gemv_tr(T::one(), &work.vectors, gradient, T::zero());
+        work.coefficients
+            .gemv_tr(T::one(), &work.vectors, gradient, T::zero());
         for (c, &l) in work.coefficients.iter_mut().zip(work.values.iter()) {
             let curvature = l.abs() + self.lambda;
             if !(curvature > singular) {

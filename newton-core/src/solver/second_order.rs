@@ -103,8 +103,11 @@ where
             Some(Ok(_)) => {
                 trial.copy_from(&x);
                 trial.axpy(-alpha, &step, nalgebra::one());
-                let trial_value = objective.value_gradient_hessian(&trial, &mut g_trial, &mut h_trial);
-                if non_finite(trial_value, &g_trial, &h_trial).is_some() || !all_finite(trial.iter()) {
+                let trial_value =
+                    objective.value_gradient_hessian(&trial, &mut g_trial, &mut h_trial);
+                if non_finite(trial_value, &g_trial, &h_trial).is_some()
+                    || !all_finite(trial.iter())
+                {
                     Termination::NonFinite
                 } else {
                     core::mem::swap(&mut x, &mut trial);

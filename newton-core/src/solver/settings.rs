@@ -76,12 +76,22 @@ pub(crate) use limits_accessors;
 
 /// Accepts a positive, finite setting.
 pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64, Error> {
-    check(name, value, value > 0.0 && value.is_finite(), "positive and finite")
+    check(
+        name,
+        value,
+        value > 0.0 && value.is_finite(),
+        "positive and finite",
+    )
 }
 
 /// Accepts a non-negative, finite setting.
 pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<f64, Error> {
-    check(name, value, value >= 0.0 && value.is_finite(), "non-negative and finite")
+    check(
+        name,
+        value,
+        value >= 0.0 && value.is_finite(),
+        "non-negative and finite",
+    )
 }
 
 /// Accepts a setting in the open interval `(0, 1)`.
@@ -89,7 +99,12 @@ pub(crate) fn open_unit(name: &'static str, value: f64) -> Result<f64, Error> {
     check(name, value, value > 0.0 && value < 1.0, "in (0, 1)")
 }
 
-fn check(name: &'static str, value: f64, ok: bool, requirement: &'static str) -> Result<f64, Error> {
+fn check(
+    name: &'static str,
+    value: f64,
+    ok: bool,
+    requirement: &'static str,
+) -> Result<f64, Error> {
     if ok {
         Ok(value)
     } else {

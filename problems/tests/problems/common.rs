@@ -61,3 +61,19 @@ pub fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }
+
+/// The type of a stationary point from its Hessian, by `newton::classify` at the default
+/// tolerance.
+#[track_caller]
+pub fn kind<const D: usize>(h: &SMatrix<f64, D, D>) -> newton::Stationary {
+    newton::classify(h, newton::Tolerance::Scaled)
+        .expect("a finite Hessian")
+        .stationary
+}
+
+/// The eigenvalues of a symmetric matrix, largest first (the order the slides print).
+#[track_caller]
+pub fn spectrum<const D: usize>(h: &SMatrix<f64, D, D>) -> Vec<f64> {
+    let c = newton::classify(h, newton::Tolerance::Scaled).expect("a finite Hessian");
+    c.eigenvalues.iter().rev().copied().collect()
+}

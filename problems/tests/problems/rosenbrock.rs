@@ -1,11 +1,13 @@
 //! §1: Rosenbrock's function and the chained version's tridiagonal Hessian.
 
 use nalgebra::{Matrix2, SVector};
+use newton::{Minimizer as _, Newton, Stationary};
 use problems::rosenbrock::{
     chained_hessian_at_ones, rosenbrock, rosenbrock_16, rosenbrock_2, rosenbrock_32, rosenbrock_4,
     rosenbrock_8, tridiagonal_upper, ROSENBROCK_STATIONARY,
 };
-use problems::Kind;
+
+use crate::common::kind;
 
 #[test]
 fn rosenbrock_minimum_and_hessian() {
@@ -14,7 +16,7 @@ fn rosenbrock_minimum_and_hessian() {
     assert_eq!(g, SVector::<f64, 2>::zeros());
     assert_eq!(h, Matrix2::new(802.0, -400.0, -400.0, 200.0));
     assert_eq!(h, ROSENBROCK_STATIONARY.hessian_matrix());
-    assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Minimum));
+    assert_eq!(kind(&h), Stationary::Minimum);
     assert_eq!(rosenbrock::DIM, 2);
 }
 
@@ -29,7 +31,7 @@ macro_rules! chained_test {
             assert_eq!(f, 0.0);
             assert_eq!(g, SVector::<f64, $n>::zeros(), "all-ones is stationary");
             assert_eq!(h, chained_hessian_at_ones::<$n>());
-            assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Minimum));
+            assert_eq!(kind(&h), Stationary::Minimum);
             // Off the band the Hessian is zero at any point, too.
             let (_, _, h) = $m::value_gradient_hessian(problems::benchmark_point_array::<$n>());
             for i in 0_usize..$n {
@@ -62,4 +64,34 @@ fn tridiagonal_band() {
         tridiagonal_upper(3),
         [(0, 0), (0, 1), (1, 1), (1, 2), (2, 2)]
     );
+}
+
+/// Near the minimum Newton converges quadratically: `eₖ₊₁ ≤ C eₖ²` with `C` the local constant
+/// `‖∇³f‖ / (2 λ_min(H*)) ≈ 2000 / (2 · 0.4) = 2500`, while the ratio `eₖ₊₁/eₖ` goes to zero (a
+/// linearly convergent method would keep it near a constant). Errors at the rounding floor
+/// (`cond(H*) · ε ≈ 1e-13`) are left out of the ratios.
+#[test]
+fn newton_converges_quadratically_near_the_minimum() {
+    let report = Newton::default()
+        .with_tolerance(1e-14)
+        .unwrap()
+        .with_trajectory(true)
+        .minimize(&rosenbrock::Objective, &SVector::from([1.05, 1.08]))
+        .unwrap();
+    assert!(report.converged(), "{}", report.termination);
+    assert!((report.x - SVector::from([1.0, 1.0])).norm() < 1e-14);
+    let errors: Vec<f64> = report
+        .trajectory
+        .unwrap()
+        .iter()
+        .map(|r| (r.x - SVector::from([1.0, 1.0])).norm())
+        .take_while(|&e| e > 1e-12)
+        .collect();
+    assert!(errors.len() >= 3, "{errors:?}");
+    for pair in errors.windows(2).filter(|pair| pair[1] > 1e-10) {
+        let (e, next) = (pair[0], pair[1]);
+        assert!(next <= 2500.0 * e * e, "eₖ = {e:e}, eₖ₊₁ = {next:e}");
+    }
+    let last = errors.len() - 1;
+    assert!(errors[last] / errors[last - 1] < 1e-3, "{errors:?}");
 }

@@ -1,13 +1,14 @@
 //! §1: the slides' Hessians, eigenvalues and types, and their Newton iterates.
 
-use nalgebra::{Matrix2, SMatrix, SVector, Vector2};
+use nalgebra::{Matrix2, SMatrix, SVector, Vector1, Vector2};
+use newton::{Minimizer as _, Newton, Stationary};
 use problems::slides::{
     slides_bowl, slides_cap, slides_exp_log, slides_quartic, slides_saddle,
     SLIDES_EXP_LOG_ITERATES, SLIDES_EXP_LOG_START, SLIDES_EXP_LOG_STATIONARY,
     SLIDES_QUARTIC_ITERATES, SLIDES_QUARTIC_START,
 };
-use problems::stationary::eigenvalues;
-use problems::Kind;
+
+use crate::common::{kind, spectrum};
 
 /// Asserts `actual` rounds to `expected` at 4 decimals, as the slides print.
 #[track_caller]
@@ -32,10 +33,10 @@ fn assert_constant_hessian(
 fn bowl_hessian_eigenvalues_and_minimum() {
     let h = Matrix2::new(4.0, -1.0, -1.0, 6.0);
     assert_constant_hessian(slides_bowl::hessian, h);
-    let l = eigenvalues(&h);
+    let l = spectrum(&h);
     assert_4_decimals(l[0], 6.4142);
     assert_4_decimals(l[1], 3.5858);
-    assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Minimum));
+    assert_eq!(kind(&h), Stationary::Minimum);
     assert_eq!(slides_bowl::gradient(0.0, 0.0), Vector2::zeros());
 }
 
@@ -43,11 +44,11 @@ fn bowl_hessian_eigenvalues_and_minimum() {
 fn cap_hessian_eigenvalues_and_maximum() {
     let h = Matrix2::new(-4.0, -1.0, -1.0, -6.0);
     assert_constant_hessian(slides_cap::hessian, h);
-    let l = eigenvalues(&h);
+    let l = spectrum(&h);
     // The slide prints −3.49: a typo for −5 + √2.
     assert_4_decimals(l[0], -3.5858);
     assert_4_decimals(l[1], -6.4142);
-    assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Maximum));
+    assert_eq!(kind(&h), Stationary::Maximum);
     assert_eq!(slides_cap(0.0, 0.0), 15.0);
     assert_eq!(slides_cap::gradient(0.0, 0.0), Vector2::zeros());
 }
@@ -56,10 +57,7 @@ fn cap_hessian_eigenvalues_and_maximum() {
 fn saddle_hessian_and_type() {
     let h = Matrix2::new(4.0, 0.0, 0.0, -4.0);
     assert_constant_hessian(slides_saddle::hessian, h);
-    assert_eq!(
-        Kind::from_hessian(&h, 1e-9),
-        Some(Kind::Saddle { index: 1 })
-    );
+    assert_eq!(kind(&h), Stationary::Saddle { index: 1 });
     // Structural zeros: the macro knows the off-diagonal vanishes.
     assert_eq!(slides_saddle::SPARSITY, &[(0, 0), (1, 1)]);
 }
@@ -70,7 +68,7 @@ fn quartic_minimum_at_origin() {
     assert_eq!(f, 0.0);
     assert_eq!(g, Vector2::zeros());
     assert_eq!(h, Matrix2::new(8.0, -1.0, -1.0, 4.0));
-    assert_eq!(Kind::from_hessian(&h, 1e-9), Some(Kind::Minimum));
+    assert_eq!(kind(&h), Stationary::Minimum);
 }
 
 #[test]
@@ -116,4 +114,95 @@ fn quartic_newton_iterates_match_the_slides() {
         }
     }
     assert!(p.norm() < 1e-15, "‖x₈‖ = {:e}", p.norm());
+}
+
+/// The same iterates from newton's `Newton` solver, read off its trajectory.
+#[test]
+fn newton_solver_reproduces_the_exp_log_iterates_and_classifies_the_limit() {
+    let report = Newton::default()
+        .with_trajectory(true)
+        .minimize(
+            &slides_exp_log::Objective,
+            &Vector1::new(SLIDES_EXP_LOG_START),
+        )
+        .unwrap();
+    assert!(report.converged());
+    let trajectory = report.trajectory.unwrap();
+    for (record, expected) in trajectory[1..].iter().zip(SLIDES_EXP_LOG_ITERATES) {
+        assert_4_decimals(record.x[0], expected);
+    }
+    assert!((report.x[0] - SLIDES_EXP_LOG_STATIONARY.point[0]).abs() < 1e-15);
+    let (_, _, h) = slides_exp_log::value_gradient_hessian(report.x[0]);
+    assert_eq!(kind(&h), Stationary::Minimum);
+}
+
+#[test]
+fn newton_solver_reproduces_the_quartic_steps_and_its_eight_step_limit() {
+    let report = Newton::default()
+        .with_tolerance(f64::MIN_POSITIVE)
+        .unwrap()
+        .with_max_iterations(8)
+        .with_trajectory(true)
+        .minimize(
+            &slides_quartic::Objective,
+            &SVector::from(SLIDES_QUARTIC_START),
+        )
+        .unwrap();
+    let trajectory = report.trajectory.as_ref().unwrap();
+    for (record, expected) in trajectory[1..].iter().zip(SLIDES_QUARTIC_ITERATES) {
+        assert_4_decimals(record.x[0], expected[0]);
+        assert_4_decimals(record.x[1], expected[1]);
+    }
+    assert!(report.iterations <= 8);
+    assert!(report.x.norm() < 1e-15, "‖x₈‖ = {:e}", report.x.norm());
+    let (_, _, h) = slides_quartic::value_gradient_hessian(report.x[0], report.x[1]);
+    assert_eq!(kind(&h), Stationary::Minimum);
+}
+
+/// Newton lands on the quadratics' stationary points in one step, whatever their type, and
+/// `classify` names the type the slides give.
+#[test]
+fn newton_solver_finds_the_bowl_cap_and_saddle_in_one_step() {
+    let start = SVector::from([0.7, -1.3]);
+    let cases: [(
+        &dyn Fn() -> newton::Report<f64, nalgebra::Const<2>>,
+        Stationary,
+    ); 3] = [
+        (
+            &|| {
+                Newton::default()
+                    .minimize(&slides_bowl::Objective, &start)
+                    .unwrap()
+            },
+            Stationary::Minimum,
+        ),
+        (
+            &|| {
+                Newton::default()
+                    .minimize(&slides_cap::Objective, &start)
+                    .unwrap()
+            },
+            Stationary::Maximum,
+        ),
+        (
+            &|| {
+                Newton::default()
+                    .minimize(&slides_saddle::Objective, &start)
+                    .unwrap()
+            },
+            Stationary::Saddle { index: 1 },
+        ),
+    ];
+    for (run, expected) in cases {
+        let report = run();
+        assert!(report.converged());
+        assert_eq!(report.iterations, 1);
+        assert!(report.x.norm() < 1e-15);
+        let h = match expected {
+            Stationary::Minimum => slides_bowl::hessian(0.0, 0.0),
+            Stationary::Maximum => slides_cap::hessian(0.0, 0.0),
+            _ => slides_saddle::hessian(0.0, 0.0),
+        };
+        assert_eq!(kind(&h), expected);
+    }
 }

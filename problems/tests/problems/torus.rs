@@ -1,9 +1,10 @@
 //! §3: the ellipsoidal torus's eight stationary points, as the table of PROBLEMS.md gives them.
 
 use nalgebra::SVector;
-use problems::stationary::eigenvalues;
+use newton::Stationary;
 use problems::torus::{torus, STATIONARY_POINTS};
-use problems::Kind;
+
+use crate::common::{kind, spectrum};
 
 #[test]
 fn the_table_of_stationary_points() {
@@ -31,21 +32,18 @@ fn the_table_of_stationary_points() {
             h[(0, 1)]
         );
         // The type from the signs of the eigenvalues.
-        let l = eigenvalues(&h);
-        assert_eq!(
-            Kind::from_eigenvalues(&l, 1e-9),
-            Some(known.kind),
-            "{at:?}: {l:?}"
-        );
+        let l = spectrum(&h);
+        assert_eq!(kind(&h), known.kind, "{at:?}: {l:?}");
     }
 }
 
 #[test]
 fn euler_characteristic() {
-    let count = |k: fn(&Kind) -> bool| STATIONARY_POINTS.iter().filter(|p| k(&p.kind)).count();
-    let minima = count(|k| *k == Kind::Minimum);
-    let saddles = count(|k| matches!(k, Kind::Saddle { .. }));
-    let maxima = count(|k| *k == Kind::Maximum);
+    let count =
+        |k: fn(&Stationary) -> bool| STATIONARY_POINTS.iter().filter(|p| k(&p.kind)).count();
+    let minima = count(|k| *k == Stationary::Minimum);
+    let saddles = count(|k| matches!(k, Stationary::Saddle { .. }));
+    let maxima = count(|k| *k == Stationary::Maximum);
     assert_eq!((minima, saddles, maxima), (2, 4, 2));
     assert_eq!(minima + maxima, saddles);
 }
@@ -59,4 +57,64 @@ fn the_example_of_the_spec() {
     assert!((h[(0, 0)] - 1.25).abs() < 1e-12 && (h[(1, 1)] - 2.0).abs() < 1e-12);
     assert_eq!(torus([0.0, 0.0]), 4.5);
     let _: SVector<f64, 2> = torus::gradient([0.3, 1.2]);
+}
+
+/// The census of `PROBLEMS.md` §3: `solver` from the 1000 seeded starts, each limit matched to
+/// the table. Returns, per table row, how many runs ended there, and the runs that did not
+/// converge or converged elsewhere.
+fn census<M: newton::Minimizer>(solver: &M) -> ([usize; 8], Vec<String>) {
+    use problems::torus::{known_point, same_point, starts, STARTS};
+    let objective = torus::Objective;
+    let starts = starts(crate::common::SEED, STARTS);
+    let reports = newton::multistart(&starts, |s| solver.minimize(&objective, s));
+    let census = newton::Census::new(&objective, &reports, same_point, newton::Tolerance::Scaled)
+        .expect("finite Hessians at every limit");
+    let mut counts = [0; 8];
+    let mut strays = Vec::new();
+    for limit in &census.limits {
+        match known_point(&limit.x) {
+            Some(known) => {
+                assert_eq!(
+                    limit.classification.stationary,
+                    known.kind,
+                    "{} at {:?}: {:?}",
+                    solver.name(),
+                    limit.x,
+                    limit.classification.eigenvalues
+                );
+                let row = STATIONARY_POINTS.iter().position(|p| p == known).unwrap();
+                counts[row] += limit.count();
+            }
+            None => strays.push(format!("{} starts → {:?}", limit.count(), limit.x)),
+        }
+    }
+    for (termination, which) in &census.unconverged {
+        strays.push(format!("{} starts: {termination}", which.len()));
+    }
+    assert!(census.errors.is_empty());
+    (counts, strays)
+}
+
+#[test]
+fn newton_from_a_thousand_starts_ends_only_at_the_eight_points() {
+    let newton = newton::Newton::default()
+        .with_tolerance(problems::torus::TOLERANCE)
+        .unwrap()
+        .with_max_iterations(problems::torus::MAX_ITERATIONS);
+    let (counts, strays) = census(&newton);
+    assert!(strays.is_empty(), "Newton: {strays:#?}");
+    assert_eq!(counts.iter().sum::<usize>(), problems::torus::STARTS);
+    // Exact Newton is drawn to every type: each of the 8 points attracts some starts.
+    assert!(counts.iter().all(|&c| c > 0), "{counts:?}");
+}
+
+#[test]
+fn saddle_free_newton_and_bfgs_from_the_same_starts_end_at_minima() {
+    let sfn = newton::SaddleFreeNewton::default()
+        .with_tolerance(problems::torus::TOLERANCE)
+        .unwrap()
+        .with_max_iterations(problems::torus::MAX_ITERATIONS);
+    let (counts, strays) = census(&sfn);
+    assert!(strays.is_empty(), "saddle-free Newton: {strays:#?}");
+    assert_eq!(counts[0] + counts[1], problems::torus::STARTS, "{counts:?}");
 }
