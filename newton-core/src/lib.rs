@@ -27,7 +27,10 @@ pub use error::Error;
 pub use multistart::{multistart, within, Census, Limit};
 pub use objective::{LeastSquares, Objective};
 pub use ops::{OpCount, Ops};
-pub use solver::{GaussNewton, LevenbergMarquardt, Minimizer, Newton, Record, RelaxedNewton, Report, SaddleFreeNewton, Termination};
+pub use solver::{
+    Adam, Bfgs, GaussNewton, GradientDescent, LevenbergMarquardt, Minimizer, Newton, Record,
+    RelaxedNewton, Report, SaddleFreeNewton, Termination,
+};
 
 /// Re-exported so that generated code and users name the same linear-algebra types.
 pub use nalgebra;

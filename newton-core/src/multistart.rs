@@ -52,7 +52,7 @@ where
     OVector<T, D>: Send + Sync,
     F: Fn(&OVector<T, D>) -> Result<Report<T, D>, Error> + Sync,
 {
-    starts.par_iter().map(|start| solve(start)).collect()
+    starts.par_iter().map(&solve).collect()
 }
 
 /// One distinct stationary point that some starts converged to.
@@ -137,12 +137,9 @@ where
         let mut gradient = OVector::<T, D>::zeros_generic(dim, Const::<1>);
         let mut hessian = OMatrix::<T, D, D>::zeros_generic(dim, dim);
         for (index, outcome) in reports.iter().enumerate() {
-            let report = match outcome {
-                Ok(report) => report,
-                Err(_) => {
-                    census.errors.push(index);
-                    continue;
-                }
+            let Ok(report) = outcome else {
+                census.errors.push(index);
+                continue;
             };
             if !report.converged() {
                 match census

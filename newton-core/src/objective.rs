@@ -93,9 +93,8 @@ where
 /// implementations may panic otherwise, and solvers check lengths before they call.
 pub trait LeastSquares
 where
-    DefaultAllocator: Allocator<Self::Dim>
-        + Allocator<Self::Residuals>
-        + Allocator<Self::Residuals, Self::Dim>,
+    DefaultAllocator:
+        Allocator<Self::Dim> + Allocator<Self::Residuals> + Allocator<Self::Residuals, Self::Dim>,
 {
     /// The floating-point type of parameters and residuals (`f64` or `f32`).
     type Scalar: RealField + Copy;

@@ -12,6 +12,8 @@ use newton::Objective as _;
 
 use crate::functions::{classic, data, nd, scalars, stats, syntax};
 
+mod solvers;
+
 thread_local! {
     /// Whether allocations on this thread are being counted.
     static ARMED: Cell<bool> = const { Cell::new(false) };

@@ -36,8 +36,8 @@ where
             }
         }
         let pivot = a[(j, j)];
-        // `!(pivot > 0)` also rejects NaN.
-        if !(pivot > T::zero()) || !pivot.is_finite() {
+        // `is_finite` also rejects NaN.
+        if !pivot.is_finite() || pivot <= T::zero() {
             return false;
         }
         let l_jj = pivot.sqrt();

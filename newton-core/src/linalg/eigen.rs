@@ -79,7 +79,7 @@ where
         }
         // Off-diagonal mass below ε²‖A‖²_F: the diagonal holds the eigenvalues to working
         // precision.
-        if !(off > eps * eps * total) {
+        if !off.is_finite() || off <= eps * eps * total {
             return;
         }
         for q in 1..n {

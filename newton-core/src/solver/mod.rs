@@ -1,5 +1,11 @@
 //! The optimisers, one file each, and the [`Minimizer`] trait that multistart runs.
 
+mod adam;
+mod bfgs;
+mod gauss_newton;
+mod gradient_descent;
+mod levenberg_marquardt;
+mod line_search;
 mod newton;
 mod relaxed_newton;
 mod report;
@@ -8,6 +14,11 @@ mod saddle_free;
 mod second_order;
 pub(crate) mod settings;
 
+pub use adam::Adam;
+pub use bfgs::Bfgs;
+pub use gauss_newton::GaussNewton;
+pub use gradient_descent::GradientDescent;
+pub use levenberg_marquardt::LevenbergMarquardt;
 pub use newton::Newton;
 pub use relaxed_newton::RelaxedNewton;
 pub use report::{Record, Report, Termination};

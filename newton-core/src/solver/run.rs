@@ -26,7 +26,7 @@ where
 
 /// Returns `true` when every entry is finite.
 pub(crate) fn all_finite<'a, T: RealField + Copy>(values: impl IntoIterator<Item = &'a T>) -> bool {
-    values.into_iter().all(|x| x.is_finite())
+    values.into_iter().all(T::is_finite)
 }
 
 /// The stopping rule and the trajectory of one run.

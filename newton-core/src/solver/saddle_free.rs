@@ -21,7 +21,7 @@ use crate::{Error, Inertia, Objective, Report, Tolerance};
 /// ## Reference
 ///
 /// Dauphin, Pascanu, Gulcehre, Cho, Ganguli & Bengio, *Identifying and attacking the saddle
-/// point problem in high-dimensional non-convex optimization*, NeurIPS 2014; Nocedal & Wright,
+/// point problem in high-dimensional non-convex optimization*, Advances in Neural Information Processing Systems 27, 2014; Nocedal & Wright,
 /// *Numerical Optimization*, 2nd ed., 2006, §3.4 (eigenvalue modification).
 ///
 /// # Examples
@@ -141,7 +141,7 @@ where
             .gemv_tr(T::one(), &work.vectors, gradient, T::zero());
         for (c, &l) in work.coefficients.iter_mut().zip(work.values.iter()) {
             let curvature = l.abs() + self.lambda;
-            if !(curvature > singular) {
+            if !curvature.is_finite() || curvature <= singular {
                 return Err(());
             }
             *c /= curvature;

@@ -94,7 +94,7 @@ where
         } else {
             Some(rule.solve(&h, &g, &mut work, &mut step))
         };
-        let inertia = solved.and_then(|s| s.ok()).flatten();
+        let inertia = solved.and_then(Result::ok).flatten();
         tracker.record(&x, value, &g, inertia);
         let termination = match solved {
             None if tracker.converged(&g) => Termination::Converged,

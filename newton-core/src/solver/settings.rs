@@ -99,6 +99,11 @@ pub(crate) fn open_unit(name: &'static str, value: f64) -> Result<f64, Error> {
     check(name, value, value > 0.0 && value < 1.0, "in (0, 1)")
 }
 
+/// Accepts a setting in the half-open interval `[0, 1)`.
+pub(crate) fn half_open_unit(name: &'static str, value: f64) -> Result<f64, Error> {
+    check(name, value, (0.0..1.0).contains(&value), "in [0, 1)")
+}
+
 fn check(
     name: &'static str,
     value: f64,

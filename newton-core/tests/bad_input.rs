@@ -1,0 +1,202 @@
+//! Every solver turns bad input into an error value: a start with a NaN or infinite coordinate,
+//! a start of the wrong length, an objective that is not finite at the start. Never a panic.
+
+use nalgebra::{Const, DMatrix, DVector, Dyn, SMatrix, SVector};
+use newton_core::{
+    Adam, Bfgs, Error, GaussNewton, GradientDescent, LeastSquares, LevenbergMarquardt, Minimizer,
+    Newton, Objective, RelaxedNewton, SaddleFreeNewton,
+};
+use proptest::prelude::*;
+
+/// `f(x) = ½‖x‖² + Σ cos xᵢ` on any dimension, or NaN everywhere when `broken`.
+struct Bumpy {
+    dim: usize,
+    broken: bool,
+}
+
+impl Bumpy {
+    fn poison(&self, v: f64) -> f64 {
+        if self.broken {
+            f64::NAN
+        } else {
+            v
+        }
+    }
+}
+
+impl Objective for Bumpy {
+    type Scalar = f64;
+    type Dim = Dyn;
+    fn dim(&self) -> Dyn {
+        Dyn(self.dim)
+    }
+    fn value(&self, x: &DVector<f64>) -> f64 {
+        self.poison(0.5 * x.norm_squared() + x.iter().map(|v| v.cos()).sum::<f64>())
+    }
+    fn value_gradient(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+        for (gi, xi) in g.iter_mut().zip(x.iter()) {
+            *gi = xi - xi.sin();
+        }
+        self.value(x)
+    }
+    fn value_gradient_hessian(
+        &self,
+        x: &DVector<f64>,
+        g: &mut DVector<f64>,
+        h: &mut DMatrix<f64>,
+    ) -> f64 {
+        h.fill(0.0);
+        for i in 0..self.dim {
+            h[(i, i)] = 1.0 - x[i].cos();
+        }
+        self.value_gradient(x, g)
+    }
+}
+
+impl LeastSquares for Bumpy {
+    type Scalar = f64;
+    type Dim = Dyn;
+    type Residuals = Dyn;
+    fn dim(&self) -> Dyn {
+        Dyn(self.dim)
+    }
+    fn residual_count(&self) -> Dyn {
+        Dyn(self.dim)
+    }
+    fn residuals(&self, x: &DVector<f64>, r: &mut DVector<f64>) {
+        for (ri, xi) in r.iter_mut().zip(x.iter()) {
+            *ri = self.poison(xi.sin());
+        }
+    }
+    fn residuals_jacobian(&self, x: &DVector<f64>, r: &mut DVector<f64>, j: &mut DMatrix<f64>) {
+        self.residuals(x, r);
+        j.fill(0.0);
+        for i in 0..self.dim {
+            j[(i, i)] = x[i].cos();
+        }
+    }
+}
+
+/// Runs every solver from `start` and returns each outcome's error, if any.
+fn every_solver(problem: &Bumpy, start: &DVector<f64>) -> Vec<(&'static str, Option<Error>)> {
+    fn run<M: Minimizer>(m: &M, p: &Bumpy, s: &DVector<f64>) -> (&'static str, Option<Error>) {
+        (m.name(), m.minimize(p, s).err())
+    }
+    vec![
+        run(&Newton::default(), problem, start),
+        run(&RelaxedNewton::default(), problem, start),
+        run(&SaddleFreeNewton::default(), problem, start),
+        run(&Bfgs::default(), problem, start),
+        run(&GradientDescent::default(), problem, start),
+        run(&Adam::default(), problem, start),
+        (
+            "Gauss–Newton",
+            GaussNewton::default().minimize(problem, start).err(),
+        ),
+        (
+            "Levenberg–Marquardt",
+            LevenbergMarquardt::default().minimize(problem, start).err(),
+        ),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_solver_rejects_a_non_finite_start(
+        coordinates in proptest::collection::vec(-3.0_f64..3.0, 1..12),
+        which in any::<proptest::sample::Index>(),
+        bad in prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY)],
+    ) {
+        let index = which.index(coordinates.len());
+        let mut start = DVector::from_vec(coordinates);
+        start[index] = bad;
+        let problem = Bumpy { dim: start.len(), broken: false };
+        for (name, error) in every_solver(&problem, &start) {
+            prop_assert_eq!(error, Some(Error::NonFiniteStart { index }), "{}", name);
+        }
+    }
+
+    #[test]
+    fn every_solver_rejects_a_start_of_the_wrong_length(dim in 1_usize..10, len in 0_usize..10) {
+        prop_assume!(dim != len);
+        let problem = Bumpy { dim, broken: false };
+        for (name, error) in every_solver(&problem, &DVector::from_element(len, 0.5)) {
+            prop_assert_eq!(error, Some(Error::DimensionMismatch { expected: dim, found: len }), "{}", name);
+        }
+    }
+}
+
+#[test]
+fn every_solver_rejects_an_objective_that_is_not_finite_at_the_start() {
+    let problem = Bumpy {
+        dim: 3,
+        broken: true,
+    };
+    for (name, error) in every_solver(&problem, &DVector::from_element(3, 0.5)) {
+        assert!(
+            matches!(error, Some(Error::NonFiniteAtStart { .. })),
+            "{name}: {error:?}"
+        );
+    }
+}
+
+#[test]
+fn errors_read_as_sentences() {
+    let e = Error::DimensionMismatch {
+        expected: 3,
+        found: 2,
+    };
+    assert_eq!(
+        e.to_string(),
+        "the start has 2 coordinates but the objective has 3 parameters"
+    );
+    let e = Error::InvalidSetting {
+        name: "alpha",
+        value: -1.0,
+        requirement: "positive and finite",
+    };
+    assert_eq!(
+        e.to_string(),
+        "invalid setting `alpha` = -1: must be positive and finite"
+    );
+}
+
+#[test]
+fn a_static_start_is_checked_too() {
+    struct Flat;
+    impl Objective for Flat {
+        type Scalar = f64;
+        type Dim = Const<2>;
+        fn dim(&self) -> Const<2> {
+            Const
+        }
+        fn value(&self, _: &SVector<f64, 2>) -> f64 {
+            0.0
+        }
+        fn value_gradient(&self, _: &SVector<f64, 2>, g: &mut SVector<f64, 2>) -> f64 {
+            g.fill(0.0);
+            0.0
+        }
+        fn value_gradient_hessian(
+            &self,
+            x: &SVector<f64, 2>,
+            g: &mut SVector<f64, 2>,
+            h: &mut SMatrix<f64, 2, 2>,
+        ) -> f64 {
+            h.fill(0.0);
+            self.value_gradient(x, g)
+        }
+    }
+    let start = SVector::from([0.0, f64::NAN]);
+    assert_eq!(
+        Newton::default().minimize(&Flat, &start).err(),
+        Some(Error::NonFiniteStart { index: 1 })
+    );
+    // A flat function is stationary everywhere: converged at the start, no step taken.
+    let report = Newton::default()
+        .minimize(&Flat, &SVector::from([1.0, 2.0]))
+        .unwrap();
+    assert!(report.converged() && report.iterations == 0);
+}
