@@ -31,6 +31,30 @@ pub enum Error {
     /// A matrix given to [`classify`](crate::classify) holds NaN or infinite entries.
     #[error("the Hessian to classify has non-finite entries")]
     NonFiniteHessian,
+    /// The collocation points do not split into whole points of the network's input dimension.
+    #[error("{len} point coordinates do not split into points of {inputs} inputs")]
+    PointDimension {
+        /// The length of the flat point slice.
+        len: usize,
+        /// The network's input dimension.
+        inputs: usize,
+    },
+    /// The number of targets differs from the number of points.
+    #[error("{found} targets for {expected} points")]
+    TargetCount {
+        /// The number of points.
+        expected: usize,
+        /// The number of targets.
+        found: usize,
+    },
+    /// A point coordinate or a target is NaN or infinite.
+    #[error("{what} {index} is not finite")]
+    NonFiniteData {
+        /// `"point coordinate"` or `"target"`.
+        what: &'static str,
+        /// Its index in the flat slice.
+        index: usize,
+    },
     /// A solver setting is outside its valid range.
     #[error("invalid setting `{name}` = {value}: must be {requirement}")]
     InvalidSetting {

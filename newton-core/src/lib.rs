@@ -18,6 +18,7 @@ mod classify;
 mod error;
 pub mod linalg;
 mod multistart;
+pub mod network;
 mod objective;
 mod ops;
 mod solver;

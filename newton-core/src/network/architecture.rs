@@ -1,0 +1,257 @@
+//! The shape of a network: inputs, embedding, hidden widths, activation, output; and where each
+//! parameter sits in the flat parameter vector.
+
+use nalgebra::DMatrix;
+
+use crate::Error;
+
+/// A neuron's nonlinearity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Activation {
+    /// `tanh`.
+    Tanh,
+    /// `sin(ω·)`, the SIREN activation; `ω` scales the pre-activation.
+    Sin {
+        /// The frequency `ω`.
+        omega: f64,
+    },
+}
+
+impl Activation {
+    /// Returns `σ(h), σ′(h), …, σ⁗(h)`: an order-two jet of `σ″(H)` needs four derivatives.
+    #[must_use]
+    pub fn derivatives(self, h: f64) -> [f64; 5] {
+        match self {
+            Self::Tanh => {
+                let t = h.tanh();
+                // 1 − t² loses relative precision once |h| ≳ 10; 1/cosh² does not.
+                let d1 = h.cosh().powi(2).recip();
+                let d2 = -2.0 * t * d1;
+                let d3 = -2.0 * (d1 * d1 + t * d2);
+                let d4 = -2.0 * (3.0 * d1 * d2 + t * d3);
+                [t, d1, d2, d3, d4]
+            }
+            Self::Sin { omega } => {
+                let (s, c) = (omega * h).sin_cos();
+                let w2 = omega * omega;
+                [s, omega * c, -w2 * s, -w2 * omega * c, w2 * w2 * s]
+            }
+        }
+    }
+}
+
+/// What the first layer sees.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Embedding {
+    /// The input coordinates themselves, `ξ(x) = x`.
+    Identity,
+    /// Fourier features `ξ(x) = [cos 2πBx, sin 2πBx]` with a fixed (untrained) `B ∈ ℝ^{m×d}`.
+    Fourier {
+        /// The frequencies `B`, one row per feature pair.
+        frequencies: DMatrix<f64>,
+    },
+}
+
+impl Embedding {
+    /// Returns the number of features `d_ξ`.
+    #[must_use]
+    pub fn features(&self, inputs: usize) -> usize {
+        match self {
+            Self::Identity => inputs,
+            Self::Fourier { frequencies } => 2 * frequencies.nrows(),
+        }
+    }
+}
+
+/// The architecture of a fully connected network, `u(x) = D(x)·(Σⱼ cⱼ z^L_j(x) + c₀)` with
+/// `zˡ = σ(Aˡ zˡ⁻¹ + bˡ)` and `z⁰ = ξ(x)`.
+///
+/// Parameter order: `[A¹ row-major, b¹, A² row-major, b², …, c, c₀ (only with an output bias)]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Architecture {
+    /// The number of input coordinates `d` (1 to 3).
+    pub inputs: usize,
+    /// The embedding of the inputs.
+    pub embedding: Embedding,
+    /// The widths of the hidden layers, first to last.
+    pub widths: Vec<usize>,
+    /// The nonlinearity of every hidden neuron.
+    pub activation: Activation,
+    /// Whether the output has a trained bias `c₀`.
+    pub output_bias: bool,
+}
+
+impl Architecture {
+    /// Checks the architecture.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] for 0 or more than 3 inputs, no hidden layer, a zero width, a
+    /// non-finite `ω` or Fourier frequency, or frequencies whose column count is not `inputs`.
+    pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |name, value: f64, requirement| {
+            Err(Error::InvalidSetting {
+                name,
+                value,
+                requirement,
+            })
+        };
+        if !(1..=3).contains(&self.inputs) {
+            return invalid("inputs", count(self.inputs), "1, 2 or 3");
+        }
+        if self.widths.is_empty() {
+            return invalid("hidden", 0.0, "at least one layer");
+        }
+        if let Some(&w) = self.widths.iter().find(|&&w| w == 0) {
+            return invalid("hidden", count(w), "positive widths");
+        }
+        if let Activation::Sin { omega } = self.activation {
+            if !omega.is_finite() {
+                return invalid("omega", omega, "finite");
+            }
+        }
+        if let Embedding::Fourier { frequencies } = &self.embedding {
+            if frequencies.ncols() != self.inputs || frequencies.nrows() == 0 {
+                return invalid(
+                    "frequencies",
+                    count(frequencies.ncols()),
+                    "a non-empty matrix with one column per input",
+                );
+            }
+            if let Some(&b) = frequencies.iter().find(|b| !b.is_finite()) {
+                return invalid("frequencies", b, "finite");
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns the number of features the first layer sees.
+    #[must_use]
+    pub fn features(&self) -> usize {
+        self.embedding.features(self.inputs)
+    }
+
+    /// Returns the width of layer `l` (0 is the feature layer).
+    #[must_use]
+    pub fn width(&self, l: usize) -> usize {
+        if l == 0 {
+            self.features()
+        } else {
+            self.widths[l - 1]
+        }
+    }
+
+    /// Returns the number of hidden layers `L`.
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.widths.len()
+    }
+
+    /// Returns the offset of hidden layer `l`'s block `[Aˡ, bˡ]` (`l` from 1), which is also
+    /// the number of parameters of the layers before it; `offset(L + 1)` is where `c` starts.
+    #[must_use]
+    pub fn offset(&self, l: usize) -> usize {
+        (1..l)
+            .map(|k| self.width(k) * (self.width(k - 1) + 1))
+            .sum()
+    }
+
+    /// Returns the index of `Aˡ[j][i]`.
+    #[must_use]
+    pub fn weight(&self, l: usize, j: usize, i: usize) -> usize {
+        self.offset(l) + j * self.width(l - 1) + i
+    }
+
+    /// Returns the index of `bˡ[j]`.
+    #[must_use]
+    pub fn bias(&self, l: usize, j: usize) -> usize {
+        self.offset(l) + self.width(l) * self.width(l - 1) + j
+    }
+
+    /// Returns the number of parameters `P`.
+    #[must_use]
+    pub fn parameters(&self) -> usize {
+        self.offset(self.depth() + 1) + self.width(self.depth()) + usize::from(self.output_bias)
+    }
+}
+
+#[expect(clippy::cast_precision_loss, reason = "sizes are small")]
+fn count(n: usize) -> f64 {
+    n as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regression(w: usize) -> Architecture {
+        Architecture {
+            inputs: 1,
+            embedding: Embedding::Identity,
+            widths: vec![w, w],
+            activation: Activation::Tanh,
+            output_bias: false,
+        }
+    }
+
+    #[test]
+    fn parameter_counts_follow_problems_md() {
+        // P = W² + (d + 3)W.
+        assert_eq!(regression(10).parameters(), 140);
+        assert_eq!(regression(32).parameters(), 1152);
+        let mut pinn = regression(10);
+        pinn.inputs = 2;
+        assert_eq!(pinn.parameters(), 150);
+        let mut fourier = regression(10);
+        fourier.embedding = Embedding::Fourier {
+            frequencies: DMatrix::from_element(8, 1, 0.5),
+        };
+        // W² + (2m + 3)W
+        assert_eq!(fourier.parameters(), 100 + 19 * 10);
+    }
+
+    #[test]
+    fn layout_is_a_then_b_per_layer_then_c() {
+        let a = regression(3);
+        assert_eq!(a.weight(1, 0, 0), 0);
+        assert_eq!(a.bias(1, 0), 3);
+        assert_eq!(a.weight(2, 0, 0), 6);
+        assert_eq!(a.weight(2, 2, 2), 14);
+        assert_eq!(a.bias(2, 2), 17);
+        assert_eq!(a.offset(3), 18);
+        assert_eq!(a.parameters(), 21);
+    }
+
+    #[test]
+    fn activation_derivatives_match_differences() {
+        for act in [Activation::Tanh, Activation::Sin { omega: 6.0 }] {
+            for h in [-1.3, 0.2, 0.9] {
+                let d = act.derivatives(h);
+                let e = 1e-5;
+                let (p, m) = (act.derivatives(h + e), act.derivatives(h - e));
+                for k in 0..4 {
+                    let fd = (p[k] - m[k]) / (2.0 * e);
+                    assert!(
+                        (fd - d[k + 1]).abs() < 1e-5 * (1.0 + d[k + 1].abs()),
+                        "{act:?} σ^({}) at {h}",
+                        k + 1
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_architectures_are_errors() {
+        let mut a = regression(2);
+        a.inputs = 4;
+        assert!(a.validate().is_err());
+        let mut a = regression(2);
+        a.widths = vec![3, 0];
+        assert!(a.validate().is_err());
+        let mut a = regression(2);
+        a.activation = Activation::Sin { omega: f64::NAN };
+        assert!(a.validate().is_err());
+        assert!(regression(2).validate().is_ok());
+    }
+}

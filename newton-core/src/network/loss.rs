@@ -1,0 +1,484 @@
+//! The loss `L(θ) = (1/2N) Σᵢ rᵢ²` of a network over borrowed collocation points, with its
+//! exact gradient and Hessian written into caller storage.
+
+use core::cell::RefCell;
+
+use nalgebra::{DMatrix, DVector, Dyn};
+
+use super::architecture::Architecture;
+use super::engine::{backward, forward, second_order, Workspace as PointWorkspace};
+use super::jet::Jet;
+use crate::linalg::add_gram_upper;
+use crate::{Error, LeastSquares, Objective};
+
+/// The residual of one collocation point as a function of the output jet, and the distance
+/// function that multiplies every basis function.
+///
+/// `network!` implements this from the declaration's `residual:` and `distance:`, with the
+/// derivatives in the jet's components generated at compile time.
+pub trait Residual<J: Jet>: Sync {
+    /// Whether the residual uses the per-point target `y`.
+    const USES_TARGET: bool;
+    /// Whether `∂²r/∂U∂U` can be non-zero (the residual is not affine in the jet); when
+    /// `false`, [`Residual::curvature`] is never called.
+    const NONLINEAR: bool;
+
+    /// Returns the jet of the distance function `D` at `x` (`J::constant(1.0)` for none).
+    fn distance(&self, x: &[f64]) -> J;
+
+    /// Returns `r(x, y, U)` and its derivative with respect to the jet's components, as a dual.
+    fn residual(&self, x: &[f64], y: f64, u: &J) -> (f64, J);
+
+    /// Writes `∂²r/∂Uₖ∂Uₗ` (`K × K`, row-major) into `out`.
+    fn curvature(&self, x: &[f64], y: f64, u: &J, out: &mut [f64]);
+}
+
+/// Everything one evaluation of a [`Loss`] needs besides its inputs and outputs: allocated once,
+/// reused for every evaluation, so evaluations allocate nothing.
+#[derive(Clone, Debug)]
+pub struct Workspace<J: Jet> {
+    point: PointWorkspace<J>,
+    /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled).
+    jacobian: DMatrix<f64>,
+    residuals: DVector<f64>,
+    row: Vec<f64>,
+    /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
+    component_rows: Vec<f64>,
+    curvature: Vec<f64>,
+}
+
+impl<J: Jet> Workspace<J> {
+    /// Allocates the workspace for `architecture` and `points` collocation points.
+    #[must_use]
+    pub fn new(architecture: &Architecture, points: usize) -> Self {
+        let p = architecture.parameters();
+        Self {
+            point: PointWorkspace::new(architecture),
+            jacobian: DMatrix::zeros(points, p),
+            residuals: DVector::zeros(points),
+            row: vec![0.0; p],
+            component_rows: vec![0.0; J::K * p],
+            curvature: vec![0.0; J::K * J::K],
+        }
+    }
+}
+
+/// The mean-squared-residual loss of a network over borrowed points and targets.
+#[derive(Clone, Debug)]
+pub struct Loss<'a, J: Jet, R: Residual<J>> {
+    architecture: &'a Architecture,
+    residual: R,
+    points: &'a [f64],
+    targets: &'a [f64],
+    count: usize,
+    marker: core::marker::PhantomData<J>,
+}
+
+impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
+    /// Builds the loss over `points` (`N × d`, one point after another) and `targets` (`N`
+    /// values, or none when the residual does not use `y`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] for an invalid architecture, [`Error::PointDimension`] if the
+    /// points do not split into points of `d` coordinates, [`Error::TargetCount`] if the targets
+    /// are neither `N` values nor (for a residual without `y`) empty, and
+    /// [`Error::NonFiniteData`] for a NaN or infinite coordinate or target.
+    pub fn new(
+        architecture: &'a Architecture,
+        residual: R,
+        points: &'a [f64],
+        targets: &'a [f64],
+    ) -> Result<Self, Error> {
+        architecture.validate()?;
+        let d = architecture.inputs;
+        if points.len() % d != 0 {
+            return Err(Error::PointDimension {
+                len: points.len(),
+                inputs: d,
+            });
+        }
+        let count = points.len() / d;
+        if targets.len() != count && (R::USES_TARGET || !targets.is_empty()) {
+            return Err(Error::TargetCount {
+                expected: count,
+                found: targets.len(),
+            });
+        }
+        for (what, data) in [("point coordinate", points), ("target", targets)] {
+            if let Some(index) = data.iter().position(|v| !v.is_finite()) {
+                return Err(Error::NonFiniteData { what, index });
+            }
+        }
+        Ok(Self {
+            architecture,
+            residual,
+            points,
+            targets,
+            count,
+            marker: core::marker::PhantomData,
+        })
+    }
+
+    /// Returns the number of parameters `P`.
+    #[must_use]
+    pub fn parameters(&self) -> usize {
+        self.architecture.parameters()
+    }
+
+    /// Returns the number of collocation points `N`.
+    #[must_use]
+    pub fn points(&self) -> usize {
+        self.count
+    }
+
+    /// Returns the architecture.
+    #[must_use]
+    pub fn architecture(&self) -> &Architecture {
+        self.architecture
+    }
+
+    /// Allocates a workspace for this loss.
+    #[must_use]
+    pub fn workspace(&self) -> Workspace<J> {
+        Workspace::new(self.architecture, self.count)
+    }
+
+    fn point(&self, i: usize) -> (&[f64], f64) {
+        let d = self.architecture.inputs;
+        let y = if self.targets.is_empty() {
+            0.0
+        } else {
+            self.targets[i]
+        };
+        (&self.points[i * d..(i + 1) * d], y)
+    }
+
+    fn check(&self, theta: &DVector<f64>) -> Result<(), Error> {
+        if theta.len() == self.parameters() {
+            Ok(())
+        } else {
+            Err(Error::DimensionMismatch {
+                expected: self.parameters(),
+                found: theta.len(),
+            })
+        }
+    }
+
+    /// Evaluates `L(θ)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries.
+    pub fn value(&self, theta: &DVector<f64>, ws: &mut Workspace<J>) -> Result<f64, Error> {
+        self.check(theta)?;
+        for i in 0..self.count {
+            let (x, y) = self.point(i);
+            let u = forward(
+                self.architecture,
+                theta.as_slice(),
+                x,
+                self.residual.distance(x),
+                &mut ws.point,
+            );
+            ws.residuals[i] = self.residual.residual(x, y, &u).0;
+        }
+        Ok(self.mean_square(ws))
+    }
+
+    /// Writes the residuals and the rows `∇_θ rᵢ` into the workspace; with `hessian`, also
+    /// adds the second-order term `(1/N) Σᵢ rᵢ ∇²rᵢ` to it.
+    fn sweep(&self, theta: &[f64], ws: &mut Workspace<J>, mut hessian: Option<&mut DMatrix<f64>>) {
+        let arch = self.architecture;
+        let n = self.len();
+        for i in 0..self.count {
+            let (x, y) = self.point(i);
+            let u = forward(arch, theta, x, self.residual.distance(x), &mut ws.point);
+            let (r, rho) = self.residual.residual(x, y, &u);
+            ws.residuals[i] = r;
+            backward(arch, theta, rho, &mut ws.point, &mut ws.row);
+            for (q, g) in ws.row.iter().enumerate() {
+                ws.jacobian[(i, q)] = *g;
+            }
+            let Some(h) = hessian.as_deref_mut() else {
+                continue;
+            };
+            second_order(arch, theta, r / n, &mut ws.point, h);
+            if R::NONLINEAR {
+                self.residual_curvature(theta, x, y, &u, r / n, ws, h);
+            }
+        }
+    }
+
+    /// Adds `scale · Σₖₗ ∂²r/∂Uₖ∂Uₗ ∇Uₖ ∇Uₗᵀ`, the part of `∇²r` from a residual that is not
+    /// affine in the jet.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one point's state, passed through"
+    )]
+    fn residual_curvature(
+        &self,
+        theta: &[f64],
+        x: &[f64],
+        y: f64,
+        u: &J,
+        scale: f64,
+        ws: &mut Workspace<J>,
+        h: &mut DMatrix<f64>,
+    ) {
+        let arch = self.architecture;
+        let p = arch.parameters();
+        self.residual.curvature(x, y, u, &mut ws.curvature);
+        for k in 0..J::K {
+            let mut unit = J::default();
+            *unit.get_mut(k) = 1.0;
+            backward(
+                arch,
+                theta,
+                unit,
+                &mut ws.point,
+                &mut ws.component_rows[k * p..(k + 1) * p],
+            );
+        }
+        for k in 0..J::K {
+            for l in 0..J::K {
+                let c = scale * ws.curvature[k * J::K + l];
+                if c == 0.0 {
+                    continue;
+                }
+                let (gk, gl) = (
+                    &ws.component_rows[k * p..(k + 1) * p],
+                    &ws.component_rows[l * p..(l + 1) * p],
+                );
+                for a in 0..p {
+                    for b in 0..p {
+                        h[(a, b)] += c * gk[a] * gl[b];
+                    }
+                }
+            }
+        }
+    }
+
+    #[expect(clippy::cast_precision_loss, reason = "point counts are far below 2⁵²")]
+    fn len(&self) -> f64 {
+        self.count as f64
+    }
+
+    /// Evaluates `L(θ)` and writes `∇L = (1/N) Σᵢ rᵢ ∇rᵢ` into `gradient`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] if `θ` or `gradient` does not have `P` entries.
+    pub fn gradient_into(
+        &self,
+        theta: &DVector<f64>,
+        ws: &mut Workspace<J>,
+        gradient: &mut DVector<f64>,
+    ) -> Result<f64, Error> {
+        self.check(theta)?;
+        self.check(gradient)?;
+        self.sweep(theta.as_slice(), ws, None);
+        Ok(self.gradient_from_sweep(ws, gradient))
+    }
+
+    fn gradient_from_sweep(&self, ws: &Workspace<J>, gradient: &mut DVector<f64>) -> f64 {
+        let n = self.len();
+        gradient.gemv_tr(1.0 / n, &ws.jacobian, &ws.residuals, 0.0);
+        self.mean_square(ws)
+    }
+
+    /// `L = (1/2N) Σᵢ rᵢ²` from the residuals in the workspace.
+    fn mean_square(&self, ws: &Workspace<J>) -> f64 {
+        0.5 * ws.residuals.norm_squared() / self.len()
+    }
+
+    /// Writes the exact Hessian `∇²L = (1/N) (JᵀJ + Σᵢ rᵢ ∇²rᵢ)` into `hessian`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries or `hessian` is not `P × P`.
+    pub fn hessian_into(
+        &self,
+        theta: &DVector<f64>,
+        ws: &mut Workspace<J>,
+        hessian: &mut DMatrix<f64>,
+    ) -> Result<(), Error> {
+        self.check(theta)?;
+        self.check_square(hessian)?;
+        self.hessian_sweep(theta, ws, hessian);
+        Ok(())
+    }
+
+    fn check_square(&self, hessian: &DMatrix<f64>) -> Result<(), Error> {
+        let p = self.parameters();
+        if hessian.nrows() == p && hessian.ncols() == p {
+            Ok(())
+        } else {
+            Err(Error::DimensionMismatch {
+                expected: p,
+                found: if hessian.nrows() == p {
+                    hessian.ncols()
+                } else {
+                    hessian.nrows()
+                },
+            })
+        }
+    }
+
+    fn hessian_sweep(
+        &self,
+        theta: &DVector<f64>,
+        ws: &mut Workspace<J>,
+        hessian: &mut DMatrix<f64>,
+    ) {
+        hessian.fill(0.0);
+        self.sweep(theta.as_slice(), ws, Some(hessian));
+        // The second-order term is symmetric by construction; the Gauss–Newton part JᵀJ/N is
+        // formed on the upper triangle and mirrored, so the Hessian is exactly symmetric.
+        add_gram_upper(1.0 / self.len(), &ws.jacobian, hessian);
+    }
+
+    /// Evaluates `L(θ)`, writes `∇L` into `gradient` and the exact Hessian into `hessian`, in
+    /// one sweep over the points.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] if `θ` or `gradient` does not have `P` entries or
+    /// `hessian` is not `P × P`.
+    pub fn value_gradient_hessian_into(
+        &self,
+        theta: &DVector<f64>,
+        ws: &mut Workspace<J>,
+        gradient: &mut DVector<f64>,
+        hessian: &mut DMatrix<f64>,
+    ) -> Result<f64, Error> {
+        self.check(theta)?;
+        self.check(gradient)?;
+        self.check_square(hessian)?;
+        self.hessian_sweep(theta, ws, hessian);
+        Ok(self.gradient_from_sweep(ws, gradient))
+    }
+
+    /// Writes the scaled residuals `rᵢ/√N` and their Jacobian, so that `½‖r‖² = L` (the
+    /// [`LeastSquares`] convention): Gauss–Newton and Levenberg–Marquardt run on this.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries, `residuals` not `N`, or
+    /// `jacobian` is not `N × P`.
+    pub fn residuals_jacobian_into(
+        &self,
+        theta: &DVector<f64>,
+        ws: &mut Workspace<J>,
+        residuals: &mut DVector<f64>,
+        jacobian: &mut DMatrix<f64>,
+    ) -> Result<(), Error> {
+        self.check(theta)?;
+        if residuals.len() != self.count || jacobian.shape() != (self.count, self.parameters()) {
+            return Err(Error::DimensionMismatch {
+                expected: self.count,
+                found: residuals.len(),
+            });
+        }
+        self.sweep(theta.as_slice(), ws, None);
+        let s = self.len().sqrt().recip();
+        residuals.copy_from(&ws.residuals);
+        *residuals *= s;
+        jacobian.copy_from(&ws.jacobian);
+        *jacobian *= s;
+        Ok(())
+    }
+
+    /// Returns the loss as an [`Objective`] and [`LeastSquares`] problem, with its own
+    /// workspace, for the solvers. One per run: the workspace is not shared between threads.
+    #[must_use]
+    pub fn objective(&self) -> NetworkObjective<'_, 'a, J, R> {
+        NetworkObjective {
+            loss: self,
+            workspace: RefCell::new(self.workspace()),
+        }
+    }
+}
+
+/// A [`Loss`] with a workspace of its own, for the solvers (see [`Loss::objective`]).
+#[derive(Debug)]
+pub struct NetworkObjective<'l, 'a, J: Jet, R: Residual<J>> {
+    loss: &'l Loss<'a, J, R>,
+    workspace: RefCell<Workspace<J>>,
+}
+
+/// The solvers check lengths before they call, so the length errors cannot occur here.
+const CHECKED: &str = "solvers pass vectors of the objective's dimension";
+
+impl<J: Jet, R: Residual<J>> Objective for NetworkObjective<'_, '_, J, R> {
+    type Scalar = f64;
+    type Dim = Dyn;
+
+    fn dim(&self) -> Dyn {
+        Dyn(self.loss.parameters())
+    }
+
+    fn value(&self, x: &DVector<f64>) -> f64 {
+        self.loss
+            .value(x, &mut self.workspace.borrow_mut())
+            .expect(CHECKED)
+    }
+
+    fn value_gradient(&self, x: &DVector<f64>, gradient: &mut DVector<f64>) -> f64 {
+        self.loss
+            .gradient_into(x, &mut self.workspace.borrow_mut(), gradient)
+            .expect(CHECKED)
+    }
+
+    fn value_gradient_hessian(
+        &self,
+        x: &DVector<f64>,
+        gradient: &mut DVector<f64>,
+        hessian: &mut DMatrix<f64>,
+    ) -> f64 {
+        self.loss
+            .value_gradient_hessian_into(x, &mut self.workspace.borrow_mut(), gradient, hessian)
+            .expect(CHECKED)
+    }
+}
+
+impl<J: Jet, R: Residual<J>> LeastSquares for NetworkObjective<'_, '_, J, R> {
+    type Scalar = f64;
+    type Dim = Dyn;
+    type Residuals = Dyn;
+
+    fn dim(&self) -> Dyn {
+        Dyn(self.loss.parameters())
+    }
+
+    fn residual_count(&self) -> Dyn {
+        Dyn(self.loss.points())
+    }
+
+    fn residuals(&self, x: &DVector<f64>, residuals: &mut DVector<f64>) {
+        let ws = &mut self.workspace.borrow_mut();
+        let s = self.loss.len().sqrt().recip();
+        for i in 0..self.loss.count {
+            let (p, y) = self.loss.point(i);
+            let u = forward(
+                self.loss.architecture,
+                x.as_slice(),
+                p,
+                self.loss.residual.distance(p),
+                &mut ws.point,
+            );
+            residuals[i] = s * self.loss.residual.residual(p, y, &u).0;
+        }
+    }
+
+    fn residuals_jacobian(
+        &self,
+        x: &DVector<f64>,
+        residuals: &mut DVector<f64>,
+        jacobian: &mut DMatrix<f64>,
+    ) {
+        self.loss
+            .residuals_jacobian_into(x, &mut self.workspace.borrow_mut(), residuals, jacobian)
+            .expect(CHECKED);
+    }
+}

@@ -1,0 +1,706 @@
+//! The network engine against num-dual (runtime autodiff) and central differences: loss,
+//! gradient and exact Hessian for every variant of PROBLEMS.md §4, input derivatives, the
+//! structure of the trivial stationary point, and zero allocations per evaluation.
+
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::float_cmp,
+    reason = "grid indices are small; the fused and separate evaluations are compared exactly"
+)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::f64::consts::{PI, TAU};
+
+use nalgebra::{DMatrix, DVector};
+use newton_core::network::{
+    Activation, Architecture, Embedding, Jet, Jet2In1, Jet2In2, Loss, Regression, Residual,
+};
+use num_dual::{Dual2, Dual2DVec64, DualNum};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+// ---------------------------------------------------------------------------------------------
+// The problems, written by hand as `network!` will generate them.
+
+/// `−u″ = 4π² sin 2πx` with `D = x(1 − x)`: `r = u.xx + 4π² sin 2πx`.
+struct Poisson1d;
+
+impl Residual<Jet2In1> for Poisson1d {
+    const USES_TARGET: bool = false;
+    const NONLINEAR: bool = false;
+    fn distance(&self, x: &[f64]) -> Jet2In1 {
+        let x = x[0];
+        newton_core::network::Jet2([x * (1.0 - x), 1.0 - 2.0 * x, -2.0])
+    }
+    fn residual(&self, x: &[f64], _: f64, u: &Jet2In1) -> (f64, Jet2In1) {
+        (
+            u.0[2] + 4.0 * PI * PI * (TAU * x[0]).sin(),
+            newton_core::network::Jet2([0.0, 0.0, 1.0]),
+        )
+    }
+    fn curvature(&self, _: &[f64], _: f64, _: &Jet2In1, out: &mut [f64]) {
+        out.fill(0.0);
+    }
+}
+
+/// `−Δu + κu = (5π² + κ) sin 2πx sin πy`, `κ = 1`, `D = x(1 − x) y(1 − y)`.
+struct DiffusionReaction2d;
+
+const KAPPA: f64 = 1.0;
+
+impl Residual<Jet2In2> for DiffusionReaction2d {
+    const USES_TARGET: bool = false;
+    const NONLINEAR: bool = false;
+    fn distance(&self, p: &[f64]) -> Jet2In2 {
+        let (x, y) = (p[0], p[1]);
+        let (a, ax, axx) = (x * (1.0 - x), 1.0 - 2.0 * x, -2.0);
+        let (b, by, byy) = (y * (1.0 - y), 1.0 - 2.0 * y, -2.0);
+        newton_core::network::Jet2([a * b, ax * b, a * by, axx * b, ax * by, a * byy])
+    }
+    fn residual(&self, p: &[f64], _: f64, u: &Jet2In2) -> (f64, Jet2In2) {
+        let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
+        let r = -(u.0[3] + u.0[5]) + KAPPA * u.0[0] - f;
+        (
+            r,
+            newton_core::network::Jet2([KAPPA, 0.0, 0.0, -1.0, 0.0, -1.0]),
+        )
+    }
+    fn curvature(&self, _: &[f64], _: f64, _: &Jet2In2, out: &mut [f64]) {
+        out.fill(0.0);
+    }
+}
+
+/// A residual that is not affine in the jet, to exercise the `∂²r/∂U²` term: `r = u² − y`.
+struct Squared;
+
+impl Residual<f64> for Squared {
+    const USES_TARGET: bool = true;
+    const NONLINEAR: bool = true;
+    fn distance(&self, _: &[f64]) -> f64 {
+        1.0
+    }
+    fn residual(&self, _: &[f64], y: f64, u: &f64) -> (f64, f64) {
+        (u * u - y, 2.0 * u)
+    }
+    fn curvature(&self, _: &[f64], _: f64, _: &f64, out: &mut [f64]) {
+        out[0] = 2.0;
+    }
+}
+
+fn architecture(
+    inputs: usize,
+    width: usize,
+    activation: Activation,
+    embedding: Embedding,
+) -> Architecture {
+    Architecture {
+        inputs,
+        embedding,
+        widths: vec![width, width],
+        activation,
+        output_bias: false,
+    }
+}
+
+fn grid(n: usize) -> Vec<f64> {
+    (0..n).map(|i| i as f64 / (n - 1) as f64).collect()
+}
+
+fn target(xs: &[f64]) -> Vec<f64> {
+    xs.iter().map(|x| (TAU * x).sin()).collect()
+}
+
+fn interior_2d(m: usize) -> Vec<f64> {
+    let mut points = Vec::new();
+    for i in 0..m {
+        for j in 0..m {
+            points.extend([
+                (i + 1) as f64 / (m + 1) as f64,
+                (j + 1) as f64 / (m + 1) as f64,
+            ]);
+        }
+    }
+    points
+}
+
+fn random_theta(p: usize, seed: u64) -> DVector<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    DVector::from_fn(p, |_, _| rng.random_range(-1.0..1.0))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The oracle: the same networks over any dual number.
+
+/// `Σⱼ cⱼ z²ⱼ(ξ(x)) + c₀` over dual numbers, in the parameter order of `Architecture`.
+fn network_sum<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: &[T]) -> T {
+    let features: Vec<T> = match &arch.embedding {
+        Embedding::Identity => x.to_vec(),
+        Embedding::Fourier { frequencies } => {
+            let m = frequencies.nrows();
+            let t: Vec<T> = (0..m)
+                .map(|row| {
+                    x.iter().enumerate().fold(T::zero(), |s, (i, xi)| {
+                        s + xi.clone() * (TAU * frequencies[(row, i)])
+                    })
+                })
+                .collect();
+            t.iter()
+                .map(DualNum::cos)
+                .chain(t.iter().map(DualNum::sin))
+                .collect()
+        }
+    };
+    let mut z = features;
+    for l in 1..=arch.depth() {
+        z = (0..arch.width(l))
+            .map(|k| {
+                let h = z
+                    .iter()
+                    .enumerate()
+                    .fold(theta[arch.bias(l, k)].clone(), |s, (i, zi)| {
+                        s + theta[arch.weight(l, k, i)].clone() * zi.clone()
+                    });
+                match arch.activation {
+                    Activation::Tanh => h.tanh(),
+                    Activation::Sin { omega } => (h * omega).sin(),
+                }
+            })
+            .collect();
+    }
+    let c = arch.offset(arch.depth() + 1);
+    let bias = if arch.output_bias {
+        theta[c + z.len()].clone()
+    } else {
+        T::zero()
+    };
+    z.iter()
+        .enumerate()
+        .fold(bias, |s, (j, zj)| s + theta[c + j].clone() * zj.clone())
+}
+
+type Oracle = (f64, DVector<f64>, DMatrix<f64>);
+
+/// num-dual's `(L, ∇L, ∇²L)` of the regression loss `(1/2N) Σ (u − y)²`.
+fn oracle_regression(arch: &Architecture, xs: &[f64], ys: &[f64], theta: &DVector<f64>) -> Oracle {
+    num_dual::hessian(
+        |t: DVector<Dual2DVec64>| {
+            let t = t.as_slice();
+            let n = xs.len() as f64;
+            xs.iter()
+                .zip(ys)
+                .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
+                    let r = network_sum(arch, t, &[Dual2DVec64::from_re(*x)]) - *y;
+                    s + r.clone() * r * (0.5 / n)
+                })
+        },
+        theta,
+    )
+}
+
+/// A number with a second-order derivative in one input direction over parameter duals.
+type InputDual = Dual2<Dual2DVec64, f64>;
+
+/// num-dual's `(L, ∇L, ∇²L)` of a PINN loss; `u` and its second derivative along each input
+/// come from a second-order dual in that input over the parameter duals.
+fn oracle_pinn(
+    arch: &Architecture,
+    points: &[f64],
+    residual: impl Fn(&[f64], &[Dual2DVec64], &[Dual2DVec64]) -> Dual2DVec64,
+    theta: &DVector<f64>,
+) -> Oracle {
+    let d = arch.inputs;
+    num_dual::hessian(
+        |t: DVector<Dual2DVec64>| {
+            let lifted: Vec<InputDual> = t.iter().map(|v| Dual2::from_re(v.clone())).collect();
+            let n = (points.len() / d) as f64;
+            points.chunks(d).fold(Dual2DVec64::from_re(0.0), |s, p| {
+                // u along each axis: value and second derivative.
+                let mut u = Dual2DVec64::from_re(0.0);
+                let mut second = Vec::new();
+                for axis in 0..d {
+                    let x: Vec<InputDual> = p
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &v)| {
+                            let one = if i == axis { 1.0 } else { 0.0 };
+                            Dual2::new(
+                                Dual2DVec64::from_re(v),
+                                Dual2DVec64::from_re(one),
+                                Dual2DVec64::from_re(0.0),
+                            )
+                        })
+                        .collect();
+                    let distance =
+                        x.iter()
+                            .fold(InputDual::from_re(Dual2DVec64::from_re(1.0)), |acc, xi| {
+                                acc * xi.clone()
+                                    * (InputDual::from_re(Dual2DVec64::from_re(1.0)) - xi.clone())
+                            });
+                    let out = distance * network_sum(arch, &lifted, &x);
+                    u = out.re.clone();
+                    second.push(out.v2.clone());
+                }
+                let r = residual(p, &[u], &second);
+                s + r.clone() * r * (0.5 / n)
+            })
+        },
+        theta,
+    )
+}
+
+#[track_caller]
+fn assert_close(what: &str, got: &Oracle, want: &Oracle, tol: f64) {
+    let scale_g = want.1.amax().max(1.0);
+    let scale_h = want.2.amax().max(1.0);
+    assert!(
+        (got.0 - want.0).abs() <= tol * want.0.abs().max(1.0),
+        "{what}: L = {} vs {}",
+        got.0,
+        want.0
+    );
+    let dg = (&got.1 - &want.1).amax();
+    assert!(
+        dg <= tol * scale_g,
+        "{what}: ∇L differs by {dg:e} (scale {scale_g:e})"
+    );
+    let dh = (&got.2 - &want.2).amax();
+    assert!(
+        dh <= tol * scale_h,
+        "{what}: ∇²L differs by {dh:e} (scale {scale_h:e})"
+    );
+}
+
+fn evaluate<J: Jet, R: Residual<J>>(loss: &Loss<'_, J, R>, theta: &DVector<f64>) -> Oracle {
+    let p = loss.parameters();
+    let mut ws = loss.workspace();
+    let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
+    let value = loss
+        .value_gradient_hessian_into(theta, &mut ws, &mut g, &mut h)
+        .unwrap();
+    assert_eq!(
+        loss.value(theta, &mut ws).unwrap(),
+        value,
+        "value and fused value agree"
+    );
+    let mut g2 = DVector::zeros(p);
+    assert_eq!(loss.gradient_into(theta, &mut ws, &mut g2).unwrap(), value);
+    assert_eq!(g2, g, "gradient_into and the fused gradient agree");
+    let mut h2 = DMatrix::zeros(p, p);
+    loss.hessian_into(theta, &mut ws, &mut h2).unwrap();
+    assert_eq!(h2, h, "hessian_into and the fused Hessian agree");
+    assert_eq!(h, h.transpose(), "the Hessian is exactly symmetric");
+    (value, g, h)
+}
+
+fn regression_variants(width: usize) -> Vec<(&'static str, Architecture)> {
+    let frequencies = DMatrix::from_fn(2, 1, |j, _| 0.5 * (j + 1) as f64);
+    vec![
+        (
+            "tanh",
+            architecture(1, width, Activation::Tanh, Embedding::Identity),
+        ),
+        (
+            "siren",
+            architecture(
+                1,
+                width,
+                Activation::Sin { omega: 6.0 },
+                Embedding::Identity,
+            ),
+        ),
+        (
+            "fourier",
+            architecture(
+                1,
+                width,
+                Activation::Tanh,
+                Embedding::Fourier { frequencies },
+            ),
+        ),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn regression_losses_match_num_dual() {
+    let xs = grid(12);
+    let ys = target(&xs);
+    for (name, arch) in regression_variants(3) {
+        let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+        for seed in 0..4 {
+            let theta = random_theta(arch.parameters(), seed);
+            assert_close(
+                name,
+                &evaluate(&loss, &theta),
+                &oracle_regression(&arch, &xs, &ys, &theta),
+                1e-11,
+            );
+        }
+    }
+}
+
+#[test]
+fn an_output_bias_and_three_layers_match_num_dual() {
+    let xs = grid(9);
+    let ys = target(&xs);
+    let mut arch = architecture(1, 3, Activation::Sin { omega: 2.0 }, Embedding::Identity);
+    arch.widths = vec![3, 2, 4];
+    arch.output_bias = true;
+    let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+    let theta = random_theta(arch.parameters(), 11);
+    assert_close(
+        "3 layers + bias",
+        &evaluate(&loss, &theta),
+        &oracle_regression(&arch, &xs, &ys, &theta),
+        1e-11,
+    );
+}
+
+#[test]
+fn a_nonlinear_residual_matches_num_dual() {
+    let xs = grid(8);
+    let ys = target(&xs);
+    let arch = architecture(1, 3, Activation::Tanh, Embedding::Identity);
+    let loss = Loss::new(&arch, Squared, &xs, &ys).unwrap();
+    let theta = random_theta(arch.parameters(), 5);
+    let want = num_dual::hessian(
+        |t: DVector<Dual2DVec64>| {
+            let t = t.as_slice();
+            xs.iter()
+                .zip(&ys)
+                .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
+                    let u = network_sum(&arch, t, &[Dual2DVec64::from_re(*x)]);
+                    let r = u.clone() * u - *y;
+                    s + r.clone() * r * (0.5 / xs.len() as f64)
+                })
+        },
+        &theta,
+    );
+    assert_close("u² − y", &evaluate(&loss, &theta), &want, 1e-11);
+}
+
+#[test]
+fn the_poisson_pinn_matches_num_dual() {
+    let points: Vec<f64> = (0..10).map(|i| f64::from(i + 1) / 11.0).collect();
+    for (omega, seed) in [(1.0, 0), (3.0, 1)] {
+        let arch = architecture(1, 3, Activation::Sin { omega }, Embedding::Identity);
+        let loss = Loss::new(&arch, Poisson1d, &points, &[]).unwrap();
+        let theta = random_theta(arch.parameters(), seed);
+        let want = oracle_pinn(
+            &arch,
+            &points,
+            |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
+            &theta,
+        );
+        assert_close("poisson", &evaluate(&loss, &theta), &want, 1e-10);
+    }
+}
+
+#[test]
+fn the_diffusion_reaction_pinn_matches_num_dual() {
+    let points = interior_2d(3);
+    let arch = architecture(2, 3, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    let loss = Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap();
+    let theta = random_theta(arch.parameters(), 3);
+    let want = oracle_pinn(
+        &arch,
+        &points,
+        |p, u, second| {
+            let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
+            -(second[0].clone() + second[1].clone()) + u[0].clone() * KAPPA - f
+        },
+        &theta,
+    );
+    assert_close("diffusion–reaction", &evaluate(&loss, &theta), &want, 1e-10);
+}
+
+/// At `W = 10` num-dual's dense duals are slow, so the Hessian is checked against central
+/// differences of the engine's own gradient.
+#[test]
+fn width_ten_hessians_match_differences_of_the_gradient() {
+    let xs = grid(30);
+    let ys = target(&xs);
+    let points_1d: Vec<f64> = (0..16).map(|i| f64::from(i + 1) / 17.0).collect();
+    let points_2d = interior_2d(4);
+    let mut checked = 0;
+    let mut check = |name: &str, loss_vgh: &dyn Fn(&DVector<f64>) -> Oracle, p: usize| {
+        let theta = random_theta(p, 7).scale(0.5);
+        let (_, _, h) = loss_vgh(&theta);
+        let e = 1e-5;
+        let mut fd = DMatrix::zeros(p, p);
+        for q in 0..p {
+            let mut plus = theta.clone();
+            plus[q] += e;
+            let mut minus = theta.clone();
+            minus[q] -= e;
+            let column = (loss_vgh(&plus).1 - loss_vgh(&minus).1) / (2.0 * e);
+            fd.set_column(q, &column);
+        }
+        let err = (&h - &fd).amax();
+        assert!(
+            err < 1e-6 * h.amax().max(1.0),
+            "{name}: |H − FD| = {err:e}, |H| = {:e}",
+            h.amax()
+        );
+        checked += 1;
+    };
+    for (name, arch) in regression_variants(10) {
+        let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+        check(name, &|t| evaluate(&loss, t), arch.parameters());
+    }
+    let arch = architecture(1, 10, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    let loss = Loss::new(&arch, Poisson1d, &points_1d, &[]).unwrap();
+    check("poisson", &|t| evaluate(&loss, t), arch.parameters());
+    let arch = architecture(2, 10, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    let loss = Loss::new(&arch, DiffusionReaction2d, &points_2d, &[]).unwrap();
+    check(
+        "diffusion–reaction",
+        &|t| evaluate(&loss, t),
+        arch.parameters(),
+    );
+    assert_eq!(checked, 5);
+}
+
+/// `u.x`, `u.xx` (and `u.y`, `u.xy`, `u.yy`) of the forward jet against differences in the input.
+#[test]
+fn input_derivatives_match_differences_in_the_input() {
+    use newton_core::network::engine::{forward, Workspace};
+    let arch = architecture(2, 4, Activation::Sin { omega: 2.0 }, Embedding::Identity);
+    let theta = random_theta(arch.parameters(), 9);
+    let mut ws = Workspace::<Jet2In2>::new(&arch);
+    let distance = |p: &[f64]| DiffusionReaction2d.distance(p);
+    let mut u =
+        |x: f64, y: f64| forward(&arch, theta.as_slice(), &[x, y], distance(&[x, y]), &mut ws);
+    let (x, y, e) = (0.31, 0.62, 1e-4);
+    let jet = u(x, y);
+    let value = |x, y, ws: &mut dyn FnMut(f64, f64) -> Jet2In2| ws(x, y).0[0];
+    let fx = (value(x + e, y, &mut u) - value(x - e, y, &mut u)) / (2.0 * e);
+    let fy = (value(x, y + e, &mut u) - value(x, y - e, &mut u)) / (2.0 * e);
+    let c = value(x, y, &mut u);
+    let fxx = (value(x + e, y, &mut u) - 2.0 * c + value(x - e, y, &mut u)) / (e * e);
+    let fyy = (value(x, y + e, &mut u) - 2.0 * c + value(x, y - e, &mut u)) / (e * e);
+    let fxy =
+        (value(x + e, y + e, &mut u) - value(x + e, y - e, &mut u) - value(x - e, y + e, &mut u)
+            + value(x - e, y - e, &mut u))
+            / (4.0 * e * e);
+    for (k, fd, tol) in [
+        (1, fx, 1e-7),
+        (2, fy, 1e-7),
+        (3, fxx, 1e-4),
+        (4, fxy, 1e-4),
+        (5, fyy, 1e-4),
+    ] {
+        assert!(
+            (jet.0[k] - fd).abs() < tol * (1.0 + fd.abs()),
+            "component {k}: {} vs {fd}",
+            jet.0[k]
+        );
+    }
+    // The same in one input, with a Fourier embedding.
+    let frequencies = DMatrix::from_fn(3, 1, |j, _| 0.5 * (j + 1) as f64);
+    let arch = architecture(1, 4, Activation::Tanh, Embedding::Fourier { frequencies });
+    let theta = random_theta(arch.parameters(), 4);
+    let mut ws = Workspace::<Jet2In1>::new(&arch);
+    let mut u = |x: f64| {
+        forward(
+            &arch,
+            theta.as_slice(),
+            &[x],
+            Jet2In1::constant(1.0),
+            &mut ws,
+        )
+    };
+    let (x, e) = (0.43, 1e-4);
+    let jet = u(x);
+    let (p, c, m) = (u(x + e).0[0], u(x).0[0], u(x - e).0[0]);
+    assert!((jet.0[1] - (p - m) / (2.0 * e)).abs() < 1e-6);
+    assert!((jet.0[2] - (p - 2.0 * c + m) / (e * e)).abs() < 1e-3 * (1.0 + jet.0[2].abs()));
+}
+
+/// With `c = 0` the output does not depend on any hidden parameter, so their gradient is
+/// exactly zero: the structure behind the trivial saddle.
+#[test]
+fn at_c_zero_the_hidden_gradient_is_exactly_zero() {
+    let xs = grid(20);
+    let ys = target(&xs);
+    let points_1d: Vec<f64> = (0..10).map(|i| f64::from(i + 1) / 11.0).collect();
+    let check = |name: &str, p: usize, c: usize, g: &DVector<f64>| {
+        assert!(
+            g.rows(0, c).iter().all(|&v| v == 0.0),
+            "{name}: hidden gradient {:?}",
+            g.rows(0, c)
+        );
+        assert!(
+            g.rows(c, p - c).amax() > 0.0,
+            "{name}: the output gradient is not zero"
+        );
+    };
+    for (name, arch) in regression_variants(4) {
+        let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+        let c = arch.offset(arch.depth() + 1);
+        let mut theta = random_theta(arch.parameters(), 2);
+        theta.rows_mut(c, arch.width(2)).fill(0.0);
+        let (_, g, _) = evaluate(&loss, &theta);
+        check(name, arch.parameters(), c, &g);
+    }
+    let arch = architecture(1, 4, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    let loss = Loss::new(&arch, Poisson1d, &points_1d, &[]).unwrap();
+    let c = arch.offset(3);
+    let mut theta = random_theta(arch.parameters(), 2);
+    theta.rows_mut(c, 4).fill(0.0);
+    let (_, g, _) = evaluate(&loss, &theta);
+    check("poisson", arch.parameters(), c, &g);
+}
+
+#[test]
+fn least_squares_view_is_the_loss() {
+    use newton_core::LeastSquares;
+    let xs = grid(15);
+    let ys = target(&xs);
+    let arch = architecture(1, 3, Activation::Tanh, Embedding::Identity);
+    let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+    let theta = random_theta(arch.parameters(), 1);
+    let (value, g, _) = evaluate(&loss, &theta);
+    let objective = loss.objective();
+    let (mut r, mut j) = (DVector::zeros(15), DMatrix::zeros(15, arch.parameters()));
+    objective.residuals_jacobian(&theta, &mut r, &mut j);
+    assert!((0.5 * r.norm_squared() - value).abs() < 1e-15);
+    assert!((j.transpose() * &r - g).amax() < 1e-15);
+    let mut r2 = DVector::zeros(15);
+    objective.residuals(&theta, &mut r2);
+    assert_eq!(r, r2);
+}
+
+#[test]
+fn bad_data_is_an_error() {
+    use newton_core::Error;
+    let arch = architecture(2, 3, Activation::Tanh, Embedding::Identity);
+    let ys = [0.0; 2];
+    assert_eq!(
+        Loss::new(&arch, Regression, &[0.1, 0.2, 0.3], &ys).err(),
+        Some(Error::PointDimension { len: 3, inputs: 2 })
+    );
+    assert_eq!(
+        Loss::new(&arch, Regression, &[0.1, 0.2, 0.3, 0.4], &[0.0; 3]).err(),
+        Some(Error::TargetCount {
+            expected: 2,
+            found: 3
+        })
+    );
+    assert_eq!(
+        Loss::new(&arch, Regression, &[0.1, 0.2, 0.3, 0.4], &[]).err(),
+        Some(Error::TargetCount {
+            expected: 2,
+            found: 0
+        })
+    );
+    assert_eq!(
+        Loss::new(&arch, Regression, &[0.1, f64::NAN, 0.3, 0.4], &ys).err(),
+        Some(Error::NonFiniteData {
+            what: "point coordinate",
+            index: 1
+        })
+    );
+    let loss = Loss::new(&arch, Regression, &[0.1, 0.2, 0.3, 0.4], &ys).unwrap();
+    let mut ws = loss.workspace();
+    assert_eq!(
+        loss.value(&DVector::zeros(5), &mut ws).err(),
+        Some(Error::DimensionMismatch {
+            expected: arch.parameters(),
+            found: 5
+        })
+    );
+    let mut bad = arch.clone();
+    bad.widths = vec![];
+    assert!(matches!(
+        Loss::new(&bad, Regression, &[0.1, 0.2], &[0.0]),
+        Err(Error::InvalidSetting { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zero allocations per evaluation (this binary's global allocator).
+
+thread_local! {
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+struct Counting;
+
+#[expect(
+    unsafe_code,
+    reason = "a global allocator is an unsafe trait; this one forwards"
+)]
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ARMED.try_with(|a| a.get().then(|| COUNT.with(|c| c.set(c.get() + 1))));
+        // SAFETY: forwarded precondition.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded precondition.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ARMED.try_with(|a| a.get().then(|| COUNT.with(|c| c.set(c.get() + 1))));
+        // SAFETY: forwarded precondition.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    ARMED.with(|a| a.set(true));
+    f();
+    ARMED.with(|a| a.set(false));
+    COUNT.with(Cell::get)
+}
+
+fn assert_no_allocations<J: Jet, R: Residual<J>>(name: &str, loss: &Loss<'_, J, R>) {
+    let p = loss.parameters();
+    let mut ws = loss.workspace();
+    let theta = random_theta(p, 3);
+    let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
+    let n = allocations(|| {
+        for _ in 0..3 {
+            loss.value_gradient_hessian_into(&theta, &mut ws, &mut g, &mut h)
+                .unwrap();
+            loss.gradient_into(&theta, &mut ws, &mut g).unwrap();
+            loss.value(&theta, &mut ws).unwrap();
+        }
+    });
+    assert_eq!(n, 0, "{name} allocated {n} times in 3 evaluations");
+}
+
+#[test]
+fn evaluations_allocate_nothing() {
+    assert_eq!(
+        allocations(|| drop(std::hint::black_box(vec![1.0]))),
+        1,
+        "the counter is in use"
+    );
+    let xs = grid(100);
+    let ys = target(&xs);
+    for (name, arch) in regression_variants(8) {
+        assert_no_allocations(name, &Loss::new(&arch, Regression, &xs, &ys).unwrap());
+    }
+    let points: Vec<f64> = (0..64).map(|i| f64::from(i + 1) / 65.0).collect();
+    let arch = architecture(1, 10, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    assert_no_allocations(
+        "poisson",
+        &Loss::new(&arch, Poisson1d, &points, &[]).unwrap(),
+    );
+    let points = interior_2d(16);
+    let arch = architecture(2, 10, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    assert_no_allocations(
+        "diffusion–reaction",
+        &Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap(),
+    );
+}
