@@ -113,11 +113,12 @@
 //! expansion above `N` operations into a compile error that gives its size.
 
 pub use newton_core::*;
-pub use newton_derive::hessian;
+pub use newton_derive::{hessian, network};
 
 /// What generated code names through an absolute path; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     pub use nalgebra::{Const, SMatrix, SVector};
+    pub use newton_core::rand;
     pub use newton_core::{Objective, OpCount, Ops};
 }

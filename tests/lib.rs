@@ -5,6 +5,7 @@
 mod alloc_free;
 mod functions;
 mod lints;
+mod networks;
 mod objective;
 mod ops;
 mod oracle;

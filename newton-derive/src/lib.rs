@@ -13,6 +13,7 @@ mod fallback;
 mod ir;
 mod lower;
 mod module;
+mod network;
 mod parse;
 mod signature;
 #[cfg(test)]
@@ -36,6 +37,32 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn hessian(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::hessian(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Declares a fully connected network and its loss, and emits a module with its exact,
+/// allocation-free loss, gradient and Hessian (through `newton::network`).
+///
+/// ```text
+/// network! {
+///     /// docs
+///     pub name {
+///         inputs: (x),                 // 1 to 3 coordinates
+///         hidden: [10, 10],            // widths, one or more layers
+///         activation: sin(1.0),        // or tanh
+///         embedding: none,             // or fourier(m): [cos 2πBx, sin 2πBx], B at run time
+///         output_bias: false,          // optional, false by default
+///         distance: x * (1.0 - x),     // optional; multiplies every basis function
+///         residual: u.xx + 4.0 * PI * PI * (2.0 * PI * x).sin(),
+///     }
+/// }
+/// ```
+///
+/// The `newton` crate's front page documents the emitted module with compiled examples.
+#[proc_macro]
+pub fn network(input: TokenStream) -> TokenStream {
+    network::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -33,6 +33,7 @@ pub mod finite_differences;
 pub mod generic;
 pub mod instructions;
 pub mod kernels;
+pub mod networks;
 pub mod report;
 pub mod rosenbrock;
 pub mod slides;

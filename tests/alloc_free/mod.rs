@@ -12,6 +12,7 @@ use newton::Objective as _;
 
 use crate::functions::{classic, data, nd, scalars, stats, syntax};
 
+mod networks;
 mod solvers;
 
 thread_local! {

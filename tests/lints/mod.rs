@@ -11,6 +11,51 @@
 use newton::hessian;
 use newton::Objective as _;
 
+newton::network! {
+    /// A regression network.
+    pub lint_regression {
+        inputs: (x),
+        hidden: [3, 3],
+        activation: tanh,
+        residual: u - y,
+    }
+}
+
+newton::network! {
+    /// A Fourier-feature network with an output bias.
+    pub lint_fourier {
+        inputs: (x),
+        hidden: [2, 2, 2],
+        activation: sin(3.0),
+        embedding: fourier(2),
+        output_bias: true,
+        residual: u - target,
+    }
+}
+
+newton::network! {
+    /// A 2-D PINN with a distance function that ignores one input.
+    pub lint_pinn {
+        inputs: (x, y),
+        hidden: [2, 2],
+        activation: sin(1.0),
+        distance: x * (1.0 - x),
+        residual: u.xx + u.yy + u.xy + PI,
+    }
+}
+
+/// Uses one item of a network, so the rest must not be dead code.
+#[must_use]
+pub fn network_parameters() -> usize {
+    lint_regression::P + lint_pinn::Network::new().architecture().parameters()
+}
+
+#[test]
+fn network_items_under_deny() {
+    assert_eq!(network_parameters(), 18 + lint_pinn::P);
+    assert_eq!(lint_fourier::FREQUENCIES, 2);
+}
+
 /// Himmelblau's function.
 #[hessian]
 pub fn himmelblau(x: f64, y: f64) -> f64 {

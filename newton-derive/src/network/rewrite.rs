@@ -1,0 +1,192 @@
+//! Turns the declaration's `residual:` and `distance:` expressions into bodies that
+//! `#[hessian]` can differentiate: the output jet `u`, `u.x`, `u.xy`, … become array entries,
+//! the target `y` (or `target`) and bare `core::f64::consts` names become what they mean.
+//!
+//! Before: `u.xx + 4.0 * PI * PI * (2.0 * PI * x).sin()`
+//! After:  `__u_xx + 4.0 * ::core::f64::consts::PI * … * (2.0 * ::core::f64::consts::PI * x).sin()`
+//! with `let __u_xx = __jet[2];` in front.
+
+use proc_macro2::Span;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Ident};
+
+use crate::ctxt::Ctxt;
+
+/// The names `core::f64::consts` exports that a residual may use bare.
+const CONSTANTS: [&str; 6] = ["PI", "TAU", "E", "SQRT_2", "LN_2", "LN_10"];
+
+/// A component of the output jet: `u` (no derivative), `u.x` (one index), `u.xy` (two).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Component(pub Vec<usize>);
+
+impl Component {
+    /// The component's index in an order-two jet of `d` inputs: the value, the first
+    /// derivatives, then `∂ᵢ∂ⱼ` for `i ≤ j`, row by row (newton's `Jet2` layout).
+    pub fn index(&self, d: usize) -> usize {
+        match self.0.as_slice() {
+            [i] => 1 + i,
+            [a, b] => {
+                let (i, j) = if a <= b { (*a, *b) } else { (*b, *a) };
+                1 + d + i * d - i * (i + 1) / 2 + j
+            }
+            // The value; longer derivatives are rejected before any index is taken.
+            _ => 0,
+        }
+    }
+}
+
+/// What a rewritten expression uses.
+pub struct Uses {
+    /// The jet components, in order of first use.
+    pub components: Vec<Component>,
+    /// Whether it uses the target.
+    pub target: bool,
+}
+
+/// Rewrites `expr` in place; `jet` says whether `u` is allowed (the residual) or not (the
+/// distance function).
+pub fn rewrite(cx: &Ctxt, expr: &mut Expr, inputs: &[Ident], jet: bool) -> Uses {
+    let mut r = Rewriter {
+        cx,
+        inputs,
+        jet,
+        uses: Uses {
+            components: Vec::new(),
+            target: false,
+        },
+    };
+    r.visit_expr_mut(expr);
+    r.uses
+}
+
+/// The local name of a jet component: `__u`, `__u_x`, `__u_xy`, spanned on the user's token
+/// so that errors about it point there.
+pub fn local(component: &Component, inputs: &[Ident], span: Span) -> Ident {
+    let mut name = String::from("__u");
+    for &i in &component.0 {
+        name.push('_');
+        name.push_str(&inputs[i].to_string());
+    }
+    Ident::new(&name, span)
+}
+
+struct Rewriter<'a> {
+    cx: &'a Ctxt,
+    inputs: &'a [Ident],
+    jet: bool,
+    uses: Uses,
+}
+
+impl Rewriter<'_> {
+    fn input_list(&self) -> String {
+        let names: Vec<String> = self.inputs.iter().map(|i| format!("`{i}`")).collect();
+        names.join(", ")
+    }
+
+    /// Splits `xy` into input indices, greedily by the longest matching input name.
+    fn derivative(&self, member: &Ident) -> Option<Vec<usize>> {
+        let text = member.to_string();
+        let mut rest = text.as_str();
+        let mut indices = Vec::new();
+        while !rest.is_empty() {
+            let best = self
+                .inputs
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| rest.starts_with(&name.to_string()))
+                .max_by_key(|(_, name)| name.to_string().len());
+            let Some((i, name)) = best else {
+                self.cx.error_spanned_by(
+                    member,
+                    format!(
+                        "`u.{text}`: `{rest}` does not split into inputs; inputs: {}",
+                        self.input_list()
+                    ),
+                );
+                return None;
+            };
+            indices.push(i);
+            rest = &rest[name.to_string().len()..];
+        }
+        if indices.len() > 2 {
+            self.cx.error_spanned_by(
+                member,
+                format!("`u.{text}`: derivatives up to second order are supported (`u.x`, `u.xy`)"),
+            );
+            return None;
+        }
+        Some(indices)
+    }
+
+    fn component(&mut self, mut indices: Vec<usize>, span: Span) -> Ident {
+        indices.sort_unstable();
+        let component = Component(indices);
+        let name = local(&component, self.inputs, span);
+        if !self.uses.components.contains(&component) {
+            self.uses.components.push(component);
+        }
+        name
+    }
+
+    fn no_jet(&self, tokens: &dyn quote::ToTokens) {
+        self.cx.error_spanned_by(
+            tokens.to_token_stream(),
+            "`distance` is a function of the inputs only; it cannot use the output `u`",
+        );
+    }
+}
+
+fn path(ident: &Ident) -> Expr {
+    syn::parse_quote!(#ident)
+}
+
+impl VisitMut for Rewriter<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Field(field) = expr {
+            if let (Expr::Path(base), syn::Member::Named(member)) = (&*field.base, &field.member) {
+                if base.path.is_ident("u") {
+                    if !self.jet {
+                        self.no_jet(field);
+                        *expr = syn::parse_quote!(0.0);
+                        return;
+                    }
+                    let indices = self.derivative(member).unwrap_or_default();
+                    *expr = path(&self.component(indices, member.span()));
+                    return;
+                }
+            }
+        }
+        if let Expr::Path(p) = expr {
+            if let Some(ident) = p.path.get_ident().cloned() {
+                let is_input = self.inputs.contains(&ident);
+                let name = ident.to_string();
+                if name == "u" {
+                    if !self.jet {
+                        self.no_jet(&ident);
+                        *expr = syn::parse_quote!(0.0);
+                        return;
+                    }
+                    *expr = path(&self.component(Vec::new(), ident.span()));
+                    return;
+                }
+                if !is_input && (name == "target" || name == "y") {
+                    if !self.jet {
+                        self.cx.error_spanned_by(
+                            &ident,
+                            "`distance` is a function of the inputs only; it cannot use the target",
+                        );
+                    }
+                    self.uses.target = true;
+                    *expr = path(&Ident::new("__target", ident.span()));
+                    return;
+                }
+                if !is_input && CONSTANTS.contains(&name.as_str()) {
+                    let c = Ident::new(&name, ident.span());
+                    *expr = syn::parse_quote!(::core::f64::consts::#c);
+                    return;
+                }
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}

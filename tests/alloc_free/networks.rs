@@ -1,0 +1,76 @@
+//! `network!` losses allocate nothing per evaluation, for every variant of `PROBLEMS.md` §4.
+
+use newton::nalgebra::{DMatrix, DVector};
+use problems::networks as nets;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::allocations;
+
+/// Counts the allocations of the fused and separate evaluations after the workspace exists.
+macro_rules! assert_allocation_free {
+    ($network:expr, $points:expr, $targets:expr, $p:expr) => {{
+        let network = $network;
+        let (points, targets) = ($points, $targets);
+        let loss = network.loss(&points, &targets).unwrap();
+        let mut ws = loss.workspace();
+        let theta = network.init_xavier(&mut ChaCha8Rng::seed_from_u64(2));
+        let (mut g, mut h) = (DVector::zeros($p), DMatrix::zeros($p, $p));
+        let (mut r, mut j) = (
+            DVector::zeros(loss.points()),
+            DMatrix::zeros(loss.points(), $p),
+        );
+        let n = allocations(2, || {
+            loss.value_gradient_hessian_into(&theta, &mut ws, &mut g, &mut h)
+                .unwrap();
+            loss.hessian_into(&theta, &mut ws, &mut h).unwrap();
+            loss.gradient_into(&theta, &mut ws, &mut g).unwrap();
+            loss.residuals_jacobian_into(&theta, &mut ws, &mut r, &mut j)
+                .unwrap();
+            loss.value(&theta, &mut ws).unwrap()
+        });
+        assert_eq!(n, 0, "{} allocated", stringify!($network));
+    }};
+}
+
+#[test]
+fn network_losses_allocate_nothing_per_evaluation() {
+    let xs = nets::regression_grid();
+    let ys = nets::regression_target(&xs);
+    assert_allocation_free!(
+        nets::tanh_regression::Network::new(),
+        xs.clone(),
+        ys.clone(),
+        nets::tanh_regression::P
+    );
+    assert_allocation_free!(
+        nets::siren_regression::Network::new(),
+        xs.clone(),
+        ys.clone(),
+        nets::siren_regression::P
+    );
+    assert_allocation_free!(
+        nets::fourier_regression::Network::new(nets::benchmark_frequencies()).unwrap(),
+        xs.clone(),
+        ys.clone(),
+        nets::fourier_regression::P
+    );
+    assert_allocation_free!(
+        nets::tanh_regression_32::Network::new(),
+        xs,
+        ys,
+        nets::tanh_regression_32::P
+    );
+    assert_allocation_free!(
+        nets::pinn_poisson_1d::Network::new(),
+        nets::poisson_points(),
+        Vec::<f64>::new(),
+        nets::pinn_poisson_1d::P
+    );
+    assert_allocation_free!(
+        nets::pinn_diffusion_reaction_2d::Network::new(),
+        nets::diffusion_reaction_points(),
+        Vec::<f64>::new(),
+        nets::pinn_diffusion_reaction_2d::P
+    );
+}

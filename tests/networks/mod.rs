@@ -1,0 +1,333 @@
+//! `network!` end to end: the emitted residual and distance against their formulas, the emitted
+//! loss against num-dual, input derivatives, the structure at `c = 0`, run-time settings, and
+//! errors for bad data.
+
+use std::f64::consts::{PI, TAU};
+
+use newton::nalgebra::{DMatrix, DVector};
+use newton::network::{Jet, Jet2, Residual as _};
+use num_dual::{Dual2DVec64, DualNum};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+newton::network! {
+    /// tanh regression at `W = 3`.
+    pub small_tanh {
+        inputs: (x),
+        hidden: [3, 3],
+        activation: tanh,
+        embedding: none,
+        residual: u - y,
+    }
+}
+
+newton::network! {
+    /// SIREN regression at `W = 3`, with an output bias.
+    pub small_siren {
+        inputs: (x),
+        hidden: [3, 3],
+        activation: sin(6.0),
+        output_bias: true,
+        residual: u - target,
+    }
+}
+
+newton::network! {
+    /// Fourier-feature regression at `W = 3`, `m = 2`.
+    pub small_fourier {
+        inputs: (x),
+        hidden: [3, 3],
+        activation: tanh,
+        embedding: fourier(2),
+        residual: u - y,
+    }
+}
+
+newton::network! {
+    /// The 1-D Poisson PINN at `W = 3`.
+    pub small_poisson {
+        inputs: (x),
+        hidden: [3, 3],
+        activation: sin(1.0),
+        distance: x * (1.0 - x),
+        residual: u.xx + 4.0 * PI * PI * (2.0 * PI * x).sin(),
+    }
+}
+
+newton::network! {
+    /// The 2-D diffusion–reaction PINN at `W = 3`, with a mixed derivative in its residual.
+    pub small_diffusion {
+        inputs: (x, y),
+        hidden: [3, 4],
+        activation: sin(1.0),
+        distance: x * (1.0 - x) * y * (1.0 - y),
+        residual: -(u.xx + u.yy) + 1.0 * u + 0.5 * u.yx - (5.0 * PI * PI + 1.0) * (TAU * x).sin() * (PI * y).sin(),
+    }
+}
+
+newton::network! {
+    /// A residual that is not affine in the jet.
+    pub nonlinear_residual {
+        inputs: (t),
+        hidden: [2, 2],
+        activation: tanh,
+        residual: u * u.t - target,
+    }
+}
+
+fn theta(p: usize, seed: u64) -> DVector<f64> {
+    use rand::Rng;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    DVector::from_fn(p, |_, _| rng.random_range(-1.0..1.0))
+}
+
+#[test]
+fn constants_follow_the_declarations() {
+    assert_eq!(
+        (small_tanh::P, small_tanh::INPUTS, small_tanh::WIDTHS),
+        (3 + 3 + 9 + 3 + 3, 1, [3, 3])
+    );
+    assert_eq!(small_siren::P, 22, "an output bias adds one parameter");
+    assert_eq!(small_fourier::P, 3 * 5 + 3 * 4 + 3, "2m = 4 features");
+    assert_eq!(small_fourier::FREQUENCIES, 2);
+    assert_eq!(small_diffusion::P, 3 * 3 + 4 * 4 + 4);
+    assert_eq!(small_siren::OMEGA, 6.0);
+    for (p, arch) in [
+        (
+            small_tanh::P,
+            small_tanh::Network::new().architecture().clone(),
+        ),
+        (
+            small_poisson::P,
+            small_poisson::Network::new().architecture().clone(),
+        ),
+        (
+            small_diffusion::P,
+            small_diffusion::Network::new().architecture().clone(),
+        ),
+    ] {
+        assert_eq!(arch.parameters(), p);
+    }
+    // The value-only jet for regression, order-two jets for PINNs.
+    assert_eq!(<small_tanh::Jet as Jet>::K, 1);
+    assert_eq!(<small_poisson::Jet as Jet>::K, 3);
+    assert_eq!(<small_diffusion::Jet as Jet>::K, 6);
+    assert_eq!(problems::networks::tanh_regression::P, 140);
+    assert_eq!(problems::networks::fourier_regression::P, 290);
+    assert_eq!(problems::networks::pinn_diffusion_reaction_2d::P, 150);
+    assert_eq!(problems::networks::tanh_regression_32::P, 1152);
+}
+
+/// The residual, its jet gradient and the distance jet are the declared formulas.
+#[test]
+fn emitted_residuals_and_distances_are_the_formulas() {
+    let (x, y) = (0.3, 0.8);
+    let u = Jet2([0.4, -1.2, 0.7, 2.5, -0.9, 1.7]);
+    let (r, rho) = small_diffusion::Residual.residual(&[x, y], 0.0, &u);
+    let f = (5.0 * PI * PI + 1.0) * (TAU * x).sin() * (PI * y).sin();
+    assert!((r - (-(2.5 + 1.7) + 0.4 + 0.5 * -0.9 - f)).abs() < 1e-13);
+    assert_eq!(rho, Jet2([1.0, 0.0, 0.0, -1.0, 0.5, -1.0]));
+    let d = small_diffusion::Residual.distance(&[x, y]);
+    let (a, b) = (x * (1.0 - x), y * (1.0 - y));
+    let want = [
+        a * b,
+        (1.0 - 2.0 * x) * b,
+        a * (1.0 - 2.0 * y),
+        -2.0 * b,
+        (1.0 - 2.0 * x) * (1.0 - 2.0 * y),
+        -2.0 * a,
+    ];
+    for (k, w) in want.iter().enumerate() {
+        assert!((d.0[k] - w).abs() < 1e-15, "distance component {k}");
+    }
+    let u = Jet2([0.4, -1.2, 2.5]);
+    let (r, rho) = small_poisson::Residual.residual(&[x], 0.0, &u);
+    assert!((r - (2.5 + 4.0 * PI * PI * (TAU * x).sin())).abs() < 1e-12);
+    assert_eq!(rho, Jet2([0.0, 0.0, 1.0]));
+    assert_eq!(small_tanh::Residual.residual(&[x], 0.25, &1.5), (1.25, 1.0));
+    assert_eq!(small_tanh::Residual.distance(&[x]), 1.0);
+    // u·u.t − target: gradient (u.t, u, 0) and a non-zero curvature.
+    let u = Jet2([0.5, 2.0, 0.0]);
+    let (r, rho) = nonlinear_residual::Residual.residual(&[0.1], 0.3, &u);
+    assert!((r - (1.0 - 0.3)).abs() < 1e-15);
+    assert_eq!(rho, Jet2([2.0, 0.5, 0.0]));
+    let mut c = [0.0; 9];
+    nonlinear_residual::Residual.curvature(&[0.1], 0.3, &u, &mut c);
+    assert_eq!(c, [0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert!(<nonlinear_residual::Residual as newton::network::Residual<nonlinear_residual::Jet>>::NONLINEAR);
+    assert!(!<small_poisson::Residual as newton::network::Residual<small_poisson::Jet>>::NONLINEAR);
+    assert!(
+        !<small_poisson::Residual as newton::network::Residual<small_poisson::Jet>>::USES_TARGET
+    );
+}
+
+/// `Σⱼ cⱼ z²ⱼ(x) + c₀` over num-dual numbers, in newton's parameter order, for `d = 1`.
+fn regression_output<T: DualNum<f64> + Clone>(
+    arch: &newton::network::Architecture,
+    t: &[T],
+    x: f64,
+) -> T {
+    let mut z: Vec<T> = match &arch.embedding {
+        newton::network::Embedding::Identity => vec![T::from(x)],
+        newton::network::Embedding::Fourier { frequencies } => {
+            let angles: Vec<f64> = frequencies.iter().map(|b| TAU * b * x).collect();
+            angles
+                .iter()
+                .map(|a| T::from(a.cos()))
+                .chain(angles.iter().map(|a| T::from(a.sin())))
+                .collect()
+        }
+    };
+    for l in 1..=arch.depth() {
+        z = (0..arch.width(l))
+            .map(|k| {
+                let h = z
+                    .iter()
+                    .enumerate()
+                    .fold(t[arch.bias(l, k)].clone(), |s, (i, zi)| {
+                        s + t[arch.weight(l, k, i)].clone() * zi.clone()
+                    });
+                match arch.activation {
+                    newton::network::Activation::Tanh => h.tanh(),
+                    newton::network::Activation::Sin { omega } => (h * omega).sin(),
+                }
+            })
+            .collect();
+    }
+    let c = arch.offset(arch.depth() + 1);
+    let bias = if arch.output_bias {
+        t[c + z.len()].clone()
+    } else {
+        T::zero()
+    };
+    z.iter()
+        .enumerate()
+        .fold(bias, |s, (j, zj)| s + t[c + j].clone() * zj.clone())
+}
+
+/// The emitted regression losses against num-dual's Hessian of the same network.
+#[test]
+fn emitted_regression_losses_match_num_dual() {
+    let xs: Vec<f64> = (0..15).map(|i| f64::from(i) / 14.0).collect();
+    let ys: Vec<f64> = xs.iter().map(|x| (TAU * x).sin()).collect();
+    let fourier = small_fourier::Network::new(DMatrix::from_fn(2, 1, |j, _| {
+        0.5 * f64::from(u8::try_from(j + 1).unwrap())
+    }))
+    .unwrap();
+    let check = |name: &str,
+                 arch: &newton::network::Architecture,
+                 ours: (f64, DVector<f64>, DMatrix<f64>),
+                 t: &DVector<f64>| {
+        let (v, g, h) = num_dual::hessian(
+            |d: DVector<Dual2DVec64>| {
+                xs.iter()
+                    .zip(&ys)
+                    .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
+                        let r = regression_output(arch, d.as_slice(), *x) - *y;
+                        s + r.clone() * r * (0.5 / 15.0)
+                    })
+            },
+            t,
+        );
+        assert!((ours.0 - v).abs() < 1e-12, "{name}: value");
+        assert!((ours.1 - g).amax() < 1e-12, "{name}: gradient");
+        assert!((ours.2 - h).amax() < 1e-11, "{name}: Hessian");
+    };
+    macro_rules! run {
+        ($name:literal, $network:expr, $p:expr) => {{
+            let network = $network;
+            let loss = network.loss(&xs, &ys).unwrap();
+            let mut ws = loss.workspace();
+            for seed in 0..3 {
+                let t = theta($p, seed);
+                let (mut g, mut h) = (DVector::zeros($p), DMatrix::zeros($p, $p));
+                let v = loss
+                    .value_gradient_hessian_into(&t, &mut ws, &mut g, &mut h)
+                    .unwrap();
+                check($name, network.architecture(), (v, g, h), &t);
+            }
+        }};
+    }
+    run!("tanh", small_tanh::Network::new(), small_tanh::P);
+    run!("siren", small_siren::Network::new(), small_siren::P);
+    run!("fourier", fourier, small_fourier::P);
+}
+
+#[test]
+fn the_output_jet_matches_differences_in_the_inputs() {
+    let network = small_diffusion::Network::new();
+    let t = theta(small_diffusion::P, 4);
+    let (x, y, e) = (0.35, 0.55, 1e-4);
+    let u = |x: f64, y: f64| network.forward(t.as_slice(), [x, y]).unwrap();
+    let jet = network.jet(t.as_slice(), [x, y]).unwrap();
+    assert_eq!(jet.0[0], u(x, y));
+    let ux = (u(x + e, y) - u(x - e, y)) / (2.0 * e);
+    let uyy = (u(x, y + e) - 2.0 * u(x, y) + u(x, y - e)) / (e * e);
+    let uxy =
+        (u(x + e, y + e) - u(x + e, y - e) - u(x - e, y + e) + u(x - e, y - e)) / (4.0 * e * e);
+    assert!((jet.0[1] - ux).abs() < 1e-8, "u.x");
+    assert!((jet.0[5] - uyy).abs() < 1e-5, "u.yy");
+    assert!((jet.0[4] - uxy).abs() < 1e-5, "u.xy");
+    // The basis, weighted by c, is the output.
+    let basis = network.basis(t.as_slice(), [x, y]).unwrap();
+    let c = &t.as_slice()[small_diffusion::P - 4..];
+    let sum: f64 = basis.iter().zip(c).map(|(b, c)| b * c).sum();
+    assert!((sum - u(x, y)).abs() < 1e-14);
+}
+
+/// At `c = 0` the output does not depend on any hidden parameter: their gradient is exactly 0.
+#[test]
+fn at_c_zero_the_emitted_gradients_of_hidden_parameters_are_exactly_zero() {
+    let points = problems::networks::poisson_points();
+    let network = problems::networks::pinn_poisson_1d::Network::new();
+    let loss = network.loss(&points, &[]).unwrap();
+    let p = problems::networks::pinn_poisson_1d::P;
+    let mut t = network.init_xavier(&mut ChaCha8Rng::seed_from_u64(1));
+    t.rows_mut(p - 10, 10).fill(0.0);
+    let mut g = DVector::zeros(p);
+    loss.gradient_into(&t, &mut loss.workspace(), &mut g)
+        .unwrap();
+    assert!(g.rows(0, p - 10).iter().all(|&v| v == 0.0));
+    assert!(g.rows(p - 10, 10).amax() > 0.0);
+}
+
+#[test]
+fn run_time_settings_and_bad_data_are_checked() {
+    use newton::Error;
+    let network = small_siren::Network::new().with_omega(2.0).unwrap();
+    assert_eq!(
+        network.architecture().activation,
+        newton::network::Activation::Sin { omega: 2.0 }
+    );
+    assert!(matches!(
+        small_siren::Network::new().with_omega(f64::NAN),
+        Err(Error::InvalidSetting { .. })
+    ));
+    assert!(matches!(
+        small_fourier::Network::new(DMatrix::zeros(3, 1)),
+        Err(Error::InvalidSetting { .. })
+    ));
+    let net = small_tanh::Network::new();
+    assert_eq!(
+        net.loss(&[0.1, 0.2], &[1.0]).err(),
+        Some(Error::TargetCount {
+            expected: 2,
+            found: 1
+        })
+    );
+    assert_eq!(
+        net.forward(&[0.0; 3], [0.5]).err(),
+        Some(Error::DimensionMismatch {
+            expected: small_tanh::P,
+            found: 3
+        })
+    );
+    let pinn = small_diffusion::Network::new();
+    assert_eq!(
+        pinn.loss(&[0.1, 0.2, 0.3], &[]).err(),
+        Some(Error::PointDimension { len: 3, inputs: 2 })
+    );
+    // A PINN takes no targets, and a regression needs them.
+    assert!(pinn.loss(&[0.1, 0.2], &[]).is_ok());
+    assert!(net.loss(&[0.1, 0.2], &[]).is_err());
+}
