@@ -84,6 +84,11 @@ pub const NUM_DUAL: &str = "num_dual";
 /// The central-difference Hessian from `2·D` generated gradients.
 pub const CENTRAL_DIFFERENCES: &str = "central_differences";
 
+/// The Gauss–Newton product `JᵀJ` alone by one GEMM: the floor of a network Hessian.
+pub const JTJ_GEMM: &str = "jtj_gemm";
+
+pub use crate::bench_networks::NETWORK_GROUPS;
+
 /// Every contender, in column order.
 pub const CONTENDERS: [&str; 5] = [
     NEWTON_VGH,
@@ -205,13 +210,13 @@ pub fn record_settings(criterion_dir: &Path, settings: &BenchSettings) -> Result
 
 /// One median, with the time its estimate file was written.
 #[derive(Clone, Copy, Debug)]
-struct Measurement {
-    median_ns: f64,
-    written: Option<SystemTime>,
+pub(crate) struct Measurement {
+    pub(crate) median_ns: f64,
+    pub(crate) written: Option<SystemTime>,
 }
 
 /// Reads the median of one benchmark, `None` when it was not run.
-fn read_median(
+pub(crate) fn read_median(
     criterion_dir: &Path,
     group: &str,
     contender: &str,
@@ -271,7 +276,7 @@ impl Row {
 
 /// Whether a target was met in this run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Verdict {
+pub(crate) enum Verdict {
     Met,
     NotMet,
     NotMeasured,
@@ -288,7 +293,7 @@ impl fmt::Display for Verdict {
 }
 
 /// Combines per-row checks: met only when every row was measured and passed.
-fn verdict(checks: impl IntoIterator<Item = Option<bool>>) -> Verdict {
+pub(crate) fn verdict(checks: impl IntoIterator<Item = Option<bool>>) -> Verdict {
     let mut result = Verdict::Met;
     for check in checks {
         match check {
@@ -353,6 +358,7 @@ pub fn generate(
         (oldest, newest),
     )
     .unwrap_or_default();
+    crate::bench_networks::render(&mut md, criterion_dir)?;
     Ok(md)
 }
 
@@ -390,7 +396,7 @@ fn rustc_version() -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
-fn format_ns(ns: Option<f64>) -> String {
+pub(crate) fn format_ns(ns: Option<f64>) -> String {
     match ns {
         None => "—".to_owned(),
         Some(t) if t < 10.0 => format!("{t:.2} ns"),
@@ -400,7 +406,7 @@ fn format_ns(ns: Option<f64>) -> String {
     }
 }
 
-fn format_ratio(r: Option<f64>) -> String {
+pub(crate) fn format_ratio(r: Option<f64>) -> String {
     match r {
         None => "—".to_owned(),
         Some(r) if r < 10.0 => format!("{r:.2}×"),

@@ -37,3 +37,27 @@ pub fn central_hessian<const D: usize>(
     }
     (h + h.transpose()) * 0.5
 }
+
+/// [`central_hessian`] for a dynamic dimension: `gradient(x, g)` writes `∇f(x)` into `g`.
+///
+/// Allocates its probe and two gradients once; costs `2·P` gradient evaluations.
+pub fn central_hessian_dyn(
+    mut gradient: impl FnMut(&nalgebra::DVector<f64>, &mut nalgebra::DVector<f64>),
+    x: &nalgebra::DVector<f64>,
+) -> nalgebra::DMatrix<f64> {
+    let p = x.len();
+    let cbrt_eps = f64::EPSILON.cbrt();
+    let mut h = nalgebra::DMatrix::zeros(p, p);
+    let mut probe = x.clone();
+    let (mut forward, mut backward) = (nalgebra::DVector::zeros(p), nalgebra::DVector::zeros(p));
+    for j in 0..p {
+        let step = cbrt_eps * x[j].abs().max(1.0);
+        probe[j] = x[j] + step;
+        gradient(&probe, &mut forward);
+        probe[j] = x[j] - step;
+        gradient(&probe, &mut backward);
+        probe[j] = x[j];
+        h.set_column(j, &((&forward - &backward) / (2.0 * step)));
+    }
+    (&h + h.transpose()) * 0.5
+}

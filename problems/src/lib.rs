@@ -25,6 +25,7 @@
 //! `reproduce` command) and [`bench_report`] (the `bench-report` command, which writes
 //! `BENCHMARKS.md`).
 
+pub mod bench_networks;
 pub mod bench_report;
 pub mod circle;
 mod date;

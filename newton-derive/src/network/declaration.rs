@@ -136,7 +136,10 @@ impl Raw {
                 "distance" => d.distance = Some(value),
                 "residual" => d.residual = value,
                 _ => {
-                    cx.error_spanned_by(&key, format!("unknown field `{key}`; supported: {FIELDS}"))
+                    cx.error_spanned_by(
+                        &key,
+                        format!("unknown field `{key}`; supported: {FIELDS}"),
+                    );
                 }
             }
         }

@@ -1,0 +1,215 @@
+//! Criterion benchmarks of `network!` losses (PROBLEMS.md §4) at the benchmark point
+//! `θₖ = 0.5 sin(0.7k + 0.3)`: the exact fused value, gradient and Hessian against the floor of
+//! forming `JᵀJ` alone by a GEMM (nalgebra → matrixmultiply), num-dual's runtime
+//! forward-mode Hessian (where it finishes in benchmark time: tanh at W = 4 and 8) and central
+//! differences of newton's own gradient.
+//!
+//! `cargo bench --bench network` takes a few minutes; `NEWTON_BENCH_QUICK=1` for a smoke run.
+//! Afterwards `cargo run --release -p problems -- bench-report` writes `BENCHMARKS.md`.
+
+use std::f64::consts::TAU;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use newton::nalgebra::{DMatrix, DVector};
+use newton::network::{Activation, Architecture, Embedding, Jet, Loss, Residual};
+use num_dual::{Dual2DVec64, DualNum};
+use problems::bench_report::{CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_VGH, NUM_DUAL};
+use problems::finite_differences::central_hessian_dyn;
+use problems::networks as nets;
+
+fn config() -> Criterion {
+    let quick = std::env::var("NEWTON_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+    let (warm_up, measurement) = if quick { (0.2, 0.4) } else { (1.0, 2.0) };
+    Criterion::default()
+        .warm_up_time(Duration::from_secs_f64(warm_up))
+        .measurement_time(Duration::from_secs_f64(measurement))
+        .sample_size(10)
+}
+
+/// The benchmark point of length `p`.
+fn point(p: usize) -> DVector<f64> {
+    DVector::from_vec(problems::benchmark_point(p))
+}
+
+/// Times newton's fused evaluation, the `JᵀJ` floor and central differences of one loss.
+fn contenders<J: Jet, R: Residual<J>>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    size: Option<usize>,
+    loss: &Loss<'_, J, R>,
+    differences: bool,
+) {
+    let id = |what: &str| match size {
+        Some(w) => BenchmarkId::new(what, w),
+        None => BenchmarkId::from_parameter(what),
+    };
+    let p = loss.parameters();
+    let n = loss.points();
+    let theta = point(p);
+    let mut ws = loss.workspace();
+    let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
+    group.bench_function(id(NEWTON_VGH), |b| {
+        b.iter(|| {
+            loss.value_gradient_hessian_into(black_box(&theta), &mut ws, &mut g, &mut h)
+                .map(|v| v + h[(0, 0)])
+        })
+    });
+    // The floor: the Gauss–Newton product alone, from the real Jacobian, by one GEMM.
+    let (mut r, mut j) = (DVector::zeros(n), DMatrix::zeros(n, p));
+    loss.residuals_jacobian_into(&theta, &mut ws, &mut r, &mut j)
+        .expect("the benchmark point has P entries");
+    let jt = j.transpose();
+    group.bench_function(id(JTJ_GEMM), |b| {
+        b.iter(|| {
+            h.gemm(1.0, black_box(&jt), black_box(&j), 0.0);
+            h[(0, 0)]
+        })
+    });
+    if differences {
+        group.bench_function(id(CENTRAL_DIFFERENCES), |b| {
+            b.iter(|| {
+                central_hessian_dyn(
+                    |x, g| {
+                        loss.gradient_into(x, &mut ws, g).expect("P entries");
+                    },
+                    black_box(&theta),
+                )
+            })
+        });
+    }
+}
+
+/// `(1/2N) Σ (u(xᵢ) − yᵢ)²` of a regression network over num-dual numbers.
+fn num_dual_regression(
+    arch: &Architecture,
+    xs: &[f64],
+    ys: &[f64],
+    theta: &DVector<f64>,
+) -> (f64, DVector<f64>, DMatrix<f64>) {
+    num_dual::hessian(
+        |t: DVector<Dual2DVec64>| {
+            let t = t.as_slice();
+            let n = 1.0 / (2.0 * xs.len() as f64);
+            xs.iter()
+                .zip(ys)
+                .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
+                    let r = regression_output(arch, t, *x) - *y;
+                    s + r.clone() * r * n
+                })
+        },
+        theta,
+    )
+}
+
+/// `u(x)` of a one-input regression network over any dual number, in newton's parameter order.
+fn regression_output<T: DualNum<f64> + Clone>(arch: &Architecture, t: &[T], x: f64) -> T {
+    let mut z: Vec<T> = match &arch.embedding {
+        Embedding::Identity => vec![T::from(x)],
+        Embedding::Fourier { frequencies } => {
+            let angles: Vec<f64> = frequencies.iter().map(|b| TAU * b * x).collect();
+            angles
+                .iter()
+                .map(|a| T::from(a.cos()))
+                .chain(angles.iter().map(|a| T::from(a.sin())))
+                .collect()
+        }
+    };
+    for l in 1..=arch.depth() {
+        z = (0..arch.width(l))
+            .map(|k| {
+                let h = z
+                    .iter()
+                    .enumerate()
+                    .fold(t[arch.bias(l, k)].clone(), |s, (i, zi)| {
+                        s + t[arch.weight(l, k, i)].clone() * zi.clone()
+                    });
+                match arch.activation {
+                    Activation::Tanh => h.tanh(),
+                    Activation::Sin { omega } => (h * omega).sin(),
+                }
+            })
+            .collect();
+    }
+    let c = arch.offset(arch.depth() + 1);
+    z.iter()
+        .enumerate()
+        .fold(T::zero(), |s, (j, zj)| s + t[c + j].clone() * zj.clone())
+}
+
+fn bench_tanh(c: &mut Criterion) {
+    let xs = nets::regression_grid();
+    let ys = nets::regression_target(&xs);
+    let mut group = c.benchmark_group("network_tanh");
+    macro_rules! width {
+        ($m:ident, $w:literal, num_dual: $nd:literal) => {{
+            let network = nets::$m::Network::new();
+            let loss = network.loss(&xs, &ys).expect("valid data");
+            contenders(&mut group, Some($w), &loss, true);
+            if $nd {
+                let theta = point(nets::$m::P);
+                group.bench_function(BenchmarkId::new(NUM_DUAL, $w), |b| {
+                    b.iter(|| {
+                        num_dual_regression(network.architecture(), &xs, &ys, black_box(&theta))
+                    })
+                });
+            }
+        }};
+    }
+    width!(tanh_regression_4, 4, num_dual: true);
+    width!(tanh_regression_8, 8, num_dual: true);
+    width!(tanh_regression_16, 16, num_dual: false);
+    width!(tanh_regression_32, 32, num_dual: false);
+    group.finish();
+}
+
+fn bench_variants(c: &mut Criterion) {
+    let xs = nets::regression_grid();
+    let ys = nets::regression_target(&xs);
+    let mut group = c.benchmark_group("network_siren");
+    let siren = nets::siren_regression::Network::new();
+    contenders(
+        &mut group,
+        None,
+        &siren.loss(&xs, &ys).expect("valid data"),
+        true,
+    );
+    group.finish();
+    let mut group = c.benchmark_group("network_fourier");
+    let fourier = nets::fourier_regression::Network::new(nets::benchmark_frequencies())
+        .expect("8 frequencies");
+    contenders(
+        &mut group,
+        None,
+        &fourier.loss(&xs, &ys).expect("valid data"),
+        true,
+    );
+    group.finish();
+    let mut group = c.benchmark_group("pinn_poisson_1d");
+    let points = nets::poisson_points();
+    let poisson = nets::pinn_poisson_1d::Network::new();
+    contenders(
+        &mut group,
+        None,
+        &poisson.loss(&points, &[]).expect("valid data"),
+        true,
+    );
+    group.finish();
+    let mut group = c.benchmark_group("pinn_diffusion_reaction_2d");
+    let points = nets::diffusion_reaction_points();
+    let pinn = nets::pinn_diffusion_reaction_2d::Network::new();
+    contenders(
+        &mut group,
+        None,
+        &pinn.loss(&points, &[]).expect("valid data"),
+        true,
+    );
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = bench_tanh, bench_variants
+}
+criterion_main!(benches);
