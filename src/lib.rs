@@ -111,6 +111,71 @@
 //! of one function are reported in one build, and the generated items still exist with their
 //! real signatures, so callers get no follow-on errors. `#[hessian(max_ops = N)]` turns an
 //! expansion above `N` operations into a compile error that gives its size.
+//!
+//! # Solvers and stationary points
+//!
+//! Every generated `Objective` runs in newton's solvers ([`Newton`], [`RelaxedNewton`],
+//! [`SaddleFreeNewton`], [`Bfgs`], [`GradientDescent`], [`Adam`]; [`GaussNewton`] and
+//! [`LevenbergMarquardt`] on a [`LeastSquares`] problem), and [`classify`] reads the type of
+//! the point a run ends at from the exact Hessian. Exact Newton goes to the nearest stationary
+//! point of any type; saddle-free Newton and BFGS descend.
+//!
+//! ```
+//! use newton::{classify, Minimizer, Newton, Objective, SaddleFreeNewton, Stationary, Tolerance};
+//! use newton::nalgebra::{SMatrix, SVector};
+//!
+//! #[newton::hessian]
+//! fn torus(p: [f64; 2]) -> f64 {
+//!     let (theta, phi) = (p[0], p[1]);
+//!     let rho = 2.0 + phi.cos();
+//!     let (x, y, z) = (rho * theta.cos(), 1.5 * rho * theta.sin(), phi.sin());
+//!     0.5 * (x * x + y * y + z * z)
+//! }
+//!
+//! let start = SVector::from([1.3, 0.4]);
+//! let kind = |x: &SVector<f64, 2>| {
+//!     let (mut g, mut h) = (SVector::zeros(), SMatrix::zeros());
+//!     torus::Objective.value_gradient_hessian(x, &mut g, &mut h);
+//!     classify(&h, Tolerance::Scaled).map(|c| c.stationary)
+//! };
+//! let newton = Newton::default().minimize(&torus::Objective, &start)?;
+//! assert!(newton.converged());
+//! assert_eq!(kind(&newton.x)?, Stationary::Maximum); // exact Newton climbs to a maximum
+//! let descent = SaddleFreeNewton::default().minimize(&torus::Objective, &start)?;
+//! assert_eq!(kind(&descent.x)?, Stationary::Minimum);
+//! # Ok::<(), newton::Error>(())
+//! ```
+//!
+//! # Networks
+//!
+//! [`network!`] declares a fully connected network and its residual and emits its exact,
+//! allocation-free loss, gradient and Hessian, including the second-order residual term and,
+//! for PINNs, the parameter derivatives of `u.xx`:
+//!
+//! ```
+//! use newton::nalgebra::{DMatrix, DVector};
+//!
+//! newton::network! {
+//!     /// −u″ = 4π² sin 2πx on (0, 1), with u = x(1 − x) Σⱼ cⱼ z²ⱼ.
+//!     pub poisson {
+//!         inputs: (x),
+//!         hidden: [4, 4],
+//!         activation: sin(1.0),
+//!         distance: x * (1.0 - x),
+//!         residual: u.xx + 4.0 * PI * PI * (2.0 * PI * x).sin(),
+//!     }
+//! }
+//!
+//! let network = poisson::Network::new();
+//! let points: Vec<f64> = (1..=16).map(|i| f64::from(i) / 17.0).collect();
+//! let loss = network.loss(&points, &[])?;
+//! let mut workspace = loss.workspace();
+//! let theta = DVector::from_fn(poisson::P, |k, _| 0.5 * (0.7 * k as f64 + 0.3).sin());
+//! let (mut g, mut h) = (DVector::zeros(poisson::P), DMatrix::zeros(poisson::P, poisson::P));
+//! let value = loss.value_gradient_hessian_into(&theta, &mut workspace, &mut g, &mut h)?;
+//! assert!(value > 0.0 && h == h.transpose());
+//! # Ok::<(), newton::Error>(())
+//! ```
 
 pub use newton_core::*;
 pub use newton_derive::{hessian, network};
