@@ -23,9 +23,12 @@ impl Activation {
     pub fn derivatives(self, h: f64) -> [f64; 5] {
         match self {
             Self::Tanh => {
-                let t = h.tanh();
-                // 1 − t² loses relative precision once |h| ≳ 10; 1/cosh² does not.
-                let d1 = h.cosh().powi(2).recip();
+                // One transcendental instead of `tanh` and `cosh`: with `e = exp(−2|h|)`,
+                // `tanh|h| = (1 − e)/(1 + e)` and `1/cosh² = 4e/(1 + e)²`, the latter keeping its
+                // relative precision for large |h|, where `1 − t²` loses it.
+                let m = (-2.0 * h.abs()).exp_m1();
+                let t = (-m / (2.0 + m)).copysign(h);
+                let d1 = 4.0 * (1.0 + m) / ((2.0 + m) * (2.0 + m));
                 let d2 = -2.0 * t * d1;
                 let d3 = -2.0 * (d1 * d1 + t * d2);
                 let d4 = -2.0 * (3.0 * d1 * d2 + t * d3);
@@ -172,6 +175,56 @@ impl Architecture {
     #[must_use]
     pub fn parameters(&self) -> usize {
         self.offset(self.depth() + 1) + self.width(self.depth()) + usize::from(self.output_bias)
+    }
+}
+
+/// The parameter layout of an [`Architecture`], precomputed so that the engine's inner loops
+/// index parameters in constant time ([`Architecture::offset`] sums over the layers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// `widths[l]` for `l = 0 ..= L` (0 is the feature layer).
+    widths: Vec<usize>,
+    /// `offsets[l] = offset(l)` for `l = 0 ..= L + 1` (entry 0 unused).
+    offsets: Vec<usize>,
+}
+
+impl Layout {
+    pub(crate) fn new(arch: &Architecture) -> Self {
+        let depth = arch.depth();
+        Self {
+            widths: (0..=depth).map(|l| arch.width(l)).collect(),
+            offsets: (0..=depth + 1).map(|l| arch.offset(l.max(1))).collect(),
+        }
+    }
+
+    /// See [`Architecture::depth`].
+    #[inline]
+    pub(crate) fn depth(&self) -> usize {
+        self.widths.len() - 1
+    }
+
+    /// See [`Architecture::width`].
+    #[inline]
+    pub(crate) fn width(&self, l: usize) -> usize {
+        self.widths[l]
+    }
+
+    /// See [`Architecture::offset`].
+    #[inline]
+    pub(crate) fn offset(&self, l: usize) -> usize {
+        self.offsets[l]
+    }
+
+    /// See [`Architecture::weight`].
+    #[inline]
+    pub(crate) fn weight(&self, l: usize, j: usize, i: usize) -> usize {
+        self.offsets[l] + j * self.widths[l - 1] + i
+    }
+
+    /// See [`Architecture::bias`].
+    #[inline]
+    pub(crate) fn bias(&self, l: usize, j: usize) -> usize {
+        self.offsets[l] + self.widths[l] * self.widths[l - 1] + j
     }
 }
 

@@ -1,6 +1,5 @@
 //! One collocation point through the network: the forward pass of jets, the backward pass of
-//! one dual (a row of the residual Jacobian), and the exact second-order term, assembled
-//! layer by layer from the curvature of each operation.
+//! one dual (a row of the residual Jacobian), and the tangents that the second-order term needs.
 //!
 //! The second-order term of the Hessian of `Φ(θ) = ⟨ρ, U(θ)⟩` (with the dual `ρ` held fixed)
 //! is a sum over the network's operations of the operation's own curvature, contracted with the
@@ -13,37 +12,35 @@
 //!   with the parameters below layer `l`;
 //! - output `s = Σⱼ cⱼ Zᴸⱼ`: `2⟨s̄, ∂cⱼ ∂Zᴸⱼ⟩`, coupling `c` with everything below.
 //!
-//! Only these blocks are non-zero, so the work per point is about `Σₗ Wₗ (Wₗ₋₁ + Pₗ)²` pairings
-//! instead of the `P²` of a dense per-point Hessian.
+//! Only these blocks are non-zero. This module computes, per point, the adjoints and the
+//! tangents of every `Hˡₖ`; the blocks themselves are summed over the points as products of
+//! stacked matrices (one kernel call per block, in the private `curvature` module) and written
+//! into the Hessian once.
 
-use nalgebra::DMatrix;
-
-use super::architecture::{Architecture, Embedding};
+use super::architecture::{Architecture, Embedding, Layout};
 use super::jet::Jet;
 
 /// The per-point state of the engine, allocated once for an architecture and reused for every
 /// point and every evaluation.
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
+    pub(crate) layout: Layout,
     /// `z[0] = ξ(x)`, `z[l]` the outputs of hidden layer `l`.
-    z: Vec<Vec<J>>,
+    pub(crate) z: Vec<Vec<J>>,
     /// `σ′(Hˡ)` and `σ″(Hˡ)` as jets (index `l`; entry 0 unused).
-    s1: Vec<Vec<J>>,
-    s2: Vec<Vec<J>>,
+    pub(crate) s1: Vec<Vec<J>>,
+    pub(crate) s2: Vec<Vec<J>>,
     /// Adjoints of `Zˡ` and `Hˡ` for the last backward pass.
-    adj_z: Vec<Vec<J>>,
-    adj_h: Vec<Vec<J>>,
+    pub(crate) adj_z: Vec<Vec<J>>,
+    pub(crate) adj_h: Vec<Vec<J>>,
     /// Tangents of `Hˡₖ` and `Zˡₖ` with respect to the parameters below layer `l`:
     /// `Wₗ × offset(l)`, row `k` first.
-    lower_h: Vec<Vec<J>>,
+    pub(crate) lower_h: Vec<Vec<J>>,
     lower_z: Vec<Vec<J>>,
-    /// Scratch for one activation's tangent columns and their duals.
-    columns: Vec<(usize, J)>,
-    duals: Vec<J>,
     /// The distance jet at the current point.
     distance: J,
     /// The adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀` for the last backward pass.
-    adj_s: J,
+    pub(crate) adj_s: J,
 }
 
 impl<J: Jet> Workspace<J> {
@@ -62,11 +59,8 @@ impl<J: Jet> Workspace<J> {
                 architecture.width(l) * architecture.offset(l)
             }
         };
-        let widest = (1..layers)
-            .map(|l| architecture.width(l - 1) + 1 + architecture.offset(l))
-            .max()
-            .unwrap_or(0);
         Self {
+            layout: Layout::new(architecture),
             z: per_layer(&width),
             s1: per_layer(&width),
             s2: per_layer(&width),
@@ -74,8 +68,6 @@ impl<J: Jet> Workspace<J> {
             adj_h: per_layer(&width),
             lower_h: per_layer(&lower),
             lower_z: per_layer(&lower),
-            columns: Vec::with_capacity(widest),
-            duals: Vec::with_capacity(widest),
             distance: J::constant(1.0),
             adj_s: J::default(),
         }
@@ -92,12 +84,13 @@ pub fn forward<J: Jet>(
     ws: &mut Workspace<J>,
 ) -> J {
     features(arch, x, &mut ws.z[0]);
-    for l in 1..=arch.depth() {
+    let layout = &ws.layout;
+    for l in 1..=layout.depth() {
         let (below, here) = ws.z.split_at_mut(l);
         let previous = &below[l - 1];
-        for k in 0..arch.width(l) {
-            let mut h = J::constant(theta[arch.bias(l, k)]);
-            let row = arch.weight(l, k, 0);
+        for k in 0..layout.width(l) {
+            let mut h = J::constant(theta[layout.bias(l, k)]);
+            let row = layout.weight(l, k, 0);
             for (a, z) in theta[row..row + previous.len()].iter().zip(previous) {
                 h = h.add_scaled(*a, *z);
             }
@@ -149,7 +142,7 @@ fn features<J: Jet>(arch: &Architecture, x: &[f64], xi: &mut [J]) {
 }
 
 /// Runs the backward pass of the dual `rho` from the last forward pass: writes
-/// `∇_θ ⟨ρ, U⟩` into `gradient` and keeps the adjoints for [`second_order`].
+/// `∇_θ ⟨ρ, U⟩` into `gradient` and keeps the adjoints for the second-order term.
 pub fn backward<J: Jet>(
     arch: &Architecture,
     theta: &[f64],
@@ -157,8 +150,9 @@ pub fn backward<J: Jet>(
     ws: &mut Workspace<J>,
     gradient: &mut [f64],
 ) {
-    let depth = arch.depth();
-    let c = arch.offset(depth + 1);
+    let layout = &ws.layout;
+    let depth = layout.depth();
+    let c = layout.offset(depth + 1);
     let adj_s = rho.through_product(ws.distance);
     ws.adj_s = adj_s;
     for (j, z) in ws.z[depth].iter().enumerate() {
@@ -166,15 +160,15 @@ pub fn backward<J: Jet>(
         ws.adj_z[depth][j] = adj_s.scale(theta[c + j]);
     }
     if arch.output_bias {
-        gradient[c + arch.width(depth)] = adj_s.value();
+        gradient[c + layout.width(depth)] = adj_s.value();
     }
     for l in (1..=depth).rev() {
-        let width_below = arch.width(l - 1);
-        for k in 0..arch.width(l) {
+        let width_below = layout.width(l - 1);
+        for k in 0..layout.width(l) {
             let adj_h = ws.adj_z[l][k].through_product(ws.s1[l][k]);
             ws.adj_h[l][k] = adj_h;
-            gradient[arch.bias(l, k)] = adj_h.value();
-            let row = arch.weight(l, k, 0);
+            gradient[layout.bias(l, k)] = adj_h.value();
+            let row = layout.weight(l, k, 0);
             for (g, z) in gradient[row..row + width_below]
                 .iter_mut()
                 .zip(&ws.z[l - 1])
@@ -183,166 +177,56 @@ pub fn backward<J: Jet>(
             }
         }
         if l > 1 {
-            for i in 0..width_below {
-                let mut adj = J::default();
-                for k in 0..arch.width(l) {
-                    adj = adj.add_scaled(theta[arch.weight(l, k, i)], ws.adj_h[l][k]);
+            let below = &mut ws.adj_z[l - 1];
+            below.fill(J::default());
+            for (k, adj_h) in ws.adj_h[l].iter().enumerate() {
+                let row = layout.weight(l, k, 0);
+                for (adj, a) in below.iter_mut().zip(&theta[row..row + width_below]) {
+                    *adj = adj.add_scaled(*a, *adj_h);
                 }
-                ws.adj_z[l - 1][i] = adj;
             }
         }
     }
 }
 
-/// Adds `scale · ∇²_θ ⟨ρ, U⟩` (the dual `ρ` of the last [`backward`] held fixed) to `hessian`,
-/// both triangles.
-pub fn second_order<J: Jet>(
-    arch: &Architecture,
-    theta: &[f64],
-    scale: f64,
-    ws: &mut Workspace<J>,
-    hessian: &mut DMatrix<f64>,
-) {
-    tangents(arch, theta, ws);
-    for l in 1..=arch.depth() {
-        activation_curvature(arch, l, scale, ws, hessian);
-        if l > 1 {
-            affine_curvature(arch, l, scale, ws, hessian);
-        }
-    }
-    output_curvature(arch, scale, ws, hessian);
-}
-
-/// The tangent of `Zˡ⁻¹ⱼ` with respect to its own row of layer `l − 1`: `σ′(Hⱼ)·Zˡ⁻²ᵢ` for
-/// `Aˡ⁻¹ⱼᵢ` (index `i < Wₗ₋₂`) and `σ′(Hⱼ)` for `bˡ⁻¹ⱼ`.
-fn own_row<'a, J: Jet>(
-    arch: &'a Architecture,
-    ws: &'a Workspace<J>,
-    l: usize,
-    j: usize,
-) -> impl Iterator<Item = (usize, J)> + 'a {
-    let s1 = ws.s1[l][j];
-    let weights = ws.z[l - 1]
-        .iter()
-        .enumerate()
-        .map(move |(i, z)| (arch.weight(l, j, i), s1.mul(*z)));
-    weights.chain(core::iter::once((arch.bias(l, j), s1)))
-}
-
-/// Fills the tangents of every `Hˡ` and `Zˡ` with respect to the parameters below layer `l`.
-fn tangents<J: Jet>(arch: &Architecture, theta: &[f64], ws: &mut Workspace<J>) {
-    for l in 2..=arch.depth() {
-        let lo = arch.offset(l);
-        let lo_below = arch.offset(l - 1);
-        for k in 0..arch.width(l) {
-            let mut row = core::mem::take(&mut ws.lower_h[l]);
-            let row_k = &mut row[k * lo..(k + 1) * lo];
-            row_k.fill(J::default());
-            for j in 0..arch.width(l - 1) {
-                let a = theta[arch.weight(l, k, j)];
+/// Fills the tangents of every `Hˡₖ` with respect to the parameters below layer `l`, and those
+/// of `Zˡₖ` for the layers that feed another hidden layer.
+///
+/// Row `k` of layer `l` is `Σⱼ Aˡₖⱼ ∂Zˡ⁻¹ⱼ`, where `∂Zˡ⁻¹ⱼ` is `σ′(Hˡ⁻¹ⱼ)·Zˡ⁻²ᵢ` for
+/// `Aˡ⁻¹ⱼᵢ`, `σ′(Hˡ⁻¹ⱼ)` for `bˡ⁻¹ⱼ` (its own row of layer `l − 1`), and the tangents of
+/// `Zˡ⁻¹ⱼ` below that.
+pub(crate) fn tangents<J: Jet>(theta: &[f64], ws: &mut Workspace<J>) {
+    let layout = &ws.layout;
+    let depth = layout.depth();
+    for l in 2..=depth {
+        let lo = layout.offset(l);
+        let lo_below = layout.offset(l - 1);
+        let width_below = layout.width(l - 1);
+        let features = layout.width(l - 2);
+        for k in 0..layout.width(l) {
+            let row_k = &mut ws.lower_h[l][k * lo..(k + 1) * lo];
+            row_k[..lo_below].fill(J::default());
+            for j in 0..width_below {
+                let a = theta[layout.weight(l, k, j)];
                 let below = &ws.lower_z[l - 1][j * lo_below..(j + 1) * lo_below];
                 for (t, b) in row_k[..lo_below].iter_mut().zip(below) {
                     *t = t.add_scaled(a, *b);
                 }
-                for (q, tangent) in own_row(arch, ws, l - 1, j) {
-                    row_k[q] = tangent.scale(a);
+                let s1 = ws.s1[l - 1][j].scale(a);
+                let own = layout.weight(l - 1, j, 0);
+                for (t, z) in row_k[own..own + features].iter_mut().zip(&ws.z[l - 2]) {
+                    *t = s1.mul(*z);
+                }
+                row_k[layout.bias(l - 1, j)] = s1;
+            }
+        }
+        if l < depth {
+            for k in 0..layout.width(l) {
+                let s1 = ws.s1[l][k];
+                for q in k * lo..(k + 1) * lo {
+                    ws.lower_z[l][q] = s1.mul(ws.lower_h[l][q]);
                 }
             }
-            ws.lower_h[l] = row;
-        }
-        for k in 0..arch.width(l) {
-            let s1 = ws.s1[l][k];
-            for q in k * lo..(k + 1) * lo {
-                ws.lower_z[l][q] = s1.mul(ws.lower_h[l][q]);
-            }
-        }
-    }
-}
-
-/// Adds `h[(p, q)]` and its mirror.
-fn add_symmetric(hessian: &mut DMatrix<f64>, p: usize, q: usize, v: f64) {
-    hessian[(p, q)] += v;
-    if p != q {
-        hessian[(q, p)] += v;
-    }
-}
-
-/// The activations of layer `l`: `⟨σ″(Hₖ)*Z̄ₖ, ∂Hₖ ∂Hₖ⟩` for each neuron `k`.
-fn activation_curvature<J: Jet>(
-    arch: &Architecture,
-    l: usize,
-    scale: f64,
-    ws: &mut Workspace<J>,
-    hessian: &mut DMatrix<f64>,
-) {
-    let lo = arch.offset(l);
-    for k in 0..arch.width(l) {
-        let kappa = ws.adj_z[l][k].through_product(ws.s2[l][k]);
-        ws.columns.clear();
-        for (i, z) in ws.z[l - 1].iter().enumerate() {
-            ws.columns.push((arch.weight(l, k, i), *z));
-        }
-        ws.columns.push((arch.bias(l, k), J::constant(1.0)));
-        for q in 0..lo {
-            ws.columns.push((q, ws.lower_h[l][k * lo + q]));
-        }
-        ws.duals.clear();
-        ws.duals.extend(
-            ws.columns
-                .iter()
-                .map(|(_, t)| kappa.through_product(*t).scale(scale)),
-        );
-        for (a, &(p, _)) in ws.columns.iter().enumerate() {
-            let dual = ws.duals[a];
-            for &(q, t) in &ws.columns[a..] {
-                add_symmetric(hessian, p, q, dual.dot(&t));
-            }
-        }
-    }
-}
-
-/// The affine maps of layer `l ≥ 2`: `2⟨H̄ₖ, ∂Aₖⱼ ∂Zˡ⁻¹ⱼ⟩`.
-fn affine_curvature<J: Jet>(
-    arch: &Architecture,
-    l: usize,
-    scale: f64,
-    ws: &Workspace<J>,
-    hessian: &mut DMatrix<f64>,
-) {
-    let lo_below = arch.offset(l - 1);
-    for k in 0..arch.width(l) {
-        let adj = ws.adj_h[l][k].scale(scale);
-        for j in 0..arch.width(l - 1) {
-            let p = arch.weight(l, k, j);
-            let below = &ws.lower_z[l - 1][j * lo_below..(j + 1) * lo_below];
-            for (q, t) in below.iter().enumerate() {
-                add_symmetric(hessian, p, q, adj.dot(t));
-            }
-            for (q, t) in own_row(arch, ws, l - 1, j) {
-                add_symmetric(hessian, p, q, adj.dot(&t));
-            }
-        }
-    }
-}
-
-/// The output `s = Σⱼ cⱼ Zᴸⱼ`: `2⟨s̄, ∂cⱼ ∂Zᴸⱼ⟩`.
-fn output_curvature<J: Jet>(
-    arch: &Architecture,
-    scale: f64,
-    ws: &Workspace<J>,
-    hessian: &mut DMatrix<f64>,
-) {
-    let depth = arch.depth();
-    let lo = arch.offset(depth);
-    let c = arch.offset(depth + 1);
-    let adj = ws.adj_s.scale(scale);
-    for j in 0..arch.width(depth) {
-        let below = &ws.lower_z[depth][j * lo..(j + 1) * lo];
-        for (q, t) in below.iter().enumerate() {
-            add_symmetric(hessian, c + j, q, adj.dot(t));
-        }
-        for (q, t) in own_row(arch, ws, depth, j) {
-            add_symmetric(hessian, c + j, q, adj.dot(&t));
         }
     }
 }

@@ -87,7 +87,8 @@ impl Jet for f64 {
     }
 
     fn add_scaled(self, s: f64, other: Self) -> Self {
-        s.mul_add(other, self)
+        // Not `mul_add`: without FMA in the target that is a call into libm per operation.
+        self + s * other
     }
 
     fn scale(self, s: f64) -> Self {
@@ -187,7 +188,7 @@ impl<const D: usize, const K: usize> Jet for Jet2<D, K> {
 
     fn add_scaled(mut self, s: f64, other: Self) -> Self {
         for (a, b) in self.0.iter_mut().zip(other.0) {
-            *a = s.mul_add(b, *a);
+            *a += s * b;
         }
         self
     }

@@ -6,9 +6,10 @@ use core::cell::RefCell;
 use nalgebra::{DMatrix, DVector, Dyn};
 
 use super::architecture::Architecture;
-use super::engine::{backward, forward, second_order, Workspace as PointWorkspace};
+use super::curvature::Curvature;
+use super::engine::{backward, forward, tangents, Workspace as PointWorkspace};
+use super::gram::{add_product, mirror_upper, Panels, Part};
 use super::jet::Jet;
-use crate::linalg::add_gram_upper;
 use crate::{Error, LeastSquares, Objective};
 
 /// The residual of one collocation point as a function of the output jet, and the distance
@@ -38,8 +39,10 @@ pub trait Residual<J: Jet>: Sync {
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
     point: PointWorkspace<J>,
-    /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled).
-    jacobian: DMatrix<f64>,
+    /// The per-point factors of the second-order term, summed over the points at the end.
+    second_order: Curvature<J>,
+    /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), packed for `JᵀJ`.
+    jacobian: Panels,
     residuals: DVector<f64>,
     row: Vec<f64>,
     /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
@@ -52,9 +55,11 @@ impl<J: Jet> Workspace<J> {
     #[must_use]
     pub fn new(architecture: &Architecture, points: usize) -> Self {
         let p = architecture.parameters();
+        let point = PointWorkspace::new(architecture);
         Self {
-            point: PointWorkspace::new(architecture),
-            jacobian: DMatrix::zeros(points, p),
+            second_order: Curvature::new(&point.layout, points),
+            point,
+            jacobian: Panels::new(points, p),
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
             component_rows: vec![0.0; J::K * p],
@@ -197,13 +202,12 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             let (r, rho) = self.residual.residual(x, y, &u);
             ws.residuals[i] = r;
             backward(arch, theta, rho, &mut ws.point, &mut ws.row);
-            for (q, g) in ws.row.iter().enumerate() {
-                ws.jacobian[(i, q)] = *g;
-            }
+            ws.jacobian.set_row(i, &ws.row);
             let Some(h) = hessian.as_deref_mut() else {
                 continue;
             };
-            second_order(arch, theta, r / n, &mut ws.point, h);
+            tangents(theta, &mut ws.point);
+            ws.second_order.record(i, r / n, &ws.point);
             if R::NONLINEAR {
                 self.residual_curvature(theta, x, y, &u, r / n, ws, h);
             }
@@ -283,7 +287,9 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
 
     fn gradient_from_sweep(&self, ws: &Workspace<J>, gradient: &mut DVector<f64>) -> f64 {
         let n = self.len();
-        gradient.gemv_tr(1.0 / n, &ws.jacobian, &ws.residuals, 0.0);
+        gradient.fill(0.0);
+        ws.jacobian
+            .add_transpose_times(1.0 / n, ws.residuals.as_slice(), gradient.as_mut_slice());
         self.mean_square(ws)
     }
 
@@ -335,7 +341,14 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         self.sweep(theta.as_slice(), ws, Some(hessian));
         // The second-order term is symmetric by construction; the Gauss–Newton part JᵀJ/N is
         // formed on the upper triangle and mirrored, so the Hessian is exactly symmetric.
-        add_gram_upper(1.0 / self.len(), &ws.jacobian, hessian);
+        let alpha = 1.0 / self.len();
+        let p = hessian.nrows();
+        let h = hessian.as_mut_slice();
+        ws.second_order.assemble(h, p);
+        add_product(&ws.jacobian, &ws.jacobian, Part::Upper, |a, b, v| {
+            h[b * p + a] += alpha * v;
+        });
+        mirror_upper(h, p);
     }
 
     /// Evaluates `L(θ)`, writes `∇L` into `gradient` and the exact Hessian into `hessian`, in
@@ -384,8 +397,11 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         let s = self.len().sqrt().recip();
         residuals.copy_from(&ws.residuals);
         *residuals *= s;
-        jacobian.copy_from(&ws.jacobian);
-        *jacobian *= s;
+        for q in 0..self.parameters() {
+            for i in 0..self.count {
+                jacobian[(i, q)] = s * ws.jacobian.get(i, q);
+            }
+        }
         Ok(())
     }
 

@@ -6,8 +6,8 @@
 //! is specialised to the layered structure:
 //! - a forward pass of [`Jet`]s gives `u` and its input derivatives `u.x`, `u.xx`, … exactly;
 //! - one backward pass per point gives the residual Jacobian's row `∇_θ rᵢ`;
-//! - the Hessian is `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by one GEMM, the second-order term by
-//!   the curvature of each layer's operations (see [`engine`](self::engine) for the blocks).
+//! - the Hessian is `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by one packed product, the second-order term
+//!   by the curvature of each layer's operations (see [`engine`] for the blocks).
 //!
 //! Nothing is allocated per evaluation: a [`Workspace`] holds every buffer.
 //!
@@ -38,7 +38,9 @@
 //! ```
 
 mod architecture;
+mod curvature;
 pub mod engine;
+mod gram;
 mod init;
 mod jet;
 mod loss;
@@ -67,4 +69,30 @@ impl Residual<f64> for Regression {
     fn curvature(&self, _: &[f64], _: f64, _: &f64, out: &mut [f64]) {
         out.fill(0.0);
     }
+}
+
+/// Times the packed `JᵀJ` kernel on `j` over `reps` calls (seconds per call). A throwaway
+/// measurement hook for `examples/nettime.rs`; not part of the API.
+#[doc(hidden)]
+#[must_use]
+pub fn __time_gram(j: &nalgebra::DMatrix<f64>, h: &mut nalgebra::DMatrix<f64>, reps: u32) -> f64 {
+    let (n, p) = j.shape();
+    let mut packed = gram::Panels::new(n, p);
+    let mut row = vec![0.0; p];
+    for i in 0..n {
+        for (q, r) in row.iter_mut().enumerate() {
+            *r = j[(i, q)];
+        }
+        packed.set_row(i, &row);
+    }
+    let t = std::time::Instant::now();
+    for _ in 0..reps {
+        let hs = h.as_mut_slice();
+        hs.fill(0.0);
+        gram::add_product(&packed, &packed, gram::Part::Upper, |a, b, v| {
+            hs[b * p + a] += v;
+        });
+        gram::mirror_upper(hs, p);
+    }
+    t.elapsed().as_secs_f64() / f64::from(reps)
 }

@@ -1,0 +1,282 @@
+//! Packed panels and the register-blocked kernel `C += AᵀB` behind the Gauss–Newton product
+//! `JᵀJ` and the point-aggregated second-order blocks of the network engine.
+//!
+//! A GEMM spends its time in a micro-kernel that keeps a block of `C` in registers and streams
+//! two thin slices of `A` and `B` past it. matrixmultiply packs those slices into a buffer it
+//! allocates on every call; here the caller's matrices are stored packed from the start (in a
+//! [`Panels`] allocated once), so the kernel reads them as they are and never touches the heap.
+//! The kernel runs under `pulp`'s runtime dispatch, so the same safe loops are compiled for
+//! AVX2 and FMA when the processor has them and for the baseline otherwise.
+
+use pulp::{Arch, Simd, WithSimd};
+
+/// Columns per panel, and per micro-tile of `C`: eight `f64`s are two AVX2 registers.
+pub(crate) const PANEL: usize = 8;
+/// Rows per micro-tile of `C`: `4 × 8` accumulators are eight AVX2 registers, which leaves room
+/// for the loads and broadcasts of one step.
+const ROWS: usize = 4;
+
+/// A `rows × cols` matrix stored as column panels of width [`PANEL`], each panel `rows × PANEL`
+/// row-major; the columns past `cols` in the last panel are zero.
+///
+/// Row `i` of a panel is the contiguous piece the micro-kernel loads in one step, so for `AᵀB`
+/// both operands stream through memory in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Panels {
+    rows: usize,
+    cols: usize,
+    data: Vec<f64>,
+}
+
+impl Panels {
+    /// Allocates a zero `rows × cols` matrix.
+    pub(crate) fn new(rows: usize, cols: usize) -> Self {
+        Self {
+            rows,
+            cols,
+            data: vec![0.0; rows * cols.div_ceil(PANEL) * PANEL],
+        }
+    }
+
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub(crate) fn cols(&self) -> usize {
+        self.cols
+    }
+
+    #[inline]
+    fn index(&self, i: usize, q: usize) -> usize {
+        debug_assert!(i < self.rows && q < self.cols);
+        (q / PANEL) * self.rows * PANEL + i * PANEL + q % PANEL
+    }
+
+    /// Returns entry `(i, q)`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize, q: usize) -> f64 {
+        self.data[self.index(i, q)]
+    }
+
+    /// Sets entry `(i, q)`.
+    #[inline]
+    pub(crate) fn set(&mut self, i: usize, q: usize, v: f64) {
+        let k = self.index(i, q);
+        self.data[k] = v;
+    }
+
+    /// Writes row `i` from `row` (`cols` entries).
+    pub(crate) fn set_row(&mut self, i: usize, row: &[f64]) {
+        debug_assert_eq!(row.len(), self.cols);
+        let stride = self.rows * PANEL;
+        for (t, piece) in row.chunks(PANEL).enumerate() {
+            let at = t * stride + i * PANEL;
+            self.data[at..at + piece.len()].copy_from_slice(piece);
+        }
+    }
+
+    /// Adds `alpha · Aᵀx` to `out` (`cols` entries) for `x` with `rows` entries.
+    pub(crate) fn add_transpose_times(&self, alpha: f64, x: &[f64], out: &mut [f64]) {
+        let stride = self.rows * PANEL;
+        for (t, piece) in out.chunks_mut(PANEL).enumerate() {
+            let mut acc = [0.0; PANEL];
+            for (row, &xi) in self.data[t * stride..(t + 1) * stride]
+                .chunks_exact(PANEL)
+                .zip(x)
+            {
+                for (a, v) in acc.iter_mut().zip(row) {
+                    *a += xi * v;
+                }
+            }
+            for (o, a) in piece.iter_mut().zip(acc) {
+                *o += alpha * a;
+            }
+        }
+    }
+
+    /// Returns rows `i·k .. (i + 1)·k` of panel `t`: `k × PANEL`, contiguous (the `k` jet
+    /// components of point `i` for eight columns).
+    #[inline]
+    pub(crate) fn block(&self, i: usize, k: usize, t: usize) -> &[f64] {
+        let at = t * self.rows * PANEL + i * k * PANEL;
+        &self.data[at..at + k * PANEL]
+    }
+
+    /// See [`Panels::block`].
+    #[inline]
+    pub(crate) fn block_mut(&mut self, i: usize, k: usize, t: usize) -> &mut [f64] {
+        let at = t * self.rows * PANEL + i * k * PANEL;
+        &mut self.data[at..at + k * PANEL]
+    }
+
+    fn panel(&self, t: usize) -> &[f64] {
+        let stride = self.rows * PANEL;
+        &self.data[t * stride..(t + 1) * stride]
+    }
+}
+
+/// Which entries of `AᵀB` the kernel forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// All of them.
+    Full,
+    /// Those with `p ≤ q`: the upper triangle of a symmetric product.
+    Upper,
+}
+
+/// Calls `add(p, q, (AᵀB)[p][q])` for every entry of `AᵀB` in `part` (`A` is `n × m`, `B` is
+/// `n × k`), each exactly once; with [`Part::Upper`] a few entries with `p > q` near the
+/// diagonal are skipped, never reported.
+///
+/// # Panics
+///
+/// If `a` and `b` do not have the same number of rows.
+pub(crate) fn add_product(a: &Panels, b: &Panels, part: Part, add: impl FnMut(usize, usize, f64)) {
+    assert_eq!(a.rows, b.rows, "AᵀB needs operands with the same rows");
+    Arch::new().dispatch(Product { a, b, part, add });
+}
+
+struct Product<'a, F> {
+    a: &'a Panels,
+    b: &'a Panels,
+    part: Part,
+    add: F,
+}
+
+impl<F: FnMut(usize, usize, f64)> WithSimd for Product<'_, F> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loops must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let Self {
+            a,
+            b,
+            part,
+            mut add,
+        } = self;
+        for qt in 0..b.cols.div_ceil(PANEL) {
+            let q0 = qt * PANEL;
+            let (bp, q_end) = (b.panel(qt), b.cols.min(q0 + PANEL));
+            let p_end = match part {
+                Part::Full => a.cols,
+                Part::Upper => a.cols.min(q_end),
+            };
+            for p0 in (0..p_end).step_by(ROWS) {
+                let acc = tile(a.panel(p0 / PANEL), p0 % PANEL, bp);
+                for (r, row) in acc.iter().enumerate().take(p_end - p0) {
+                    let p = p0 + r;
+                    let from = match part {
+                        Part::Full => q0,
+                        Part::Upper => p.max(q0),
+                    };
+                    for (q, &v) in (from..q_end).zip(&row[from - q0..]) {
+                        add(p, q, v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The `ROWS × PANEL` block `Σᵢ a[i][off..off + ROWS]ᵀ b[i]` of two panels.
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn tile(a: &[f64], off: usize, b: &[f64]) -> [[f64; PANEL]; ROWS] {
+    let mut acc = [[0.0; PANEL]; ROWS];
+    for (ar, br) in a.chunks_exact(PANEL).zip(b.chunks_exact(PANEL)) {
+        let x: [f64; ROWS] = ar[off..off + ROWS].try_into().expect("a tile row");
+        let y: [f64; PANEL] = br.try_into().expect("a panel row");
+        for (row, xr) in acc.iter_mut().zip(x) {
+            for (v, yc) in row.iter_mut().zip(y) {
+                *v += xr * yc;
+            }
+        }
+    }
+    acc
+}
+
+/// Copies the upper triangle of the square matrix `h` (column-major, `p × p`) onto its lower
+/// triangle, in square blocks so that the transposed reads stay in cache.
+pub(crate) fn mirror_upper(h: &mut [f64], p: usize) {
+    const B: usize = 32;
+    for cb in (0..p).step_by(B) {
+        for rb in (cb..p).step_by(B) {
+            // Block rows rb.., columns cb..: lower entries (r, c) with r > c take (c, r).
+            for c in cb..(cb + B).min(p) {
+                for r in rb.max(c + 1)..(rb + B).min(p) {
+                    h[c * p + r] = h[r * p + c];
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::DMatrix;
+
+    use super::{add_product, mirror_upper, Panels, Part};
+
+    fn packed(m: &DMatrix<f64>) -> Panels {
+        let mut out = Panels::new(m.nrows(), m.ncols());
+        for i in 0..m.nrows() {
+            let row: Vec<f64> = m.row(i).iter().copied().collect();
+            out.set_row(i, &row);
+        }
+        out
+    }
+
+    fn sample(n: usize, m: usize, seed: usize) -> DMatrix<f64> {
+        DMatrix::from_fn(n, m, |i, q| {
+            f64::from(u8::try_from((i * 31 + q * 17 + seed) % 13).unwrap()) - 6.0
+        })
+    }
+
+    #[test]
+    fn products_match_nalgebra_for_every_edge_size() {
+        for (n, m, k) in [
+            (1, 1, 1),
+            (3, 4, 9),
+            (7, 5, 5),
+            (10, 9, 17),
+            (33, 18, 3),
+            (2, 11, 8),
+        ] {
+            let (a, b) = (sample(n, m, 0), sample(n, k, 5));
+            let want = a.transpose() * &b;
+            let mut got = DMatrix::from_element(m, k, f64::NAN);
+            add_product(&packed(&a), &packed(&b), Part::Full, |p, q, v| {
+                got[(p, q)] = v;
+            });
+            assert_eq!(got, want, "{n} × {m} by {n} × {k}");
+            let gram = a.transpose() * &a;
+            let mut upper = DMatrix::zeros(m, m);
+            add_product(&packed(&a), &packed(&a), Part::Upper, |p, q, v| {
+                assert!(p <= q);
+                upper[(p, q)] += v;
+            });
+            mirror_upper(upper.as_mut_slice(), m);
+            assert_eq!(upper, gram, "{n} × {m} gram");
+        }
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn the_transposed_product_with_a_vector() {
+        let a = sample(13, 11, 2);
+        let x: Vec<f64> = (0..13).map(f64::from).collect();
+        let mut out = vec![1.0; 11];
+        packed(&a).add_transpose_times(2.0, &x, &mut out);
+        let want = a.transpose() * nalgebra::DVector::from_vec(x) * 2.0;
+        for (o, w) in out.iter().zip(&want) {
+            assert_eq!(*o, w + 1.0);
+        }
+    }
+}
