@@ -96,6 +96,32 @@ impl Inertia {
         }
         inertia
     }
+
+    /// Counts the eigenvalues on each side of the [`Tolerance`]'s threshold for this spectrum
+    /// (`tolerance.threshold(max|λ|)`), and returns the counts with the threshold.
+    ///
+    /// The tolerance is taken as given; [`classify`] rejects a negative or non-finite one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use newton_core::{Inertia, Tolerance};
+    ///
+    /// let (inertia, threshold) = Inertia::from_spectrum(&[-2.0, 1e-12, 3.0], Tolerance::Scaled);
+    /// assert_eq!(inertia, Inertia { negative: 1, zero: 1, positive: 1 });
+    /// assert!((threshold - 3.0 * f64::EPSILON.sqrt()).abs() < 1e-20);
+    /// ```
+    #[must_use]
+    pub fn from_spectrum<T: RealField + Copy>(
+        eigenvalues: &[T],
+        tolerance: Tolerance,
+    ) -> (Self, T) {
+        let scale = eigenvalues
+            .iter()
+            .fold(T::zero(), |largest, l| largest.max(l.abs()));
+        let threshold = tolerance.threshold(scale);
+        (Self::from_eigenvalues(eigenvalues, threshold), threshold)
+    }
 }
 
 /// When an eigenvalue counts as zero.
@@ -109,9 +135,9 @@ pub enum Tolerance {
     /// derivative; `√ε` sits between the two for the tolerances solvers use (`1e-9` … `1e-12`).
     #[default]
     Scaled,
-    /// `|λ| ≤ r · max|λ|`.
+    /// `|λ| ≤ r · max|λ|`, with `r` finite and non-negative ([`classify`] rejects others).
     Relative(f64),
-    /// `|λ| ≤ a`.
+    /// `|λ| ≤ a`, with `a` finite and non-negative ([`classify`] rejects others).
     Absolute(f64),
 }
 
@@ -123,6 +149,24 @@ impl Tolerance {
             Self::Scaled => T::default_epsilon().sqrt() * scale,
             Self::Relative(r) => nalgebra::convert::<f64, T>(r) * scale,
             Self::Absolute(a) => nalgebra::convert(a),
+        }
+    }
+
+    /// Accepts a finite, non-negative `Relative` or `Absolute` bound.
+    pub(crate) fn validate(self) -> Result<Self, Error> {
+        let (name, value) = match self {
+            Self::Scaled => return Ok(self),
+            Self::Relative(r) => ("Tolerance::Relative", r),
+            Self::Absolute(a) => ("Tolerance::Absolute", a),
+        };
+        if value >= 0.0 && value.is_finite() {
+            Ok(self)
+        } else {
+            Err(Error::InvalidSetting {
+                name,
+                value,
+                requirement: "non-negative and finite",
+            })
         }
     }
 }
@@ -152,7 +196,9 @@ where
 ///
 /// # Errors
 ///
-/// [`Error::NonFiniteHessian`] if an entry of `hessian` is NaN or infinite.
+/// [`Error::InvalidSetting`] if the tolerance's bound (`Relative` or `Absolute`) is negative or
+/// not finite, [`Error::NonFiniteHessian`] if an entry of `hessian` is NaN or infinite, and
+/// [`Error::EigenNotConverged`] if the eigensolver hit its iteration cap.
 ///
 /// # Examples
 ///
@@ -179,6 +225,7 @@ where
     D: Dim,
     DefaultAllocator: Allocator<D> + Allocator<D, D>,
 {
+    let tolerance = tolerance.validate()?;
     if hessian.iter().any(|x| !x.is_finite()) {
         return Err(Error::NonFiniteHessian);
     }
@@ -186,9 +233,10 @@ where
     let mut work = hessian.clone();
     let mut eigenvalues = OVector::<T, D>::zeros_generic(rows, nalgebra::Const::<1>);
     let mut vectors = OMatrix::<T, D, D>::zeros_generic(rows, cols);
-    symmetric_eigen_in_place(&mut work, &mut eigenvalues, &mut vectors);
-    let threshold = tolerance.threshold(eigenvalues.amax());
-    let inertia = Inertia::from_eigenvalues(eigenvalues.as_slice(), threshold);
+    if !symmetric_eigen_in_place(&mut work, &mut eigenvalues, &mut vectors) {
+        return Err(Error::EigenNotConverged);
+    }
+    let (inertia, threshold) = Inertia::from_spectrum(eigenvalues.as_slice(), tolerance);
     Ok(Classification {
         stationary: Stationary::from_inertia(inertia),
         inertia,

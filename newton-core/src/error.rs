@@ -31,6 +31,12 @@ pub enum Error {
     /// A matrix given to [`classify`](crate::classify) holds NaN or infinite entries.
     #[error("the Hessian to classify has non-finite entries")]
     NonFiniteHessian,
+    /// The symmetric eigensolver behind [`classify`](crate::classify) did not converge within
+    /// its iteration cap (see
+    /// [`symmetric_eigen_in_place`](crate::linalg::symmetric_eigen_in_place)); it has not been
+    /// seen on a finite matrix.
+    #[error("the eigenvalues of the Hessian did not converge")]
+    EigenNotConverged,
     /// The collocation points do not split into whole points of the network's input dimension.
     #[error("{len} point coordinates do not split into points of {inputs} inputs")]
     PointDimension {

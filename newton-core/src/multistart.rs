@@ -99,7 +99,9 @@ where
     pub limits: Vec<Limit<T, D>>,
     /// For the runs that did not converge: each termination with the starts that ended so.
     pub unconverged: Vec<(Termination, Vec<usize>)>,
-    /// The starts whose run returned an error (bad start), ascending.
+    /// The starts whose run returned an error (bad start), or that converged to a point that
+    /// could not be classified (the Hessian there is not finite, or its eigenvalues did not
+    /// converge), ascending.
     pub errors: Vec<usize>,
 }
 
@@ -115,9 +117,16 @@ where
     /// Two limits are the same point when `same(a, b)` holds for the group's representative;
     /// [`within`] gives the usual Euclidean test, and a periodic problem (angles) passes its own.
     ///
+    /// A converged run whose limit cannot be classified, because `objective`'s Hessian is not
+    /// finite there or its eigenvalues did not converge, is counted among the
+    /// [`errors`](Census::errors), not as a limit; a later run reaching the same point is tried
+    /// again.
+    ///
     /// # Errors
     ///
-    /// [`Error::NonFiniteHessian`] if the Hessian at a limit is not finite.
+    /// [`Error::DimensionMismatch`] if a report's point does not have `objective.dim()`
+    /// coordinates (the reports came from another objective), and [`Error::InvalidSetting`] if
+    /// `tolerance` is, as for [`classify`].
     pub fn new<O, S>(
         objective: &O,
         reports: &[Result<Report<T, D>, Error>],
@@ -128,6 +137,7 @@ where
         O: Objective<Scalar = T, Dim = D>,
         S: Fn(&OVector<T, D>, &OVector<T, D>) -> bool,
     {
+        let tolerance = tolerance.validate()?;
         let mut census = Self {
             limits: Vec::new(),
             unconverged: Vec::new(),
@@ -141,6 +151,12 @@ where
                 census.errors.push(index);
                 continue;
             };
+            if report.x.len() != dim.value() {
+                return Err(Error::DimensionMismatch {
+                    expected: dim.value(),
+                    found: report.x.len(),
+                });
+            }
             if !report.converged() {
                 match census
                     .unconverged
@@ -157,12 +173,18 @@ where
                 continue;
             }
             let value = objective.value_gradient_hessian(&report.x, &mut gradient, &mut hessian);
-            census.limits.push(Limit {
-                x: report.x.clone(),
-                value,
-                classification: classify(&hessian, tolerance)?,
-                starts: vec![index],
-            });
+            match classify(&hessian, tolerance) {
+                Ok(classification) => census.limits.push(Limit {
+                    x: report.x.clone(),
+                    value,
+                    classification,
+                    starts: vec![index],
+                }),
+                Err(Error::NonFiniteHessian | Error::EigenNotConverged) => {
+                    census.errors.push(index);
+                }
+                Err(error) => return Err(error),
+            }
         }
         Ok(census)
     }
@@ -175,11 +197,31 @@ where
 }
 
 /// Returns the test "closer than `radius` in the Euclidean norm", for [`Census::new`].
+///
+/// Points of different lengths are never close. The test does not allocate.
+///
+/// # Examples
+///
+/// ```
+/// use nalgebra::{dvector, Vector2};
+/// use newton_core::within;
+///
+/// let close = within(0.1);
+/// assert!(close(&Vector2::new(1.0, 0.0), &Vector2::new(1.0, 0.05)));
+/// assert!(!close(&Vector2::new(1.0, 0.0), &Vector2::new(1.0, 0.2)));
+/// assert!(!within(1.0)(&dvector![0.0], &dvector![0.0, 0.0]));
+/// ```
 pub fn within<T, D>(radius: T) -> impl Fn(&OVector<T, D>, &OVector<T, D>) -> bool
 where
     T: RealField + Copy,
     D: Dim,
     DefaultAllocator: Allocator<D>,
 {
-    move |a, b| (a - b).norm() < radius
+    move |a, b| {
+        let squared = a
+            .iter()
+            .zip(b.iter())
+            .fold(T::zero(), |sum, (&x, &y)| sum + (x - y) * (x - y));
+        a.len() == b.len() && squared.sqrt() < radius
+    }
 }

@@ -3,8 +3,8 @@
 
 use nalgebra::{Const, DMatrix, DVector, Dyn, SMatrix, SVector};
 use newton_core::{
-    Adam, Bfgs, Error, GaussNewton, GradientDescent, LeastSquares, LevenbergMarquardt, Minimizer,
-    Newton, Objective, RelaxedNewton, SaddleFreeNewton,
+    within, Adam, Bfgs, Census, Error, GaussNewton, GradientDescent, LeastSquares,
+    LevenbergMarquardt, Minimizer, Newton, Objective, RelaxedNewton, SaddleFreeNewton, Tolerance,
 };
 use proptest::prelude::*;
 
@@ -199,4 +199,80 @@ fn a_static_start_is_checked_too() {
         .minimize(&Flat, &SVector::from([1.0, 2.0]))
         .unwrap();
     assert!(report.converged() && report.iterations == 0);
+}
+
+#[test]
+fn a_census_of_reports_from_another_objective_is_a_dimension_mismatch() {
+    let three = Bumpy {
+        dim: 3,
+        broken: false,
+    };
+    let two = Bumpy {
+        dim: 2,
+        broken: false,
+    };
+    let reports = vec![Newton::default().minimize(&three, &DVector::from_element(3, 0.5))];
+    assert!(reports[0].as_ref().unwrap().converged());
+    assert_eq!(
+        Census::new(&two, &reports, within(1e-6), Tolerance::Scaled).err(),
+        Some(Error::DimensionMismatch {
+            expected: 2,
+            found: 3
+        })
+    );
+    // And `within` never panics on points of different lengths.
+    assert!(!within(1.0)(&DVector::zeros(2), &DVector::zeros(3)));
+    assert!(within(1.0)(
+        &DVector::zeros(3),
+        &DVector::from_element(3, 0.5)
+    ));
+    // An invalid tolerance is rejected even when there is nothing to classify.
+    assert!(matches!(
+        Census::new(&three, &[], within(1e-6), Tolerance::Absolute(-1.0)),
+        Err(Error::InvalidSetting { .. })
+    ));
+}
+
+#[test]
+fn a_limit_whose_hessian_is_not_finite_is_counted_among_the_errors() {
+    /// `f = ½x²`; with the hole, its Hessian is NaN at the origin.
+    struct Holed(bool);
+    impl Objective for Holed {
+        type Scalar = f64;
+        type Dim = Const<1>;
+        fn dim(&self) -> Const<1> {
+            Const
+        }
+        fn value(&self, x: &SVector<f64, 1>) -> f64 {
+            0.5 * x[0] * x[0]
+        }
+        fn value_gradient(&self, x: &SVector<f64, 1>, g: &mut SVector<f64, 1>) -> f64 {
+            g[0] = x[0];
+            self.value(x)
+        }
+        fn value_gradient_hessian(
+            &self,
+            x: &SVector<f64, 1>,
+            g: &mut SVector<f64, 1>,
+            h: &mut SMatrix<f64, 1, 1>,
+        ) -> f64 {
+            h[0] = if self.0 && x[0] == 0.0 { f64::NAN } else { 1.0 };
+            self.value_gradient(x, g)
+        }
+    }
+    // Newton lands on 0 exactly from every start; the last start is not finite.
+    let reports: Vec<_> = [1.0, -2.0, 0.5, f64::NAN]
+        .map(|s| Newton::default().minimize(&Holed(false), &SVector::from([s])))
+        .into();
+    assert!(reports[..3].iter().all(|r| r.as_ref().unwrap().x[0] == 0.0));
+    let census = Census::new(&Holed(true), &reports, within(1e-6), Tolerance::Scaled).unwrap();
+    assert!(census.limits.is_empty());
+    assert_eq!(census.errors, vec![0, 1, 2, 3]);
+    // Without the hole, one limit holds the three converged runs.
+    let census = Census::new(&Holed(false), &reports, within(1e-6), Tolerance::Scaled).unwrap();
+    assert_eq!(census.limits.len(), 1);
+    assert_eq!(
+        (census.limits[0].starts.clone(), census.errors),
+        (vec![0, 1, 2], vec![3])
+    );
 }

@@ -138,3 +138,94 @@ fn a_non_finite_hessian_is_an_error_not_a_type() {
         Err(Error::NonFiniteHessian)
     );
 }
+
+#[test]
+fn a_negative_or_non_finite_tolerance_is_an_invalid_setting() {
+    let h = Matrix2::new(1.0, 0.0, 0.0, -1.0);
+    for tolerance in [
+        Tolerance::Absolute(-1.0),
+        Tolerance::Absolute(f64::NAN),
+        Tolerance::Absolute(f64::INFINITY),
+        Tolerance::Relative(f64::NAN),
+        Tolerance::Relative(-1e-3),
+    ] {
+        assert!(
+            matches!(
+                classify(&h, tolerance),
+                Err(Error::InvalidSetting {
+                    requirement: "non-negative and finite",
+                    ..
+                })
+            ),
+            "{tolerance:?}"
+        );
+    }
+    // Zero is a valid bound: only exact zeros count as zero.
+    let c = classify(&h, Tolerance::Absolute(0.0)).unwrap();
+    assert_eq!(c.stationary, Stationary::Saddle { index: 1 });
+}
+
+#[test]
+fn the_type_does_not_depend_on_the_scale_of_the_hessian() {
+    // Eigenvalues −1 and 3 at every scale: a saddle, also where ‖H‖² over- or underflows.
+    for scale in [1.0, 1e160, 1e300, 1e-160, 1e-300] {
+        let c = classify(
+            &(Matrix2::new(1.0, 2.0, 2.0, 1.0) * scale),
+            Tolerance::Scaled,
+        )
+        .unwrap();
+        assert_eq!(
+            c.stationary,
+            Stationary::Saddle { index: 1 },
+            "scale {scale:e}"
+        );
+    }
+    for scale in [1.0_f32, 1e20, 1e-23] {
+        let c = classify(
+            &(Matrix2::new(1.0, 2.0, 2.0, 1.0) * scale),
+            Tolerance::Scaled,
+        )
+        .unwrap();
+        assert_eq!(
+            c.stationary,
+            Stationary::Saddle { index: 1 },
+            "f32 scale {scale:e}"
+        );
+    }
+    // And above Jacobi's dimension: −I ⊕ I of size 70, rotated by a Householder reflection.
+    let n = 70;
+    let v = nalgebra::DVector::from_fn(n, |i, _| 1.0 + f64::from(u8::try_from(i).unwrap()));
+    let reflect = DMatrix::identity(n, n) - &v * v.transpose() * (2.0 / v.norm_squared());
+    let d = DMatrix::from_diagonal(&nalgebra::DVector::from_fn(n, |i, _| {
+        if i < 20 {
+            -1.0
+        } else {
+            1.0
+        }
+    }));
+    let h = &reflect * d * &reflect;
+    for scale in [1.0, 1e200, 1e-200] {
+        let c = classify(&(&h * scale), Tolerance::Scaled).unwrap();
+        assert_eq!(
+            c.stationary,
+            Stationary::Saddle { index: 20 },
+            "n = 70, scale {scale:e}"
+        );
+    }
+}
+
+#[test]
+fn inertia_from_a_spectrum_matches_classify() {
+    let h = Matrix3::from_diagonal(&nalgebra::Vector3::new(-2.0, 1e-12, 3.0));
+    let c = classify(&h, Tolerance::Scaled).unwrap();
+    let (inertia, threshold) = Inertia::from_spectrum(c.eigenvalues.as_slice(), Tolerance::Scaled);
+    assert_eq!((inertia, threshold), (c.inertia, c.threshold));
+    assert_eq!(
+        inertia,
+        Inertia {
+            negative: 1,
+            zero: 1,
+            positive: 1
+        }
+    );
+}

@@ -504,6 +504,39 @@ fn bfgs_cornered_against_a_nan_wall_ends_non_finite_at_a_finite_iterate() {
     assert!(report.value < NanWall.value(&Vector2::new(0.0, 0.5)));
 }
 
+#[test]
+fn bfgs_ends_non_finite_when_the_slope_of_steepest_descent_overflows() {
+    /// `f = 1e200 (x + y)`: finite value and gradient, but `‖∇L‖² = 2e400` overflows, so no
+    /// direction has a finite slope.
+    struct Steep;
+    impl Objective for Steep {
+        type Scalar = f64;
+        type Dim = Const<2>;
+        fn dim(&self) -> Const<2> {
+            Const
+        }
+        fn value(&self, p: &SVector<f64, 2>) -> f64 {
+            1e200 * (p.x + p.y)
+        }
+        fn value_gradient(&self, p: &SVector<f64, 2>, g: &mut SVector<f64, 2>) -> f64 {
+            *g = Vector2::new(1e200, 1e200);
+            self.value(p)
+        }
+        fn value_gradient_hessian(
+            &self,
+            _: &SVector<f64, 2>,
+            _: &mut SVector<f64, 2>,
+            _: &mut SMatrix<f64, 2, 2>,
+        ) -> f64 {
+            unreachable!("BFGS never asks for the Hessian")
+        }
+    }
+    let start = Vector2::new(1.0, 2.0);
+    let report = Bfgs::default().minimize(&Steep, &start).unwrap();
+    assert_eq!(report.termination, Termination::NonFinite);
+    assert_eq!((report.iterations, report.x), (0, start));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Gradient descent
 // ---------------------------------------------------------------------------------------------

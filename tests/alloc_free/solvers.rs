@@ -70,6 +70,28 @@ fn runs_on_a_dynamic_dimension_allocate_once_per_run() {
     check!(Adam::default());
 }
 
+/// Above the Jacobi limit (64) saddle-free Newton's eigendecomposition is Householder + QL,
+/// which works in the run's own buffers too.
+#[test]
+fn saddle_free_newton_above_the_jacobi_dimension_allocates_once_per_run() {
+    let n = 70;
+    assert!(n > newton::linalg::JACOBI_MAX_DIM);
+    let objective = ChainedRosenbrock(n);
+    let start = DVector::from_fn(n, |i, _| if i % 2 == 0 { -1.2 } else { 1.0 });
+    let short = SaddleFreeNewton::default().with_max_iterations(2);
+    let long = SaddleFreeNewton::default().with_max_iterations(40);
+    let a = allocations(1, || short.minimize(&objective, &start));
+    let b = allocations(1, || long.minimize(&objective, &start));
+    let report = long.minimize(&objective, &start).unwrap();
+    assert!(
+        report.iterations > 2,
+        "the long run must take more steps ({})",
+        report.iterations
+    );
+    assert!(a > 0, "the counter sees the run's buffers");
+    assert_eq!(a, b, "2 iterations allocated {a} times, 40 allocated {b}");
+}
+
 /// Rosenbrock's function as least squares, `r = (10(y − x²), 1 − x)`.
 struct RosenbrockResiduals;
 

@@ -3,12 +3,18 @@
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
+use super::assert_square;
+
 /// Overwrites the lower triangle of the symmetric matrix `a` with its Cholesky factor `L`
 /// (`A = LLᵀ`) and returns `true`, or returns `false` when `a` is not positive definite.
 ///
 /// Reads only the lower triangle; the strict upper triangle is left as it was. On `false` the
 /// lower triangle is partly overwritten. Left-looking, column by column, so the inner loops run
 /// down contiguous columns of nalgebra's column-major storage.
+///
+/// # Panics
+///
+/// If `a` is not square (only possible with dynamic dimensions).
 ///
 /// # Examples
 ///
@@ -20,13 +26,14 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, Re
 /// assert!(cholesky_in_place(&mut a));
 /// assert!(!cholesky_in_place(&mut Matrix2::new(4.0, 0.0, 0.0, -4.0)));
 /// ```
+#[must_use = "a `false` return means `a` is not positive definite"]
 pub fn cholesky_in_place<T, D>(a: &mut OMatrix<T, D, D>) -> bool
 where
     T: RealField + Copy,
     D: Dim,
     DefaultAllocator: Allocator<D, D>,
 {
-    let n = a.nrows();
+    let n = assert_square("cholesky_in_place", "a", a);
     for j in 0..n {
         for k in 0..j {
             let l_jk = a[(j, k)];
@@ -50,13 +57,23 @@ where
 }
 
 /// Solves `LLᵀ x = b` in place, with `L` the lower triangle written by [`cholesky_in_place`].
+///
+/// # Panics
+///
+/// If `l` is not square or `b` does not have one entry per row of `l` (only possible with
+/// dynamic dimensions).
 pub fn cholesky_solve_in_place<T, D>(l: &OMatrix<T, D, D>, b: &mut OVector<T, D>)
 where
     T: RealField + Copy,
     D: Dim,
     DefaultAllocator: Allocator<D, D> + Allocator<D>,
 {
-    let n = l.nrows();
+    let n = assert_square("cholesky_solve_in_place", "l", l);
+    assert_eq!(
+        b.len(),
+        n,
+        "cholesky_solve_in_place: `b` must have {n} entries"
+    );
     for j in 0..n {
         let y_j = b[j] / l[(j, j)];
         b[j] = y_j;

@@ -16,5 +16,31 @@ pub use eigen::{symmetric_eigen_in_place, JACOBI_MAX_DIM};
 pub use lu::{lu_in_place, lu_solve_in_place};
 pub use syrk::add_gram_upper;
 
+use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, RealField};
+
+/// Converts a dimension to `f64` for tolerances.
+#[expect(clippy::cast_precision_loss, reason = "dimensions are far below 2⁵²")]
+pub(crate) fn usize_to_f64(n: usize) -> f64 {
+    n as f64
+}
+
+/// Returns the order of the square matrix `m`, or panics naming `function` and `argument`.
+///
+/// A static `OMatrix<T, D, D>` is square by its type; a dynamic one need not be.
+#[track_caller]
+fn assert_square<T, D>(function: &str, argument: &str, m: &OMatrix<T, D, D>) -> usize
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D, D>,
+{
+    let (rows, columns) = m.shape();
+    assert_eq!(
+        rows, columns,
+        "{function}: `{argument}` must be square, not {rows} × {columns}"
+    );
+    rows
+}
+
 #[cfg(test)]
 mod tests;

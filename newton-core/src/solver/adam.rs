@@ -15,8 +15,8 @@ use crate::{Error, Objective, Report};
 /// neither diverges on steep losses nor stalls on flat ones. Near a minimum its steps shrink only
 /// as `v̂` forgets earlier, larger gradients, so it reaches tight tolerances slowly if at all.
 ///
-/// Defaults (`PROBLEMS.md` §6): `η = 1e-3`, `β = (0.9, 0.999)`, `ε = 1e-8`, tolerance
-/// `‖∇L‖∞ < 1e-8`, 10 000 iterations.
+/// Defaults: `η = 1e-3`, `β = (0.9, 0.999)`, `ε = 1e-8` (`PROBLEMS.md` §6); tolerance
+/// `‖∇L‖∞ < 1e-8` and 10 000 iterations, the crate defaults for first-order methods.
 ///
 /// ## Reference
 ///

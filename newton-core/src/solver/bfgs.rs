@@ -3,9 +3,8 @@
 
 use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
-use super::gradient_descent::non_finite;
 use super::line_search::{Outcome, Sample, StrongWolfe};
-use super::run::{all_finite, check_start, Tracker};
+use super::run::{all_finite, check_start, non_finite, Tracker};
 use super::settings::{limits_accessors, open_unit, Limits};
 use super::Minimizer;
 use crate::{Error, Objective, Report, Termination};
@@ -25,7 +24,8 @@ use crate::{Error, Objective, Report, Termination};
 /// or gradient is not finite counts as too long a step and is shrunk from. A run ends with
 /// [`Termination::LineSearchFailed`] when no strong-Wolfe step is found, and with
 /// [`Termination::NonFinite`] when the search failed cornered against a point where the
-/// objective is not finite; either way the report holds the iterate the search started from.
+/// objective is not finite, or when not even `−γ∇L` is a descent direction because `γ‖∇L‖²`
+/// overflows; either way the report holds the iterate the search started from.
 ///
 /// Defaults: `c₁ = 1e-4`, `c₂ = 0.9` (`PROBLEMS.md` §6), tolerance `‖∇L‖∞ < 1e-10` as for
 /// Newton, but 1000 iterations: superlinear convergence needs a few more steps than Newton's
@@ -164,7 +164,7 @@ impl Minimizer for Bfgs {
         let mut direction = g.clone();
         let mut work = Update::new(dim);
         let mut value = objective.value_gradient(&x, &mut g);
-        if let Some(what) = non_finite(value, &g) {
+        if let Some(what) = non_finite(value, &g, None) {
             return Err(Error::NonFiniteAtStart { what });
         }
         let wolfe = StrongWolfe::new(self.c1, self.c2);
@@ -178,9 +178,18 @@ impl Minimizer for Bfgs {
             if iteration == tracker.max_iterations {
                 return Ok(tracker.finish(x, value, &g, iteration, Termination::MaxIterations));
             }
-            let Some(slope) = work.direction(&g, &mut direction) else {
-                let termination = Termination::LineSearchFailed;
-                return Ok(tracker.finish(x, value, &g, iteration, termination));
+            let slope = match work.direction(&g, &mut direction) {
+                Ok(slope) => slope,
+                Err(slope) => {
+                    // Even `−γ∇L` does not descend: `γ‖∇L‖²` overflowed (or is NaN), or it
+                    // underflowed to zero below any tolerance a line search can resolve.
+                    let termination = if all_finite([&slope]) {
+                        Termination::LineSearchFailed
+                    } else {
+                        Termination::NonFinite
+                    };
+                    return Ok(tracker.finish(x, value, &g, iteration, termination));
+                }
             };
             // Until curvature has been measured, `p = −∇L` has the gradient's units; a unit
             // first trial keeps the first step's length at most 1.
@@ -199,7 +208,7 @@ impl Minimizer for Bfgs {
                 trial.axpy(alpha, &direction, one);
                 let trial_value = objective.value_gradient(&trial, &mut g_trial);
                 let finite =
-                    non_finite(trial_value, &g_trial).is_none() && all_finite(trial.iter());
+                    non_finite(trial_value, &g_trial, None).is_none() && all_finite(trial.iter());
                 finite.then(|| (trial_value, g_trial.dot(&direction)))
             });
             match outcome {
@@ -259,20 +268,25 @@ where
     }
 
     /// Writes `p = −H∇L` and returns the slope `∇Lᵀp`, after resetting `H` to `γI` if `p` is
-    /// not a descent direction; `None` if even `−γ∇L` is not (`γ‖∇L‖²` under- or overflows).
-    fn direction(&mut self, g: &OVector<T, D>, p: &mut OVector<T, D>) -> Option<T> {
+    /// not a descent direction; `Err` with the slope of `−γ∇L` if even that is not (`γ‖∇L‖²`
+    /// under- or overflows).
+    fn direction(&mut self, g: &OVector<T, D>, p: &mut OVector<T, D>) -> Result<T, T> {
         let descends = |slope: T| slope < T::zero() && slope.is_finite();
         p.gemv(-T::one(), &self.inverse, g, T::zero());
         let slope = g.dot(p);
         if descends(slope) {
-            return Some(slope);
+            return Ok(slope);
         }
         self.inverse.fill_with_identity();
         self.inverse *= self.gamma;
         p.copy_from(g);
         *p *= -self.gamma;
         let slope = g.dot(p);
-        descends(slope).then_some(slope)
+        if descends(slope) {
+            Ok(slope)
+        } else {
+            Err(slope)
+        }
     }
 
     /// The BFGS update (N&W eq. 6.17) from the step `x → x_new`, skipped unless `sᵀy > 0`:
@@ -388,7 +402,7 @@ mod tests {
         let mut p = Vector2::zeros();
         let slope = update.direction(&g, &mut p);
         assert_eq!(p, g * -0.25);
-        assert_eq!(slope, Some(-0.25 * g.norm_squared()));
+        assert_eq!(slope, Ok(-0.25 * g.norm_squared()));
         assert_eq!(update.inverse, Matrix2::identity() * 0.25);
     }
 }

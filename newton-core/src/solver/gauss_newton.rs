@@ -7,7 +7,7 @@ use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OMatrix, OVec
 
 use super::run::{all_finite, check_start, Tracker};
 use super::settings::{limits_accessors, Limits};
-use crate::linalg::{cholesky_in_place, cholesky_solve_in_place};
+use crate::linalg::{cholesky_in_place, cholesky_solve_in_place, usize_to_f64};
 use crate::{Error, LeastSquares, Report, Termination};
 
 /// Undamped Gauss–Newton, `θ ← θ − (JᵀJ)⁻¹Jᵀr`, for a [`LeastSquares`] problem.
@@ -280,10 +280,4 @@ where
         let pivot = factor[(i, i)];
         pivot * pivot > tolerance * jtj[(i, i)]
     })
-}
-
-/// Converts a dimension to `f64` for tolerances.
-#[expect(clippy::cast_precision_loss, reason = "dimensions are far below 2⁵²")]
-fn usize_to_f64(n: usize) -> f64 {
-    n as f64
 }

@@ -1,9 +1,9 @@
 //! Gradient descent, `θ ← θ − η∇L`, and the loop it shares with [`Adam`](crate::Adam): a
 //! first-order step from `(θ, ∇L)`, no curvature, no line search.
 
-use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OVector, RealField};
+use nalgebra::{allocator::Allocator, Const, DefaultAllocator, OVector};
 
-use super::run::{all_finite, check_start, Tracker};
+use super::run::{all_finite, check_start, non_finite, Tracker};
 use super::settings::{limits_accessors, positive, Limits};
 use super::Minimizer;
 use crate::{Error, Objective, Report, Termination};
@@ -15,7 +15,8 @@ use crate::{Error, Objective, Report, Termination};
 /// `2/λₘₐₓ(H)` along the path (a run then ends with
 /// [`Termination::NonFinite`] when the loss overflows).
 ///
-/// Defaults (`PROBLEMS.md` §6): `η = 1e-2`, tolerance `‖∇L‖∞ < 1e-8`, 10 000 iterations.
+/// Defaults: `η = 1e-2` (`PROBLEMS.md` §6); tolerance `‖∇L‖∞ < 1e-8` and 10 000 iterations, the
+/// crate defaults for first-order methods.
 ///
 /// ## Reference
 ///
@@ -135,7 +136,7 @@ where
     let mut g = OVector::zeros_generic(dim, Const::<1>);
     let mut g_trial = g.clone();
     let mut value = objective.value_gradient(&x, &mut g);
-    if let Some(what) = non_finite(value, &g) {
+    if let Some(what) = non_finite(value, &g, None) {
         return Err(Error::NonFiniteAtStart { what });
     }
     let mut tracker = Tracker::new(limits);
@@ -149,7 +150,7 @@ where
         } else {
             step(&x, &g, &mut trial);
             let trial_value = objective.value_gradient(&trial, &mut g_trial);
-            if non_finite(trial_value, &g_trial).is_some() || !all_finite(trial.iter()) {
+            if non_finite(trial_value, &g_trial, None).is_some() || !all_finite(trial.iter()) {
                 Termination::NonFinite
             } else {
                 core::mem::swap(&mut x, &mut trial);
@@ -160,21 +161,5 @@ where
             }
         };
         return Ok(tracker.finish(x, value, &g, iteration, termination));
-    }
-}
-
-/// Names the first non-finite part of a first-order evaluation.
-pub(super) fn non_finite<T, D>(value: T, g: &OVector<T, D>) -> Option<&'static str>
-where
-    T: RealField + Copy,
-    D: Dim,
-    DefaultAllocator: Allocator<D>,
-{
-    if !value.is_finite() {
-        Some("value")
-    } else if !all_finite(g.iter()) {
-        Some("gradient")
-    } else {
-        None
     }
 }

@@ -3,11 +3,12 @@
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
-use super::second_order::{self, StepRule, Workspace};
-use super::settings::{limits_accessors, non_negative, positive, Limits};
+use super::run::copy_shifted;
+use super::second_order::{self, Solved, StepRule, Workspace};
+use super::settings::{limits_accessors, shift_accessors, Limits};
 use super::Minimizer;
 use crate::linalg::{lu_in_place, lu_solve_in_place};
-use crate::{Error, Inertia, Objective, Report};
+use crate::{Error, Objective, Report};
 
 /// Relaxed (damped, Levenberg–Marquardt-shifted) Newton, `θ ← θ − α(H + λI)⁻¹∇L`.
 ///
@@ -16,7 +17,8 @@ use crate::{Error, Inertia, Objective, Report};
 /// points. That is the behaviour the paper studies on networks (Rowan, arXiv 2510.11987), and
 /// the experiments sweep `α` and `λ` rather than trust one setting.
 ///
-/// Defaults (`PROBLEMS.md` §6): `α = 1`, `λ = 1e-4`, tolerance `‖∇L‖∞ < 1e-10`, 200 iterations.
+/// Defaults: `α = 1`, `λ = 1e-4` (`PROBLEMS.md` §6); tolerance `‖∇L‖∞ < 1e-10` and 200
+/// iterations, as for Newton.
 ///
 /// ## Reference
 ///
@@ -52,38 +54,7 @@ impl Default for RelaxedNewton {
 
 impl RelaxedNewton {
     limits_accessors!();
-
-    /// Sets the step length `α`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidSetting`] unless `alpha` is positive and finite.
-    pub fn with_alpha(mut self, alpha: f64) -> Result<Self, Error> {
-        self.alpha = positive("alpha", alpha)?;
-        Ok(self)
-    }
-
-    /// Sets the shift `λ`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidSetting`] unless `lambda` is non-negative and finite.
-    pub fn with_lambda(mut self, lambda: f64) -> Result<Self, Error> {
-        self.lambda = non_negative("lambda", lambda)?;
-        Ok(self)
-    }
-
-    /// Returns the step length `α`.
-    #[must_use]
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-
-    /// Returns the shift `λ`.
-    #[must_use]
-    pub fn lambda(&self) -> f64 {
-        self.lambda
-    }
+    shift_accessors!("the Hessian");
 }
 
 impl Minimizer for RelaxedNewton {
@@ -135,16 +106,16 @@ where
         gradient: &OVector<T, D>,
         work: &mut Workspace<T, D>,
         step: &mut OVector<T, D>,
-    ) -> Result<Option<Inertia>, ()> {
-        work.factor.copy_from(hessian);
-        for i in 0..hessian.nrows() {
-            work.factor[(i, i)] += self.lambda;
+    ) -> Solved {
+        copy_shifted(&mut work.factor, hessian, self.lambda);
+        let singular = !lu_in_place(&mut work.factor, &mut work.pivots);
+        if !singular {
+            step.copy_from(gradient);
+            lu_solve_in_place(&work.factor, &work.pivots, step);
         }
-        if !lu_in_place(&mut work.factor, &mut work.pivots) {
-            return Err(());
+        Solved {
+            inertia: None,
+            singular,
         }
-        step.copy_from(gradient);
-        lu_solve_in_place(&work.factor, &work.pivots, step);
-        Ok(None)
     }
 }

@@ -13,7 +13,8 @@ pub enum Termination {
     /// The step limit was reached first.
     MaxIterations,
     /// The step system could not be solved: the (shifted) Hessian is singular to working
-    /// precision, or not positive definite where the method needs it to be.
+    /// precision, not positive definite where the method needs it to be, or (saddle-free
+    /// Newton) its eigendecomposition did not converge.
     SingularHessian,
     /// The loss, gradient or Hessian became NaN or infinite at a trial point; the report holds
     /// the last finite iterate.
@@ -59,7 +60,8 @@ where
     pub value: T,
     /// `‖∇L‖∞` there.
     pub gradient_norm: T,
-    /// The Hessian's inertia there, where the method computed it (saddle-free Newton).
+    /// The Hessian's inertia there, where the method computed it (saddle-free Newton, at every
+    /// iterate, the last included).
     pub inertia: Option<Inertia>,
 }
 

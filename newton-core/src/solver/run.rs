@@ -1,6 +1,6 @@
 //! Bookkeeping every solver shares: checking the start, the stopping test, and the trajectory.
 
-use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OVector, RealField};
+use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
 use super::settings::Limits;
 use crate::{Error, Inertia, Record, Report, Termination};
@@ -29,6 +29,43 @@ pub(crate) fn all_finite<'a, T: RealField + Copy>(values: impl IntoIterator<Item
     values.into_iter().all(T::is_finite)
 }
 
+/// Names the first non-finite part of an evaluation: `"value"`, `"gradient"` or, when one is
+/// given, `"Hessian"`.
+pub(crate) fn non_finite<T, D>(
+    value: T,
+    gradient: &OVector<T, D>,
+    hessian: Option<&OMatrix<T, D, D>>,
+) -> Option<&'static str>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D> + Allocator<D, D>,
+{
+    if !value.is_finite() {
+        Some("value")
+    } else if !all_finite(gradient.iter()) {
+        Some("gradient")
+    } else if hessian.is_some_and(|h| !all_finite(h.iter())) {
+        Some("Hessian")
+    } else {
+        None
+    }
+}
+
+/// Writes `source + shift · I` into `target`: the shifted step systems of relaxed Newton and
+/// Levenberg–Marquardt.
+pub(crate) fn copy_shifted<T, D>(target: &mut OMatrix<T, D, D>, source: &OMatrix<T, D, D>, shift: T)
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D, D>,
+{
+    target.copy_from(source);
+    for i in 0..source.nrows() {
+        target[(i, i)] += shift;
+    }
+}
+
 /// The stopping rule and the trajectory of one run.
 pub(crate) struct Tracker<T, D>
 where
@@ -53,6 +90,12 @@ where
             max_iterations: limits.max_iterations,
             trajectory: limits.trajectory.then(Vec::new),
         }
+    }
+
+    /// Returns `true` when the trajectory is on, so that what only a record needs is computed
+    /// only then.
+    pub(crate) fn recording(&self) -> bool {
+        self.trajectory.is_some()
     }
 
     /// Records an iterate when the trajectory is on.

@@ -3,8 +3,8 @@
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
-use super::second_order::{self, StepRule, Workspace};
-use super::settings::{limits_accessors, non_negative, positive, Limits};
+use super::second_order::{self, Solved, StepRule, Workspace};
+use super::settings::{limits_accessors, shift_accessors, Limits};
 use super::Minimizer;
 use crate::linalg::symmetric_eigen_in_place;
 use crate::{Error, Inertia, Objective, Report, Tolerance};
@@ -13,10 +13,13 @@ use crate::{Error, Inertia, Objective, Report, Tolerance};
 ///
 /// Taking absolute eigenvalues keeps Newton's step length along every eigenvector but always
 /// moves downhill, so saddles repel instead of attract. Each step costs a full symmetric
-/// eigendecomposition, whose inertia is recorded in the trajectory. With `λ = 0` a zero
-/// eigenvalue makes the step system singular.
+/// eigendecomposition, whose inertia is recorded in the trajectory (at every iterate, the last
+/// included). With `λ = 0` a zero eigenvalue makes the step system singular; so does an
+/// eigendecomposition that fails to converge (it has not been seen to), and both end the run
+/// with [`Termination::SingularHessian`](crate::Termination::SingularHessian).
 ///
-/// Defaults (`PROBLEMS.md` §6): `α = 1`, `λ = 1e-4`, tolerance `‖∇L‖∞ < 1e-10`, 200 iterations.
+/// Defaults: `α = 1`, `λ = 1e-4` (`PROBLEMS.md` §6); tolerance `‖∇L‖∞ < 1e-10` and 200
+/// iterations, as for Newton.
 ///
 /// ## Reference
 ///
@@ -52,38 +55,7 @@ impl Default for SaddleFreeNewton {
 
 impl SaddleFreeNewton {
     limits_accessors!();
-
-    /// Sets the step length `α`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidSetting`] unless `alpha` is positive and finite.
-    pub fn with_alpha(mut self, alpha: f64) -> Result<Self, Error> {
-        self.alpha = positive("alpha", alpha)?;
-        Ok(self)
-    }
-
-    /// Sets the shift `λ` added to the absolute eigenvalues.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidSetting`] unless `lambda` is non-negative and finite.
-    pub fn with_lambda(mut self, lambda: f64) -> Result<Self, Error> {
-        self.lambda = non_negative("lambda", lambda)?;
-        Ok(self)
-    }
-
-    /// Returns the step length `α`.
-    #[must_use]
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-
-    /// Returns the shift `λ`.
-    #[must_use]
-    pub fn lambda(&self) -> f64 {
-        self.lambda
-    }
+    shift_accessors!("the absolute eigenvalues");
 }
 
 impl Minimizer for SaddleFreeNewton {
@@ -129,11 +101,13 @@ where
         gradient: &OVector<T, D>,
         work: &mut Workspace<T, D>,
         step: &mut OVector<T, D>,
-    ) -> Result<Option<Inertia>, ()> {
-        work.factor.copy_from(hessian);
-        symmetric_eigen_in_place(&mut work.factor, &mut work.values, &mut work.vectors);
-        let threshold = Tolerance::Scaled.threshold(work.values.amax());
-        let inertia = Inertia::from_eigenvalues(work.values.as_slice(), threshold);
+    ) -> Solved {
+        let Some(inertia) = self.inertia(hessian, work) else {
+            return Solved {
+                inertia: None,
+                singular: true,
+            };
+        };
         // Below ε‖H‖ a curvature is rounding noise, and dividing by it would be too.
         let singular = T::default_epsilon() * work.values.amax();
         // coefficients = (|Λ| + λI)⁻¹ Qᵀ ∇L
@@ -142,11 +116,25 @@ where
         for (c, &l) in work.coefficients.iter_mut().zip(work.values.iter()) {
             let curvature = l.abs() + self.lambda;
             if !curvature.is_finite() || curvature <= singular {
-                return Err(());
+                return Solved {
+                    inertia: Some(inertia),
+                    singular: true,
+                };
             }
             *c /= curvature;
         }
         step.gemv(T::one(), &work.vectors, &work.coefficients, T::zero());
-        Ok(Some(inertia))
+        Solved {
+            inertia: Some(inertia),
+            singular: false,
+        }
+    }
+
+    /// Decomposes `H = QΛQᵀ` into `work.vectors` and `work.values` and counts its inertia;
+    /// `None` if the eigensolver did not converge.
+    fn inertia(&self, hessian: &OMatrix<T, D, D>, work: &mut Workspace<T, D>) -> Option<Inertia> {
+        work.factor.copy_from(hessian);
+        symmetric_eigen_in_place(&mut work.factor, &mut work.values, &mut work.vectors)
+            .then(|| Inertia::from_spectrum(work.values.as_slice(), Tolerance::Scaled).0)
     }
 }

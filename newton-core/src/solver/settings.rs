@@ -74,6 +74,48 @@ macro_rules! limits_accessors {
 }
 pub(crate) use limits_accessors;
 
+/// Adds `with_alpha`, `with_lambda`, `alpha` and `lambda` to a configuration struct with `alpha`
+/// and `lambda` fields: the step length and shift of `θ ← θ − α(M + λI)⁻¹∇L`. The argument says
+/// what `λ` is added to, for the setter's summary.
+macro_rules! shift_accessors {
+    ($shifted:literal) => {
+        /// Sets the step length `α`.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidSetting`](crate::Error::InvalidSetting) unless `alpha` is positive
+        /// and finite.
+        pub fn with_alpha(mut self, alpha: f64) -> Result<Self, crate::Error> {
+            self.alpha = crate::solver::settings::positive("alpha", alpha)?;
+            Ok(self)
+        }
+
+        #[doc = concat!("Sets the shift `λ` added to ", $shifted, ".")]
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidSetting`](crate::Error::InvalidSetting) unless `lambda` is
+        /// non-negative and finite.
+        pub fn with_lambda(mut self, lambda: f64) -> Result<Self, crate::Error> {
+            self.lambda = crate::solver::settings::non_negative("lambda", lambda)?;
+            Ok(self)
+        }
+
+        /// Returns the step length `α`.
+        #[must_use]
+        pub fn alpha(&self) -> f64 {
+            self.alpha
+        }
+
+        /// Returns the shift `λ`.
+        #[must_use]
+        pub fn lambda(&self) -> f64 {
+            self.lambda
+        }
+    };
+}
+pub(crate) use shift_accessors;
+
 /// Accepts a positive, finite setting.
 pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64, Error> {
     check(

@@ -1,7 +1,7 @@
 //! §1: the slides' Hessians, eigenvalues and types, and their Newton iterates.
 
 use nalgebra::{Matrix2, SMatrix, SVector, Vector1, Vector2};
-use newton::{Minimizer as _, Newton, Stationary};
+use newton::{Minimizer as _, Newton, Stationary, Termination};
 use problems::slides::{
     slides_bowl, slides_cap, slides_exp_log, slides_quartic, slides_saddle,
     SLIDES_EXP_LOG_ITERATES, SLIDES_EXP_LOG_START, SLIDES_EXP_LOG_STATIONARY,
@@ -126,8 +126,12 @@ fn newton_solver_reproduces_the_exp_log_iterates_and_classifies_the_limit() {
             &Vector1::new(SLIDES_EXP_LOG_START),
         )
         .unwrap();
-    assert!(report.converged());
+    assert_eq!(report.termination, Termination::Converged);
+    // The six printed iterates, then two more steps to the tolerance.
+    assert_eq!(report.iterations, 8);
     let trajectory = report.trajectory.unwrap();
+    assert_eq!(trajectory.len(), 9);
+    assert_eq!(SLIDES_EXP_LOG_ITERATES.len(), 6);
     for (record, expected) in trajectory[1..].iter().zip(SLIDES_EXP_LOG_ITERATES) {
         assert_4_decimals(record.x[0], expected);
     }
@@ -148,12 +152,18 @@ fn newton_solver_reproduces_the_quartic_steps_and_its_eight_step_limit() {
             &SVector::from(SLIDES_QUARTIC_START),
         )
         .unwrap();
+    // No iterate's gradient is below `f64::MIN_POSITIVE` (x₈ is within 1e-15 of 0, not at it),
+    // so the run takes all eight steps and each printed iterate is checked.
+    assert_eq!(
+        (report.termination, report.iterations),
+        (Termination::MaxIterations, 8)
+    );
     let trajectory = report.trajectory.as_ref().unwrap();
+    assert_eq!(trajectory.len(), 9);
     for (record, expected) in trajectory[1..].iter().zip(SLIDES_QUARTIC_ITERATES) {
         assert_4_decimals(record.x[0], expected[0]);
         assert_4_decimals(record.x[1], expected[1]);
     }
-    assert!(report.iterations <= 8);
     assert!(report.x.norm() < 1e-15, "‖x₈‖ = {:e}", report.x.norm());
     let (_, _, h) = slides_quartic::value_gradient_hessian(report.x[0], report.x[1]);
     assert_eq!(kind(&h), Stationary::Minimum);
