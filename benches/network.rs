@@ -15,7 +15,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use newton::nalgebra::{DMatrix, DVector};
 use newton::network::{Activation, Architecture, Embedding, Jet, Loss, Residual};
 use num_dual::{Dual2DVec64, DualNum};
-use problems::bench_report::{CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_VGH, NUM_DUAL};
+use problems::bench_report::{CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL};
 use problems::finite_differences::central_hessian_dyn;
 use problems::networks as nets;
 
@@ -53,6 +53,12 @@ fn contenders<J: Jet, R: Residual<J>>(
         b.iter(|| {
             loss.value_gradient_hessian_into(black_box(&theta), &mut ws, &mut g, &mut h)
                 .map(|v| v + h[(0, 0)])
+        })
+    });
+    group.bench_function(id(NEWTON_HESSIAN), |b| {
+        b.iter(|| {
+            loss.hessian_into(black_box(&theta), &mut ws, &mut h)
+                .map(|()| h[(0, 0)])
         })
     });
     // The floor: the Gauss–Newton product alone, from the real Jacobian, by one GEMM.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::bench_report::{
     format_ns, format_ratio, read_median, verdict, Group, CENTRAL_DIFFERENCES, JTJ_GEMM,
-    NEWTON_VGH, NUM_DUAL,
+    NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
 };
 use crate::Error;
 
@@ -37,7 +37,13 @@ pub const NETWORK_GROUPS: [Group; 5] = [
 ];
 
 /// The network contenders, in column order.
-const CONTENDERS: [&str; 4] = [NEWTON_VGH, JTJ_GEMM, NUM_DUAL, CENTRAL_DIFFERENCES];
+const CONTENDERS: [&str; 5] = [
+    NEWTON_VGH,
+    NEWTON_HESSIAN,
+    JTJ_GEMM,
+    NUM_DUAL,
+    CENTRAL_DIFFERENCES,
+];
 
 /// How many times the floor a Hessian may take: 3× for regression, 6× for PINNs.
 fn floor_target(group: &str) -> f64 {
@@ -67,7 +73,7 @@ fn parameters(group: &str, size: Option<usize>) -> Option<usize> {
 struct NetworkRow {
     group: &'static str,
     size: Option<usize>,
-    times: [Option<f64>; 4],
+    times: [Option<f64>; 5],
 }
 
 impl NetworkRow {
@@ -99,7 +105,7 @@ pub fn render(md: &mut String, criterion_dir: &Path) -> Result<(), Error> {
     let mut rows = Vec::new();
     for group in &NETWORK_GROUPS {
         for size in group.cases() {
-            let mut times = [None; 4];
+            let mut times = [None; 5];
             for (slot, contender) in times.iter_mut().zip(CONTENDERS) {
                 *slot =
                     read_median(criterion_dir, group.name, contender, size)?.map(|m| m.median_ns);
@@ -126,8 +132,11 @@ fn write_section(md: &mut String, rows: &[NetworkRow]) -> fmt::Result {
     writeln!(
         md,
         "Each loss at the benchmark point, N = 100 regression points, 64 (1-D) and 256 (2-D) \
-         collocation points. Contenders: `newton_vgh` — the fused exact value, gradient and \
-         Hessian `(1/N)(JᵀJ + Σ rᵢ∇²rᵢ)` into caller storage; `jtj_gemm` — the floor: the \
+         collocation points, timed by `cargo bench --bench network` (criterion, 10 samples per \
+         benchmark) in the same run as the table above unless the measured range says \
+         otherwise. Contenders: `newton_vgh` — the fused exact value, gradient and \
+         Hessian `(1/N)(JᵀJ + Σ rᵢ∇²rᵢ)` into caller storage; `newton_hessian` — the Hessian \
+         alone; `jtj_gemm` — the floor: the \
          Gauss–Newton product `JᵀJ` alone from the real Jacobian by one nalgebra GEMM \
          (matrixmultiply); `num_dual` — `num_dual::hessian` with dynamic `Dual2DVec64` on the \
          same network (run where it finishes in benchmark time); `central_differences` — the \
@@ -175,9 +184,9 @@ fn write_section(md: &mut String, rows: &[NetworkRow]) -> fmt::Result {
     )?;
     writeln!(
         md,
-        "| network | P | newton_vgh | jtj_gemm | num_dual | central_differences | vgh / jtj | num_dual / vgh | central / vgh |"
+        "| network | P | newton_vgh | newton_hessian | jtj_gemm | num_dual | central_differences | vgh / jtj | num_dual / vgh | central / vgh |"
     )?;
-    writeln!(md, "|---|---|---|---|---|---|---|---|---|")?;
+    writeln!(md, "|---|---|---|---|---|---|---|---|---|---|")?;
     for r in rows {
         write!(
             md,
