@@ -7,17 +7,15 @@
 //! `cargo bench --bench network` takes a few minutes; `NEWTON_BENCH_QUICK=1` for a smoke run.
 //! Afterwards `cargo run --release -p problems -- bench-report` writes `BENCHMARKS.md`.
 
-use std::f64::consts::TAU;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use newton::nalgebra::{DMatrix, DVector};
-use newton::network::{Activation, Architecture, Embedding, Jet, Loss, Residual};
-use num_dual::{Dual2DVec64, DualNum};
+use newton::network::{Jet, Loss, Residual};
 use problems::bench_report::{CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL};
 use problems::finite_differences::central_hessian_dyn;
-use problems::networks as nets;
+use problems::{network_peer, networks as nets};
 
 fn config() -> Criterion {
     let quick = std::env::var("NEWTON_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
@@ -86,63 +84,6 @@ fn contenders<J: Jet, R: Residual<J>>(
     }
 }
 
-/// `(1/2N) Σ (u(xᵢ) − yᵢ)²` of a regression network over num-dual numbers.
-fn num_dual_regression(
-    arch: &Architecture,
-    xs: &[f64],
-    ys: &[f64],
-    theta: &DVector<f64>,
-) -> (f64, DVector<f64>, DMatrix<f64>) {
-    num_dual::hessian(
-        |t: DVector<Dual2DVec64>| {
-            let t = t.as_slice();
-            let n = 1.0 / (2.0 * xs.len() as f64);
-            xs.iter()
-                .zip(ys)
-                .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
-                    let r = regression_output(arch, t, *x) - *y;
-                    s + r.clone() * r * n
-                })
-        },
-        theta,
-    )
-}
-
-/// `u(x)` of a one-input regression network over any dual number, in newton's parameter order.
-fn regression_output<T: DualNum<f64> + Clone>(arch: &Architecture, t: &[T], x: f64) -> T {
-    let mut z: Vec<T> = match &arch.embedding {
-        Embedding::Identity => vec![T::from(x)],
-        Embedding::Fourier { frequencies } => {
-            let angles: Vec<f64> = frequencies.iter().map(|b| TAU * b * x).collect();
-            angles
-                .iter()
-                .map(|a| T::from(a.cos()))
-                .chain(angles.iter().map(|a| T::from(a.sin())))
-                .collect()
-        }
-    };
-    for l in 1..=arch.depth() {
-        z = (0..arch.width(l))
-            .map(|k| {
-                let h = z
-                    .iter()
-                    .enumerate()
-                    .fold(t[arch.bias(l, k)].clone(), |s, (i, zi)| {
-                        s + t[arch.weight(l, k, i)].clone() * zi.clone()
-                    });
-                match arch.activation {
-                    Activation::Tanh => h.tanh(),
-                    Activation::Sin { omega } => (h * omega).sin(),
-                }
-            })
-            .collect();
-    }
-    let c = arch.offset(arch.depth() + 1);
-    z.iter()
-        .enumerate()
-        .fold(T::zero(), |s, (j, zj)| s + t[c + j].clone() * zj.clone())
-}
-
 fn bench_tanh(c: &mut Criterion) {
     let xs = nets::regression_grid();
     let ys = nets::regression_target(&xs);
@@ -156,7 +97,12 @@ fn bench_tanh(c: &mut Criterion) {
                 let theta = point(nets::$m::P);
                 group.bench_function(BenchmarkId::new(NUM_DUAL, $w), |b| {
                     b.iter(|| {
-                        num_dual_regression(network.architecture(), &xs, &ys, black_box(&theta))
+                        network_peer::regression_hessian(
+                            network.architecture(),
+                            &xs,
+                            &ys,
+                            black_box(&theta),
+                        )
                     })
                 });
             }

@@ -34,6 +34,7 @@ pub mod finite_differences;
 pub mod generic;
 pub mod instructions;
 pub mod kernels;
+pub mod network_peer;
 pub mod networks;
 pub mod report;
 pub mod rosenbrock;

@@ -6,7 +6,6 @@ use std::f64::consts::{PI, TAU};
 
 use newton::nalgebra::{DMatrix, DVector};
 use newton::network::{Jet, Jet2, Residual as _};
-use num_dual::{Dual2DVec64, DualNum};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -161,50 +160,6 @@ fn emitted_residuals_and_distances_are_the_formulas() {
     );
 }
 
-/// `Σⱼ cⱼ z²ⱼ(x) + c₀` over num-dual numbers, in newton's parameter order, for `d = 1`.
-fn regression_output<T: DualNum<f64> + Clone>(
-    arch: &newton::network::Architecture,
-    t: &[T],
-    x: f64,
-) -> T {
-    let mut z: Vec<T> = match &arch.embedding {
-        newton::network::Embedding::Identity => vec![T::from(x)],
-        newton::network::Embedding::Fourier { frequencies } => {
-            let angles: Vec<f64> = frequencies.iter().map(|b| TAU * b * x).collect();
-            angles
-                .iter()
-                .map(|a| T::from(a.cos()))
-                .chain(angles.iter().map(|a| T::from(a.sin())))
-                .collect()
-        }
-    };
-    for l in 1..=arch.depth() {
-        z = (0..arch.width(l))
-            .map(|k| {
-                let h = z
-                    .iter()
-                    .enumerate()
-                    .fold(t[arch.bias(l, k)].clone(), |s, (i, zi)| {
-                        s + t[arch.weight(l, k, i)].clone() * zi.clone()
-                    });
-                match arch.activation {
-                    newton::network::Activation::Tanh => h.tanh(),
-                    newton::network::Activation::Sin { omega } => (h * omega).sin(),
-                }
-            })
-            .collect();
-    }
-    let c = arch.offset(arch.depth() + 1);
-    let bias = if arch.output_bias {
-        t[c + z.len()].clone()
-    } else {
-        T::zero()
-    };
-    z.iter()
-        .enumerate()
-        .fold(bias, |s, (j, zj)| s + t[c + j].clone() * zj.clone())
-}
-
 /// The emitted regression losses against num-dual's Hessian of the same network.
 #[test]
 fn emitted_regression_losses_match_num_dual() {
@@ -218,17 +173,7 @@ fn emitted_regression_losses_match_num_dual() {
                  arch: &newton::network::Architecture,
                  ours: (f64, DVector<f64>, DMatrix<f64>),
                  t: &DVector<f64>| {
-        let (v, g, h) = num_dual::hessian(
-            |d: DVector<Dual2DVec64>| {
-                xs.iter()
-                    .zip(&ys)
-                    .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
-                        let r = regression_output(arch, d.as_slice(), *x) - *y;
-                        s + r.clone() * r * (0.5 / 15.0)
-                    })
-            },
-            t,
-        );
+        let (v, g, h) = problems::network_peer::regression_hessian(arch, &xs, &ys, t);
         assert!((ours.0 - v).abs() < 1e-12, "{name}: value");
         assert!((ours.1 - g).amax() < 1e-12, "{name}: gradient");
         assert!((ours.2 - h).amax() < 1e-11, "{name}: Hessian");
