@@ -704,3 +704,43 @@ fn evaluations_allocate_nothing() {
         &Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap(),
     );
 }
+
+/// `N·∇²L` is a sum over the points, so it splits over any partition of them: the engine
+/// stacks the points in chunks, and this holds across chunk boundaries and partial chunks.
+#[test]
+fn hessians_add_over_a_partition_of_the_points() {
+    fn scaled<J: Jet, R: Residual<J>>(loss: &Loss<'_, J, R>, theta: &DVector<f64>) -> DMatrix<f64> {
+        evaluate(loss, theta).2 * loss.points() as f64
+    }
+    let xs = grid(300);
+    let ys = target(&xs);
+    let arch = architecture(1, 3, Activation::Tanh, Embedding::Identity);
+    let theta = random_theta(arch.parameters(), 11);
+    let whole = scaled(&Loss::new(&arch, Regression, &xs, &ys).unwrap(), &theta);
+    let parts = scaled(
+        &Loss::new(&arch, Regression, &xs[..131], &ys[..131]).unwrap(),
+        &theta,
+    ) + scaled(
+        &Loss::new(&arch, Regression, &xs[131..], &ys[131..]).unwrap(),
+        &theta,
+    );
+    assert_relative_close("regression", &whole, &parts);
+    let points: Vec<f64> = (0..100).map(|i| f64::from(i + 1) / 101.0).collect();
+    let arch = architecture(1, 10, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    let theta = random_theta(arch.parameters(), 12);
+    let whole = scaled(&Loss::new(&arch, Poisson1d, &points, &[]).unwrap(), &theta);
+    let parts = scaled(
+        &Loss::new(&arch, Poisson1d, &points[..37], &[]).unwrap(),
+        &theta,
+    ) + scaled(
+        &Loss::new(&arch, Poisson1d, &points[37..], &[]).unwrap(),
+        &theta,
+    );
+    assert_relative_close("poisson", &whole, &parts);
+}
+
+#[track_caller]
+fn assert_relative_close(what: &str, a: &DMatrix<f64>, b: &DMatrix<f64>) {
+    let d = (a - b).amax();
+    assert!(d <= 1e-11 * a.amax().max(1.0), "{what}: differ by {d:e}");
+}

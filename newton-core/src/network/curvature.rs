@@ -6,95 +6,178 @@
 //! products of per-point factors, so it is one product of stacked matrices:
 //! - the activation of neuron `(l, k)` with tangents `Tᵢ` of `Hˡₖ` over its support `S`
 //!   (row `k` of `Aˡ`, `bˡₖ`, every parameter below layer `l`) adds
-//!   `Σᵢ ⟨sᵢκᵢ, Tᵢ Tᵢ⟩ = ΛᵀT` on `S × S`, with `T` the stacked tangents (one row per point and
-//!   jet component) and `Λ = sκ ⊳ T` their duals (`κ = σ″(Hˡₖ)*Z̄ˡₖ`);
+//!   `Σᵢ ⟨sᵢκᵢ, Tᵢ Tᵢ⟩ = ΛᵀR` on `S × S` (`κ = σ″(Hˡₖ)*Z̄ˡₖ`), with `R` and `Λ` the stacked
+//!   factors of the form `⟨κ, a·b⟩`: `2 + D` rows per point rather than `K` (private `form`
+//!   module);
 //! - the affine map of layer `l` adds, for each neuron `j` below, `Xⱼᵀ Tˡ⁻¹ⱼ` on the column
 //!   `Aˡ·ⱼ` against the support of `(l − 1, j)`, because `∂Zˡ⁻¹ⱼ = σ′(Hˡ⁻¹ⱼ)·Tˡ⁻¹ⱼ`; the rows
 //!   of `Xⱼ` are the duals `sH̄ˡₖ ⊳ σ′(Hˡ⁻¹ⱼ)`;
 //! - the output adds `ωⱼᵀ Tᴸⱼ` on the row of `cⱼ`, with `ω = s s̄ ⊳ σ′(Hᴸⱼ)`.
 //!
-//! The sweep over the points records `T` and the per-point duals; [`Curvature::assemble`] then
-//! runs one kernel call per block and writes each Hessian entry of a block once.
+//! The activation factors of every neuron are stacked a chunk of points at a time and
+//! multiplied into a dense `S × S` accumulator per neuron whenever the chunk is full: stacked
+//! over all points they are megabytes at the PINN sizes, and writing them point by point then
+//! misses the cache on every store, while a chunk stays in L2 between being written and being
+//! read. [`Curvature::assemble`] writes each accumulator into the Hessian once.
 
 use super::architecture::Layout;
 use super::engine::Workspace as PointWorkspace;
-use super::gram::{add_product, Panels, Part, PANEL};
+use super::form::Form;
+use super::gram::{add_leading_product, add_product, Panels, Part, PANEL};
 use super::jet::Jet;
+
+/// The bytes of activation factors one chunk may hold, about a quarter of a typical L2.
+const CHUNK_BYTES: usize = 512 * 1024;
+/// The rows of a chunk's products, at least (to amortise the accumulation) and at most.
+const CHUNK_ROWS: (usize, usize) = (32, 128);
 
 /// The stacked per-point factors of the second-order term, allocated once for an architecture
 /// and a number of points. Index `l` runs over the hidden layers from 1 (entry 0 is empty).
 #[derive(Clone, Debug)]
 pub(crate) struct Curvature<J: Jet> {
     layout: Layout,
-    /// `tangents[l][k]`: the tangents of `Hˡₖ` over its support, one row per point and jet
-    /// component; columns `[Zˡ⁻¹ (row k of Aˡ), 1 (bˡₖ), parameters below layer l]`.
+    /// Points per chunk of `reduced` and `weighted`.
+    chunk: usize,
+    /// `tangents[l][k]` for `l < L`: the tangents of `Hˡₖ` over its support, one row per point
+    /// and jet component; columns `[Zˡ⁻¹ (row k of Aˡ), 1 (bˡₖ), parameters below layer l]`.
+    /// The affine term of layer `l + 1` pairs them with whole duals.
     tangents: Vec<Vec<Panels>>,
-    /// `Λ` for one neuron of layer `l` at a time.
-    weighted: Vec<Panels>,
+    /// `R` and `Λ` of the activation of neuron `(l, k)` for the current chunk of points,
+    /// [`Form::RANK`] rows per point, on the columns of `tangents`.
+    reduced: Vec<Vec<Panels>>,
+    weighted: Vec<Vec<Panels>>,
+    /// `ΛᵀR` of neuron `(l, k)` summed over the chunks so far: `S × S`, column-major, upper.
+    sums: Vec<Vec<Vec<f64>>>,
     /// `Xⱼ` of the affine term of layer `l` for one `j` at a time.
     cross: Vec<Panels>,
-    /// Per point and neuron (`i·Wₗ + k`): `sᵢ·κ`, `sᵢ·H̄` and `σ′(H)`.
-    kappa: Vec<Vec<J>>,
+    /// Per point and neuron (`i·Wₗ + k`): `sᵢ·H̄` and `σ′(H)`.
     adj_h: Vec<Vec<J>>,
     s1: Vec<Vec<J>>,
-    /// `sᵢ·s̄` per point.
-    adj_s: Vec<J>,
-    /// The output term's dual weights (one per row of `T`) and column sums.
-    omega: Vec<f64>,
-    sums: Vec<f64>,
+    /// The output term `Σᵢ ⟨ωᵢⱼ, Tᴸᵢⱼ⟩` per neuron `j` of layer `L` (`S` entries each, padded
+    /// to whole panels), summed while recording: it needs no product, so the top layer keeps
+    /// no `K`-row tangents.
+    output: Vec<f64>,
 }
 
 impl<J: Jet> Curvature<J> {
     pub(crate) fn new(layout: &Layout, points: usize) -> Self {
         let depth = layout.depth();
         let rows = points * J::K;
+        let rank = Form::<J>::RANK;
         let support = |l: usize| layout.width(l - 1) + 1 + layout.offset(l);
-        let per_layer = |f: &dyn Fn(usize) -> Panels| -> Vec<Panels> {
+        let neurons = |l: usize| if l == 0 { 0 } else { layout.width(l) };
+        let padded: usize = (1..=depth)
+            .map(|l| neurons(l) * support(l).div_ceil(PANEL) * PANEL)
+            .sum();
+        let chunk_rows = (CHUNK_BYTES / (2 * 8 * padded)).clamp(CHUNK_ROWS.0, CHUNK_ROWS.1);
+        let chunk = (chunk_rows / rank).clamp(1, points.max(1));
+        let per_neuron_panels = |rows: usize, top: bool| -> Vec<Vec<Panels>> {
             (0..=depth)
-                .map(|l| if l == 0 { Panels::default() } else { f(l) })
+                .map(|l| {
+                    let n = if l == depth && !top { 0 } else { neurons(l) };
+                    (0..n).map(|_| Panels::new(rows, support(l))).collect()
+                })
                 .collect()
         };
         let per_neuron = |l: usize| vec![J::default(); points * layout.width(l)];
         Self {
             layout: layout.clone(),
-            tangents: (0..=depth)
+            chunk,
+            tangents: per_neuron_panels(rows, false),
+            reduced: per_neuron_panels(chunk * rank, true),
+            weighted: per_neuron_panels(chunk * rank, true),
+            sums: (0..=depth)
                 .map(|l| {
-                    let width = if l == 0 { 0 } else { layout.width(l) };
-                    (0..width).map(|_| Panels::new(rows, support(l))).collect()
+                    (0..neurons(l))
+                        .map(|_| vec![0.0; support(l) * support(l)])
+                        .collect()
                 })
                 .collect(),
-            weighted: per_layer(&|l| Panels::new(rows, support(l))),
-            cross: per_layer(&|l| Panels::new(rows, layout.width(l))),
-            kappa: (0..=depth).map(per_neuron).collect(),
+            cross: (0..=depth)
+                .map(|l| {
+                    if l == 0 {
+                        Panels::default()
+                    } else {
+                        Panels::new(rows, layout.width(l))
+                    }
+                })
+                .collect(),
             adj_h: (0..=depth).map(per_neuron).collect(),
             s1: (0..=depth).map(per_neuron).collect(),
-            adj_s: vec![J::default(); points],
-            omega: vec![0.0; rows],
-            sums: vec![0.0; support(depth)],
+            output: vec![0.0; layout.width(depth) * support(depth).div_ceil(PANEL) * PANEL],
         }
     }
 
-    /// Records point `i` with weight `scale` from the point workspace after its forward pass,
-    /// backward pass and [`tangents`](super::engine::tangents).
-    pub(crate) fn record(&mut self, i: usize, scale: f64, ws: &PointWorkspace<J>) {
+    /// Records point `i` of `points` with weight `scale` from the point workspace after its
+    /// forward pass, backward pass and [`tangents`](super::engine::tangents). The sweep
+    /// records the points in order, so point 0 starts the sums afresh.
+    pub(crate) fn record(&mut self, i: usize, points: usize, scale: f64, ws: &PointWorkspace<J>) {
         let layout = &self.layout;
-        for l in 1..=layout.depth() {
+        let depth = layout.depth();
+        if i == 0 {
+            self.output.fill(0.0);
+            self.sums.iter_mut().flatten().for_each(|s| s.fill(0.0));
+        }
+        let adj_s = ws.adj_s.scale(scale);
+        let (rank, slot) = (Form::<J>::RANK, i % self.chunk);
+        let Self {
+            tangents,
+            reduced,
+            weighted,
+            output,
+            ..
+        } = self;
+        for l in 1..=depth {
             let (width, lo) = (layout.width(l), layout.offset(l));
+            let panels = (layout.width(l - 1) + 1 + lo).div_ceil(PANEL);
             for k in 0..width {
-                let t = &mut self.tangents[l][k];
+                let form = Form::new(ws.adj_z[l][k].through_product(ws.s2[l][k]).scale(scale));
+                let omega = adj_s.through_product(ws.s1[l][k]);
                 let lower = &ws.lower_h[l][k * lo..(k + 1) * lo];
                 let one = J::constant(1.0);
-                let columns = ws.z[l - 1].iter().chain([&one]).chain(lower);
-                for (col, jet) in columns.enumerate() {
-                    put_jet(t.block_mut(i, J::K, col / PANEL), col % PANEL, jet);
+                let mut columns = ws.z[l - 1].iter().chain([&one]).chain(lower);
+                let (r, w) = (&mut reduced[l][k], &mut weighted[l][k]);
+                // Jet by jet: gathering a panel of jets into rows first would read eight
+                // scalar stores back as one vector load, which the store buffer cannot forward.
+                for panel in 0..panels {
+                    let (rb, wb) = (
+                        r.block_mut(slot, rank, panel),
+                        w.block_mut(slot, rank, panel),
+                    );
+                    if l < depth {
+                        let tb = tangents[l][k].block_mut(i, J::K, panel);
+                        for (c, jet) in columns.by_ref().take(PANEL).enumerate() {
+                            form.put(jet, rb, wb, c);
+                            put_jet(tb, c, jet);
+                        }
+                    } else {
+                        let at = (k * panels + panel) * PANEL;
+                        let sums = &mut output[at..at + PANEL];
+                        for ((c, jet), sum) in columns.by_ref().take(PANEL).enumerate().zip(sums) {
+                            form.put(jet, rb, wb, c);
+                            *sum += omega.dot(jet);
+                        }
+                    }
                 }
                 let at = i * width + k;
-                self.kappa[l][at] = ws.adj_z[l][k].through_product(ws.s2[l][k]).scale(scale);
                 self.adj_h[l][at] = ws.adj_h[l][k].scale(scale);
                 self.s1[l][at] = ws.s1[l][k];
             }
         }
-        self.adj_s[i] = ws.adj_s.scale(scale);
+        if slot + 1 == self.chunk || i + 1 == points {
+            self.flush((slot + 1) * rank);
+        }
+    }
+
+    /// Adds `ΛᵀR` over the first `rows` rows of the chunk to every neuron's sums.
+    fn flush(&mut self, rows: usize) {
+        let chunks = self.weighted.iter().zip(&self.reduced).zip(&mut self.sums);
+        for ((weighted, reduced), sums) in chunks.skip(1) {
+            for ((w, r), s) in weighted.iter().zip(reduced).zip(sums) {
+                let n = r.cols();
+                add_leading_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] += v);
+            }
+        }
     }
 
     /// Adds the recorded second-order term to the upper triangle of `h` (`p × p`,
@@ -106,8 +189,15 @@ impl<J: Jet> Curvature<J> {
         };
         let depth = self.layout.depth();
         for l in 1..=depth {
-            for k in 0..self.layout.width(l) {
-                self.activation(l, k, &mut add);
+            let layout = &self.layout;
+            for (k, sums) in self.sums[l].iter().enumerate() {
+                let n = layout.width(l - 1) + 1 + layout.offset(l);
+                for b in 0..n {
+                    let pb = parameter(layout, l, k, b);
+                    for (a, &v) in sums[b * n..=b * n + b].iter().enumerate() {
+                        add(parameter(layout, l, k, a), pb, v);
+                    }
+                }
             }
             if l > 1 {
                 for j in 0..self.layout.width(l - 1) {
@@ -115,29 +205,15 @@ impl<J: Jet> Curvature<J> {
                 }
             }
         }
-        for j in 0..self.layout.width(depth) {
-            self.output(j, &mut add);
-        }
-    }
-
-    /// `ΛᵀT` for the activation of neuron `(l, k)`.
-    fn activation(&mut self, l: usize, k: usize, add: &mut impl FnMut(usize, usize, f64)) {
-        let width = self.layout.width(l);
-        let t = &self.tangents[l][k];
-        let lambda = &mut self.weighted[l];
-        for i in 0..t.rows() / J::K {
-            let kappa = self.kappa[l][i * width + k];
-            for panel in 0..t.cols().div_ceil(PANEL) {
-                let (from, to) = (t.block(i, J::K, panel), lambda.block_mut(i, J::K, panel));
-                for c in 0..PANEL {
-                    put_jet(to, c, &kappa.through_product(get_jet(from, c)));
-                }
+        let layout = &self.layout;
+        let support = layout.width(depth - 1) + 1 + layout.offset(depth);
+        let c = layout.offset(depth + 1);
+        let padded = support.div_ceil(PANEL) * PANEL;
+        for (j, sums) in self.output.chunks_exact(padded).enumerate() {
+            for (col, &v) in sums[..support].iter().enumerate() {
+                add(c + j, parameter(layout, depth, j, col), v);
             }
         }
-        let layout = &self.layout;
-        add_product(lambda, t, Part::Upper, |a, b, v| {
-            add(parameter(layout, l, k, a), parameter(layout, l, k, b), v);
-        });
     }
 
     /// `Xⱼᵀ Tˡ⁻¹ⱼ` for the affine map of layer `l` and neuron `j` of layer `l − 1`.
@@ -158,26 +234,6 @@ impl<J: Jet> Curvature<J> {
             add(layout.weight(l, k, j), parameter(layout, l - 1, j, col), v);
         });
     }
-
-    /// `ωⱼᵀ Tᴸⱼ` for the output weight `cⱼ`.
-    fn output(&mut self, j: usize, add: &mut impl FnMut(usize, usize, f64)) {
-        let depth = self.layout.depth();
-        let width = self.layout.width(depth);
-        let t = &self.tangents[depth][j];
-        for (i, adj_s) in self.adj_s.iter().enumerate() {
-            let dual = adj_s.through_product(self.s1[depth][i * width + j]);
-            for c in 0..J::K {
-                self.omega[i * J::K + c] = dual.get(c);
-            }
-        }
-        let sums = &mut self.sums[..t.cols()];
-        sums.fill(0.0);
-        t.add_transpose_times(1.0, &self.omega, sums);
-        let c = self.layout.offset(depth + 1) + j;
-        for (col, &v) in sums.iter().enumerate() {
-            add(c, parameter(&self.layout, depth, j, col), v);
-        }
-    }
 }
 
 /// Returns the parameter at column `c` of the support of neuron `(l, k)`.
@@ -188,16 +244,6 @@ fn parameter(layout: &Layout, l: usize, k: usize, c: usize) -> usize {
         core::cmp::Ordering::Equal => layout.bias(l, k),
         core::cmp::Ordering::Greater => c - w - 1,
     }
-}
-
-/// Returns the jet in column `c` of a block of `K` rows (see [`Panels::block`]).
-#[inline]
-fn get_jet<J: Jet>(block: &[f64], c: usize) -> J {
-    let mut jet = J::default();
-    for k in 0..J::K {
-        *jet.get_mut(k) = block[k * PANEL + c];
-    }
-    jet
 }
 
 /// Writes `jet` into column `c` of a block of `K` rows.

@@ -97,13 +97,6 @@ impl Panels {
     /// Returns rows `i·k .. (i + 1)·k` of panel `t`: `k × PANEL`, contiguous (the `k` jet
     /// components of point `i` for eight columns).
     #[inline]
-    pub(crate) fn block(&self, i: usize, k: usize, t: usize) -> &[f64] {
-        let at = t * self.rows * PANEL + i * k * PANEL;
-        &self.data[at..at + k * PANEL]
-    }
-
-    /// See [`Panels::block`].
-    #[inline]
     pub(crate) fn block_mut(&mut self, i: usize, k: usize, t: usize) -> &mut [f64] {
         let at = t * self.rows * PANEL + i * k * PANEL;
         &mut self.data[at..at + k * PANEL]
@@ -133,12 +126,38 @@ pub(crate) enum Part {
 /// If `a` and `b` do not have the same number of rows.
 pub(crate) fn add_product(a: &Panels, b: &Panels, part: Part, add: impl FnMut(usize, usize, f64)) {
     assert_eq!(a.rows, b.rows, "AᵀB needs operands with the same rows");
-    Arch::new().dispatch(Product { a, b, part, add });
+    add_leading_product(a, b, a.rows, part, add);
+}
+
+/// [`add_product`] over the first `rows` rows of `a` and `b` only.
+///
+/// # Panics
+///
+/// If either operand has fewer rows.
+pub(crate) fn add_leading_product(
+    a: &Panels,
+    b: &Panels,
+    rows: usize,
+    part: Part,
+    add: impl FnMut(usize, usize, f64),
+) {
+    assert!(
+        rows <= a.rows && rows <= b.rows,
+        "AᵀB over more rows than stored"
+    );
+    Arch::new().dispatch(Product {
+        a,
+        b,
+        rows,
+        part,
+        add,
+    });
 }
 
 struct Product<'a, F> {
     a: &'a Panels,
     b: &'a Panels,
+    rows: usize,
     part: Part,
     add: F,
 }
@@ -155,18 +174,20 @@ impl<F: FnMut(usize, usize, f64)> WithSimd for Product<'_, F> {
         let Self {
             a,
             b,
+            rows,
             part,
             mut add,
         } = self;
+        let len = rows * PANEL;
         for qt in 0..b.cols.div_ceil(PANEL) {
             let q0 = qt * PANEL;
-            let (bp, q_end) = (b.panel(qt), b.cols.min(q0 + PANEL));
+            let (bp, q_end) = (&b.panel(qt)[..len], b.cols.min(q0 + PANEL));
             let p_end = match part {
                 Part::Full => a.cols,
                 Part::Upper => a.cols.min(q_end),
             };
             for p0 in (0..p_end).step_by(ROWS) {
-                let acc = tile(a.panel(p0 / PANEL), p0 % PANEL, bp);
+                let acc = tile(&a.panel(p0 / PANEL)[..len], p0 % PANEL, bp);
                 for (r, row) in acc.iter().enumerate().take(p_end - p0) {
                     let p = p0 + r;
                     let from = match part {
@@ -222,7 +243,7 @@ pub(crate) fn mirror_upper(h: &mut [f64], p: usize) {
 mod tests {
     use nalgebra::DMatrix;
 
-    use super::{add_product, mirror_upper, Panels, Part};
+    use super::{add_leading_product, add_product, mirror_upper, Panels, Part};
 
     fn packed(m: &DMatrix<f64>) -> Panels {
         let mut out = Panels::new(m.nrows(), m.ncols());
@@ -265,6 +286,17 @@ mod tests {
             mirror_upper(upper.as_mut_slice(), m);
             assert_eq!(upper, gram, "{n} × {m} gram");
         }
+    }
+
+    #[test]
+    fn a_leading_product_ignores_the_rows_below() {
+        let (a, b) = (sample(11, 9, 1), sample(11, 13, 4));
+        let want = a.rows(0, 6).transpose() * b.rows(0, 6);
+        let mut got = DMatrix::from_element(9, 13, f64::NAN);
+        add_leading_product(&packed(&a), &packed(&b), 6, Part::Full, |p, q, v| {
+            got[(p, q)] = v;
+        });
+        assert_eq!(got, want);
     }
 
     #[test]

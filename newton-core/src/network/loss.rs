@@ -1,16 +1,14 @@
 //! The loss `L(θ) = (1/2N) Σᵢ rᵢ²` of a network over borrowed collocation points, with its
 //! exact gradient and Hessian written into caller storage.
 
-use core::cell::RefCell;
-
-use nalgebra::{DMatrix, DVector, Dyn};
+use nalgebra::{DMatrix, DVector};
 
 use super::architecture::Architecture;
 use super::curvature::Curvature;
 use super::engine::{backward, forward, tangents, Workspace as PointWorkspace};
 use super::gram::{add_product, mirror_upper, Panels, Part};
 use super::jet::Jet;
-use crate::{Error, LeastSquares, Objective};
+use crate::Error;
 
 /// The residual of one collocation point as a function of the output jet, and the distance
 /// function that multiplies every basis function.
@@ -38,7 +36,7 @@ pub trait Residual<J: Jet>: Sync {
 /// reused for every evaluation, so evaluations allocate nothing.
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
-    point: PointWorkspace<J>,
+    pub(super) point: PointWorkspace<J>,
     /// The per-point factors of the second-order term, summed over the points at the end.
     second_order: Curvature<J>,
     /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), packed for `JᵀJ`.
@@ -71,11 +69,11 @@ impl<J: Jet> Workspace<J> {
 /// The mean-squared-residual loss of a network over borrowed points and targets.
 #[derive(Clone, Debug)]
 pub struct Loss<'a, J: Jet, R: Residual<J>> {
-    architecture: &'a Architecture,
-    residual: R,
+    pub(super) architecture: &'a Architecture,
+    pub(super) residual: R,
     points: &'a [f64],
     targets: &'a [f64],
-    count: usize,
+    pub(super) count: usize,
     marker: core::marker::PhantomData<J>,
 }
 
@@ -149,7 +147,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         Workspace::new(self.architecture, self.count)
     }
 
-    fn point(&self, i: usize) -> (&[f64], f64) {
+    pub(super) fn point(&self, i: usize) -> (&[f64], f64) {
         let d = self.architecture.inputs;
         let y = if self.targets.is_empty() {
             0.0
@@ -207,7 +205,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
                 continue;
             };
             tangents(theta, &mut ws.point);
-            ws.second_order.record(i, r / n, &ws.point);
+            ws.second_order.record(i, self.count, r / n, &ws.point);
             if R::NONLINEAR {
                 self.residual_curvature(theta, x, y, &u, r / n, ws, h);
             }
@@ -264,7 +262,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     }
 
     #[expect(clippy::cast_precision_loss, reason = "point counts are far below 2⁵²")]
-    fn len(&self) -> f64 {
+    pub(super) fn len(&self) -> f64 {
         self.count as f64
     }
 
@@ -373,7 +371,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     }
 
     /// Writes the scaled residuals `rᵢ/√N` and their Jacobian, so that `½‖r‖² = L` (the
-    /// [`LeastSquares`] convention): Gauss–Newton and Levenberg–Marquardt run on this.
+    /// [`LeastSquares`](crate::LeastSquares) convention): Gauss–Newton and Levenberg–Marquardt run on this.
     ///
     /// # Errors
     ///
@@ -403,98 +401,5 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             }
         }
         Ok(())
-    }
-
-    /// Returns the loss as an [`Objective`] and [`LeastSquares`] problem, with its own
-    /// workspace, for the solvers. One per run: the workspace is not shared between threads.
-    #[must_use]
-    pub fn objective(&self) -> NetworkObjective<'_, 'a, J, R> {
-        NetworkObjective {
-            loss: self,
-            workspace: RefCell::new(self.workspace()),
-        }
-    }
-}
-
-/// A [`Loss`] with a workspace of its own, for the solvers (see [`Loss::objective`]).
-#[derive(Debug)]
-pub struct NetworkObjective<'l, 'a, J: Jet, R: Residual<J>> {
-    loss: &'l Loss<'a, J, R>,
-    workspace: RefCell<Workspace<J>>,
-}
-
-/// The solvers check lengths before they call, so the length errors cannot occur here.
-const CHECKED: &str = "solvers pass vectors of the objective's dimension";
-
-impl<J: Jet, R: Residual<J>> Objective for NetworkObjective<'_, '_, J, R> {
-    type Scalar = f64;
-    type Dim = Dyn;
-
-    fn dim(&self) -> Dyn {
-        Dyn(self.loss.parameters())
-    }
-
-    fn value(&self, x: &DVector<f64>) -> f64 {
-        self.loss
-            .value(x, &mut self.workspace.borrow_mut())
-            .expect(CHECKED)
-    }
-
-    fn value_gradient(&self, x: &DVector<f64>, gradient: &mut DVector<f64>) -> f64 {
-        self.loss
-            .gradient_into(x, &mut self.workspace.borrow_mut(), gradient)
-            .expect(CHECKED)
-    }
-
-    fn value_gradient_hessian(
-        &self,
-        x: &DVector<f64>,
-        gradient: &mut DVector<f64>,
-        hessian: &mut DMatrix<f64>,
-    ) -> f64 {
-        self.loss
-            .value_gradient_hessian_into(x, &mut self.workspace.borrow_mut(), gradient, hessian)
-            .expect(CHECKED)
-    }
-}
-
-impl<J: Jet, R: Residual<J>> LeastSquares for NetworkObjective<'_, '_, J, R> {
-    type Scalar = f64;
-    type Dim = Dyn;
-    type Residuals = Dyn;
-
-    fn dim(&self) -> Dyn {
-        Dyn(self.loss.parameters())
-    }
-
-    fn residual_count(&self) -> Dyn {
-        Dyn(self.loss.points())
-    }
-
-    fn residuals(&self, x: &DVector<f64>, residuals: &mut DVector<f64>) {
-        let ws = &mut self.workspace.borrow_mut();
-        let s = self.loss.len().sqrt().recip();
-        for i in 0..self.loss.count {
-            let (p, y) = self.loss.point(i);
-            let u = forward(
-                self.loss.architecture,
-                x.as_slice(),
-                p,
-                self.loss.residual.distance(p),
-                &mut ws.point,
-            );
-            residuals[i] = s * self.loss.residual.residual(p, y, &u).0;
-        }
-    }
-
-    fn residuals_jacobian(
-        &self,
-        x: &DVector<f64>,
-        residuals: &mut DVector<f64>,
-        jacobian: &mut DMatrix<f64>,
-    ) {
-        self.loss
-            .residuals_jacobian_into(x, &mut self.workspace.borrow_mut(), residuals, jacobian)
-            .expect(CHECKED);
     }
 }

@@ -40,15 +40,18 @@
 mod architecture;
 mod curvature;
 pub mod engine;
+mod form;
 mod gram;
 mod init;
 mod jet;
 mod loss;
+mod objective;
 
 pub use architecture::{Activation, Architecture, Embedding};
 pub use init::init_xavier;
 pub use jet::{Jet, Jet2, Jet2In1, Jet2In2, Jet2In3};
-pub use loss::{Loss, NetworkObjective, Residual, Workspace};
+pub use loss::{Loss, Residual, Workspace};
+pub use objective::NetworkObjective;
 
 /// The regression residual `r = u − y`, without a distance function.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,30 +72,4 @@ impl Residual<f64> for Regression {
     fn curvature(&self, _: &[f64], _: f64, _: &f64, out: &mut [f64]) {
         out.fill(0.0);
     }
-}
-
-/// Times the packed `JᵀJ` kernel on `j` over `reps` calls (seconds per call). A throwaway
-/// measurement hook for `examples/nettime.rs`; not part of the API.
-#[doc(hidden)]
-#[must_use]
-pub fn __time_gram(j: &nalgebra::DMatrix<f64>, h: &mut nalgebra::DMatrix<f64>, reps: u32) -> f64 {
-    let (n, p) = j.shape();
-    let mut packed = gram::Panels::new(n, p);
-    let mut row = vec![0.0; p];
-    for i in 0..n {
-        for (q, r) in row.iter_mut().enumerate() {
-            *r = j[(i, q)];
-        }
-        packed.set_row(i, &row);
-    }
-    let t = std::time::Instant::now();
-    for _ in 0..reps {
-        let hs = h.as_mut_slice();
-        hs.fill(0.0);
-        gram::add_product(&packed, &packed, gram::Part::Upper, |a, b, v| {
-            hs[b * p + a] += v;
-        });
-        gram::mirror_upper(hs, p);
-    }
-    t.elapsed().as_secs_f64() / f64::from(reps)
 }
