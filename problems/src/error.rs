@@ -49,4 +49,46 @@ pub enum Error {
     /// `icount` was given a benchmark case or side that does not exist.
     #[error("no benchmark kernel `{0}`; groups are those of BENCHMARKS.md, sides `newton`, `hand`, `baseline`")]
     UnknownKernel(String),
+    /// A command-line setting is out of range.
+    #[error("invalid `--{flag}` value `{value}`: must be {requirement}")]
+    InvalidFlag {
+        /// The flag, without the dashes.
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// What the value must be.
+        requirement: &'static str,
+    },
+    /// `run` was given an experiment that does not exist.
+    #[error("no experiment `{name}`; the experiments are: {available}")]
+    UnknownExperiment {
+        /// The name given.
+        name: String,
+        /// The names that exist, comma-separated.
+        available: String,
+    },
+    /// A network width that was not compiled was asked for.
+    #[error("{network} is compiled only at W ∈ {{{available}}}, not W = {width} (a network's widths are part of its compiled shape)")]
+    UnknownWidth {
+        /// The width asked for.
+        width: usize,
+        /// Which network.
+        network: &'static str,
+        /// The compiled widths, comma-separated.
+        available: &'static str,
+    },
+    /// A figure could not be drawn.
+    #[error("cannot draw the figure `{figure}`: {reason}")]
+    Plot {
+        /// The figure's title.
+        figure: String,
+        /// plotters' message.
+        reason: String,
+    },
+    /// A solver rejected its input (a bad start or setting).
+    #[error("solver: {0}")]
+    Solver(#[from] newton::Error),
+    /// The results could not be serialised.
+    #[error("cannot serialise the results: {0}")]
+    Json(#[from] serde_json::Error),
 }

@@ -21,21 +21,24 @@
 //!
 //! Beside them: [`generic`] (the same functions over any real scalar, for runtime autodiff such
 //! as num-dual), [`finite_differences`] (a central-difference Hessian, the peer every benchmark
-//! includes), [`stationary`] (the known stationary points and their types), [`report`] (the
-//! `reproduce` command) and [`bench_report`] (the `bench-report` command, which writes
-//! `BENCHMARKS.md`).
+//! includes), [`stationary`] (the known stationary points and their types), [`experiments`]
+//! (the experiments of the paper, one file each), [`report`] (the `reproduce` and `run`
+//! commands, which write `REPORT.md`, `results.json` and the figures drawn by [`plot`]) and
+//! [`bench_report`] (the `bench-report` command, which writes `BENCHMARKS.md`).
 
 pub mod bench_networks;
 pub mod bench_report;
 pub mod circle;
 mod date;
 pub mod error;
+pub mod experiments;
 pub mod finite_differences;
 pub mod generic;
 pub mod instructions;
 pub mod kernels;
 pub mod network_peer;
 pub mod networks;
+pub mod plot;
 pub mod report;
 pub mod rosenbrock;
 pub mod slides;

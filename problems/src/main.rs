@@ -4,26 +4,127 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use problems::experiments::Settings;
 use problems::{bench_report, report, Error};
 
-/// Reproduces the problems of newton's PROBLEMS.md and reports on the benchmarks.
+/// Reproduces the experiments of Rowan, "Nonlinear discretizations and Newton's method"
+/// (arXiv 2510.11987) on the problems of newton's PROBLEMS.md, and reports on the benchmarks.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Seed of the random starts; printed in every report.
+    /// Seed of every random draw (starts, Fourier frequencies, random matrices); printed in the
+    /// report.
     #[arg(long, global = true, default_value_t = 0)]
     seed: u64,
-    /// Directory the reports are written to.
+    /// Directory REPORT.md, results.json and figures/ are written to.
     #[arg(long, global = true, default_value = "report")]
     out: PathBuf,
+    /// A small version of every experiment (about a minute): fewer starts, draws and sweep cells.
+    #[arg(long, global = true)]
+    quick: bool,
+    #[command(flatten)]
+    constants: Constants,
     #[command(subcommand)]
     command: Command,
 }
 
+/// The experiments' constants; each defaults to PROBLEMS.md (or to the `--quick` set).
+#[derive(Debug, clap::Args)]
+struct Constants {
+    /// Xavier starts per network experiment [default: 20; quick 2].
+    #[arg(long, global = true)]
+    starts: Option<usize>,
+    /// Uniform starts of the torus census [default: 1000; quick 200].
+    #[arg(long, global = true)]
+    torus_starts: Option<usize>,
+    /// Random symmetric matrices per dimension [default: 100000; quick 5000].
+    #[arg(long, global = true)]
+    draws: Option<usize>,
+    /// Width W of the tanh regression network; compiled widths: 4, 8, 10, 16, 32 (the other
+    /// networks exist at W = 10 only) [default: 10].
+    #[arg(long, global = true)]
+    width: Option<usize>,
+    /// Step lengths α of the relaxed-Newton sweep, comma-separated [default: 1,0.5,0.25].
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
+    alpha: Option<Vec<f64>>,
+    /// Shifts λ of the relaxed-Newton sweep, comma-separated; the PINNs add 1 [default: 1e-4,1e-2].
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
+    lambda: Option<Vec<f64>>,
+    /// Frequencies ω of the 1-D PINN sweep, comma-separated [default: 1,2,3,6].
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
+    omega: Option<Vec<f64>>,
+    /// Convergence tolerance ‖∇L‖∞ of the network runs [default: 1e-9].
+    #[arg(long, global = true, allow_negative_numbers = true)]
+    tolerance: Option<f64>,
+    /// Step limit of the second-order network runs [default: 300; quick 60].
+    #[arg(long, global = true)]
+    max_iterations: Option<usize>,
+}
+
+impl Constants {
+    /// The settings: PROBLEMS.md's (or the quick ones), with every given flag applied.
+    fn settings(self, seed: u64, quick: bool) -> Settings {
+        let mut s = if quick {
+            Settings::quick(seed)
+        } else {
+            Settings::full(seed)
+        };
+        if let Some(v) = self.starts {
+            s.network_starts = v;
+        }
+        if let Some(v) = self.torus_starts {
+            s.torus_starts = v;
+        }
+        if let Some(v) = self.draws {
+            s.draws = v;
+        }
+        if let Some(v) = self.width {
+            s.width = v;
+        }
+        if let Some(v) = self.alpha {
+            s.alphas = v;
+        }
+        if let Some(v) = self.lambda {
+            s.lambdas = v;
+        }
+        if let Some(v) = self.omega {
+            s.omegas = v;
+        }
+        if let Some(v) = self.tolerance {
+            s.tolerance = v;
+        }
+        if let Some(v) = self.max_iterations {
+            s.max_iterations = v;
+        }
+        s
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Runs every check and experiment, prints the report and writes `<out>/REPORT.md`.
+    /// Runs every experiment and writes `<out>/REPORT.md`, `results.json` and `figures/`.
     Reproduce,
+    /// Runs the named experiments only (see `list`) and writes their report.
+    Run {
+        /// Experiment names, e.g. `torus circle`.
+        #[arg(required = true)]
+        experiments: Vec<String>,
+    },
     /// Lists the problems and experiments.
     List,
     /// Regenerates BENCHMARKS.md from criterion's saved results.
@@ -65,22 +166,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    let settings = cli.constants.settings(cli.seed, cli.quick);
     match cli.command {
-        Command::Reproduce => {
-            let reproduction = report::reproduce(cli.seed);
-            println!("{}", reproduction.markdown);
-            let path = report::write_report(&cli.out, &reproduction)?;
-            eprintln!("wrote {}", path.display());
-            if reproduction.failures.is_empty() {
-                Ok(())
-            } else {
-                Err(Error::ChecksFailed(reproduction.failures.len()))
-            }
-        }
+        Command::Reproduce => reproduce(settings, &[], &cli.out),
+        Command::Run { experiments } => reproduce(settings, &experiments, &cli.out),
         Command::List => {
-            for (name, what) in problems::PROBLEMS {
-                println!("{name:<16} {what}");
-            }
+            print!("{}", report::list());
             Ok(())
         }
         Command::BenchReport {
@@ -118,5 +209,42 @@ fn run(cli: Cli) -> Result<(), Error> {
             problems::instructions::run(kernel, side, iterations);
             Ok(())
         }
+    }
+}
+
+/// Runs `names` (all when empty), prints the summary and the seed, and fails when a known-value
+/// check failed.
+fn reproduce(settings: Settings, names: &[String], out: &std::path::Path) -> Result<(), Error> {
+    settings.validate()?;
+    for name in names {
+        problems::experiments::find(name)?;
+    }
+    eprintln!(
+        "seed {}{}; writing to {}",
+        settings.seed,
+        if settings.quick { " (quick)" } else { "" },
+        out.display()
+    );
+    let r = report::reproduce(settings, names, out, true)?;
+    for s in &r.sections {
+        println!(
+            "{:<16} {:<15} {:>7.1} s  {}",
+            s.name,
+            s.verdict.word(),
+            s.seconds,
+            s.verdict_reason
+        );
+    }
+    println!(
+        "seed {}, {:.1} s in all; wrote {}",
+        r.settings.seed,
+        r.seconds,
+        r.report_path.display()
+    );
+    let failures = r.failures();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::ChecksFailed(failures.len()))
     }
 }

@@ -9,6 +9,7 @@
 mod circle;
 mod common;
 mod oracle;
+mod report;
 mod rosenbrock;
 mod slides;
 mod torus;

@@ -1,0 +1,190 @@
+//! The constants of the experiments a user can vary, with `PROBLEMS.md`'s values as defaults
+//! and a smaller `--quick` set that keeps every section and figure.
+
+use serde::Serialize;
+
+use crate::Error;
+
+/// The widths at which the tanh regression network is compiled; the other networks exist at
+/// `W = 10` only.
+pub const TANH_WIDTHS: [usize; 5] = [4, 8, 10, 16, 32];
+
+/// A list setting's name, values, test and requirement, for [`Settings::validate`].
+type Check<'a> = (&'static str, &'a [f64], fn(f64) -> bool, &'static str);
+
+/// Everything an experiment reads that a user may change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Settings {
+    /// Seed of every random draw (starts, Fourier frequencies, random matrices).
+    pub seed: u64,
+    /// Whether this is the `--quick` version.
+    pub quick: bool,
+    /// Xavier starts per network experiment (`PROBLEMS.md`: at least 20).
+    pub network_starts: usize,
+    /// Uniform starts of the torus census (1000).
+    pub torus_starts: usize,
+    /// Draws per dimension of the random-Hessian experiment (100 000).
+    pub draws: usize,
+    /// Largest dimension of the random-Hessian experiment (12).
+    pub max_dimension: usize,
+    /// Width of the tanh regression network, one of [`TANH_WIDTHS`].
+    pub width: usize,
+    /// Step lengths `α` of the relaxed-Newton sweep.
+    pub alphas: Vec<f64>,
+    /// Shifts `λ` of the regression sweep; the PINNs add `λ = 1`.
+    pub lambdas: Vec<f64>,
+    /// Frequencies `ω` of the 1-D PINN sweep.
+    pub omegas: Vec<f64>,
+    /// Convergence tolerance on `‖∇L‖∞` of the network runs (1e-9).
+    pub tolerance: f64,
+    /// Step limit of the second-order network runs (300).
+    pub max_iterations: usize,
+    /// Step limit of BFGS on the networks.
+    pub bfgs_iterations: usize,
+    /// Step limit of Adam on the networks.
+    pub adam_iterations: usize,
+}
+
+impl Settings {
+    /// The settings of `PROBLEMS.md`.
+    #[must_use]
+    pub fn full(seed: u64) -> Self {
+        Self {
+            seed,
+            quick: false,
+            network_starts: 20,
+            torus_starts: crate::torus::STARTS,
+            draws: 100_000,
+            max_dimension: 12,
+            width: 10,
+            alphas: vec![1.0, 0.5, 0.25],
+            lambdas: vec![1e-4, 1e-2],
+            omegas: vec![1.0, 2.0, 3.0, 6.0],
+            tolerance: 1e-9,
+            max_iterations: 300,
+            bfgs_iterations: 3000,
+            adam_iterations: 10_000,
+        }
+    }
+
+    /// A small version of every experiment (fewer starts, draws and sweep cells, shorter
+    /// runs), for tests and a first look; every section and figure is still produced.
+    #[must_use]
+    pub fn quick(seed: u64) -> Self {
+        Self {
+            quick: true,
+            network_starts: 2,
+            torus_starts: 200,
+            draws: 5_000,
+            alphas: vec![1.0, 0.5],
+            lambdas: vec![1e-4],
+            omegas: vec![1.0, 6.0],
+            max_iterations: 60,
+            bfgs_iterations: 300,
+            adam_iterations: 500,
+            ..Self::full(seed)
+        }
+    }
+
+    /// The shifts of the PINN sweeps: the regression ones and `λ = 1`.
+    #[must_use]
+    pub fn pinn_lambdas(&self) -> Vec<f64> {
+        let mut lambdas = self.lambdas.clone();
+        if !lambdas.contains(&1.0) {
+            lambdas.push(1.0);
+        }
+        lambdas
+    }
+
+    /// The sweep cell the figures use: `α = 0.5, λ = 1e-4` when swept, else the first cell.
+    #[must_use]
+    pub fn figure_cell(&self) -> (f64, f64) {
+        let alpha = if self.alphas.contains(&0.5) {
+            0.5
+        } else {
+            self.alphas[0]
+        };
+        let lambda = if self.lambdas.contains(&1e-4) {
+            1e-4
+        } else {
+            self.lambdas[0]
+        };
+        (alpha, lambda)
+    }
+
+    /// Checks every setting.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidFlag`] naming the first bad one, [`Error::UnknownWidth`] for a tanh width
+    /// that is not compiled.
+    pub fn validate(&self) -> Result<(), Error> {
+        let flag = |flag, value: String, requirement| Error::InvalidFlag {
+            flag,
+            value,
+            requirement,
+        };
+        for (name, n) in [
+            ("starts", self.network_starts),
+            ("torus-starts", self.torus_starts),
+            ("draws", self.draws),
+            ("max-dimension", self.max_dimension),
+            ("max-iterations", self.max_iterations),
+        ] {
+            if n == 0 {
+                return Err(flag(name, n.to_string(), "at least 1"));
+            }
+        }
+        if !TANH_WIDTHS.contains(&self.width) {
+            return Err(Error::UnknownWidth {
+                width: self.width,
+                network: "tanh regression",
+                available: "4, 8, 10, 16, 32",
+            });
+        }
+        let positive = |v: f64| v > 0.0 && v.is_finite();
+        let lists: [Check<'_>; 3] = [
+            (
+                "alpha",
+                &self.alphas,
+                |v| v > 0.0 && v.is_finite(),
+                "positive and finite",
+            ),
+            (
+                "lambda",
+                &self.lambdas,
+                |v| v >= 0.0 && v.is_finite(),
+                "non-negative and finite",
+            ),
+            (
+                "omega",
+                &self.omegas,
+                |v| v > 0.0 && v.is_finite(),
+                "positive and finite",
+            ),
+        ];
+        for (name, values, ok, requirement) in lists {
+            if values.is_empty() {
+                return Err(flag(name, String::new(), "a non-empty list"));
+            }
+            if let Some(v) = values.iter().find(|v| !ok(**v)) {
+                return Err(flag(name, v.to_string(), requirement));
+            }
+        }
+        if !positive(self.tolerance) {
+            return Err(flag(
+                "tolerance",
+                self.tolerance.to_string(),
+                "positive and finite",
+            ));
+        }
+        if self.max_dimension > 64 {
+            return Err(flag(
+                "max-dimension",
+                self.max_dimension.to_string(),
+                "at most 64",
+            ));
+        }
+        Ok(())
+    }
+}

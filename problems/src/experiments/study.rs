@@ -1,0 +1,420 @@
+//! A network study: the relaxed-Newton sweep over `α × λ` and the comparison solvers from the
+//! same starts, with the tables, figures and verdict the experiments 5–8 share.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use newton::network::{engine, Jet, Residual};
+use serde_json::json;
+
+use super::networks::{Method, Outcome, Problem, Run};
+use super::{Context, Section, Verdict};
+use crate::plot::{Figure, Series};
+use crate::Error;
+
+/// The runs of one study.
+pub(super) struct Study {
+    /// `(α, λ)` and its runs, in sweep order.
+    pub cells: Vec<((f64, f64), Vec<Run>)>,
+    /// The comparison methods and their runs.
+    pub methods: Vec<(Method, Vec<Run>)>,
+    /// `L_trivial`.
+    pub trivial: f64,
+    /// The cell the figures use.
+    pub figure_cell: (f64, f64),
+}
+
+impl Study {
+    /// Runs the sweep over `alphas × lambdas` and then `methods`, all from the same starts.
+    pub fn run<J: Jet, R: Residual<J> + Copy>(
+        problem: &Problem<R>,
+        context: &Context,
+        stream: u64,
+        lambdas: &[f64],
+        methods: &[Method],
+    ) -> Result<Self, Error> {
+        let s = &context.settings;
+        let starts = problem.starts(s.seed, stream, s.network_starts);
+        let figure_cell = s.figure_cell();
+        let mut cells = Vec::new();
+        for &alpha in &s.alphas {
+            for &lambda in lambdas {
+                let record = (alpha, lambda) == figure_cell;
+                let runs = problem.solve_all::<J>(
+                    Method::Relaxed { alpha, lambda },
+                    &starts,
+                    s,
+                    context,
+                    record,
+                )?;
+                cells.push(((alpha, lambda), runs));
+            }
+        }
+        let methods = methods
+            .iter()
+            .map(|&m| Ok((m, problem.solve_all::<J>(m, &starts, s, context, true)?)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Self {
+            cells,
+            methods,
+            trivial: problem.trivial_loss::<J>(),
+            figure_cell,
+        })
+    }
+
+    /// The runs of the figure cell.
+    pub fn figure_runs(&self) -> &[Run] {
+        self.cells
+            .iter()
+            .find(|(c, _)| *c == self.figure_cell)
+            .map_or(&[], |(_, r)| r.as_slice())
+    }
+
+    /// Every relaxed-Newton run of the sweep.
+    pub fn sweep_runs(&self) -> impl Iterator<Item = &Run> {
+        self.cells.iter().flat_map(|(_, r)| r)
+    }
+
+    /// The runs of `method`.
+    pub fn method_runs(&self, method: Method) -> &[Run] {
+        self.methods
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map_or(&[], |(_, r)| r.as_slice())
+    }
+}
+
+/// Counts per outcome.
+pub(super) fn counts<'a>(runs: impl IntoIterator<Item = &'a Run>) -> BTreeMap<&'static str, usize> {
+    let mut map: BTreeMap<&'static str, usize> =
+        Outcome::ALL.iter().map(|o| (o.name(), 0)).collect();
+    for r in runs {
+        *map.entry(r.outcome.name()).or_default() += 1;
+    }
+    map
+}
+
+fn count_cells(runs: &[Run]) -> String {
+    Outcome::ALL
+        .iter()
+        .map(|o| runs.iter().filter(|r| r.outcome == *o).count().to_string())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.retain(|x| x.is_finite());
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn outcome_header() -> String {
+    Outcome::ALL.map(Outcome::name).join(" | ")
+}
+
+/// Writes the sweep table, the comparison table and the per-run table of the figure cell.
+pub(super) fn tables(md: &mut String, study: &Study, stream_note: &str) {
+    let heads = outcome_header();
+    let bar = "|---".repeat(Outcome::ALL.len() + 2);
+    let _ = writeln!(
+        md,
+        "L_trivial = {:.6} (the loss wherever u ≡ 0). {stream_note}\n",
+        study.trivial
+    );
+    let _ = writeln!(
+        md,
+        "Relaxed Newton `θ ← θ − α(H + λI)⁻¹∇L`, the same starts in every cell:\n"
+    );
+    let _ = writeln!(md, "| α | λ | {heads} |\n{bar}|");
+    for ((a, l), runs) in &study.cells {
+        let _ = writeln!(md, "| {a} | {l:e} | {} |", count_cells(runs));
+    }
+    let _ = writeln!(md, "\nThe same starts with other methods (relaxed Newton: the figure cell α = {}, λ = {:e}):\n", study.figure_cell.0, study.figure_cell.1);
+    let _ = writeln!(
+        md,
+        "| method | {heads} | median L/L_trivial | median max cos | median ‖c‖ |\n{}|",
+        "|---".repeat(Outcome::ALL.len() + 4)
+    );
+    let figure = (
+        Method::Relaxed {
+            alpha: study.figure_cell.0,
+            lambda: study.figure_cell.1,
+        },
+        study.figure_runs(),
+    );
+    for (m, runs) in
+        std::iter::once(figure).chain(study.methods.iter().map(|(m, r)| (*m, r.as_slice())))
+    {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {:.1e} | {:.3} |",
+            m.name(),
+            count_cells(runs),
+            super::ratio(median(runs.iter().map(|r| r.loss_ratio).collect())),
+            median(runs.iter().map(|r| r.max_cos).collect()),
+            median(runs.iter().map(|r| r.c_norm).collect())
+        );
+    }
+    let _ = writeln!(md, "\nEach relaxed-Newton run of the figure cell:\n");
+    let _ = writeln!(md, "| start | outcome | steps | L/L_trivial | ‖c‖ | max cos | ‖∇L‖∞ | index | zero eigs | λ_min | λ_max |\n|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in study.figure_runs() {
+        let opt = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.2e}"));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {:.6} | {:.2e} | {:.1e} | {:.1e} | {} | {} | {} | {} |",
+            r.start,
+            r.outcome.name(),
+            r.iterations,
+            r.loss_ratio,
+            r.c_norm,
+            r.max_cos,
+            r.gradient_norm,
+            r.index.map_or("–".to_owned(), |i| i.to_string()),
+            r.zero.map_or("–".to_owned(), |i| i.to_string()),
+            opt(r.lambda_min),
+            opt(r.lambda_max)
+        );
+    }
+    let _ = writeln!(md);
+}
+
+/// The study's numbers for `results.json`.
+pub(super) fn results(study: &Study) -> serde_json::Value {
+    json!({
+        "trivial_loss": study.trivial,
+        "figure_cell": { "alpha": study.figure_cell.0, "lambda": study.figure_cell.1 },
+        "sweep": study.cells.iter().map(|((a, l), runs)| json!({
+            "alpha": a, "lambda": l, "counts": counts(runs), "runs": runs,
+        })).collect::<Vec<_>>(),
+        "methods": study.methods.iter().map(|(m, runs)| json!({
+            "method": m.name(), "counts": counts(runs), "runs": runs,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The verdict rule of the regression and PINN studies: reproduced when at least half of the
+/// relaxed-Newton runs of the sweep end at a saddle (trivial or not) while the comparison
+/// methods end at one in at most a tenth of theirs; partly when relaxed Newton ends at saddles
+/// more often than they do, but not by that margin; otherwise not reproduced.
+pub(super) fn verdict(study: &Study) -> (Verdict, String) {
+    let sweep: Vec<&Run> = study.sweep_runs().collect();
+    let others: Vec<&Run> = study
+        .methods
+        .iter()
+        .filter(|(m, _)| !matches!(m, Method::Newton))
+        .flat_map(|(_, r)| r)
+        .collect();
+    let share = |runs: &[&Run]| {
+        #[expect(clippy::cast_precision_loss, reason = "run counts are small")]
+        let f =
+            runs.iter().filter(|r| r.outcome.is_saddle()).count() as f64 / runs.len().max(1) as f64;
+        f
+    };
+    let trivial = sweep
+        .iter()
+        .filter(|r| r.outcome == Outcome::TrivialSaddle)
+        .count();
+    let (newton, rest) = (share(&sweep), share(&others));
+    let mut reason = format!(
+        "relaxed Newton: {} of {} sweep runs at a saddle ({trivial} trivial); ",
+        sweep.iter().filter(|r| r.outcome.is_saddle()).count(),
+        sweep.len()
+    );
+    for (m, runs) in &study.methods {
+        let _ = write!(
+            reason,
+            "{}: {} at a saddle, {} at a minimum; ",
+            m.name(),
+            runs.iter().filter(|r| r.outcome.is_saddle()).count(),
+            runs.iter()
+                .filter(|r| r.outcome == Outcome::Minimum)
+                .count()
+        );
+    }
+    let reason = reason.trim_end_matches("; ").to_owned()
+        + &format!(" (of {} each)", study.figure_runs().len());
+    let verdict = if newton >= 0.5 && rest <= 0.1 {
+        Verdict::Reproduced
+    } else if newton > rest {
+        Verdict::Partly
+    } else {
+        Verdict::NotReproduced
+    };
+    (verdict, reason)
+}
+
+/// The sweep-cell run the basis and spectrum figures show: the first trivial saddle of the
+/// figure cell, else its first run.
+pub(super) fn shown_run(study: &Study) -> Option<&Run> {
+    let runs = study.figure_runs();
+    runs.iter()
+        .find(|r| r.outcome == Outcome::TrivialSaddle)
+        .or_else(|| runs.first())
+}
+
+/// `sign(λ)·log₁₀(1 + |λ|/10⁻¹⁰)`: the spectrum figure's scale, linear near 0 and logarithmic
+/// beyond.
+fn symlog(l: f64) -> f64 {
+    l.signum() * (1.0 + l.abs() / 1e-10).log10()
+}
+
+/// The four figures of a 1-D study: fit, basis vs target, spectrum, loss curves.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one experiment read top to bottom: run, tabulate, plot, judge"
+)]
+pub(super) fn figures<J: Jet, R: Residual<J> + Copy>(
+    section: &mut Section,
+    problem: &Problem<R>,
+    study: &Study,
+    prefix: &str,
+    exact: fn(f64) -> f64,
+    what: &str,
+) -> Result<(), Error> {
+    let mut ws = engine::Workspace::<J>::new(&problem.arch);
+    let grid: Vec<f64> = (0..=200).map(|i| f64::from(i) / 200.0).collect();
+    let mut fit = Figure::new(format!("{what}: fit (start 0)"), "x", "u(x)");
+    fit.push(Series::line("exact", grid.iter().map(|&x| (x, exact(x)))).color(7));
+    let figure_method = Method::Relaxed {
+        alpha: study.figure_cell.0,
+        lambda: study.figure_cell.1,
+    };
+    let shown = std::iter::once((figure_method, study.figure_runs()))
+        .chain(study.methods.iter().map(|(m, r)| (*m, r.as_slice())));
+    for (k, (m, runs)) in shown.clone().enumerate() {
+        if let Some(run) = runs.first() {
+            let label = format!("{} ({})", m.name(), run.outcome.name());
+            fit.push(
+                Series::line(
+                    label,
+                    grid.iter()
+                        .map(|&x| (x, problem.jet(run.x.as_slice(), &[x], &mut ws).value())),
+                )
+                .color(k),
+            );
+        }
+    }
+    section.figure(&format!("{prefix}_fit"), format!("{what}: the network's output at the end of start 0 for each method, against the exact solution."), &fit)?;
+
+    if let Some(run) = shown_run(study) {
+        let (r0, images) = problem.basis_images::<J>(run.x.as_slice());
+        let xs: Vec<f64> = (0..problem.len()).map(|i| problem.points[i]).collect();
+        let mut basis = Figure::new(
+            format!(
+                "{what}: basis vs target (start {}, {})",
+                run.start,
+                run.outcome.name()
+            ),
+            "x",
+            "value",
+        );
+        for (j, b) in images.iter().enumerate() {
+            let label = if j == 0 {
+                "basis functions 𝓛bⱼ"
+            } else {
+                ""
+            };
+            basis.push(Series::line(label, xs.iter().copied().zip(b.iter().copied())).color(0));
+        }
+        let scale = r0.iter().fold(0.0_f64, |m, v| m.max(v.abs())).max(1e-300);
+        let peak = images
+            .iter()
+            .flatten()
+            .fold(0.0_f64, |m, v| m.max(v.abs()))
+            .max(1e-300);
+        basis.push(
+            Series::line(
+                "target (scaled to the basis)",
+                xs.iter().zip(&r0).map(|(&x, &r)| (x, -r * peak / scale)),
+            )
+            .color(3),
+        );
+        section.figure(
+            &format!("{prefix}_basis"),
+            format!(
+                "{what}: the last hidden layer's basis functions (through the residual's operator) at relaxed Newton's limit \
+                 (α = {}, λ = {:e}, start {}, max |cos| = {:.1e}), and the target, rescaled.",
+                study.figure_cell.0, study.figure_cell.1, run.start, run.max_cos
+            ),
+            &basis,
+        )?;
+        let mut spectrum = Figure::new(
+            format!("{what}: Hessian spectrum at the limit"),
+            "eigenvalue rank",
+            "sign(λ)·log₁₀(1 + |λ|/1e-10)",
+        );
+        #[expect(clippy::cast_precision_loss, reason = "parameter counts are small")]
+        let rank = |k: usize| k as f64;
+        spectrum.push(
+            Series::points(
+                format!(
+                    "relaxed Newton, start {} (index {})",
+                    run.start,
+                    run.index.unwrap_or(0)
+                ),
+                run.eigenvalues
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &l)| (rank(k), symlog(l))),
+            )
+            .color(0),
+        );
+        if let Some(b) = study.method_runs(Method::Bfgs).first() {
+            spectrum.push(
+                Series::points(
+                    format!("BFGS, start 0 (index {})", b.index.unwrap_or(0)),
+                    b.eigenvalues
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &l)| (rank(k), symlog(l))),
+                )
+                .color(1),
+            );
+        }
+        section.figure(
+            &format!("{prefix}_spectrum"),
+            format!("{what}: eigenvalues of the exact Hessian at the end of the run, ascending."),
+            &spectrum,
+        )?;
+    }
+
+    let mut curves = Figure::new(
+        format!("{what}: loss curves (start 0)"),
+        "iteration",
+        "log₁₀ L",
+    );
+    #[expect(clippy::cast_precision_loss, reason = "iteration counts are small")]
+    let it = |k: usize| k as f64;
+    for (k, (m, runs)) in shown.enumerate() {
+        if let Some(run) = runs.first() {
+            curves.push(
+                Series::line(
+                    m.name(),
+                    run.losses
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| **l > 0.0)
+                        .map(|(i, l)| (it(i + 1).log10(), l.log10())),
+                )
+                .color(k),
+            );
+        }
+    }
+    "log₁₀(iteration + 1)".clone_into(&mut curves.x_label);
+    curves.push(
+        Series::line(
+            "L_trivial",
+            [(0.0, study.trivial.log10()), (4.0, study.trivial.log10())],
+        )
+        .color(7),
+    );
+    section.figure(
+        &format!("{prefix}_loss"),
+        format!("{what}: loss per iteration from start 0 (log–log), with the trivial loss."),
+        &curves,
+    )?;
+    Ok(())
+}

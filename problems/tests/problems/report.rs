@@ -1,0 +1,249 @@
+//! `reproduce --quick` end to end, through the library: every section and figure, the JSON
+//! against the markdown tables, and census and classification numbers recomputed here from
+//! the solvers themselves.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use newton::{Minimizer as _, Newton, RelaxedNewton};
+use problems::experiments::{Settings, EXPERIMENTS};
+use problems::report::{reproduce, Reproduction};
+use rand::SeedableRng as _;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+/// The seed of the quick run (not 0, so a default seed cannot hide a seeding bug).
+const SEED: u64 = 11;
+
+/// The quick run, made once for every test of this module.
+fn quick() -> &'static (Reproduction, PathBuf) {
+    static RUN: OnceLock<(Reproduction, PathBuf)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("newton-quick-report-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let r = reproduce(Settings::quick(SEED), &[], &dir, false).expect("the quick run succeeds");
+        (r, dir)
+    })
+}
+
+fn section<'a>(json: &'a Value, name: &str) -> &'a Value {
+    json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no section {name} in results.json"))
+}
+
+/// The markdown of the section whose heading is `title`.
+fn markdown_section<'a>(md: &'a str, title: &str) -> &'a str {
+    let start = md
+        .find(&format!("## {title}\n"))
+        .unwrap_or_else(|| panic!("no heading {title}"));
+    let rest = &md[start + 3..];
+    &md[start..start + 3 + rest.find("\n## ").unwrap_or(rest.len())]
+}
+
+/// The cells of the table row whose first cell is `first`.
+fn row<'a>(md: &'a str, first: &str) -> Vec<&'a str> {
+    md.lines()
+        .map(|l| {
+            l.trim()
+                .trim_matches('|')
+                .split(" | ")
+                .map(str::trim)
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells[0] == first)
+        .unwrap_or_else(|| panic!("no row `{first}`"))
+}
+
+#[test]
+fn every_section_and_figure_is_written() {
+    let (r, dir) = quick();
+    assert_eq!(r.sections.len(), EXPERIMENTS.len());
+    let on_disk = std::fs::read_to_string(dir.join("REPORT.md")).unwrap();
+    assert_eq!(on_disk, r.markdown);
+    assert!(r.markdown.contains(&format!("Seed: `{SEED}`")));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    assert_eq!(json["seed"], SEED);
+    for (experiment, s) in EXPERIMENTS.iter().zip(&r.sections) {
+        assert_eq!(experiment.name, s.name);
+        let md = markdown_section(&r.markdown, &s.title);
+        assert!(
+            md.contains("**Claim.**") && md.contains("**Measured.**"),
+            "{}",
+            s.name
+        );
+        assert!(
+            md.contains(&format!("**Verdict: {}**", s.verdict.word())),
+            "{}",
+            s.name
+        );
+        assert!(!s.figures.is_empty(), "{} has no figure", s.name);
+        for f in &s.figures {
+            let svg = std::fs::read_to_string(dir.join(&f.file)).unwrap();
+            assert!(problems::plot::is_svg(&svg), "{} is not SVG", f.file);
+            assert!(svg.contains("<text"), "{} has no text", f.file);
+            assert!(
+                md.contains(&format!("]({})", f.file)),
+                "{} is not linked",
+                f.file
+            );
+        }
+        assert_eq!(
+            section(&json, s.name)["figures"].as_array().unwrap().len(),
+            s.figures.len()
+        );
+    }
+    assert!(r.failures().is_empty(), "{:?}", r.failures());
+}
+
+#[test]
+fn json_numbers_match_the_markdown_tables() {
+    let (r, _) = quick();
+    let json = &r.json;
+    let title = |name: &str| {
+        r.sections
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap()
+            .title
+            .clone()
+    };
+    let torus = section(json, "torus")["results"].clone();
+    let md = markdown_section(&r.markdown, &title("torus"));
+    for kind in ["minimum", "saddle", "maximum"] {
+        assert_eq!(row(md, kind)[1], torus[kind].to_string(), "torus {kind}");
+    }
+    let circle = &section(json, "circle")["results"];
+    let md = markdown_section(&r.markdown, &title("circle"));
+    assert_eq!(
+        row(md, "converged to the maximum θ_y + π")[1],
+        format!("{} of 360", circle["maximum"])
+    );
+    let solvers = &section(json, "torus-solvers")["results"];
+    let md = markdown_section(&r.markdown, &title("torus-solvers"));
+    assert_eq!(row(md, "BFGS")[1], solvers["BFGS"]["minimum"].to_string());
+    assert_eq!(
+        row(md, "saddle-free Newton")[1],
+        solvers["saddle-free Newton"]["minimum"].to_string()
+    );
+    let random = &section(json, "random-hessians")["results"]["rows"];
+    let md = markdown_section(&r.markdown, &title("random-hessians"));
+    for k in [0, 2, 5] {
+        let n = random[k]["n"].to_string();
+        assert_eq!(
+            row(md, &n)[1],
+            random[k]["positive_definite"].to_string(),
+            "n = {n}"
+        );
+    }
+    // The first sweep cell of every network study: the markdown counts are the JSON counts.
+    for name in ["tanh", "siren", "fourier", "pinn-1d"] {
+        let cell = &section(json, name)["results"]["sweep"][0];
+        let md = markdown_section(&r.markdown, &title(name));
+        let cells = row(md, &format!("{}", cell["alpha"].as_f64().unwrap()));
+        assert_eq!(
+            cells[2],
+            cell["counts"]["trivial saddle"].to_string(),
+            "{name}"
+        );
+        assert_eq!(cells[4], cell["counts"]["minimum"].to_string(), "{name}");
+        assert_eq!(
+            cells[7],
+            cell["counts"]["not converged"].to_string(),
+            "{name}"
+        );
+    }
+}
+
+/// The torus census counts of the report, recomputed by running Newton here.
+#[test]
+fn the_torus_census_is_newtons_own_output() {
+    let (r, _) = quick();
+    let counts = &section(&r.json, "torus")["results"]["counts"];
+    let newton = Newton::default()
+        .with_tolerance(problems::torus::TOLERANCE)
+        .unwrap()
+        .with_max_iterations(problems::torus::MAX_ITERATIONS);
+    let mut mine = [0_u64; 8];
+    for start in problems::torus::starts(SEED, Settings::quick(SEED).torus_starts) {
+        let report = newton
+            .minimize(&problems::torus::torus::Objective, &start)
+            .unwrap();
+        assert!(report.converged());
+        let known = problems::torus::known_point(&report.x).expect("one of the 8 points");
+        let row = problems::torus::STATIONARY_POINTS
+            .iter()
+            .position(|p| p == known)
+            .unwrap();
+        mine[row] += 1;
+    }
+    let reported: Vec<u64> = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(reported, mine);
+}
+
+/// One regression run of the report (tanh, the figure cell, start 0), recomputed from the same
+/// Xavier start with `RelaxedNewton` on the declared network's loss.
+#[test]
+fn a_regression_run_is_relaxed_newtons_own_output() {
+    use problems::networks::{regression_grid, regression_target, tanh_regression};
+    let (r, _) = quick();
+    let settings = Settings::quick(SEED);
+    let (alpha, lambda) = settings.figure_cell();
+    let sweep = section(&r.json, "tanh")["results"]["sweep"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let cell = sweep
+        .iter()
+        .find(|c| c["alpha"] == alpha && c["lambda"] == lambda)
+        .unwrap();
+    let reported = &cell["runs"][0];
+    let network = tanh_regression::Network::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    rng.set_stream(1);
+    let start = network.init_xavier(&mut rng);
+    let xs = regression_grid();
+    let ys = regression_target(&xs);
+    let loss = network.loss(&xs, &ys).unwrap();
+    let report = RelaxedNewton::default()
+        .with_alpha(alpha)
+        .unwrap()
+        .with_lambda(lambda)
+        .unwrap()
+        .with_tolerance(settings.tolerance)
+        .unwrap()
+        .with_max_iterations(settings.max_iterations)
+        .minimize(&loss.objective(), &start)
+        .unwrap();
+    assert_eq!(
+        reported["iterations"].as_u64().unwrap(),
+        report.iterations as u64
+    );
+    assert_eq!(reported["termination"], report.termination.name());
+    let value = reported["loss"].as_f64().unwrap();
+    assert!(
+        (value - report.value).abs() <= 1e-12 * value.abs().max(1e-300),
+        "{value} vs {}",
+        report.value
+    );
+    // The classification: L/L_trivial from the trivial loss (1/2N) Σ f² computed here.
+    let trivial = 0.5 * ys.iter().map(|y| y * y).sum::<f64>() / 100.0;
+    let ratio = reported["loss_ratio"].as_f64().unwrap();
+    assert!((ratio - report.value / trivial).abs() < 1e-12, "{ratio}");
+    let outcome = reported["outcome"].as_str().unwrap();
+    if !report.converged() {
+        assert!(
+            outcome == "not_converged" || outcome == "diverged",
+            "{outcome}"
+        );
+    }
+}
