@@ -51,13 +51,13 @@ fn contenders<J: Jet, R: Residual<J>>(
         b.iter(|| {
             loss.value_gradient_hessian_into(black_box(&theta), &mut ws, &mut g, &mut h)
                 .map(|v| v + h[(0, 0)])
-        })
+        });
     });
     group.bench_function(id(NEWTON_HESSIAN), |b| {
         b.iter(|| {
             loss.hessian_into(black_box(&theta), &mut ws, &mut h)
                 .map(|()| h[(0, 0)])
-        })
+        });
     });
     // The floor: the Gauss–Newton product alone, from the real Jacobian, by one GEMM.
     let (mut r, mut j) = (DVector::zeros(n), DMatrix::zeros(n, p));
@@ -68,7 +68,7 @@ fn contenders<J: Jet, R: Residual<J>>(
         b.iter(|| {
             h.gemm(1.0, black_box(&jt), black_box(&j), 0.0);
             h[(0, 0)]
-        })
+        });
     });
     if differences {
         group.bench_function(id(CENTRAL_DIFFERENCES), |b| {
@@ -79,7 +79,7 @@ fn contenders<J: Jet, R: Residual<J>>(
                     },
                     black_box(&theta),
                 )
-            })
+            });
         });
     }
 }

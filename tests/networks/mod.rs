@@ -2,6 +2,12 @@
 //! loss against num-dual, input derivatives, the structure at `c = 0`, run-time settings, and
 //! errors for bad data.
 
+#![allow(
+    clippy::float_cmp,
+    clippy::assertions_on_constants,
+    reason = "exact values are checked exactly; the emitted constants are what is tested"
+)]
+
 use std::f64::consts::{PI, TAU};
 
 use newton::nalgebra::{DMatrix, DVector};
