@@ -744,3 +744,60 @@ fn assert_relative_close(what: &str, a: &DMatrix<f64>, b: &DMatrix<f64>) {
     let d = (a - b).amax();
     assert!(d <= 1e-11 * a.amax().max(1.0), "{what}: differ by {d:e}");
 }
+
+/// A workspace reused for another evaluation (at other parameters, then the first again) gives
+/// the same Hessian bit for bit: nothing of one evaluation leaks into the next, whether the
+/// points fill one chunk or several, and whatever the Hessian held before.
+#[test]
+fn a_reused_workspace_gives_the_same_hessian() {
+    fn check<J: Jet, R: Residual<J>>(name: &str, loss: &Loss<'_, J, R>) {
+        let p = loss.parameters();
+        let (theta, other) = (random_theta(p, 21), random_theta(p, 22));
+        let mut ws = loss.workspace();
+        let (mut g, mut h) = (DVector::zeros(p), DMatrix::from_element(p, p, f64::NAN));
+        loss.value_gradient_hessian_into(&theta, &mut ws, &mut g, &mut h)
+            .unwrap();
+        let first = h.clone();
+        assert!(
+            first.iter().all(|v| v.is_finite()),
+            "{name}: every entry written"
+        );
+        loss.value_gradient_hessian_into(&other, &mut ws, &mut g, &mut h)
+            .unwrap();
+        h.fill(7.0);
+        loss.hessian_into(&theta, &mut ws, &mut h).unwrap();
+        assert_eq!(h, first, "{name}");
+    }
+    let xs = grid(100);
+    let ys = target(&xs);
+    for width in [4, 32] {
+        let arch = architecture(1, width, Activation::Tanh, Embedding::Identity);
+        check(
+            &format!("tanh W = {width}"),
+            &Loss::new(&arch, Regression, &xs, &ys).unwrap(),
+        );
+    }
+    let points = interior_2d(16);
+    let arch = architecture(2, 10, Activation::Sin { omega: 1.0 }, Embedding::Identity);
+    check(
+        "diffusion–reaction",
+        &Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap(),
+    );
+}
+
+/// Saturated `tanh` neurons (`|h|` in the tens, where `1/cosh²` is far below the rounding of
+/// `1 + expm1`) still match the oracle.
+#[test]
+fn saturated_tanh_neurons_match_num_dual() {
+    let xs = grid(12);
+    let ys = target(&xs);
+    let arch = architecture(1, 3, Activation::Tanh, Embedding::Identity);
+    let theta = random_theta(arch.parameters(), 31).map(|v| 12.0 * v);
+    let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+    assert_close(
+        "saturated",
+        &evaluate(&loss, &theta),
+        &oracle_regression(&arch, &xs, &ys, &theta),
+        1e-9,
+    );
+}

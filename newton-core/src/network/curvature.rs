@@ -21,7 +21,7 @@
 //! read. [`Curvature::assemble`] writes each accumulator into the Hessian once.
 
 use super::architecture::Layout;
-use super::engine::Workspace as PointWorkspace;
+use super::engine::{stride, Workspace as PointWorkspace};
 use super::form::Form;
 use super::gram::{add_leading_product, add_product, Panels, Part, PANEL};
 use super::jet::Jet;
@@ -116,7 +116,6 @@ impl<J: Jet> Curvature<J> {
         let depth = layout.depth();
         if i == 0 {
             self.output.fill(0.0);
-            self.sums.iter_mut().flatten().for_each(|s| s.fill(0.0));
         }
         let adj_s = ws.adj_s.scale(scale);
         let (rank, slot) = (Form::<J>::RANK, i % self.chunk);
@@ -128,32 +127,33 @@ impl<J: Jet> Curvature<J> {
             ..
         } = self;
         for l in 1..=depth {
-            let (width, lo) = (layout.width(l), layout.offset(l));
-            let panels = (layout.width(l - 1) + 1 + lo).div_ceil(PANEL);
-            for k in 0..width {
+            let width = layout.width(l);
+            let stride = stride(layout.width(l - 1), layout.offset(l));
+            let support = layout.width(l - 1) + 1 + layout.offset(l);
+            let rows = ws.support_h[l].chunks_exact(stride);
+            for (k, row) in rows.enumerate().take(width) {
                 let form = Form::new(ws.adj_z[l][k].through_product(ws.s2[l][k]).scale(scale));
                 let omega = adj_s.through_product(ws.s1[l][k]);
-                let lower = &ws.lower_h[l][k * lo..(k + 1) * lo];
-                let one = J::constant(1.0);
-                let mut columns = ws.z[l - 1].iter().chain([&one]).chain(lower);
                 let (r, w) = (&mut reduced[l][k], &mut weighted[l][k]);
                 // Jet by jet: gathering a panel of jets into rows first would read eight
                 // scalar stores back as one vector load, which the store buffer cannot forward.
-                for panel in 0..panels {
+                // The padding columns are never written, so they stay zero; skipping them
+                // matters for the first layer, whose support of `d + 1` is mostly padding.
+                for (panel, jets) in row[..support].chunks(PANEL).enumerate() {
                     let (rb, wb) = (
                         r.block_mut(slot, rank, panel),
                         w.block_mut(slot, rank, panel),
                     );
                     if l < depth {
                         let tb = tangents[l][k].block_mut(i, J::K, panel);
-                        for (c, jet) in columns.by_ref().take(PANEL).enumerate() {
+                        for (c, jet) in jets.iter().enumerate() {
                             form.put(jet, rb, wb, c);
                             put_jet(tb, c, jet);
                         }
                     } else {
-                        let at = (k * panels + panel) * PANEL;
+                        let at = (k * stride / PANEL + panel) * PANEL;
                         let sums = &mut output[at..at + PANEL];
-                        for ((c, jet), sum) in columns.by_ref().take(PANEL).enumerate().zip(sums) {
+                        for ((c, jet), sum) in jets.iter().enumerate().zip(sums) {
                             form.put(jet, rb, wb, c);
                             *sum += omega.dot(jet);
                         }
@@ -165,17 +165,23 @@ impl<J: Jet> Curvature<J> {
             }
         }
         if slot + 1 == self.chunk || i + 1 == points {
-            self.flush((slot + 1) * rank);
+            self.flush((slot + 1) * rank, i < self.chunk);
         }
     }
 
-    /// Adds `ΛᵀR` over the first `rows` rows of the chunk to every neuron's sums.
-    fn flush(&mut self, rows: usize) {
+    /// Adds `ΛᵀR` over the first `rows` rows of the chunk to every neuron's sums; the `first`
+    /// chunk writes them instead, which spares zeroing megabytes of sums at `W = 32` (the
+    /// product reports every upper entry, and only those are read).
+    fn flush(&mut self, rows: usize, first: bool) {
         let chunks = self.weighted.iter().zip(&self.reduced).zip(&mut self.sums);
         for ((weighted, reduced), sums) in chunks.skip(1) {
             for ((w, r), s) in weighted.iter().zip(reduced).zip(sums) {
                 let n = r.cols();
-                add_leading_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] += v);
+                if first {
+                    add_leading_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] = v);
+                } else {
+                    add_leading_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] += v);
+                }
             }
         }
     }
@@ -183,26 +189,19 @@ impl<J: Jet> Curvature<J> {
     /// Adds the recorded second-order term to the upper triangle of `h` (`p × p`,
     /// column-major).
     pub(crate) fn assemble(&mut self, h: &mut [f64], p: usize) {
+        let depth = self.layout.depth();
+        for l in 1..=depth {
+            for (k, sums) in self.sums[l].iter().enumerate() {
+                add_activation(&self.layout, l, k, sums, h, p);
+            }
+        }
         let mut add = |a: usize, b: usize, v: f64| {
             let (r, c) = if a <= b { (a, b) } else { (b, a) };
             h[c * p + r] += v;
         };
-        let depth = self.layout.depth();
-        for l in 1..=depth {
-            let layout = &self.layout;
-            for (k, sums) in self.sums[l].iter().enumerate() {
-                let n = layout.width(l - 1) + 1 + layout.offset(l);
-                for b in 0..n {
-                    let pb = parameter(layout, l, k, b);
-                    for (a, &v) in sums[b * n..=b * n + b].iter().enumerate() {
-                        add(parameter(layout, l, k, a), pb, v);
-                    }
-                }
-            }
-            if l > 1 {
-                for j in 0..self.layout.width(l - 1) {
-                    self.affine(l, j, &mut add);
-                }
+        for l in 2..=depth {
+            for j in 0..self.layout.width(l - 1) {
+                self.affine(l, j, &mut add);
             }
         }
         let layout = &self.layout;
@@ -233,6 +232,29 @@ impl<J: Jet> Curvature<J> {
         add_product(x, &self.tangents[l - 1][j], Part::Full, |k, col, v| {
             add(layout.weight(l, k, j), parameter(layout, l - 1, j, col), v);
         });
+    }
+}
+
+/// Adds the activation sums of neuron `(l, k)` (upper triangle, `S × S` column-major) to the
+/// upper triangle of `h`. The block of the parameters below layer `l` is most of the entries
+/// and its columns are contiguous in `h`, so it is added a column slice at a time rather than
+/// entry by entry.
+fn add_activation(layout: &Layout, l: usize, k: usize, sums: &[f64], h: &mut [f64], p: usize) {
+    let w = layout.width(l - 1);
+    let n = w + 1 + layout.offset(l);
+    for b in 0..n {
+        let pb = parameter(layout, l, k, b);
+        let column = &sums[b * n..=b * n + b];
+        let (own, lower) = column.split_at(column.len().min(w + 1));
+        for (a, &v) in own.iter().enumerate() {
+            let pa = parameter(layout, l, k, a);
+            let (r, c) = if pa <= pb { (pa, pb) } else { (pb, pa) };
+            h[c * p + r] += v;
+        }
+        // Columns past the neuron's own row are parameters `0 ..= pb` in order.
+        for (t, &v) in h[pb * p..][..lower.len()].iter_mut().zip(lower) {
+            *t += v;
+        }
     }
 }
 

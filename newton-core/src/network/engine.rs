@@ -18,7 +18,9 @@
 //! into the Hessian once.
 
 use super::architecture::{Architecture, Embedding, Layout};
+use super::gram::PANEL;
 use super::jet::Jet;
+use super::lanes::LANES;
 
 /// The per-point state of the engine, allocated once for an architecture and reused for every
 /// point and every evaluation.
@@ -33,10 +35,17 @@ pub struct Workspace<J: Jet> {
     /// Adjoints of `Zˡ` and `Hˡ` for the last backward pass.
     pub(crate) adj_z: Vec<Vec<J>>,
     pub(crate) adj_h: Vec<Vec<J>>,
-    /// Tangents of `Hˡₖ` and `Zˡₖ` with respect to the parameters below layer `l`:
-    /// `Wₗ × offset(l)`, row `k` first.
-    pub(crate) lower_h: Vec<Vec<J>>,
+    /// The tangents of `Hˡₖ` over its support, row `k` first, each row
+    /// [`stride`] jets: `[Zˡ⁻¹ (row k of Aˡ), 1 (bˡₖ), parameters below
+    /// layer l, padding to whole panels]`. Contiguous, a row is what the curvature stacks
+    /// panel by panel, without the three-way chain of iterators it would otherwise walk.
+    pub(crate) support_h: Vec<Vec<J>>,
+    /// Tangents of `Zˡₖ` with respect to the parameters below layer `l`: `Wₗ × offset(l)`.
     lower_z: Vec<Vec<J>>,
+    /// `∂Zˡ⁻¹ⱼ` on the parameters of layer `l − 1` (`σ′(Hˡ⁻¹ⱼ)·Zˡ⁻²ᵢ` and `σ′(Hˡ⁻¹ⱼ)`, laid
+    /// out as those parameters): shared by every neuron `k` of layer `l`, which scales it by
+    /// `Aˡₖⱼ`, so the products are formed once per point rather than once per neuron.
+    own: Vec<J>,
     /// The distance jet at the current point.
     distance: J,
     /// The adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀` for the last backward pass.
@@ -59,6 +68,13 @@ impl<J: Jet> Workspace<J> {
                 architecture.width(l) * architecture.offset(l)
             }
         };
+        let support = |l| {
+            if l == 0 {
+                0
+            } else {
+                architecture.width(l) * stride(architecture.width(l - 1), architecture.offset(l))
+            }
+        };
         Self {
             layout: Layout::new(architecture),
             z: per_layer(&width),
@@ -66,12 +82,25 @@ impl<J: Jet> Workspace<J> {
             s2: per_layer(&width),
             adj_z: per_layer(&width),
             adj_h: per_layer(&width),
-            lower_h: per_layer(&lower),
+            support_h: per_layer(&support),
             lower_z: per_layer(&lower),
+            own: vec![
+                J::default();
+                (1..architecture.depth())
+                    .map(|l| architecture.width(l) * (architecture.width(l - 1) + 1))
+                    .max()
+                    .unwrap_or(0)
+            ],
             distance: J::constant(1.0),
             adj_s: J::default(),
         }
     }
+}
+
+/// Returns the jets per row of [`Workspace::support_h`] for a layer with `below` inputs and
+/// `offset` parameters below it.
+pub(crate) fn stride(below: usize, offset: usize) -> usize {
+    (below + 1 + offset).div_ceil(PANEL) * PANEL
 }
 
 /// Runs the forward pass at the point `x` with distance jet `distance` and returns the output
@@ -88,16 +117,29 @@ pub fn forward<J: Jet>(
     for l in 1..=layout.depth() {
         let (below, here) = ws.z.split_at_mut(l);
         let previous = &below[l - 1];
-        for k in 0..layout.width(l) {
+        let width = layout.width(l);
+        for (k, out) in here[0].iter_mut().enumerate() {
             let mut h = J::constant(theta[layout.bias(l, k)]);
             let row = layout.weight(l, k, 0);
             for (a, z) in theta[row..row + previous.len()].iter().zip(previous) {
                 h = h.add_scaled(*a, *z);
             }
-            let d = arch.activation.derivatives(h.value());
-            here[0][k] = h.compose([d[0], d[1], d[2]]);
-            ws.s1[l][k] = h.compose([d[1], d[2], d[3]]);
-            ws.s2[l][k] = h.compose([d[2], d[3], d[4]]);
+            *out = h;
+        }
+        // The derivatives of a whole layer at once, so that they vectorise (see `lanes`).
+        for k0 in (0..width).step_by(LANES) {
+            let n = (width - k0).min(LANES);
+            let mut values = [0.0; LANES];
+            for (v, h) in values.iter_mut().zip(&here[0][k0..k0 + n]) {
+                *v = h.value();
+            }
+            let d = arch.activation.derivatives_lanes(&values);
+            for q in 0..n {
+                let (k, h) = (k0 + q, here[0][k0 + q]);
+                here[0][k] = h.compose([d[0][q], d[1][q], d[2][q]]);
+                ws.s1[l][k] = h.compose([d[1][q], d[2][q], d[3][q]]);
+                ws.s2[l][k] = h.compose([d[2][q], d[3][q], d[4][q]]);
+            }
         }
     }
     ws.distance = distance;
@@ -198,33 +240,65 @@ pub fn backward<J: Jet>(
 pub(crate) fn tangents<J: Jet>(theta: &[f64], ws: &mut Workspace<J>) {
     let layout = &ws.layout;
     let depth = layout.depth();
-    for l in 2..=depth {
-        let lo = layout.offset(l);
-        let lo_below = layout.offset(l - 1);
+    for l in 1..=depth {
         let width_below = layout.width(l - 1);
+        let lo = layout.offset(l);
+        let stride = stride(width_below, lo);
+        for (row, _) in ws.support_h[l]
+            .chunks_exact_mut(stride)
+            .zip(0..layout.width(l))
+        {
+            row[..width_below].copy_from_slice(&ws.z[l - 1]);
+            row[width_below] = J::constant(1.0);
+        }
+        if l == 1 {
+            continue;
+        }
+        let lo_below = layout.offset(l - 1);
         let features = layout.width(l - 2);
+        let biases = width_below * features;
+        let own = &mut ws.own[..lo - lo_below];
+        for j in 0..width_below {
+            let s1 = ws.s1[l - 1][j];
+            for (t, z) in own[j * features..][..features].iter_mut().zip(&ws.z[l - 2]) {
+                *t = s1.mul(*z);
+            }
+            own[biases + j] = s1;
+        }
         for k in 0..layout.width(l) {
-            let row_k = &mut ws.lower_h[l][k * lo..(k + 1) * lo];
-            row_k[..lo_below].fill(J::default());
-            for j in 0..width_below {
-                let a = theta[layout.weight(l, k, j)];
-                let below = &ws.lower_z[l - 1][j * lo_below..(j + 1) * lo_below];
-                for (t, b) in row_k[..lo_below].iter_mut().zip(below) {
-                    *t = t.add_scaled(a, *b);
+            let row_k = &mut ws.support_h[l][k * stride + width_below + 1..][..lo];
+            let (below, row_own) = row_k.split_at_mut(lo_below);
+            let a_k = &theta[layout.weight(l, k, 0)..][..width_below];
+            if lo_below > 0 {
+                below.fill(J::default());
+                for (lower, &a) in ws.lower_z[l - 1].chunks_exact(lo_below).zip(a_k) {
+                    for (t, b) in below.iter_mut().zip(lower) {
+                        *t = t.add_scaled(a, *b);
+                    }
                 }
-                let s1 = ws.s1[l - 1][j].scale(a);
-                let own = layout.weight(l - 1, j, 0);
-                for (t, z) in row_k[own..own + features].iter_mut().zip(&ws.z[l - 2]) {
-                    *t = s1.mul(*z);
+            }
+            // Flat loops over the weights and the biases of layer l − 1, each column scaled
+            // by the `Aˡₖⱼ` of its neuron `j`.
+            let (weights, biases) = row_own.split_at_mut(width_below * features);
+            let (own_weights, own_biases) = own.split_at(width_below * features);
+            if features > 0 {
+                let rows = weights.chunks_exact_mut(features);
+                for ((t, o), &a) in rows.zip(own_weights.chunks_exact(features)).zip(a_k) {
+                    for (t, o) in t.iter_mut().zip(o) {
+                        *t = o.scale(a);
+                    }
                 }
-                row_k[layout.bias(l - 1, j)] = s1;
+            }
+            for ((t, o), &a) in biases.iter_mut().zip(own_biases).zip(a_k) {
+                *t = o.scale(a);
             }
         }
         if l < depth {
             for k in 0..layout.width(l) {
                 let s1 = ws.s1[l][k];
-                for q in k * lo..(k + 1) * lo {
-                    ws.lower_z[l][q] = s1.mul(ws.lower_h[l][q]);
+                let row_k = &ws.support_h[l][k * stride + width_below + 1..][..lo];
+                for (t, h) in ws.lower_z[l][k * lo..(k + 1) * lo].iter_mut().zip(row_k) {
+                    *t = s1.mul(*h);
                 }
             }
         }

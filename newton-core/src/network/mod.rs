@@ -44,6 +44,7 @@ mod form;
 mod gram;
 mod init;
 mod jet;
+mod lanes;
 mod loss;
 mod objective;
 

@@ -1,0 +1,175 @@
+//! The activation's derivatives for up to [`LANES`] neurons at once, in loops without branches
+//! or calls so that they compile to vector instructions.
+//!
+//! At small widths the forward pass is dominated by `tanh`: one `expm1` call into libm per
+//! neuron and point (800 per evaluation at `W = 4`, a fifth of the time). Here `exp(x)` and
+//! `expm1(x)` for `x = −2|h| ≤ 0` share one Cody–Waite reduction `x = n ln 2 + r`,
+//! `|r| ≤ ln 2 / 2`, and one polynomial: `expm1(x) = 2ⁿ expm1(r) + (2ⁿ − 1)`, which keeps the
+//! relative precision of `expm1` near zero (`n = 0`) and never cancels otherwise (`|expm1| > ¼`),
+//! while `exp(x) = 2ⁿ (1 + expm1(r))` keeps the relative precision of `1/cosh²` for large `|h|`.
+
+use pulp::{Arch, Simd, WithSimd};
+
+use super::architecture::Activation;
+
+/// Neurons per call: four `f64`s are one AVX2 register (two SSE2 ones), and one call covers a
+/// layer of the smallest networks, where the activation costs the most.
+pub(crate) const LANES: usize = 4;
+
+/// `1.5·2⁵²`: adding it rounds a number below `2⁵¹` to an integer, kept in the low bits.
+const ROUND: f64 = 6_755_399_441_055_744.0;
+/// `ln 2` split so that `n · LN2_HI` is exact for `|n| < 2¹¹` (fdlibm's constants).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+
+impl Activation {
+    /// Returns [`Activation::derivatives`] of each of `h`, component by component: entry `[i][q]`
+    /// is `σ⁽ⁱ⁾(h[q])`.
+    pub(crate) fn derivatives_lanes(self, h: &[f64; LANES]) -> [[f64; LANES]; 5] {
+        match self {
+            Self::Tanh => Arch::new().dispatch(TanhLanes(h)),
+            Self::Sin { .. } => {
+                let mut d = [[0.0; LANES]; 5];
+                for (q, &hq) in h.iter().enumerate() {
+                    for (row, v) in d.iter_mut().zip(self.derivatives(hq)) {
+                        row[q] = v;
+                    }
+                }
+                d
+            }
+        }
+    }
+}
+
+/// `tanh` and its derivatives under `pulp`'s runtime dispatch: the baseline target has no FMA
+/// and two-lane vectors, AVX2 has four.
+struct TanhLanes<'a>(&'a [f64; LANES]);
+
+impl WithSimd for TanhLanes<'_> {
+    type Output = [[f64; LANES]; 5];
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loop must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> Self::Output {
+        let h = self.0;
+        let mut d = [[0.0; LANES]; 5];
+        for q in 0..LANES {
+            // Below −708 the scale 2ⁿ would underflow; tanh is ±1 to the last bit there.
+            let x = (-2.0 * h[q].abs()).max(-700.0);
+            let (e, m) = exp_expm1(x);
+            let t = (-m / (2.0 + m)).copysign(h[q]);
+            let d1 = 4.0 * e / ((1.0 + e) * (1.0 + e));
+            let d2 = -2.0 * t * d1;
+            let d3 = -2.0 * (d1 * d1 + t * d2);
+            let d4 = -2.0 * (3.0 * d1 * d2 + t * d3);
+            for (row, v) in d.iter_mut().zip([t, d1, d2, d3, d4]) {
+                row[q] = v;
+            }
+        }
+        d
+    }
+}
+
+/// Returns `(exp x, expm1 x)` for `−708 < x ≤ 0`, to about one ulp each.
+#[expect(clippy::inline_always, reason = "part of the dispatched loop")]
+#[inline(always)]
+fn exp_expm1(x: f64) -> (f64, f64) {
+    let shifted = x * core::f64::consts::LOG2_E + ROUND;
+    let n = shifted - ROUND;
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    // Taylor to r¹³: the remainder is below 10⁻¹⁷ relative for |r| ≤ ln 2 / 2.
+    let mut q = 1.0 / 6_227_020_800.0;
+    for k in (1..13).rev() {
+        q = q * r + INVERSE_FACTORIALS[k];
+    }
+    let q = q * r;
+    // The low bits of `shifted` hold n in two's complement; 2ⁿ is built from its exponent.
+    #[expect(
+        clippy::cast_possible_wrap,
+        reason = "the bit patterns are those of normal f64s"
+    )]
+    let n_bits = shifted.to_bits() as i64 - ROUND.to_bits() as i64;
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "n > −1023, so the exponent is positive"
+    )]
+    let scale = f64::from_bits(((n_bits + 1023) as u64) << 52);
+    (scale + scale * q, scale * q + (scale - 1.0))
+}
+
+/// `1/k!` for `k < 13`.
+const INVERSE_FACTORIALS: [f64; 13] = [
+    1.0,
+    1.0,
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5_040.0,
+    1.0 / 40_320.0,
+    1.0 / 362_880.0,
+    1.0 / 3_628_800.0,
+    1.0 / 39_916_800.0,
+    1.0 / 479_001_600.0,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_and_expm1_match_libm() {
+        for i in 0..4000 {
+            let x = -f64::from(i) * 0.17 - 1e-9 * f64::from(i % 7);
+            let (e, m) = exp_expm1(x.max(-700.0));
+            let x = x.max(-700.0);
+            assert!((e - x.exp()).abs() <= 4e-16 * x.exp(), "exp({x})");
+            assert!(
+                (m - x.exp_m1()).abs() <= 4e-16 * x.exp_m1().abs(),
+                "expm1({x})"
+            );
+        }
+        for x in [-1e-300, -1e-12, -0.3, -0.35, -0.36, 0.0] {
+            let m = exp_expm1(x).1;
+            assert!(
+                (m - x.exp_m1()).abs() <= 2.3e-16 * x.exp_m1().abs(),
+                "expm1({x})"
+            );
+        }
+    }
+
+    #[test]
+    fn lanes_match_the_scalar_derivatives() {
+        for h in [[-800.0, -19.0, -1.3, -1e-8], [0.0, 2e-5, 0.7, 40.0]] {
+            let d = Activation::Tanh.derivatives_lanes(&h);
+            for (q, &hq) in h.iter().enumerate() {
+                // Against libm directly: the scalar path rounds `1 + expm1` to zero past |h| ≈ 18.
+                let (t, d1) = (hq.tanh(), hq.cosh().powi(-2));
+                assert!((d[0][q] - t).abs() <= 2.3e-16 * t.abs(), "tanh({hq})");
+                assert!((d[1][q] - d1).abs() <= 6e-16 * d1 + 1e-300, "tanh′({hq})");
+                if hq.abs() < 5.0 {
+                    for (i, want) in Activation::Tanh.derivatives(hq).into_iter().enumerate() {
+                        let got = d[i][q];
+                        assert!(
+                            // σ‴ and σ⁗ cancel (σ‴ = −2σ′(σ′ − 2t²)), in both paths alike.
+                            (got - want).abs() <= 1e-14 * want.abs(),
+                            "σ^({i})({hq}): {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+        let h = [-1.3, 0.0, 0.7, 40.0];
+        let sin = Activation::Sin { omega: 3.0 };
+        let d = sin.derivatives_lanes(&h);
+        for (q, &hq) in h.iter().enumerate() {
+            for (i, want) in sin.derivatives(hq).into_iter().enumerate() {
+                assert_eq!(d[i][q].to_bits(), want.to_bits(), "sin σ^({i})({hq})");
+            }
+        }
+    }
+}
