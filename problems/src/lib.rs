@@ -29,6 +29,7 @@
 pub mod bench_networks;
 pub mod bench_report;
 pub mod circle;
+pub mod compile_side;
 mod date;
 pub mod error;
 pub mod experiments;

@@ -138,6 +138,9 @@ enum Command {
         /// Skips the instruction counts (they need `valgrind` and take about a minute).
         #[arg(long)]
         no_instructions: bool,
+        /// Skips timing the rebuild of this crate (it touches one source file and runs cargo).
+        #[arg(long)]
+        no_build_times: bool,
     },
     /// Evaluates one benchmark kernel repeatedly; `bench-report` runs this under callgrind.
     #[command(hide = true)]
@@ -178,6 +181,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             criterion_dir,
             output,
             no_instructions,
+            no_build_times,
         } => {
             let dir = criterion_dir.unwrap_or_else(bench_report::default_criterion_dir);
             let output =
@@ -190,7 +194,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .ok()
                     .and_then(|exe| problems::instructions::count_all(&exe))
             };
-            let markdown = bench_report::generate(&dir, instructions.as_deref())?;
+            let mut markdown = bench_report::generate(&dir, instructions.as_deref())?;
+            let builds = if no_build_times {
+                None
+            } else {
+                eprintln!("timing a rebuild of the problems library …");
+                problems::compile_side::measure(&bench_report::workspace_root())
+            };
+            problems::compile_side::render(&mut markdown, builds.as_ref());
             bench_report::write(&output, &markdown)?;
             println!("{markdown}");
             eprintln!("wrote {}", output.display());
