@@ -141,7 +141,8 @@ impl Figure {
         self
     }
 
-    /// The range of one coordinate over every finite point, widened by 5 % (or by 1 when flat).
+    /// The range of one coordinate over every finite point, widened by 5 % (or by 1 when flat),
+    /// clamped to the finite numbers; `(0, 1)` when there is no finite point.
     fn fit(&self, pick: fn(&(f64, f64)) -> f64) -> (f64, f64) {
         let (lo, hi) = self
             .series
@@ -155,8 +156,14 @@ impl Figure {
         if !lo.is_finite() {
             return (0.0, 1.0);
         }
-        let pad = if hi > lo { 0.05 * (hi - lo) } else { 1.0 };
-        (lo - pad, hi + pad)
+        // Halves first, so that `hi − lo` cannot overflow for data near `±f64::MAX`.
+        let pad = if hi > lo {
+            0.1 * (0.5 * hi - 0.5 * lo)
+        } else {
+            1.0_f64.max(0.05 * lo.abs())
+        };
+        let widened = ((lo - pad).max(-f64::MAX), (hi + pad).min(f64::MAX));
+        usable(widened).unwrap_or((0.0, 1.0))
     }
 
     /// Renders the figure as an SVG document (800 × 500 pixels).
@@ -174,8 +181,14 @@ impl Figure {
     }
 
     fn draw(&self, svg: &mut String) -> Result<(), Box<dyn std::error::Error + '_>> {
-        let (x0, x1) = self.x_range.unwrap_or_else(|| self.fit(|p| p.0));
-        let (y0, y1) = self.y_range.unwrap_or_else(|| self.fit(|p| p.1));
+        let (x0, x1) = self
+            .x_range
+            .and_then(usable)
+            .unwrap_or_else(|| self.fit(|p| p.0));
+        let (y0, y1) = self
+            .y_range
+            .and_then(usable)
+            .unwrap_or_else(|| self.fit(|p| p.1));
         let root = SVGBackend::with_string(svg, (800, 500)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
@@ -232,9 +245,42 @@ impl Figure {
     }
 }
 
+/// The range itself when both ends and the span are finite and in order (plotters cannot lay
+/// out any other),
+/// else `None`, so the caller falls back to a range it can draw.
+fn usable((lo, hi): (f64, f64)) -> Option<(f64, f64)> {
+    (lo.is_finite() && hi.is_finite() && lo < hi && (hi - lo).is_finite()).then_some((lo, hi))
+}
+
 /// Returns whether `svg` looks like a complete SVG document (for tests and the report check).
 #[must_use]
 pub fn is_svg(svg: &str) -> bool {
     let s = svg.trim();
     s.starts_with("<svg") && s.ends_with("</svg>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_svg, Figure, Series};
+
+    /// Data at the ends of the `f64` range, and fixed ranges that are not finite or not in
+    /// order, still render: the axes fall back to a finite range.
+    #[test]
+    fn ranges_that_are_not_finite_fall_back() {
+        let mut figure = Figure::new("extremes", "x", "y");
+        figure.push(Series::line(
+            "",
+            [(-f64::MAX, f64::MAX), (f64::MAX, -f64::MAX)],
+        ));
+        figure.push(Series::points("", [(f64::MAX, f64::MAX), (f64::NAN, 1.0)]));
+        assert!(is_svg(&figure.render().unwrap()));
+        let (lo, hi) = figure.fit(|p| p.1);
+        assert!(lo.is_finite() && hi.is_finite() && lo < hi);
+        let fixed = figure.ranges(Some((f64::NAN, 1.0)), Some((2.0, f64::INFINITY)));
+        assert!(is_svg(&fixed.render().unwrap()));
+        let mut flat = Figure::new("flat", "x", "y");
+        flat.push(Series::line("", [(f64::MAX, f64::MAX)]));
+        let (lo, hi) = flat.fit(|p| p.0);
+        assert!(lo.is_finite() && hi.is_finite() && lo < hi);
+    }
 }

@@ -68,10 +68,15 @@ pub fn reproduce(
     let selected: Vec<&Experiment> = if names.is_empty() {
         EXPERIMENTS.iter().collect()
     } else {
-        names
-            .iter()
-            .map(|n| experiments::find(n))
-            .collect::<Result<_, _>>()?
+        let mut selected: Vec<&Experiment> = Vec::new();
+        for name in names {
+            let e = experiments::find(name)?;
+            // `run torus torus` is one section, not two with the same heading and figures.
+            if !selected.iter().any(|s| s.name == e.name) {
+                selected.push(e);
+            }
+        }
+        selected
     };
     let figures = out_dir.join("figures");
     prepare(&figures)?;
@@ -206,6 +211,9 @@ fn render(settings: &Settings, sections: &[Section], seconds: f64) -> String {
             s.verdict.word(),
             s.verdict_reason
         );
+        if !s.verdict_rule.is_empty() {
+            let _ = writeln!(md, "*Verdict rule:* {}.\n", s.verdict_rule);
+        }
     }
     md
 }

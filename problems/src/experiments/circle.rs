@@ -194,5 +194,6 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
             "the first step's direction does not split at π/2",
         );
     }
+    section.rule("reproduced when the first step's direction splits exactly at |θ₀ − θ_y| = π/2 and no start overshoots into the other basin; partly when the direction splits exactly but some starts overshoot; otherwise not reproduced");
     Ok(section)
 }

@@ -82,6 +82,8 @@ pub struct Section {
     pub verdict: Verdict,
     /// Why, in one line, from the numbers.
     pub verdict_reason: String,
+    /// The rule the verdict follows from, in words (thresholds included).
+    pub verdict_rule: String,
     /// The same numbers as the tables, machine-readable.
     pub results: serde_json::Value,
     /// Wall-clock seconds the experiment took.
@@ -101,6 +103,7 @@ impl Section {
             figures: Vec::new(),
             verdict: Verdict::NotReproduced,
             verdict_reason: String::new(),
+            verdict_rule: String::new(),
             results: serde_json::Value::Null,
             seconds: 0.0,
             failures: Vec::new(),
@@ -126,6 +129,11 @@ impl Section {
     fn verdict(&mut self, verdict: Verdict, reason: impl Into<String>) {
         self.verdict = verdict;
         self.verdict_reason = reason.into();
+    }
+
+    /// Sets the rule the verdict follows from, as the report prints it.
+    fn rule(&mut self, rule: impl Into<String>) {
+        self.verdict_rule = rule.into();
     }
 }
 

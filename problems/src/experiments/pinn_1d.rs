@@ -183,5 +183,6 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
     section.results = results;
     let (verdict, reason) = study::verdict(&study);
     section.verdict(verdict, format!("at ω = 1, {reason}"));
+    section.rule(format!("at ω = 1, {}", study::RULE));
     Ok(section)
 }

@@ -174,5 +174,6 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
         Verdict::NotReproduced
     };
     section.verdict(verdict, reason);
+    section.rule("reproduced when the positive-definite fraction never rises with n and lies below 2⁻ⁿ at every n ≥ 3; partly when it is at least lower at the largest n than at n = 1; otherwise not reproduced");
     Ok(section)
 }

@@ -84,6 +84,7 @@ fn regression<R: Residual<f64> + Copy>(
     section.results = study::results(&study);
     let (verdict, reason) = study::verdict(&study);
     section.verdict(verdict, reason);
+    section.rule(study::RULE);
     Ok(section)
 }
 

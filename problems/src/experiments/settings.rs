@@ -124,15 +124,27 @@ impl Settings {
             value,
             requirement,
         };
-        for (name, n) in [
-            ("starts", self.network_starts),
-            ("torus-starts", self.torus_starts),
-            ("draws", self.draws),
-            ("max-dimension", self.max_dimension),
-            ("max-iterations", self.max_iterations),
+        // The upper bounds keep a mistyped count from overflowing an allocation (a panic or an
+        // abort) instead of an error; each is far above what an experiment needs.
+        for (name, n, max, requirement) in [
+            ("starts", self.network_starts, 10_000, "between 1 and 10000"),
+            (
+                "torus-starts",
+                self.torus_starts,
+                10_000_000,
+                "between 1 and 10000000",
+            ),
+            ("draws", self.draws, 100_000_000, "between 1 and 100000000"),
+            ("max-dimension", self.max_dimension, 64, "between 1 and 64"),
+            (
+                "max-iterations",
+                self.max_iterations,
+                1_000_000,
+                "between 1 and 1000000",
+            ),
         ] {
-            if n == 0 {
-                return Err(flag(name, n.to_string(), "at least 1"));
+            if n == 0 || n > max {
+                return Err(flag(name, n.to_string(), requirement));
             }
         }
         if !TANH_WIDTHS.contains(&self.width) {
@@ -178,13 +190,47 @@ impl Settings {
                 "positive and finite",
             ));
         }
-        if self.max_dimension > 64 {
-            return Err(flag(
-                "max-dimension",
-                self.max_dimension.to_string(),
-                "at most 64",
-            ));
-        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+    use crate::Error;
+
+    type Case = (&'static str, fn(&mut Settings));
+
+    /// Counts past their bound are an `InvalidFlag` error, not a capacity-overflow panic or an
+    /// allocation abort later.
+    #[test]
+    fn huge_counts_are_invalid_flags() {
+        let flag_of = |s: &Settings| match s.validate() {
+            Err(Error::InvalidFlag { flag, .. }) => Some(flag),
+            _ => None,
+        };
+        let base = Settings::quick(0);
+        assert_eq!(base.validate().ok(), Some(()));
+        let cases: [Case; 5] = [
+            ("starts", |s| s.network_starts = usize::MAX),
+            ("torus-starts", |s| s.torus_starts = 10_000_001),
+            ("draws", |s| s.draws = usize::MAX),
+            ("max-iterations", |s| s.max_iterations = 1_000_001),
+            ("max-dimension", |s| s.max_dimension = 65),
+        ];
+        for (name, set) in cases {
+            let mut s = base.clone();
+            set(&mut s);
+            assert_eq!(flag_of(&s), Some(name), "{name}");
+        }
+        let mut edge = base.clone();
+        edge.network_starts = 10_000;
+        edge.torus_starts = 10_000_000;
+        edge.draws = 100_000_000;
+        edge.max_iterations = 1_000_000;
+        assert_eq!(edge.validate().ok(), Some(()));
+        let mut zero = base;
+        zero.network_starts = 0;
+        assert_eq!(flag_of(&zero), Some("starts"));
     }
 }

@@ -46,6 +46,7 @@ pub(super) fn run(_: &Context) -> Result<Section, Error> {
         );
     }
     section.failures = failures;
+    section.rule("reproduced when every iterate, Hessian and classification matches its known value; otherwise not reproduced");
     convergence_figure(&mut section)?;
     Ok(section)
 }

@@ -213,5 +213,6 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
     } else {
         section.verdict(Verdict::NotReproduced, "Newton reached only minima");
     }
+    section.rule("reproduced when Newton reaches at least one saddle and at least one maximum and every start converges to one of the 8 known points with the right type; partly when it reaches a saddle or a maximum but that rule fails; otherwise (minima only) not reproduced");
     Ok(section)
 }

@@ -92,5 +92,6 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
     } else {
         section.verdict(Verdict::NotReproduced, reason);
     }
+    section.rule("reproduced when BFGS and saddle-free Newton both end at a minimum from every start; partly when their minima together exceed the number of starts; otherwise not reproduced");
     Ok(section)
 }
