@@ -16,9 +16,11 @@ struct Cli {
     /// report.
     #[arg(long, global = true, default_value_t = 0)]
     seed: u64,
-    /// Directory REPORT.md, results.json and figures/ are written to.
-    #[arg(long, global = true, default_value = "report")]
-    out: PathBuf,
+    /// Directory REPORT.md, results.json and figures/ are written to [default: `report` for
+    /// `reproduce`, `report/quick` with `--quick`, `report/run-<names>` for `run`, so that a
+    /// partial or quick run never overwrites the full report].
+    #[arg(long, global = true)]
+    out: Option<PathBuf>,
     /// A small version of every experiment (about a minute): fewer starts, draws and sweep cells.
     #[arg(long, global = true)]
     quick: bool,
@@ -171,8 +173,16 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Error> {
     let settings = cli.constants.settings(cli.seed, cli.quick);
     match cli.command {
-        Command::Reproduce => reproduce(settings, &[], &cli.out),
-        Command::Run { experiments } => reproduce(settings, &experiments, &cli.out),
+        Command::Reproduce => {
+            let out = cli.out.unwrap_or_else(|| default_out(&[], cli.quick));
+            reproduce(settings, &[], &out)
+        }
+        Command::Run { experiments } => {
+            let out = cli
+                .out
+                .unwrap_or_else(|| default_out(&experiments, cli.quick));
+            reproduce(settings, &experiments, &out)
+        }
         Command::List => {
             print!("{}", report::list());
             Ok(())
@@ -223,6 +233,19 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
+/// Where a run writes without `--out`: the full report in `report/`, and anything smaller in a
+/// directory of its own inside it, named after what it ran.
+fn default_out(names: &[String], quick: bool) -> PathBuf {
+    let mut dir = PathBuf::from("report");
+    if quick {
+        dir.push("quick");
+    }
+    if !names.is_empty() {
+        dir.push(format!("run-{}", names.join("-")));
+    }
+    dir
+}
+
 /// Runs `names` (all when empty), prints the summary and the seed, and fails when a known-value
 /// check failed.
 fn reproduce(settings: Settings, names: &[String], out: &std::path::Path) -> Result<(), Error> {
@@ -257,5 +280,27 @@ fn reproduce(settings: Settings, names: &[String], out: &std::path::Path) -> Res
         Ok(())
     } else {
         Err(Error::ChecksFailed(failures.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::default_out;
+
+    #[test]
+    fn only_the_full_run_writes_to_report() {
+        assert_eq!(default_out(&[], false), Path::new("report"));
+        assert_eq!(default_out(&[], true), Path::new("report/quick"));
+        let names = ["torus".to_owned(), "pinn-1d".to_owned()];
+        assert_eq!(
+            default_out(&names, false),
+            Path::new("report/run-torus-pinn-1d")
+        );
+        assert_eq!(
+            default_out(&names[..1], true),
+            Path::new("report/quick/run-torus")
+        );
     }
 }

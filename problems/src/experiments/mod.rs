@@ -15,6 +15,7 @@ mod regression;
 mod settings;
 mod slides;
 mod study;
+mod summary;
 mod torus;
 mod torus_solvers;
 

@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use super::networks::{Method, Outcome, Problem, Run};
-use super::study::{self, counts, Study};
+use super::study::{self, Study};
+use super::summary::{count_cells, counts, median, outcome_header, Medians};
 use super::{Context, Section};
 use crate::networks::{pinn_poisson_1d, poisson_points};
 use crate::plot::{Figure, Series};
@@ -110,7 +111,7 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
         rows.push((omega, "BFGS".to_owned(), bfgs));
     }
     let md = &mut section.body;
-    let heads = Outcome::ALL.map(Outcome::name).join(" | ");
+    let heads = outcome_header();
     let _ = writeln!(md, "The ω sweep, the same starts at every ω:\n");
     let _ = writeln!(
         md,
@@ -118,22 +119,11 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
         "|---".repeat(Outcome::ALL.len() + 3)
     );
     for (omega, method, runs) in &rows {
-        let cells: Vec<String> = Outcome::ALL
-            .iter()
-            .map(|o| runs.iter().filter(|r| r.outcome == *o).count().to_string())
-            .collect();
-        let mut ratios: Vec<f64> = runs
-            .iter()
-            .map(|r| r.loss_ratio)
-            .filter(|v| v.is_finite())
-            .collect();
-        ratios.sort_by(f64::total_cmp);
-        let median = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
         let _ = writeln!(
             md,
             "| {omega} | {method} | {} | {} |",
-            cells.join(" | "),
-            super::ratio(median)
+            count_cells(runs),
+            super::ratio(median(runs.iter().map(|r| r.loss_ratio)))
         );
     }
     let _ = writeln!(md);
@@ -178,6 +168,7 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
         .iter()
         .map(|(omega, method, runs)| json!({
             "omega": omega, "method": method, "counts": counts(runs),
+            "medians": Medians::of(runs),
         }))
         .collect::<Vec<_>>());
     section.results = results;

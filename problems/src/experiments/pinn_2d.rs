@@ -8,7 +8,8 @@ use newton::network::{engine, Jet as _};
 use serde_json::json;
 
 use super::networks::{Method, Outcome, Problem, Run};
-use super::study::{self, counts};
+use super::study;
+use super::summary::{count_cells, counts, loss_curves, median, outcome_header};
 use super::{Context, Section, Verdict};
 use crate::networks::{
     diffusion_reaction_exact, diffusion_reaction_points, pinn_diffusion_reaction_2d as pinn,
@@ -55,12 +56,6 @@ fn errors(problem: &Problem<pinn::Residual>, theta: &[f64]) -> (f64, f64) {
         }
     }
     ((diff / norm).sqrt(), worst)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.retain(|x| x.is_finite());
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Each method with its runs and their `(relative L², max)` errors.
@@ -118,7 +113,7 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
         s.adam_iterations,
         s.tolerance
     );
-    let heads = Outcome::ALL.map(Outcome::name).join(" | ");
+    let heads = outcome_header();
     let _ = writeln!(
         md,
         "| method | {heads} | median L/L_trivial | median ‖u − u*‖/‖u*‖ | best ‖u − u*‖/‖u*‖ | median max \\|u − u*\\| |\n{}|",
@@ -126,10 +121,6 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
     );
     let mut json_methods = Vec::new();
     for (m, runs, errs) in &all {
-        let cells: Vec<String> = Outcome::ALL
-            .iter()
-            .map(|o| runs.iter().filter(|r| r.outcome == *o).count().to_string())
-            .collect();
         let rel: Vec<f64> = errs.iter().map(|e| e.0).collect();
         let best = rel
             .iter()
@@ -140,17 +131,22 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
             md,
             "| {} | {} | {} | {:.3e} | {best:.3e} | {:.3e} |",
             m.name(),
-            cells.join(" | "),
-            super::ratio(median(runs.iter().map(|r| r.loss_ratio).collect())),
-            median(rel.clone()),
-            median(errs.iter().map(|e| e.1).collect())
+            count_cells(runs),
+            super::ratio(median(runs.iter().map(|r| r.loss_ratio))),
+            median(rel.iter().copied()),
+            median(errs.iter().map(|e| e.1))
         );
         json_methods.push(json!({
             "method": m.name(), "counts": counts(runs), "runs": runs,
+            "median_loss_ratio": median(runs.iter().map(|r| r.loss_ratio)),
+            "median_relative_l2_error": median(rel.iter().copied()),
             "relative_l2_error": rel, "max_error": errs.iter().map(|e| e.1).collect::<Vec<_>>(),
         }));
     }
-    let _ = writeln!(md);
+    let _ = writeln!(
+        md,
+        "\nMedians are over every run, a diverged or non-finite value counted as ∞.\n"
+    );
 
     let mut ws = engine::Workspace::<pinn::Jet>::new(&problem.arch);
     let line: Vec<f64> = (0..=100).map(|i| f64::from(i) / 100.0).collect();
@@ -217,29 +213,11 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
             &figure,
         )?;
     }
-    let mut curves = Figure::new(
+    let curves = loss_curves(
         "2-D PINN: loss curves (start 0)",
-        "log₁₀(iteration + 1)",
-        "log₁₀ L",
-    );
-    for (k, (m, runs, _)) in all.iter().enumerate() {
-        if let Some(run) = runs.first() {
-            #[expect(clippy::cast_precision_loss, reason = "iteration counts are small")]
-            let points = run
-                .losses
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| **l > 0.0)
-                .map(|(i, l)| (((i + 1) as f64).log10(), l.log10()));
-            curves.push(Series::line(m.name(), points).color(k));
-        }
-    }
-    curves.push(
-        Series::line(
-            "L_trivial",
-            [(0.0, trivial.log10()), (4.0, trivial.log10())],
-        )
-        .color(7),
+        all.iter()
+            .filter_map(|(m, runs, _)| runs.first().map(|run| (m.name(), run))),
+        trivial,
     );
     section.figure(
         "pinn_2d_loss",
@@ -253,14 +231,7 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
     // half of its runs; saddle-free Newton, BFGS and Adam each descend past the trivial point
     // in at least 9 of 10 runs and reach a median error below Newton's. Diverged and
     // unconverged runs stay in every count and median (a non-finite error counts as +∞).
-    let error_median = |errs: &[(f64, f64)]| {
-        let mut v: Vec<f64> = errs
-            .iter()
-            .map(|e| if e.0.is_finite() { e.0 } else { f64::INFINITY })
-            .collect();
-        v.sort_by(f64::total_cmp);
-        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-    };
+    let error_median = |errs: &[(f64, f64)]| median(errs.iter().map(|e| e.0));
     let newton_error = error_median(&all[0].2);
     let count = |runs: &[Run], o: Outcome| runs.iter().filter(|r| r.outcome == o).count();
     let mut holds = Vec::new();

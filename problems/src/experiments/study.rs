@@ -1,13 +1,13 @@
 //! A network study: the relaxed-Newton sweep over `α × λ` and the comparison solvers from the
 //! same starts, with the tables, figures and verdict the experiments 5–8 share.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use newton::network::{engine, Jet, Residual};
 use serde_json::json;
 
 use super::networks::{Method, Outcome, Problem, Run};
+use super::summary::{count_cells, counts, loss_curves, outcome_header, Medians};
 use super::{Context, Section, Verdict};
 use crate::plot::{Figure, Series};
 use crate::Error;
@@ -84,37 +84,6 @@ impl Study {
     }
 }
 
-/// Counts per outcome.
-pub(super) fn counts<'a>(runs: impl IntoIterator<Item = &'a Run>) -> BTreeMap<&'static str, usize> {
-    let mut map: BTreeMap<&'static str, usize> =
-        Outcome::ALL.iter().map(|o| (o.name(), 0)).collect();
-    for r in runs {
-        *map.entry(r.outcome.name()).or_default() += 1;
-    }
-    map
-}
-
-fn count_cells(runs: &[Run]) -> String {
-    Outcome::ALL
-        .iter()
-        .map(|o| runs.iter().filter(|r| r.outcome == *o).count().to_string())
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.retain(|x| x.is_finite());
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn outcome_header() -> String {
-    Outcome::ALL.map(Outcome::name).join(" | ")
-}
-
 /// Writes the sweep table, the comparison table and the per-run table of the figure cell.
 pub(super) fn tables(md: &mut String, study: &Study, stream_note: &str) {
     let heads = outcome_header();
@@ -148,16 +117,22 @@ pub(super) fn tables(md: &mut String, study: &Study, stream_note: &str) {
     for (m, runs) in
         std::iter::once(figure).chain(study.methods.iter().map(|(m, r)| (*m, r.as_slice())))
     {
+        let medians = Medians::of(runs);
         let _ = writeln!(
             md,
             "| {} | {} | {} | {:.1e} | {:.3} |",
             m.name(),
             count_cells(runs),
-            super::ratio(median(runs.iter().map(|r| r.loss_ratio).collect())),
-            median(runs.iter().map(|r| r.max_cos).collect()),
-            median(runs.iter().map(|r| r.c_norm).collect())
+            super::ratio(medians.loss_ratio),
+            medians.max_cos,
+            medians.c_norm
         );
     }
+    let _ = writeln!(
+        md,
+        "\nMedians are over every run of the row, a diverged or non-finite value counted as ∞."
+    );
+    degenerate_note(md, study);
     let _ = writeln!(md, "\nEach relaxed-Newton run of the figure cell:\n");
     let _ = writeln!(md, "| start | outcome | steps | L/L_trivial | ‖c‖ | max cos | ‖∇L‖∞ | index | zero eigs | λ_min | λ_max |\n|---|---|---|---|---|---|---|---|---|---|---|");
     for r in study.figure_runs() {
@@ -181,16 +156,40 @@ pub(super) fn tables(md: &mut String, study: &Study, stream_note: &str) {
     let _ = writeln!(md);
 }
 
+/// Says how many of the runs counted as a trivial saddle end with index 0. §6 names the trivial
+/// point by its loss and its basis, not by its spectrum, and at some of these ends the exact
+/// Hessian has no eigenvalue below the classification tolerance: by the spectrum alone they are
+/// degenerate stationary points, not strict saddles, and the table should not hide that.
+fn degenerate_note(md: &mut String, study: &Study) {
+    let trivial: Vec<&Run> = study
+        .sweep_runs()
+        .chain(study.methods.iter().flat_map(|(_, r)| r))
+        .filter(|r| r.outcome == Outcome::TrivialSaddle)
+        .collect();
+    let flat = trivial.iter().filter(|r| r.index == Some(0)).count();
+    if flat > 0 {
+        let _ = writeln!(
+            md,
+            "\n{flat} of the {} runs counted as a trivial saddle (sweep and methods) end with \
+             index 0: no eigenvalue of the exact Hessian is below −tolerance there, so by the \
+             spectrum alone they are degenerate stationary points rather than strict saddles.",
+            trivial.len()
+        );
+    }
+}
+
 /// The study's numbers for `results.json`.
 pub(super) fn results(study: &Study) -> serde_json::Value {
     json!({
         "trivial_loss": study.trivial,
         "figure_cell": { "alpha": study.figure_cell.0, "lambda": study.figure_cell.1 },
         "sweep": study.cells.iter().map(|((a, l), runs)| json!({
-            "alpha": a, "lambda": l, "counts": counts(runs), "runs": runs,
+            "alpha": a, "lambda": l, "counts": counts(runs), "medians": Medians::of(runs),
+            "runs": runs,
         })).collect::<Vec<_>>(),
         "methods": study.methods.iter().map(|(m, runs)| json!({
-            "method": m.name(), "counts": counts(runs), "runs": runs,
+            "method": m.name(), "counts": counts(runs), "medians": Medians::of(runs),
+            "runs": runs,
         })).collect::<Vec<_>>(),
     })
 }
@@ -413,35 +412,10 @@ pub(super) fn figures<J: Jet, R: Residual<J> + Copy>(
         )?;
     }
 
-    let mut curves = Figure::new(
+    let curves = loss_curves(
         format!("{what}: loss curves (start 0)"),
-        "iteration",
-        "log₁₀ L",
-    );
-    #[expect(clippy::cast_precision_loss, reason = "iteration counts are small")]
-    let it = |k: usize| k as f64;
-    for (k, (m, runs)) in shown.enumerate() {
-        if let Some(run) = runs.first() {
-            curves.push(
-                Series::line(
-                    m.name(),
-                    run.losses
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, l)| **l > 0.0)
-                        .map(|(i, l)| (it(i + 1).log10(), l.log10())),
-                )
-                .color(k),
-            );
-        }
-    }
-    "log₁₀(iteration + 1)".clone_into(&mut curves.x_label);
-    curves.push(
-        Series::line(
-            "L_trivial",
-            [(0.0, study.trivial.log10()), (4.0, study.trivial.log10())],
-        )
-        .color(7),
+        shown.filter_map(|(m, runs)| runs.first().map(|run| (m.name(), run))),
+        study.trivial,
     );
     section.figure(
         &format!("{prefix}_loss"),

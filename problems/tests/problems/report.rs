@@ -159,6 +159,62 @@ fn json_numbers_match_the_markdown_tables() {
     }
 }
 
+/// A JSON number as the report prints a loss ratio (`null`, JSON's non-finite, read as `∞`).
+fn shown_ratio(v: &Value) -> String {
+    let v = v.as_f64().unwrap_or(f64::INFINITY);
+    if v.is_finite() && v.abs() < 1e3 {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+#[test]
+fn json_medians_match_the_markdown_tables() {
+    let (r, _) = quick();
+    for s in r
+        .sections
+        .iter()
+        .filter(|s| ["tanh", "siren", "fourier", "pinn-1d"].contains(&s.name))
+    {
+        let md = markdown_section(&r.markdown, &s.title);
+        for method in s.results["methods"].as_array().unwrap() {
+            let name = method["method"].as_str().unwrap();
+            let cells = row(md, name);
+            let medians = &method["medians"];
+            let number = |key: &str| medians[key].as_f64().unwrap_or(f64::INFINITY);
+            assert_eq!(
+                cells[7],
+                shown_ratio(&medians["loss_ratio"]),
+                "{} {name}",
+                s.name
+            );
+            assert_eq!(
+                cells[8],
+                format!("{:.1e}", number("max_cos")),
+                "{} {name}",
+                s.name
+            );
+            assert_eq!(
+                cells[9],
+                format!("{:.3}", number("c_norm")),
+                "{} {name}",
+                s.name
+            );
+        }
+    }
+    let pinn = r.sections.iter().find(|s| s.name == "pinn-2d").unwrap();
+    let md = markdown_section(&r.markdown, &pinn.title);
+    for method in pinn.results["methods"].as_array().unwrap() {
+        let cells = row(md, method["method"].as_str().unwrap());
+        assert_eq!(cells[7], shown_ratio(&method["median_loss_ratio"]));
+        let error = method["median_relative_l2_error"]
+            .as_f64()
+            .unwrap_or(f64::INFINITY);
+        assert_eq!(cells[8], format!("{error:.3e}"));
+    }
+}
+
 /// The torus census counts of the report, recomputed by running Newton here.
 #[test]
 fn the_torus_census_is_newtons_own_output() {
