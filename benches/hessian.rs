@@ -30,27 +30,15 @@ use problems::slides::{
 use problems::torus::{closed_form as torus_hand, torus};
 use problems::{bench_report, benchmark_point_array};
 
-/// Reads `NEWTON_BENCH_QUICK`: set to anything but `0` or empty for a smoke run.
+/// The settings: `NEWTON_BENCH_QUICK` set to anything but `0` or empty for a smoke run.
 fn settings() -> BenchSettings {
-    let quick = std::env::var("NEWTON_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
-    let (warm_up_s, measurement_s, sample_size) = if quick {
-        (0.2, 0.4, 10)
-    } else {
-        (1.0, 2.0, 50)
-    };
-    BenchSettings {
-        quick,
-        warm_up_s,
-        measurement_s,
-        sample_size,
-        args: std::env::args().skip(1).collect(),
-    }
+    BenchSettings::from_env("hessian", (1.0, 2.0, 50), (0.2, 0.4, 10))
 }
 
 fn config() -> Criterion {
     let s = settings();
     // Recorded for `bench-report`; a benchmark that cannot write it still runs.
-    if let Err(e) = bench_report::record_settings(&bench_report::default_criterion_dir(), &s) {
+    if let Err(e) = s.record(&bench_report::default_criterion_dir()) {
         eprintln!("warning: {e}");
     }
     Criterion::default()

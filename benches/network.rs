@@ -13,17 +13,22 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use newton::nalgebra::{DMatrix, DVector};
 use newton::network::{Jet, Loss, Residual};
-use problems::bench_report::{CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL};
+use problems::bench_report::{
+    self, BenchSettings, CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
+};
 use problems::finite_differences::central_hessian_dyn;
 use problems::{network_peer, networks as nets};
 
 fn config() -> Criterion {
-    let quick = std::env::var("NEWTON_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
-    let (warm_up, measurement) = if quick { (0.2, 0.4) } else { (1.0, 2.0) };
+    let s = BenchSettings::from_env("network", (1.0, 2.0, 10), (0.2, 0.4, 10));
+    // Recorded for `bench-report`; a benchmark that cannot write it still runs.
+    if let Err(e) = s.record(&bench_report::default_criterion_dir()) {
+        eprintln!("warning: {e}");
+    }
     Criterion::default()
-        .warm_up_time(Duration::from_secs_f64(warm_up))
-        .measurement_time(Duration::from_secs_f64(measurement))
-        .sample_size(10)
+        .warm_up_time(Duration::from_secs_f64(s.warm_up_s))
+        .measurement_time(Duration::from_secs_f64(s.measurement_s))
+        .sample_size(s.sample_size)
 }
 
 /// The benchmark point of length `p`.

@@ -1,8 +1,8 @@
 //! The `bench-report` command: turns criterion's saved estimates into `BENCHMARKS.md`.
 //!
 //! `cargo bench --bench hessian` times every contender of every group below at the benchmark
-//! point ([`crate::benchmark_point`]) and records its settings in
-//! `target/criterion/newton-bench-settings.json`; this module reads the medians back
+//! point ([`crate::benchmark_point`]) and records its settings ([`BenchSettings`], as
+//! `cargo bench --bench network` does for the networks); this module reads the medians back
 //! (`target/criterion/<group>/<contender>[/<n>]/new/estimates.json`), computes the ratios, and
 //! states for each performance target whether this run met it.
 
@@ -10,6 +10,7 @@ use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+pub use crate::bench_settings::BenchSettings;
 use crate::Error;
 
 /// One benchmark group: a problem, and the sizes it is timed at (empty for a fixed size).
@@ -98,81 +99,6 @@ pub const CONTENDERS: [&str; 5] = [
     CENTRAL_DIFFERENCES,
 ];
 
-/// The file, beside criterion's results, in which the benchmark records how it was run.
-pub const SETTINGS_FILE: &str = "newton-bench-settings.json";
-
-/// How `cargo bench --bench hessian` was run, recorded for the report.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BenchSettings {
-    /// Whether `NEWTON_BENCH_QUICK=1` was set.
-    pub quick: bool,
-    /// Criterion's warm-up time per benchmark, in seconds.
-    pub warm_up_s: f64,
-    /// Criterion's measurement time per benchmark, in seconds.
-    pub measurement_s: f64,
-    /// Criterion's sample count per benchmark.
-    pub sample_size: usize,
-    /// The arguments after the program name (filters, `--bench`).
-    pub args: Vec<String>,
-}
-
-impl BenchSettings {
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "quick": self.quick,
-            "warm_up_s": self.warm_up_s,
-            "measurement_s": self.measurement_s,
-            "sample_size": self.sample_size,
-            "args": self.args,
-        })
-    }
-
-    fn from_json(v: &serde_json::Value) -> Option<Self> {
-        Some(Self {
-            quick: v.get("quick")?.as_bool()?,
-            warm_up_s: v.get("warm_up_s")?.as_f64()?,
-            measurement_s: v.get("measurement_s")?.as_f64()?,
-            sample_size: usize::try_from(v.get("sample_size")?.as_u64()?).ok()?,
-            args: v
-                .get("args")?
-                .as_array()?
-                .iter()
-                .filter_map(|a| a.as_str().map(str::to_owned))
-                .collect(),
-        })
-    }
-
-    /// Whether the run was restricted to some benchmarks by a filter.
-    #[must_use]
-    pub fn is_filtered(&self) -> bool {
-        self.args.iter().any(|a| !a.starts_with("--"))
-    }
-
-    /// Returns the command line that reproduces the run.
-    #[must_use]
-    pub fn command_line(&self) -> String {
-        let filters: Vec<&str> = self
-            .args
-            .iter()
-            .map(String::as_str)
-            .filter(|a| *a != "--bench")
-            .collect();
-        format!(
-            "{}cargo bench --bench hessian{}",
-            if self.quick {
-                "NEWTON_BENCH_QUICK=1 "
-            } else {
-                ""
-            },
-            if filters.is_empty() {
-                String::new()
-            } else {
-                format!(" -- {}", filters.join(" "))
-            }
-        )
-    }
-}
-
 /// Returns where criterion keeps its results: `$CRITERION_HOME`, else
 /// `$CARGO_TARGET_DIR/criterion`, else `target/criterion` of this workspace.
 #[must_use]
@@ -191,21 +117,6 @@ pub fn default_criterion_dir() -> PathBuf {
 pub fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-/// Records how the benchmark is run, for [`generate`] to print.
-///
-/// # Errors
-///
-/// [`Error::CreateDir`] or [`Error::Write`] when the criterion directory is not writable.
-pub fn record_settings(criterion_dir: &Path, settings: &BenchSettings) -> Result<(), Error> {
-    std::fs::create_dir_all(criterion_dir).map_err(|source| Error::CreateDir {
-        path: criterion_dir.to_path_buf(),
-        source,
-    })?;
-    let path = criterion_dir.join(SETTINGS_FILE);
-    std::fs::write(&path, settings.to_json().to_string())
-        .map_err(|source| Error::Write { path, source })
 }
 
 /// One median, with the time its estimate file was written.
@@ -345,19 +256,12 @@ pub fn generate(
     if rows.iter().all(|r| r.times.iter().all(Option::is_none)) {
         return Err(Error::NoResults(criterion_dir.to_path_buf()));
     }
-    let settings = std::fs::read_to_string(criterion_dir.join(SETTINGS_FILE))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| BenchSettings::from_json(&v));
+    let settings: Vec<BenchSettings> = ["hessian", "network"]
+        .iter()
+        .filter_map(|bench| BenchSettings::read(criterion_dir, bench))
+        .collect();
     let mut md = String::new();
-    render(
-        &mut md,
-        &rows,
-        instructions,
-        settings.as_ref(),
-        (oldest, newest),
-    )
-    .unwrap_or_default();
+    render(&mut md, &rows, instructions, &settings, (oldest, newest)).unwrap_or_default();
     crate::bench_networks::render(&mut md, criterion_dir)?;
     Ok(md)
 }
@@ -440,7 +344,7 @@ fn render(
     md: &mut String,
     rows: &[Row],
     instructions: Option<&[InstructionRow]>,
-    settings: Option<&BenchSettings>,
+    settings: &[BenchSettings],
     (oldest, newest): (Option<SystemTime>, Option<SystemTime>),
 ) -> fmt::Result {
     writeln!(md, "# Benchmarks\n")?;
@@ -466,8 +370,15 @@ fn render(
     if let Some(v) = rustc_version() {
         writeln!(md, "- Compiler: {v}")?;
     }
-    match settings {
-        Some(s) => writeln!(
+    if settings.is_empty() {
+        writeln!(
+            md,
+            "- Benchmarks: `cargo bench --bench hessian`, `cargo bench --bench network` \
+             (settings not recorded)"
+        )?;
+    }
+    for s in settings {
+        writeln!(
             md,
             "- Benchmarks: `{}` (warm-up {} s, measurement {} s, {} samples per benchmark){}",
             s.command_line(),
@@ -480,11 +391,7 @@ fn render(
             } else {
                 ""
             }
-        )?,
-        None => writeln!(
-            md,
-            "- Benchmarks: `cargo bench --bench hessian` (settings not recorded)"
-        )?,
+        )?;
     }
     writeln!(
         md,
@@ -677,7 +584,7 @@ fn render_targets(
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use super::{generate, verdict, BenchSettings, Verdict, GROUPS};
+    use super::{generate, verdict, Verdict, GROUPS};
 
     /// A scratch criterion directory holding medians for every benchmark of [`GROUPS`].
     fn fake_criterion_dir(
@@ -754,21 +661,5 @@ mod tests {
         assert_eq!(verdict([Some(true), Some(true)]), Verdict::Met);
         assert_eq!(verdict([Some(true), Some(false)]), Verdict::NotMet);
         assert_eq!(verdict([Some(false), None]), Verdict::NotMeasured);
-    }
-
-    #[test]
-    fn settings_round_trip() {
-        let s = BenchSettings {
-            quick: true,
-            warm_up_s: 0.5,
-            measurement_s: 1.0,
-            sample_size: 10,
-            args: vec!["--bench".into(), "torus".into()],
-        };
-        assert_eq!(BenchSettings::from_json(&s.to_json()), Some(s.clone()));
-        assert_eq!(
-            s.command_line(),
-            "NEWTON_BENCH_QUICK=1 cargo bench --bench hessian -- torus"
-        );
     }
 }

@@ -2,7 +2,8 @@
 //! that uses them takes to build, so that a regression in code swell shows up beside the
 //! run-time numbers.
 //!
-//! `OPS` comes from the generated modules themselves. The build times are measured by touching
+//! `OPS` comes from the generated modules themselves, the machine-code sizes from this binary's
+//! symbol table ([`crate::code_size`]). The build times are measured by touching
 //! one source file of this crate and rebuilding its library with cargo, once with
 //! `cargo check` (macro expansion and type checking) and once with `cargo build --release`
 //! (plus code generation); `bench-report --no-build-times` skips that.
@@ -13,6 +14,8 @@ use std::process::Command;
 use std::time::{Instant, SystemTime};
 
 use newton::Ops;
+
+use crate::code_size::CodeSizeRow;
 
 /// Wall-clock times of rebuilding this crate's library after a touch of one file.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -109,12 +112,16 @@ fn ops_rows() -> Vec<(&'static str, Ops)> {
     ]
 }
 
-/// Appends the compile-side section.
-pub fn render(md: &mut String, builds: Option<&Builds>) {
-    write_section(md, builds).unwrap_or_default();
+/// Appends the compile-side section: `OPS`, the machine-code sizes when measured, the builds.
+pub fn render(md: &mut String, sizes: Option<&[CodeSizeRow]>, builds: Option<&Builds>) {
+    write_section(md, sizes, builds).unwrap_or_default();
 }
 
-fn write_section(md: &mut String, builds: Option<&Builds>) -> fmt::Result {
+fn write_section(
+    md: &mut String,
+    sizes: Option<&[CodeSizeRow]>,
+    builds: Option<&Builds>,
+) -> fmt::Result {
     writeln!(md, "\n## Compile side\n")?;
     writeln!(
         md,
@@ -138,6 +145,7 @@ fn write_section(md: &mut String, builds: Option<&Builds>) -> fmt::Result {
             ops.value_gradient_hessian.total()
         )?;
     }
+    write_sizes(md, sizes)?;
     match builds {
         Some(b) => writeln!(
             md,
@@ -157,6 +165,33 @@ fn write_section(md: &mut String, builds: Option<&Builds>) -> fmt::Result {
             "\nBuild times not measured (`--no-build-times`, or cargo was not available)."
         ),
     }
+}
+
+/// The machine code of one fused evaluation against the hand-written closed form's.
+fn write_sizes(md: &mut String, sizes: Option<&[CodeSizeRow]>) -> fmt::Result {
+    let Some(rows) = sizes else {
+        return writeln!(
+            md,
+            "\nMachine-code sizes not measured (`nm` was not found, or the binary is stripped)."
+        );
+    };
+    writeln!(
+        md,
+        "\nMachine code of one `value_gradient_hessian` (newton's, inlined into the benchmark \
+         kernel) and of the hand-written closed form, in bytes of the release `problems` binary \
+         (`nm -S` of the kernels of the instruction counts below):\n"
+    )?;
+    writeln!(md, "| case | newton | hand-written | newton / hand |")?;
+    writeln!(md, "|---|---|---|---|")?;
+    for r in rows {
+        let case = r
+            .size
+            .map_or_else(|| r.group.to_owned(), |n| format!("{} n = {n}", r.group));
+        #[expect(clippy::cast_precision_loss, reason = "code sizes are far below 2⁵²")]
+        let ratio = r.newton as f64 / r.hand.max(1) as f64;
+        writeln!(md, "| {case} | {} | {} | {ratio:.2}× |", r.newton, r.hand)?;
+    }
+    Ok(())
 }
 
 #[expect(clippy::cast_precision_loss, reason = "file sizes are far below 2⁵²")]

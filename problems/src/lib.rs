@@ -28,7 +28,9 @@
 
 pub mod bench_networks;
 pub mod bench_report;
+pub mod bench_settings;
 pub mod circle;
+pub mod code_size;
 pub mod compile_side;
 mod date;
 pub mod error;

@@ -211,7 +211,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 eprintln!("timing a rebuild of the problems library …");
                 problems::compile_side::measure(&bench_report::workspace_root())
             };
-            problems::compile_side::render(&mut markdown, builds.as_ref());
+            let sizes = std::env::current_exe()
+                .ok()
+                .and_then(|exe| problems::code_size::measure(&exe));
+            problems::compile_side::render(&mut markdown, sizes.as_deref(), builds.as_ref());
             bench_report::write(&output, &markdown)?;
             println!("{markdown}");
             eprintln!("wrote {}", output.display());
