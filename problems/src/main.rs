@@ -265,10 +265,10 @@ fn reproduce(settings: Settings, names: &[String], out: &std::path::Path) -> Res
     let r = report::reproduce(settings, names, out, true)?;
     for s in &r.sections {
         println!(
-            "{:<16} {:<15} {:>7.1} s  {}",
+            "{:<16} {:<15} {:>9}  {}",
             s.name,
             s.verdict.word(),
-            s.seconds,
+            problems::experiments::duration(s.seconds),
             s.verdict_reason
         );
     }

@@ -188,12 +188,12 @@ fn render(settings: &Settings, sections: &[Section], seconds: f64) -> String {
     for s in sections {
         let _ = writeln!(
             md,
-            "| [{}](#{}) | **{}** | {} | {:.1} s |",
+            "| [{}](#{}) | **{}** | {} | {} |",
             s.title,
             anchor(&s.title),
             s.verdict.word(),
             s.verdict_reason.replace('|', "\\|"),
-            s.seconds
+            crate::experiments::duration(s.seconds)
         );
     }
     let _ = writeln!(md);

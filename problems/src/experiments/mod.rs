@@ -272,10 +272,10 @@ pub fn run_all(experiments: &[&Experiment], context: &Context) -> Result<Vec<Sec
         if context.verbose {
             context.progress.suspend(|| {
                 eprintln!(
-                    "{:<16} {:<15} {:>7.1} s",
+                    "{:<16} {:<15} {:>9}",
                     section.name,
                     section.verdict.word(),
-                    section.seconds
+                    duration(section.seconds)
                 );
             });
         }
@@ -284,6 +284,17 @@ pub fn run_all(experiments: &[&Experiment], context: &Context) -> Result<Vec<Sec
     }
     overall.finish_and_clear();
     Ok(sections)
+}
+
+/// Formats a duration: milliseconds below a second (where `0.0 s` would read as nothing done),
+/// seconds above.
+#[must_use]
+pub fn duration(seconds: f64) -> String {
+    if seconds < 1.0 {
+        format!("{:.1} ms", seconds * 1e3)
+    } else {
+        format!("{seconds:.1} s")
+    }
 }
 
 /// Formats a count as "k of n".
