@@ -8,12 +8,12 @@
     reason = "reports must hold exactly the loss at their point, and settings exactly what was set"
 )]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
 
 use nalgebra::{Const, DMatrix, DVector, Dyn, SMatrix, SVector, Vector2};
 use newton_core::{Adam, Bfgs, Error, GradientDescent, Minimizer, Objective, Report, Termination};
+use newton_test_support::{allocations, Counting};
 use rand::{Rng as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
 
@@ -871,66 +871,8 @@ fn names() {
 // Allocation
 // ---------------------------------------------------------------------------------------------
 
-thread_local! {
-    /// Whether allocations on this thread are being counted.
-    static ARMED: Cell<bool> = const { Cell::new(false) };
-    /// Allocations counted on this thread while armed.
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Forwards to [`System`], counting allocations of armed threads.
-struct Counting;
-
-fn note() {
-    // `try_with`: the allocator also runs while thread-locals are being torn down.
-    let _ = ARMED.try_with(|armed| {
-        if armed.get() {
-            COUNT.with(|count| count.set(count.get() + 1));
-        }
-    });
-}
-
-#[expect(
-    unsafe_code,
-    reason = "a global allocator is an unsafe trait; this one forwards"
-)]
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded precondition.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-/// Returns `f`'s result and the number of allocations it made on this thread.
-fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    COUNT.with(|count| count.set(0));
-    ARMED.with(|armed| armed.set(true));
-    let result = black_box(f());
-    ARMED.with(|armed| armed.set(false));
-    (result, COUNT.with(Cell::get))
-}
 
 #[test]
 fn the_counter_sees_allocations() {

@@ -1,11 +1,12 @@
-//! Generated code allocates nothing: a counting global allocator, armed per thread so that the
-//! test harness and concurrently running tests are not counted, wraps the calls.
+//! Generated code allocates nothing: the counting global allocator of `newton-test-support`,
+//! armed per thread so that the test harness and concurrently running tests are not counted,
+//! wraps the calls.
 //!
 //! This is the test binary's only `#[global_allocator]`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
+
+use newton_test_support::Counting;
 
 use newton::nalgebra::{SMatrix, SVector};
 use newton::Objective as _;
@@ -15,67 +16,12 @@ use crate::functions::{classic, data, nd, scalars, stats, syntax};
 mod networks;
 mod solvers;
 
-thread_local! {
-    /// Whether allocations on this thread are being counted.
-    static ARMED: Cell<bool> = const { Cell::new(false) };
-    /// Allocations counted on this thread while armed.
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Forwards to [`System`], counting allocations of armed threads.
-struct Counting;
-
-fn note() {
-    // `try_with`: the allocator also runs while thread-locals are being torn down.
-    let _ = ARMED.try_with(|armed| {
-        if armed.get() {
-            COUNT.with(|count| count.set(count.get() + 1));
-        }
-    });
-}
-
-#[expect(
-    unsafe_code,
-    reason = "a global allocator is an unsafe trait; this one forwards"
-)]
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded precondition.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
 /// Runs `f` `times` times and returns the number of allocations it made on this thread.
-fn allocations<R>(times: usize, mut f: impl FnMut() -> R) -> usize {
-    COUNT.with(|count| count.set(0));
-    ARMED.with(|armed| armed.set(true));
-    for _ in 0..times {
-        black_box(f());
-    }
-    ARMED.with(|armed| armed.set(false));
-    COUNT.with(Cell::get)
+fn allocations<R>(times: usize, f: impl FnMut() -> R) -> usize {
+    newton_test_support::allocations_repeated(times, f)
 }
 
 #[test]
