@@ -7,8 +7,8 @@ use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use crate::bench_report::{
-    format_ns, format_ratio, read_median, verdict, Group, CENTRAL_DIFFERENCES, JTJ_GEMM,
-    NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
+    format_ns, format_ratio, verdict, Case, Group, CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN,
+    NEWTON_VGH, NUM_DUAL,
 };
 use crate::Error;
 
@@ -70,61 +70,37 @@ fn parameters(group: &str, size: Option<usize>) -> Option<usize> {
     })
 }
 
-struct NetworkRow {
-    group: &'static str,
-    size: Option<usize>,
-    times: [Option<f64>; 5],
-}
-
-impl NetworkRow {
-    fn time(&self, contender: &str) -> Option<f64> {
-        CONTENDERS
-            .iter()
-            .position(|c| *c == contender)
-            .and_then(|i| self.times[i])
-    }
-
-    fn ratio(&self, numerator: &str, denominator: &str) -> Option<f64> {
-        Some(self.time(numerator)? / self.time(denominator)?)
-    }
-
-    fn label(&self) -> String {
-        match self.size {
-            Some(w) => format!("{} (W = {w})", self.group),
-            None => format!("{} (W = 10)", self.group),
-        }
-    }
-}
-
-/// Appends the networks' section; writes nothing when no network benchmark has a result.
+/// Reads the medians of every network case (empty cases included).
 ///
 /// # Errors
 ///
 /// [`Error::Read`] or [`Error::Estimates`] when an estimate file is unreadable or malformed.
-pub fn render(md: &mut String, criterion_dir: &Path) -> Result<(), Error> {
-    let mut rows = Vec::new();
+pub(crate) fn read(criterion_dir: &Path) -> Result<Vec<Case>, Error> {
+    let mut cases = Vec::new();
     for group in &NETWORK_GROUPS {
         for size in group.cases() {
-            let mut times = [None; 5];
-            for (slot, contender) in times.iter_mut().zip(CONTENDERS) {
-                *slot =
-                    read_median(criterion_dir, group.name, contender, size)?.map(|m| m.median_ns);
-            }
-            rows.push(NetworkRow {
-                group: group.name,
+            let label = format!("{} (W = {})", group.name, size.unwrap_or(10));
+            cases.push(Case::read(
+                criterion_dir,
+                group.name,
                 size,
-                times,
-            });
+                CONTENDERS,
+                label,
+            )?);
         }
     }
-    if rows.iter().all(|r| r.times.iter().all(Option::is_none)) {
-        return Ok(());
-    }
-    write_section(md, &rows).unwrap_or_default();
-    Ok(())
+    Ok(cases)
 }
 
-fn write_section(md: &mut String, rows: &[NetworkRow]) -> fmt::Result {
+/// Appends the networks' section; writes nothing when no network benchmark has a result.
+pub(crate) fn render(md: &mut String, cases: &[Case]) {
+    if cases.iter().all(Case::is_empty) {
+        return;
+    }
+    write_section(md, cases).unwrap_or_default();
+}
+
+fn write_section(md: &mut String, rows: &[Case]) -> fmt::Result {
     writeln!(
         md,
         "\n## Networks (`network!`, `cargo bench --bench network`)\n"
@@ -145,14 +121,14 @@ fn write_section(md: &mut String, rows: &[NetworkRow]) -> fmt::Result {
     writeln!(md, "| target | measured | verdict |")?;
     writeln!(md, "|---|---|---|")?;
     for pinn in [false, true] {
-        let selected: Vec<&NetworkRow> = rows
+        let selected: Vec<&Case> = rows
             .iter()
             .filter(|r| r.group.starts_with("pinn") == pinn)
             .collect();
         let limit = if pinn { 6.0 } else { 3.0 };
         let worst = selected
             .iter()
-            .filter_map(|r| Some((r.ratio(NEWTON_VGH, JTJ_GEMM)?, r.label())))
+            .filter_map(|r| Some((r.ratio(NEWTON_VGH, JTJ_GEMM)?, r.label.clone())))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let v = verdict(selected.iter().map(|r| {
             r.ratio(NEWTON_VGH, JTJ_GEMM)
@@ -168,7 +144,7 @@ fn write_section(md: &mut String, rows: &[NetworkRow]) -> fmt::Result {
     }
     let dual: Vec<(f64, String)> = rows
         .iter()
-        .filter_map(|r| Some((r.ratio(NUM_DUAL, NEWTON_VGH)?, r.label())))
+        .filter_map(|r| Some((r.ratio(NUM_DUAL, NEWTON_VGH)?, r.label.clone())))
         .collect();
     let least = dual.iter().min_by(|a, b| a.0.total_cmp(&b.0));
     let v = if dual.is_empty() {
@@ -191,7 +167,7 @@ fn write_section(md: &mut String, rows: &[NetworkRow]) -> fmt::Result {
         write!(
             md,
             "| `{}` | {} |",
-            r.label(),
+            r.label,
             parameters(r.group, r.size).map_or_else(|| "—".to_owned(), |p| p.to_string())
         )?;
         for t in r.times {

@@ -162,27 +162,82 @@ pub(crate) fn read_median(
     Ok(Some(Measurement { median_ns, written }))
 }
 
-/// The medians of one row: a group at one size.
+/// The medians of one benchmark case (a group at one size), one per contender, with the range
+/// of times criterion wrote them.
 #[derive(Clone, Debug)]
-struct Row {
-    label: String,
-    group: &'static str,
-    size: Option<usize>,
-    times: [Option<f64>; 5],
+pub(crate) struct Case {
+    pub(crate) label: String,
+    pub(crate) group: &'static str,
+    pub(crate) size: Option<usize>,
+    contenders: [&'static str; 5],
+    pub(crate) times: [Option<f64>; 5],
+    /// The oldest and newest estimate file of the case.
+    written: (Option<SystemTime>, Option<SystemTime>),
 }
 
-impl Row {
-    fn time(&self, contender: &str) -> Option<f64> {
-        CONTENDERS
+impl Case {
+    /// Reads the medians of `group` at `size` for each of `contenders`.
+    pub(crate) fn read(
+        criterion_dir: &Path,
+        group: &'static str,
+        size: Option<usize>,
+        contenders: [&'static str; 5],
+        label: String,
+    ) -> Result<Self, Error> {
+        let mut case = Self {
+            label,
+            group,
+            size,
+            contenders,
+            times: [None; 5],
+            written: (None, None),
+        };
+        for (slot, contender) in case.times.iter_mut().zip(contenders) {
+            if let Some(m) = read_median(criterion_dir, group, contender, size)? {
+                *slot = Some(m.median_ns);
+                if let Some(t) = m.written {
+                    case.written = widen(case.written, (Some(t), Some(t)));
+                }
+            }
+        }
+        Ok(case)
+    }
+
+    pub(crate) fn time(&self, contender: &str) -> Option<f64> {
+        self.contenders
             .iter()
             .position(|c| *c == contender)
             .and_then(|i| self.times[i])
     }
 
     /// `numerator / denominator` of two contenders' medians.
-    fn ratio(&self, numerator: &str, denominator: &str) -> Option<f64> {
+    pub(crate) fn ratio(&self, numerator: &str, denominator: &str) -> Option<f64> {
         Some(self.time(numerator)? / self.time(denominator)?)
     }
+
+    /// Whether criterion has no result for any contender.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.times.iter().all(Option::is_none)
+    }
+}
+
+/// The range covering both `a` and `b`.
+fn widen(
+    a: (Option<SystemTime>, Option<SystemTime>),
+    b: (Option<SystemTime>, Option<SystemTime>),
+) -> (Option<SystemTime>, Option<SystemTime>) {
+    let pick = |x: Option<SystemTime>,
+                y: Option<SystemTime>,
+                f: fn(SystemTime, SystemTime) -> SystemTime| {
+        match (x, y) {
+            (Some(x), Some(y)) => Some(f(x, y)),
+            (x, y) => x.or(y),
+        }
+    };
+    (
+        pick(a.0, b.0, SystemTime::min),
+        pick(a.1, b.1, SystemTime::max),
+    )
 }
 
 /// Whether a target was met in this run.
@@ -227,42 +282,36 @@ pub fn generate(
     instructions: Option<&[InstructionRow]>,
 ) -> Result<String, Error> {
     let mut rows = Vec::new();
-    let mut oldest: Option<SystemTime> = None;
-    let mut newest: Option<SystemTime> = None;
     for group in &GROUPS {
         for size in group.cases() {
-            let mut times = [None; 5];
-            for (slot, contender) in times.iter_mut().zip(CONTENDERS) {
-                if let Some(m) = read_median(criterion_dir, group.name, contender, size)? {
-                    *slot = Some(m.median_ns);
-                    if let Some(t) = m.written {
-                        oldest = Some(oldest.map_or(t, |o| o.min(t)));
-                        newest = Some(newest.map_or(t, |n| n.max(t)));
-                    }
-                }
-            }
             let label = match size {
                 Some(n) => format!("{} (n = {n})", group.name),
                 None => group.name.to_owned(),
             };
-            rows.push(Row {
-                label,
-                group: group.name,
+            rows.push(Case::read(
+                criterion_dir,
+                group.name,
                 size,
-                times,
-            });
+                CONTENDERS,
+                label,
+            )?);
         }
     }
-    if rows.iter().all(|r| r.times.iter().all(Option::is_none)) {
+    let networks = crate::bench_networks::read(criterion_dir)?;
+    if rows.iter().chain(&networks).all(Case::is_empty) {
         return Err(Error::NoResults(criterion_dir.to_path_buf()));
     }
+    let (oldest, newest) = rows
+        .iter()
+        .chain(&networks)
+        .fold((None, None), |range, case| widen(range, case.written));
     let settings: Vec<BenchSettings> = ["hessian", "network"]
         .iter()
         .filter_map(|bench| BenchSettings::read(criterion_dir, bench))
         .collect();
     let mut md = String::new();
     render(&mut md, &rows, instructions, &settings, (oldest, newest)).unwrap_or_default();
-    crate::bench_networks::render(&mut md, criterion_dir)?;
+    crate::bench_networks::render(&mut md, &networks);
     Ok(md)
 }
 
@@ -342,7 +391,7 @@ fn ops_vgh(group: &str, size: Option<usize>) -> Option<u32> {
 
 fn render(
     md: &mut String,
-    rows: &[Row],
+    rows: &[Case],
     instructions: Option<&[InstructionRow]>,
     settings: &[BenchSettings],
     (oldest, newest): (Option<SystemTime>, Option<SystemTime>),
@@ -501,7 +550,7 @@ fn render_instructions(md: &mut String, instructions: Option<&[InstructionRow]>)
 
 fn render_targets(
     md: &mut String,
-    rows: &[Row],
+    rows: &[Case],
     instructions: Option<&[InstructionRow]>,
 ) -> fmt::Result {
     let find =
@@ -511,7 +560,7 @@ fn render_targets(
     writeln!(md, "|---|---|---|")?;
 
     // 1. Fused within 1.3× of hand-written on every §1–3 problem; n = 32 has its own target.
-    let fused: Vec<&Row> = rows.iter().filter(|r| r.size != Some(32)).collect();
+    let fused: Vec<&Case> = rows.iter().filter(|r| r.size != Some(32)).collect();
     let worst = fused
         .iter()
         .filter_map(|r| Some((r.ratio(NEWTON_VGH, HAND_WRITTEN)?, r.label.as_str())))
