@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 pub use crate::bench_settings::BenchSettings;
+use crate::paired::PairedRow;
 use crate::Error;
 
 /// One benchmark group: a problem, and the sizes it is timed at (empty for a fixed size).
@@ -277,10 +278,7 @@ pub(crate) fn verdict(checks: impl IntoIterator<Item = Option<bool>>) -> Verdict
 ///
 /// [`Error::NoResults`] when no benchmark of [`GROUPS`] has a result, [`Error::Read`] or
 /// [`Error::Estimates`] when an estimate file is unreadable or malformed.
-pub fn generate(
-    criterion_dir: &Path,
-    instructions: Option<&[InstructionRow]>,
-) -> Result<String, Error> {
+pub fn generate(criterion_dir: &Path, stable: Stable<'_>) -> Result<String, Error> {
     let mut rows = Vec::new();
     for group in &GROUPS {
         for size in group.cases() {
@@ -310,7 +308,7 @@ pub fn generate(
         .filter_map(|bench| BenchSettings::read(criterion_dir, bench))
         .collect();
     let mut md = String::new();
-    render(&mut md, &rows, instructions, &settings, (oldest, newest)).unwrap_or_default();
+    render(&mut md, &rows, stable, &settings, (oldest, newest)).unwrap_or_default();
     crate::bench_networks::render(&mut md, &networks);
     Ok(md)
 }
@@ -392,7 +390,7 @@ fn ops_vgh(group: &str, size: Option<usize>) -> Option<u32> {
 fn render(
     md: &mut String,
     rows: &[Case],
-    instructions: Option<&[InstructionRow]>,
+    stable: Stable<'_>,
     settings: &[BenchSettings],
     (oldest, newest): (Option<SystemTime>, Option<SystemTime>),
 ) -> fmt::Result {
@@ -458,7 +456,7 @@ fn render(
          gradients. Ratios above 1 mean newton is faster, except `vgh / hand`, where below 1 \
          does.\n"
     )?;
-    render_targets(md, rows, instructions)?;
+    render_targets(md, rows, stable)?;
     writeln!(md, "## Median times\n")?;
     writeln!(
         md,
@@ -489,7 +487,18 @@ fn render(
         "\nFunctions that take a few nanoseconds are near the resolution of the measurement: \
          a ratio of two such medians moves by ±10–40% between runs."
     )?;
-    render_instructions(md, instructions)
+    render_instructions(md, stable.instructions)?;
+    crate::paired::render(md, stable.paired)
+}
+
+/// The measurements that do not come from criterion's files, each `None` when not taken:
+/// instruction counts and paired timings of the fused-versus-hand-written comparison.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stable<'a> {
+    /// Instructions per call ([`crate::instructions`]).
+    pub instructions: Option<&'a [InstructionRow]>,
+    /// Paired time ratios ([`crate::paired`]).
+    pub paired: Option<&'a [PairedRow]>,
 }
 
 /// Instructions per call of one benchmark case, newton against hand-written.
@@ -548,11 +557,8 @@ fn render_instructions(md: &mut String, instructions: Option<&[InstructionRow]>)
     Ok(())
 }
 
-fn render_targets(
-    md: &mut String,
-    rows: &[Case],
-    instructions: Option<&[InstructionRow]>,
-) -> fmt::Result {
+fn render_targets(md: &mut String, rows: &[Case], stable: Stable<'_>) -> fmt::Result {
+    let instructions = stable.instructions;
     let find =
         |group: &str, size: Option<usize>| rows.iter().find(|r| r.group == group && r.size == size);
     writeln!(md, "## Targets\n")?;
@@ -599,6 +605,28 @@ fn render_targets(
         worst.map_or("—", |w| w.1.as_str())
     )?;
 
+    // 1c. The same target by paired timing, in which slow changes of load cancel.
+    let paired: Vec<(f64, String)> = stable
+        .paired
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.size != Some(32))
+        .map(|r| (r.ratio, r.label()))
+        .collect();
+    let worst = paired.iter().max_by(|a, b| a.0.total_cmp(&b.0));
+    let v = if stable.paired.is_none() {
+        Verdict::NotMeasured
+    } else {
+        verdict(paired.iter().map(|(r, _)| Some(*r <= 1.3)))
+    };
+    writeln!(
+        md,
+        "| the same, by paired timing (alternating batches; see below) | worst \
+         `newton / hand` = {} ({}) | {v} |",
+        format_ratio(worst.map(|w| w.0)),
+        worst.map_or("—", |w| w.1.as_str())
+    )?;
+
     // 2. ≥ 5× faster than num-dual on Rosenbrock and the quartic.
     for group in ["rosenbrock", "slides_quartic"] {
         let r = find(group, None).and_then(|r| r.ratio(NUM_DUAL, NEWTON_VGH));
@@ -633,7 +661,7 @@ fn render_targets(
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use super::{generate, verdict, Verdict, GROUPS};
+    use super::{generate, verdict, Stable, Verdict, GROUPS};
 
     /// A scratch criterion directory holding medians for every benchmark of [`GROUPS`].
     fn fake_criterion_dir(
@@ -674,7 +702,7 @@ mod tests {
             "central_differences" => 100.0,
             _ => 10.0,
         });
-        let md = generate(&dir, None).unwrap();
+        let md = generate(&dir, Stable::default()).unwrap();
         cleanup(&dir);
         assert_eq!(md.matches("**met**").count(), 5, "{md}");
         assert!(!md.contains("NOT met"));
@@ -688,7 +716,7 @@ mod tests {
             (_, "num_dual") => 1e6,
             _ => 10.0,
         });
-        let md = generate(&dir, None).unwrap();
+        let md = generate(&dir, Stable::default()).unwrap();
         cleanup(&dir);
         assert!(
             md.contains("worst `vgh / hand` = 1.40× (torus) | **NOT met** |"),
@@ -700,7 +728,7 @@ mod tests {
     fn no_results_is_an_error() {
         let dir = std::env::temp_dir().join("newton-bench-report-empty-does-not-exist");
         assert!(matches!(
-            generate(&dir, None),
+            generate(&dir, Stable::default()),
             Err(crate::Error::NoResults(_))
         ));
     }

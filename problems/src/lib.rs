@@ -41,6 +41,7 @@ pub mod instructions;
 pub mod kernels;
 pub mod network_peer;
 pub mod networks;
+pub mod paired;
 pub mod plot;
 pub mod report;
 pub mod rosenbrock;

@@ -143,6 +143,9 @@ enum Command {
         /// Skips timing the rebuild of this crate (it touches one source file and runs cargo).
         #[arg(long)]
         no_build_times: bool,
+        /// Skips the paired timing of newton against the hand-written code (a few seconds).
+        #[arg(long)]
+        no_paired: bool,
     },
     /// Evaluates one benchmark kernel repeatedly; `bench-report` runs this under callgrind.
     #[command(hide = true)]
@@ -192,6 +195,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             no_instructions,
             no_build_times,
+            no_paired,
         } => {
             let dir = criterion_dir.unwrap_or_else(bench_report::default_criterion_dir);
             let output =
@@ -204,7 +208,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .ok()
                     .and_then(|exe| problems::instructions::count_all(&exe))
             };
-            let mut markdown = bench_report::generate(&dir, instructions.as_deref())?;
+            let paired = if no_paired {
+                None
+            } else {
+                eprintln!("timing newton against the hand-written code in alternating batches …");
+                Some(problems::paired::measure_all())
+            };
+            let stable = bench_report::Stable {
+                instructions: instructions.as_deref(),
+                paired: paired.as_deref(),
+            };
+            let mut markdown = bench_report::generate(&dir, stable)?;
             let builds = if no_build_times {
                 None
             } else {
