@@ -287,9 +287,9 @@ fn reproduce(settings: Settings, names: &[String], out: &std::path::Path) -> Res
         );
     }
     println!(
-        "seed {}, {:.1} s in all; wrote {}",
+        "seed {}, {} in all; wrote {}",
         r.settings.seed,
-        r.seconds,
+        problems::experiments::duration(r.seconds),
         r.report_path.display()
     );
     let failures = r.failures();

@@ -143,13 +143,14 @@ fn render(settings: &Settings, sections: &[Section], seconds: f64) -> String {
         md,
         "Seed: `{}`{}. Every number below was computed in this run by newton's solvers on the \
          problems of PROBLEMS.md; each verdict follows from the numbers by the rule stated in its \
-         experiment's source file. Total time {seconds:.1} s.\n",
+         experiment's source file. Total time {}.\n",
         settings.seed,
         if settings.quick {
             " — **quick run** (fewer starts, draws and sweep cells; not the full experiment)"
         } else {
             ""
-        }
+        },
+        crate::experiments::duration(seconds)
     );
     let _ = writeln!(md, "| setting | value |\n|---|---|");
     for (name, value) in [
