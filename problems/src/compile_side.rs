@@ -179,7 +179,7 @@ fn write_sizes(md: &mut String, sizes: Option<&[CodeSizeRow]>) -> fmt::Result {
         md,
         "\nMachine code of one fused `value_gradient_hessian` (newton's) and of the \
          hand-written closed form, in bytes of the release `problems` binary: the benchmark \
-         kernel of the instruction counts below plus every function of this workspace it calls \
+         kernel of the instruction counts above plus every function of this workspace it calls \
          (`nm -S` and `objdump -d`; `std` and `libm` left out). newton unrolls constant loops, \
          so a chained Rosenbrock grows with n where the hand-written loop does not:\n"
     )?;
