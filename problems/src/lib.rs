@@ -37,6 +37,7 @@ pub mod error;
 pub mod experiments;
 pub mod finite_differences;
 pub mod generic;
+pub mod heatmap;
 pub mod instructions;
 pub mod kernels;
 pub mod network_peer;

@@ -118,12 +118,17 @@ impl Section {
         caption: impl Into<String>,
         chart: &Chart,
     ) -> Result<(), Error> {
+        self.rendered(stem, caption, chart.render()?);
+        Ok(())
+    }
+
+    /// Adds an SVG rendered elsewhere (a heat map) as `figures/<stem>.svg`.
+    fn rendered(&mut self, stem: &str, caption: impl Into<String>, svg: String) {
         self.figures.push(FigureFile {
             file: format!("figures/{stem}.svg"),
             caption: caption.into(),
-            svg: chart.render()?,
+            svg,
         });
-        Ok(())
     }
 
     /// Sets the verdict and its reason.

@@ -11,6 +11,7 @@ use super::networks::{Method, Outcome, Problem, Run};
 use super::study;
 use super::summary::{count_cells, counts, loss_curves, median, outcome_header};
 use super::{Context, Section, Verdict};
+use crate::heatmap::Heatmap;
 use crate::networks::{
     diffusion_reaction_exact, diffusion_reaction_points, pinn_diffusion_reaction_2d as pinn,
 };
@@ -38,16 +39,37 @@ const RULE_2D: &str = "reproduced when at least half of Newton's runs end at a s
 /// Points per side of the error grid on `[0, 1]²`.
 const GRID: u32 = 41;
 
+/// Cells per side of the solution heat maps.
+const HEATMAP_CELLS: usize = 40;
+
+/// Point `(i, j)` of the error grid.
+fn grid_point(i: u32, j: u32) -> (f64, f64) {
+    (
+        f64::from(i) / f64::from(GRID - 1),
+        f64::from(j) / f64::from(GRID - 1),
+    )
+}
+
+/// A method's name as a file-name stem: `saddle-free Newton` → `saddle_free_newton`.
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// `‖u − u*‖ / ‖u*‖` and `max |u − u*|` on the `41 × 41` grid.
 fn errors(problem: &Problem<pinn::Residual>, theta: &[f64]) -> (f64, f64) {
     let mut ws = engine::Workspace::<pinn::Jet>::new(&problem.arch);
     let (mut diff, mut norm, mut worst) = (0.0, 0.0, 0.0_f64);
     for i in 0..GRID {
         for j in 0..GRID {
-            let (x, y) = (
-                f64::from(i) / f64::from(GRID - 1),
-                f64::from(j) / f64::from(GRID - 1),
-            );
+            let (x, y) = grid_point(i, j);
             let u = problem.jet(theta, &[x, y], &mut ws).value();
             let exact = diffusion_reaction_exact(x, y);
             diff += (u - exact) * (u - exact);
@@ -213,6 +235,42 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
             &figure,
         )?;
     }
+    // The solutions on the square: u* and each method's end from start 0, on one colour range.
+    let peak = (0..GRID * GRID)
+        .map(|c| {
+            let (x, y) = grid_point(c % GRID, c / GRID);
+            diffusion_reaction_exact(x, y).abs()
+        })
+        .fold(0.0_f64, f64::max);
+    let exact = Heatmap::sample("2-D PINN: exact u*", HEATMAP_CELLS, peak, |x, y| {
+        diffusion_reaction_exact(x, y)
+    });
+    section.rendered(
+        "pinn_2d_exact",
+        format!("2-D PINN: the exact solution u* = sin 2πx sin πy on [0, 1]² (colour range ±{peak:.2})."),
+        exact.render()?,
+    );
+    for (m, runs, _) in &all {
+        if let Some(run) = runs.first() {
+            let stem = format!("pinn_2d_{}", slug(&m.name()));
+            let map = Heatmap::sample(
+                format!("2-D PINN: {} (start 0, {})", m.name(), run.outcome.name()),
+                HEATMAP_CELLS,
+                peak,
+                |x, y| problem.jet(run.x.as_slice(), &[x, y], &mut ws).value(),
+            );
+            section.rendered(
+                &stem,
+                format!(
+                    "2-D PINN: {}'s solution from start 0 on the colour range of u* (values beyond \
+                     it saturate, non-finite ones are grey).",
+                    m.name()
+                ),
+                map.render()?,
+            );
+        }
+    }
+
     let curves = loss_curves(
         "2-D PINN: loss curves (start 0)",
         all.iter()
