@@ -14,8 +14,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Cr
 use nalgebra::SVector;
 use num_dual::{Dual2SVec64, Dual2_64};
 use problems::bench_report::{
-    BenchSettings, CENTRAL_DIFFERENCES, HAND_WRITTEN, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
+    CENTRAL_DIFFERENCES, HAND_WRITTEN, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
 };
+use problems::bench_settings::BenchSettings;
 use problems::circle::{circle, closed_form as circle_hand};
 use problems::finite_differences::central_hessian;
 use problems::generic;

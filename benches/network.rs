@@ -14,8 +14,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use newton::nalgebra::{DMatrix, DVector};
 use newton::network::{Jet, Loss, Residual};
 use problems::bench_report::{
-    self, BenchSettings, CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
+    self, CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
 };
+use problems::bench_settings::BenchSettings;
 use problems::finite_differences::central_hessian_dyn;
 use problems::{network_peer, networks as nets};
 

@@ -10,7 +10,7 @@ use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-pub use crate::bench_settings::BenchSettings;
+use crate::bench_settings::BenchSettings;
 use crate::paired::PairedRow;
 use crate::Error;
 
@@ -163,14 +163,22 @@ pub(crate) fn read_median(
     Ok(Some(Measurement { median_ns, written }))
 }
 
+/// The criterion benches whose results the report reads.
+const BENCHES: [&str; 2] = ["hessian", "network"];
+
 /// The medians of one benchmark case (a group at one size), one per contender, with the range
 /// of times criterion wrote them.
 #[derive(Clone, Debug)]
 pub(crate) struct Case {
+    /// The row label, e.g. `rosenbrock_n (n = 8)`.
     pub(crate) label: String,
+    /// The criterion group.
     pub(crate) group: &'static str,
+    /// The size, for groups with several.
     pub(crate) size: Option<usize>,
+    /// The contenders, in the order of `times`.
     contenders: [&'static str; 5],
+    /// Median nanoseconds per contender, `None` where criterion has no result.
     pub(crate) times: [Option<f64>; 5],
     /// The oldest and newest estimate file of the case.
     written: (Option<SystemTime>, Option<SystemTime>),
@@ -303,7 +311,7 @@ pub fn generate(criterion_dir: &Path, stable: Stable<'_>) -> Result<String, Erro
         .iter()
         .chain(&networks)
         .fold((None, None), |range, case| widen(range, case.written));
-    let settings: Vec<BenchSettings> = ["hessian", "network"]
+    let settings: Vec<BenchSettings> = BENCHES
         .iter()
         .filter_map(|bench| BenchSettings::read(criterion_dir, bench))
         .collect();
@@ -417,12 +425,13 @@ fn render(
     if let Some(v) = rustc_version() {
         writeln!(md, "- Compiler: {v}")?;
     }
-    if settings.is_empty() {
-        writeln!(
-            md,
-            "- Benchmarks: `cargo bench --bench hessian`, `cargo bench --bench network` \
-             (settings not recorded)"
-        )?;
+    for bench in BENCHES {
+        if !settings.iter().any(|s| s.bench == bench) {
+            writeln!(
+                md,
+                "- Benchmarks: `cargo bench --bench {bench}` (settings not recorded)"
+            )?;
+        }
     }
     for s in settings {
         writeln!(

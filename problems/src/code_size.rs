@@ -5,8 +5,8 @@
 //! whose body is one `value_gradient_hessian` (newton's, inlined) or one hand-written closed
 //! form. Where the optimiser did not inline a callee of this workspace (a generic closed form,
 //! say), the callee's code belongs to the evaluation too, so a kernel's size is its own symbol
-//! plus every function of `problems` or `newton` it calls, directly or not, each counted once;
-//! calls into `std` and `libm` (`sincos`, …) are the same for both sides and are left out.
+//! plus every function of `problems`, `newton` or `nalgebra` it calls, directly or not, each
+//! counted once; calls into `std` and `libm` (`sincos`, …) are left out.
 //!
 //! The sizes come from the symbol table (`nm --defined-only -S`) and the calls from the
 //! disassembly (`objdump -d`), both binutils: a kernel's address at run time, less the load
@@ -86,11 +86,29 @@ fn code_bytes(exe: &Path, symbols: &HashMap<usize, &Symbol>, root: usize) -> Opt
     Some(total)
 }
 
-/// Whether a mangled name belongs to a crate of this workspace.
+/// Whether a legacy-mangled symbol belongs to a crate of this workspace or to nalgebra, whose
+/// generic code is instantiated for it: `_ZN8problems…` (a path), or `_ZN61_$LT$problems..…`
+/// (a trait method of one of its types).
 fn is_workspace(mangled: &str) -> bool {
-    ["8problems", "6newton", "11newton_core"]
+    let Some(rest) = mangled.strip_prefix("_ZN") else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let (rest, separator) = match rest.strip_prefix("_$LT$") {
+        Some(inner) => (inner, ".."),
+        None => (rest, ""),
+    };
+    ["problems", "newton", "newton_core", "nalgebra"]
         .iter()
-        .any(|c| mangled.contains(c))
+        .any(|c| {
+            rest.strip_prefix(c).is_some_and(|after| {
+                if separator.is_empty() {
+                    after.starts_with(|d: char| d.is_ascii_digit())
+                } else {
+                    after.starts_with(separator)
+                }
+            })
+        })
 }
 
 /// The targets outside `symbol` of its direct calls and jumps, from `objdump -d`.
@@ -160,6 +178,19 @@ fn parse_nm(text: &str) -> Vec<Symbol> {
 #[cfg(test)]
 mod tests {
     use super::{measure, parse_calls, parse_nm, Symbol};
+
+    #[test]
+    fn workspace_symbols_are_told_by_their_crate() {
+        use super::is_workspace;
+        assert!(is_workspace("_ZN8problems7kernels8baseline17h0E"));
+        assert!(is_workspace("_ZN11newton_core7network4loss17h0E"));
+        assert!(is_workspace(
+            "_ZN61_$LT$problems..torus..Torus$u20$as$u20$newton..Objective$GT$5value17h0E"
+        ));
+        assert!(!is_workspace("_ZN16newtonian_thing3foo17h0E"));
+        assert!(!is_workspace("_ZN4core3ptr13drop_in_place17h0E"));
+        assert!(!is_workspace("sincos"));
+    }
 
     #[test]
     fn reads_direct_call_and_jump_targets() {

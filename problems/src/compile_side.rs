@@ -172,7 +172,8 @@ fn write_sizes(md: &mut String, sizes: Option<&[CodeSizeRow]>) -> fmt::Result {
     let Some(rows) = sizes else {
         return writeln!(
             md,
-            "\nMachine-code sizes not measured (`nm` was not found, or the binary is stripped)."
+            "\nMachine-code sizes not measured (`nm` or `objdump` was not found, or a kernel's \
+             symbol was not in the binary: a stripped build)."
         );
     };
     writeln!(
@@ -181,14 +182,14 @@ fn write_sizes(md: &mut String, sizes: Option<&[CodeSizeRow]>) -> fmt::Result {
          hand-written closed form, in bytes of the release `problems` binary: the benchmark \
          kernel of the instruction counts above plus every function of this workspace it calls \
          (`nm -S` and `objdump -d`; `std` and `libm` left out). newton unrolls constant loops, \
-         so a chained Rosenbrock grows with n where the hand-written loop does not:\n"
+         so its chained Rosenbrock grows with n much faster than the hand-written loop does:\n"
     )?;
     writeln!(md, "| case | newton | hand-written | newton / hand |")?;
     writeln!(md, "|---|---|---|---|")?;
     for r in rows {
         let case = r
             .size
-            .map_or_else(|| r.group.to_owned(), |n| format!("{} n = {n}", r.group));
+            .map_or_else(|| r.group.to_owned(), |n| format!("{} (n = {n})", r.group));
         #[expect(clippy::cast_precision_loss, reason = "code sizes are far below 2⁵²")]
         let ratio = r.newton as f64 / r.hand.max(1) as f64;
         writeln!(md, "| {case} | {} | {} | {ratio:.2}× |", r.newton, r.hand)?;

@@ -17,11 +17,11 @@ struct Cli {
     #[arg(long, global = true, default_value_t = 0)]
     seed: u64,
     /// Directory REPORT.md, results.json and figures/ are written to [default: `report` for
-    /// `reproduce`, `report/quick` with `--quick`, `report/run-<names>` for `run`, so that a
-    /// partial or quick run never overwrites the full report].
+    /// `reproduce`, `report/run-<names>` for `run`, each under `report/quick` with `--quick`,
+    /// so that neither `run` nor `--quick` overwrites the report of a full `reproduce`].
     #[arg(long, global = true)]
     out: Option<PathBuf>,
-    /// A small version of every experiment (about a minute): fewer starts, draws and sweep cells.
+    /// A small version of every experiment (seconds): fewer starts, draws and sweep cells.
     #[arg(long, global = true)]
     quick: bool,
     #[command(flatten)]

@@ -20,7 +20,8 @@ use std::time::Instant;
 use crate::bench_report::format_ratio;
 use crate::kernels::{self, Kernel};
 
-/// Rounds per kernel (odd, so the median is one round's ratio).
+/// Rounds per kernel. The median is taken over the rounds with a finite ratio (a batch timed
+/// as zero gives none), one round's ratio, not an average of two.
 pub const ROUNDS: usize = 401;
 
 /// Wall-clock length a batch of the newton side aims for, in seconds.
@@ -92,12 +93,14 @@ pub(crate) fn render(md: &mut String, rows: Option<&[PairedRow]>) -> fmt::Result
     writeln!(
         md,
         "newton's fused evaluation and the hand-written closed form, the kernels of the \
-         instruction counts, timed in alternating batches of about 20 µs (order swapped every \
+         instruction counts, timed in alternating batches of the same number of calls, about \
+         {:.0} µs of newton's side (order swapped every \
          round) by `bench-report` itself; each round gives the ratio of the two batches' times \
          and the table shows the median of {ROUNDS} rounds. Load that changes more slowly than \
          a round cancels, which criterion's separate stretches per contender cannot offer. Both \
          sides include the kernel's indirect call (about a nanosecond), which pulls the ratios \
-         of the 1–2 ns functions towards 1: for those, the instruction counts are the check.\n"
+         of the 1–2 ns functions towards 1: for those, the instruction counts are the check.\n",
+        BATCH_SECONDS * 1e6
     )?;
     writeln!(md, "| problem | calls per batch | newton / hand |")?;
     writeln!(md, "|---|---|---|")?;

@@ -295,7 +295,8 @@ pub fn run_all(experiments: &[&Experiment], context: &Context) -> Result<Vec<Sec
 /// seconds above.
 #[must_use]
 pub fn duration(seconds: f64) -> String {
-    if seconds < 1.0 {
+    // Below 0.9995 s, so that what rounds to 1000.0 ms prints as 1.0 s.
+    if seconds < 0.9995 {
         format!("{:.1} ms", seconds * 1e3)
     } else {
         format!("{seconds:.1} s")

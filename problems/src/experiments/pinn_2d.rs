@@ -160,8 +160,11 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
         );
         json_methods.push(json!({
             "method": m.name(), "counts": counts(runs), "runs": runs,
-            "median_loss_ratio": median(runs.iter().map(|r| r.loss_ratio)),
-            "median_relative_l2_error": median(rel.iter().copied()),
+            "medians": {
+                "loss_ratio": median(runs.iter().map(|r| r.loss_ratio)),
+                "relative_l2_error": median(rel.iter().copied()),
+                "max_error": median(errs.iter().map(|e| e.1)),
+            },
             "relative_l2_error": rel, "max_error": errs.iter().map(|e| e.1).collect::<Vec<_>>(),
         }));
     }

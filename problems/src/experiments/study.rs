@@ -166,13 +166,20 @@ fn degenerate_note(md: &mut String, study: &Study) {
         .chain(study.methods.iter().flat_map(|(_, r)| r))
         .filter(|r| r.outcome == Outcome::TrivialSaddle)
         .collect();
-    let flat = trivial.iter().filter(|r| r.index == Some(0)).count();
-    if flat > 0 {
+    let flat: Vec<&&Run> = trivial.iter().filter(|r| r.index == Some(0)).collect();
+    if !flat.is_empty() {
+        let degenerate = flat
+            .iter()
+            .filter(|r| r.zero.is_some_and(|z| z > 0))
+            .count();
         let _ = writeln!(
             md,
-            "\n{flat} of the {} runs counted as a trivial saddle (sweep and methods) end with \
-             index 0: no eigenvalue of the exact Hessian is below −tolerance there, so by the \
-             spectrum alone they are degenerate stationary points rather than strict saddles.",
+            "\n{} of the {} runs counted as a trivial saddle (sweep and methods; §6 names the \
+             point by its loss and basis) end with index 0: no eigenvalue of the exact Hessian \
+             is below −tolerance there, so the spectrum alone would not call them saddles \
+             ({degenerate} of them with eigenvalues within tolerance of zero, degenerate). The \
+             verdict counts them as §6 does, as trivial saddles.",
+            flat.len(),
             trivial.len()
         );
     }
