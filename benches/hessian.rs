@@ -16,7 +16,7 @@ use num_dual::{Dual2SVec64, Dual2_64};
 use problems::bench_report::{
     CENTRAL_DIFFERENCES, HAND_WRITTEN, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
 };
-use problems::bench_settings::BenchSettings;
+use problems::bench_settings::{BenchSettings, Timing};
 use problems::circle::{circle, closed_form as circle_hand};
 use problems::finite_differences::central_hessian;
 use problems::generic;
@@ -33,7 +33,12 @@ use problems::{bench_report, benchmark_point_array};
 
 /// The settings: `NEWTON_BENCH_QUICK` set to anything but `0` or empty for a smoke run.
 fn settings() -> BenchSettings {
-    BenchSettings::from_env("hessian", (1.0, 2.0, 50), (0.2, 0.4, 10))
+    let timing = |warm_up_s, measurement_s, sample_size| Timing {
+        warm_up_s,
+        measurement_s,
+        sample_size,
+    };
+    BenchSettings::from_env("hessian", timing(1.0, 2.0, 50), timing(0.2, 0.4, 10))
 }
 
 fn config() -> Criterion {

@@ -16,12 +16,17 @@ use newton::network::{Jet, Loss, Residual};
 use problems::bench_report::{
     self, CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
 };
-use problems::bench_settings::BenchSettings;
+use problems::bench_settings::{BenchSettings, Timing};
 use problems::finite_differences::central_hessian_dyn;
 use problems::{network_peer, networks as nets};
 
 fn config() -> Criterion {
-    let s = BenchSettings::from_env("network", (1.0, 2.0, 10), (0.2, 0.4, 10));
+    let timing = |warm_up_s, measurement_s| Timing {
+        warm_up_s,
+        measurement_s,
+        sample_size: 10,
+    };
+    let s = BenchSettings::from_env("network", timing(1.0, 2.0), timing(0.2, 0.4));
     // Recorded for `bench-report`; a benchmark that cannot write it still runs.
     if let Err(e) = s.record(&bench_report::default_criterion_dir()) {
         eprintln!("warning: {e}");

@@ -26,8 +26,16 @@ pub struct BenchSettings {
     pub args: Vec<String>,
 }
 
-/// Criterion's warm-up seconds, measurement seconds and samples per benchmark.
-pub type Timing = (f64, f64, usize);
+/// How long criterion warms up and measures each benchmark, and how many samples it takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timing {
+    /// Warm-up time per benchmark, in seconds.
+    pub warm_up_s: f64,
+    /// Measurement time per benchmark, in seconds.
+    pub measurement_s: f64,
+    /// Samples per benchmark.
+    pub sample_size: usize,
+}
 
 impl BenchSettings {
     /// The settings of the running benchmark `bench`: `quick` when `NEWTON_BENCH_QUICK` is set
@@ -35,13 +43,13 @@ impl BenchSettings {
     #[must_use]
     pub fn from_env(bench: &str, full: Timing, quick: Timing) -> Self {
         let is_quick = std::env::var(QUICK_VARIABLE).is_ok_and(|v| !v.is_empty() && v != "0");
-        let (warm_up_s, measurement_s, sample_size) = if is_quick { quick } else { full };
+        let timing = if is_quick { quick } else { full };
         Self {
             bench: bench.to_owned(),
             quick: is_quick,
-            warm_up_s,
-            measurement_s,
-            sample_size,
+            warm_up_s: timing.warm_up_s,
+            measurement_s: timing.measurement_s,
+            sample_size: timing.sample_size,
             args: std::env::args().skip(1).collect(),
         }
     }

@@ -2,16 +2,24 @@
 //!
 //! "Zero heap allocations per evaluation" is a tested property, and every test binary that
 //! tests it needs the same allocator. It lives here once, so that a fix to it (the thread-local
-//! teardown below, say) reaches every suite. A test binary installs it with
+//! teardown below, say) reaches every suite. A test binary installs it and wraps the calls it
+//! checks in [`allocations`] or [`allocations_repeated`]:
 //!
-//! ```ignore
+//! ```
+//! use newton_test_support::{allocations, allocations_repeated, Counting};
+//!
 //! #[global_allocator]
-//! static GLOBAL: newton_test_support::Counting = newton_test_support::Counting;
+//! static GLOBAL: Counting = Counting;
+//!
+//! fn main() {
+//!     let (v, n) = allocations(|| Vec::<f64>::with_capacity(16));
+//!     assert_eq!((v.capacity(), n), (16, 1));
+//!     assert_eq!(allocations_repeated(100, || 2.0_f64.sqrt()), 0);
+//! }
 //! ```
 //!
-//! and wraps the calls it checks in [`allocations`] or [`allocations_repeated`]. Counting is
-//! armed per thread, so the test harness and tests running concurrently on other threads are
-//! not counted.
+//! Counting is armed per thread, so the test harness and tests running concurrently on other
+//! threads are not counted.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
