@@ -171,12 +171,8 @@ impl Minimizer for Bfgs {
         let mut tracker = Tracker::new(&self.limits);
         let mut iteration = 0;
         loop {
-            tracker.record(&x, value, &g, None);
-            if tracker.converged(&g) {
-                return Ok(tracker.finish(x, value, &g, iteration, Termination::Converged));
-            }
-            if iteration == tracker.max_iterations {
-                return Ok(tracker.finish(x, value, &g, iteration, Termination::MaxIterations));
+            if let Some(stop) = tracker.record_and_stop(&x, value, &g, iteration) {
+                return Ok(tracker.finish(x, value, &g, iteration, stop));
             }
             let slope = match work.direction(&g, &mut direction) {
                 Ok(slope) => slope,

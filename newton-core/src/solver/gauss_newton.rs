@@ -114,12 +114,10 @@ impl GaussNewton {
         let mut tracker = Tracker::new(&self.limits);
         let mut iteration = 0;
         let termination = loop {
-            tracker.record(&current.x, current.value, &current.jtr, None);
-            if tracker.converged(&current.jtr) {
-                break Termination::Converged;
-            }
-            if iteration == tracker.max_iterations {
-                break Termination::MaxIterations;
+            if let Some(stop) =
+                tracker.record_and_stop(&current.x, current.value, &current.jtr, iteration)
+            {
+                break stop;
             }
             if !full_rank_cholesky(&current.jtj, &mut factor) {
                 break Termination::SingularHessian;

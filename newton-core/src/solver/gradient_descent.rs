@@ -142,11 +142,8 @@ where
     let mut tracker = Tracker::new(limits);
     let mut iteration = 0;
     loop {
-        tracker.record(&x, value, &g, None);
-        let termination = if tracker.converged(&g) {
-            Termination::Converged
-        } else if iteration == tracker.max_iterations {
-            Termination::MaxIterations
+        let termination = if let Some(stop) = tracker.record_and_stop(&x, value, &g, iteration) {
+            stop
         } else {
             step(&x, &g, &mut trial);
             let trial_value = objective.value_gradient(&trial, &mut g_trial);

@@ -151,12 +151,10 @@ impl LevenbergMarquardt {
         let mut tracker = Tracker::new(&self.limits);
         let mut iteration = 0;
         let termination = 'steps: loop {
-            tracker.record(&current.x, current.value, &current.jtr, None);
-            if tracker.converged(&current.jtr) {
-                break Termination::Converged;
-            }
-            if iteration == tracker.max_iterations {
-                break Termination::MaxIterations;
+            if let Some(stop) =
+                tracker.record_and_stop(&current.x, current.value, &current.jtr, iteration)
+            {
+                break stop;
             }
             // Raise the damping until a trial step is taken.
             loop {

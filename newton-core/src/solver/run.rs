@@ -116,6 +116,26 @@ where
         }
     }
 
+    /// Records the iterate `iteration` (without inertia) and says whether the run ends there,
+    /// before another step: converged, or out of steps. The head of every loop but the
+    /// second-order one, which records the inertia its factorisation finds.
+    pub(crate) fn record_and_stop(
+        &mut self,
+        x: &OVector<T, D>,
+        value: T,
+        gradient: &OVector<T, D>,
+        iteration: usize,
+    ) -> Option<Termination> {
+        self.record(x, value, gradient, None);
+        if self.converged(gradient) {
+            Some(Termination::Converged)
+        } else if iteration == self.max_iterations {
+            Some(Termination::MaxIterations)
+        } else {
+            None
+        }
+    }
+
     /// The convergence test, `‖∇L‖∞ < tolerance`.
     pub(crate) fn converged(&self, gradient: &OVector<T, D>) -> bool {
         gradient.amax() < self.tolerance
