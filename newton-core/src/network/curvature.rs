@@ -23,7 +23,7 @@
 use super::architecture::Layout;
 use super::engine::{stride, Workspace as PointWorkspace};
 use super::form::Form;
-use super::gram::{add_leading_product, add_product, Panels, Part, PANEL};
+use super::gram::{add_partial_product, add_product, combine, Panels, Part, PANEL};
 use super::jet::Jet;
 
 /// The bytes of activation factors one chunk may hold, about a quarter of a typical L2.
@@ -57,6 +57,36 @@ pub(crate) struct Curvature<J: Jet> {
     /// to whole panels), summed while recording: it needs no product, so the top layer keeps
     /// no `K`-row tangents.
     output: Vec<f64>,
+    /// For `l ≥ 2`, the block of the parameters of layer `l − 1` in the activations of layer
+    /// `l`, summed over the neurons before the points (see [`Curvature::previous_layer`]):
+    /// `own[l]`, point by point, the tangents `vᵢ` of layer `l − 1`'s neurons on its own
+    /// parameters; `kappa[l]`, neuron by neuron, the components of the duals `κᵢₖ` (entry
+    /// `(k·N + i)·K + c`); `mu` the components of one `μᵢⱼⱼ′` per point, the same way; `pairs[l]`
+    /// and `single[l]` the operands of one product.
+    own: Vec<Vec<J>>,
+    kappa: Vec<Vec<f64>>,
+    mu: Vec<f64>,
+    pairs: Vec<Panels>,
+    single: Vec<Panels>,
+}
+
+/// Returns whether [`Curvature::previous_layer`] forms the block of the parameters of layer
+/// `l − 1` in the activations of layer `l`. With a single input below layer `l − 1` (scalar
+/// regression, the 1-D PINN) the blocks per pair of neurons are `2 × 2` and the duals `μ`
+/// cost more than the products they spare (measured by instruction counts at `W = 4 … 32`).
+fn summed(layout: &Layout, l: usize) -> bool {
+    l >= 2 && layout.width(l - 2) >= 2
+}
+
+/// Returns the columns of the support of a neuron of layer `l` whose activation block is a
+/// product of stacked factors: all but those of the parameters of layer `l − 1` (which come
+/// last) when [`summed`], all of them otherwise.
+fn factored(layout: &Layout, l: usize) -> usize {
+    if summed(layout, l) {
+        layout.width(l - 1) + 1 + layout.offset(l - 1)
+    } else {
+        layout.width(l - 1) + 1 + layout.offset(l)
+    }
 }
 
 impl<J: Jet> Curvature<J> {
@@ -80,6 +110,13 @@ impl<J: Jet> Curvature<J> {
                 .collect()
         };
         let per_neuron = |l: usize| vec![J::default(); points * layout.width(l)];
+        let own_width = |l: usize| {
+            if summed(layout, l) {
+                layout.width(l - 1) * (layout.width(l - 2) + 1)
+            } else {
+                0
+            }
+        };
         Self {
             layout: layout.clone(),
             chunk,
@@ -105,6 +142,40 @@ impl<J: Jet> Curvature<J> {
             adj_h: (0..=depth).map(per_neuron).collect(),
             s1: (0..=depth).map(per_neuron).collect(),
             output: vec![0.0; layout.width(depth) * support(depth).div_ceil(PANEL) * PANEL],
+            own: (0..=depth)
+                .map(|l| vec![J::default(); points * own_width(l)])
+                .collect(),
+            kappa: (0..=depth)
+                .map(|l| {
+                    vec![
+                        0.0;
+                        if summed(layout, l) {
+                            rows * layout.width(l)
+                        } else {
+                            0
+                        }
+                    ]
+                })
+                .collect(),
+            mu: vec![0.0; rows],
+            pairs: (0..=depth)
+                .map(|l| {
+                    if summed(layout, l) {
+                        Panels::new(rows, own_width(l))
+                    } else {
+                        Panels::default()
+                    }
+                })
+                .collect(),
+            single: (0..=depth)
+                .map(|l| {
+                    if summed(layout, l) {
+                        Panels::new(rows, layout.width(l - 2) + 1)
+                    } else {
+                        Panels::default()
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -124,15 +195,25 @@ impl<J: Jet> Curvature<J> {
             reduced,
             weighted,
             output,
+            own,
+            kappa,
             ..
         } = self;
         for l in 1..=depth {
             let width = layout.width(l);
             let stride = stride(layout.width(l - 1), layout.offset(l));
             let support = layout.width(l - 1) + 1 + layout.offset(l);
+            let summed = summed(layout, l);
             let rows = ws.support_h[l].chunks_exact(stride);
             for (k, row) in rows.enumerate().take(width) {
-                let form = Form::new(ws.adj_z[l][k].through_product(ws.s2[l][k]).scale(scale));
+                let dual = ws.adj_z[l][k].through_product(ws.s2[l][k]).scale(scale);
+                let form = Form::new(dual);
+                if summed {
+                    let at = (k * points + i) * J::K;
+                    for (c, v) in kappa[l][at..at + J::K].iter_mut().enumerate() {
+                        *v = dual.get(c);
+                    }
+                }
                 let omega = adj_s.through_product(ws.s1[l][k]);
                 let (r, w) = (&mut reduced[l][k], &mut weighted[l][k]);
                 // Jet by jet: gathering a panel of jets into rows first would read eight
@@ -163,6 +244,10 @@ impl<J: Jet> Curvature<J> {
                 self.adj_h[l][at] = ws.adj_h[l][k].scale(scale);
                 self.s1[l][at] = ws.s1[l][k];
             }
+            if summed {
+                let n = ws.own[l - 1].len();
+                own[l][i * n..(i + 1) * n].copy_from_slice(&ws.own[l - 1]);
+            }
         }
         if slot + 1 == self.chunk || i + 1 == points {
             self.flush((slot + 1) * rank, i < self.chunk);
@@ -174,13 +259,15 @@ impl<J: Jet> Curvature<J> {
     /// product reports every upper entry, and only those are read).
     fn flush(&mut self, rows: usize, first: bool) {
         let chunks = self.weighted.iter().zip(&self.reduced).zip(&mut self.sums);
-        for ((weighted, reduced), sums) in chunks.skip(1) {
+        for (l, ((weighted, reduced), sums)) in chunks.enumerate().skip(1) {
+            let m = factored(&self.layout, l);
             for ((w, r), s) in weighted.iter().zip(reduced).zip(sums) {
                 let n = r.cols();
+                let (w, r) = ((w, m), (r, n));
                 if first {
-                    add_leading_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] = v);
+                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] = v);
                 } else {
-                    add_leading_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] += v);
+                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] += v);
                 }
             }
         }
@@ -188,7 +275,7 @@ impl<J: Jet> Curvature<J> {
 
     /// Adds the recorded second-order term to the upper triangle of `h` (`p × p`,
     /// column-major).
-    pub(crate) fn assemble(&mut self, h: &mut [f64], p: usize) {
+    pub(crate) fn assemble(&mut self, theta: &[f64], h: &mut [f64], p: usize) {
         let depth = self.layout.depth();
         for l in 1..=depth {
             for (k, sums) in self.sums[l].iter().enumerate() {
@@ -203,6 +290,9 @@ impl<J: Jet> Curvature<J> {
             for j in 0..self.layout.width(l - 1) {
                 self.affine(l, j, &mut add);
             }
+            if summed(&self.layout, l) {
+                self.previous_layer(l, theta, &mut add);
+            }
         }
         let layout = &self.layout;
         let support = layout.width(depth - 1) + 1 + layout.offset(depth);
@@ -212,6 +302,77 @@ impl<J: Jet> Curvature<J> {
             for (col, &v) in sums[..support].iter().enumerate() {
                 add(c + j, parameter(layout, depth, j, col), v);
             }
+        }
+    }
+
+    /// Adds the block of the parameters of layer `l − 1` in the activation terms of layer `l`.
+    ///
+    /// On those parameters the tangent of `Hˡₖ` is `Aˡₖⱼ vⱼₐ`, with `vⱼₐ = σ′(Hˡ⁻¹ⱼ)·Zˡ⁻²ₐ` (or
+    /// `σ′(Hˡ⁻¹ⱼ)` for the bias) the same for every `k`, so the sum over the neurons is
+    /// `Σₖ ⟨κₖ, Aₖⱼvⱼₐ · Aₖⱼ′vⱼ′ᵦ⟩ = ⟨μⱼⱼ′, vⱼₐ vⱼ′ᵦ⟩` with `μⱼⱼ′ = Σₖ AₖⱼAₖⱼ′κₖ`: per point
+    /// `Wₗ₋₁²/2` duals and blocks of `(Wₗ₋₂ + 1)²` entries, where the neurons one at a time
+    /// have `Wₗ` blocks of `(Wₗ₋₁(Wₗ₋₂ + 1))²/2` — for Fourier features or two inputs, most of
+    /// the second-order term. One product per neuron `j′`, pairing `μⱼⱼ′ ⊳ vⱼₐ` (`j ≤ j′`)
+    /// with `vⱼ′ᵦ` over the points and jet components.
+    fn previous_layer(&mut self, l: usize, theta: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+        let layout = &self.layout;
+        let (below, features) = (layout.width(l - 1), layout.width(l - 2));
+        let (per, n) = (features + 1, below * (features + 1));
+        let (own, kappa, mu) = (&self.own[l], &self.kappa[l], &mut self.mu);
+        let (x, y) = (&mut self.pairs[l], &mut self.single[l]);
+        // The tangent of parameter `a` of neuron `j` (weights `j·F + a`, then the biases).
+        let column = |j: usize, a: usize| {
+            if a < features {
+                j * features + a
+            } else {
+                below * features + j
+            }
+        };
+        for jp in 0..below {
+            for (i, v) in own.chunks_exact(n).enumerate() {
+                for b in 0..per {
+                    put_jet(
+                        y.block_mut(i, J::K, b / PANEL),
+                        b % PANEL,
+                        &v[column(jp, b)],
+                    );
+                }
+            }
+            for j in 0..=jp {
+                combine(
+                    kappa,
+                    |k| theta[layout.weight(l, k, j)] * theta[layout.weight(l, k, jp)],
+                    mu,
+                );
+                for (i, (m, v)) in mu.chunks_exact(J::K).zip(own.chunks_exact(n)).enumerate() {
+                    let mut dual = J::default();
+                    for (c, &m) in m.iter().enumerate() {
+                        *dual.get_mut(c) = m;
+                    }
+                    for a in 0..per {
+                        let (q, dual) = (j * per + a, dual.through_product(v[column(j, a)]));
+                        put_jet(x.block_mut(i, J::K, q / PANEL), q % PANEL, &dual);
+                    }
+                }
+            }
+            let rows = x.rows();
+            add_partial_product(
+                (y, per),
+                (x, (jp + 1) * per),
+                rows,
+                Part::Full,
+                |b, q, v| {
+                    let (j, a) = (q / per, q % per);
+                    // The block of `j′` with itself is symmetric: its upper half, once.
+                    if j < jp || a <= b {
+                        add(
+                            parameter(layout, l - 1, jp, b),
+                            parameter(layout, l - 1, j, a),
+                            v,
+                        );
+                    }
+                },
+            );
         }
     }
 
@@ -235,16 +396,17 @@ impl<J: Jet> Curvature<J> {
     }
 }
 
-/// Adds the activation sums of neuron `(l, k)` (upper triangle, `S × S` column-major) to the
-/// upper triangle of `h`. The block of the parameters below layer `l` is most of the entries
+/// Adds the activation sums of neuron `(l, k)` (upper triangle of the [`factored`] rows,
+/// `S × S` column-major) to the upper triangle of `h`. The block of the parameters below layer `l` is most of the entries
 /// and its columns are contiguous in `h`, so it is added a column slice at a time rather than
 /// entry by entry.
 fn add_activation(layout: &Layout, l: usize, k: usize, sums: &[f64], h: &mut [f64], p: usize) {
     let w = layout.width(l - 1);
     let n = w + 1 + layout.offset(l);
+    let m = factored(layout, l);
     for b in 0..n {
         let pb = parameter(layout, l, k, b);
-        let column = &sums[b * n..=b * n + b];
+        let column = &sums[b * n..b * n + (b + 1).min(m)];
         let (own, lower) = column.split_at(column.len().min(w + 1));
         for (a, &v) in own.iter().enumerate() {
             let pa = parameter(layout, l, k, a);

@@ -356,7 +356,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
                 h[b * p + a] = alpha * v;
             });
         }
-        ws.second_order.assemble(h, p);
+        ws.second_order.assemble(theta.as_slice(), h, p);
         mirror_upper(h, p);
     }
 
