@@ -59,15 +59,19 @@ pub(crate) struct Curvature<J: Jet> {
     output: Vec<f64>,
     /// For `l ≥ 2`, the block of the parameters of layer `l − 1` in the activations of layer
     /// `l`, summed over the neurons before the points (see [`Curvature::previous_layer`]):
-    /// `own[l]`, point by point, the tangents `vᵢ` of layer `l − 1`'s neurons on its own
-    /// parameters; `kappa[l]`, neuron by neuron, the components of the duals `κᵢₖ` (entry
-    /// `(k·N + i)·K + c`); `mu` the components of one `μᵢⱼⱼ′` per point, the same way; `pairs[l]`
-    /// and `single[l]` the operands of one product.
-    own: Vec<Vec<J>>,
+    /// `inputs[l]`, point by point, the jets `Zˡ⁻²ₐ` that layer `l − 1` sees; `kappa[l]`,
+    /// neuron by neuron, the components of the duals `κᵢₖ` (entry `(k·N + i)·K + c`); `mu`
+    /// the components of one `μᵢⱼⱼ′` per point, the same way; `squares[l]` the stacked
+    /// `Zₐ·Z_b` (`a ≤ b`, with `Z_F = 1` for the bias) and `duals[l]` the stacked `νⱼⱼ′`
+    /// (`j ≤ j′`), with the `(a, b)` and `(j, j′)` of their columns in `square_index[l]` and
+    /// `pair_index[l]`.
+    inputs: Vec<Vec<J>>,
     kappa: Vec<Vec<f64>>,
     mu: Vec<f64>,
-    pairs: Vec<Panels>,
-    single: Vec<Panels>,
+    squares: Vec<Panels>,
+    duals: Vec<Panels>,
+    square_index: Vec<Vec<(usize, usize)>>,
+    pair_index: Vec<Vec<(usize, usize)>>,
 }
 
 /// Returns whether [`Curvature::previous_layer`] forms the block of the parameters of layer
@@ -110,13 +114,17 @@ impl<J: Jet> Curvature<J> {
                 .collect()
         };
         let per_neuron = |l: usize| vec![J::default(); points * layout.width(l)];
-        let own_width = |l: usize| {
-            if summed(layout, l) {
-                layout.width(l - 1) * (layout.width(l - 2) + 1)
-            } else {
-                0
-            }
+        // The pairs `a ≤ b < n` (`j ≤ j′`), column by column.
+        let triangle = |n: usize| -> Vec<(usize, usize)> {
+            (0..n).flat_map(|b| (0..=b).map(move |a| (a, b))).collect()
         };
+        let per_summed = |f: &dyn Fn(usize) -> Vec<(usize, usize)>| -> Vec<Vec<(usize, usize)>> {
+            (0..=depth)
+                .map(|l| if summed(layout, l) { f(l) } else { Vec::new() })
+                .collect()
+        };
+        let square_index = per_summed(&|l| triangle(layout.width(l - 2) + 1));
+        let pair_index = per_summed(&|l| triangle(layout.width(l - 1)));
         Self {
             layout: layout.clone(),
             chunk,
@@ -142,8 +150,15 @@ impl<J: Jet> Curvature<J> {
             adj_h: (0..=depth).map(per_neuron).collect(),
             s1: (0..=depth).map(per_neuron).collect(),
             output: vec![0.0; layout.width(depth) * support(depth).div_ceil(PANEL) * PANEL],
-            own: (0..=depth)
-                .map(|l| vec![J::default(); points * own_width(l)])
+            inputs: (0..=depth)
+                .map(|l| {
+                    let n = if summed(layout, l) {
+                        layout.width(l - 2)
+                    } else {
+                        0
+                    };
+                    vec![J::default(); points * n]
+                })
                 .collect(),
             kappa: (0..=depth)
                 .map(|l| {
@@ -158,24 +173,16 @@ impl<J: Jet> Curvature<J> {
                 })
                 .collect(),
             mu: vec![0.0; rows],
-            pairs: (0..=depth)
-                .map(|l| {
-                    if summed(layout, l) {
-                        Panels::new(rows, own_width(l))
-                    } else {
-                        Panels::default()
-                    }
-                })
+            squares: square_index
+                .iter()
+                .map(|index| Panels::new(rows, index.len()))
                 .collect(),
-            single: (0..=depth)
-                .map(|l| {
-                    if summed(layout, l) {
-                        Panels::new(rows, layout.width(l - 2) + 1)
-                    } else {
-                        Panels::default()
-                    }
-                })
+            duals: pair_index
+                .iter()
+                .map(|index| Panels::new(rows, index.len()))
                 .collect(),
+            square_index,
+            pair_index,
         }
     }
 
@@ -195,7 +202,7 @@ impl<J: Jet> Curvature<J> {
             reduced,
             weighted,
             output,
-            own,
+            inputs,
             kappa,
             ..
         } = self;
@@ -245,8 +252,8 @@ impl<J: Jet> Curvature<J> {
                 self.s1[l][at] = ws.s1[l][k];
             }
             if summed {
-                let n = ws.own[l - 1].len();
-                own[l][i * n..(i + 1) * n].copy_from_slice(&ws.own[l - 1]);
+                let n = ws.z[l - 2].len();
+                inputs[l][i * n..(i + 1) * n].copy_from_slice(&ws.z[l - 2]);
             }
         }
         if slot + 1 == self.chunk || i + 1 == points {
@@ -307,73 +314,64 @@ impl<J: Jet> Curvature<J> {
 
     /// Adds the block of the parameters of layer `l − 1` in the activation terms of layer `l`.
     ///
-    /// On those parameters the tangent of `Hˡₖ` is `Aˡₖⱼ vⱼₐ`, with `vⱼₐ = σ′(Hˡ⁻¹ⱼ)·Zˡ⁻²ₐ` (or
-    /// `σ′(Hˡ⁻¹ⱼ)` for the bias) the same for every `k`, so the sum over the neurons is
-    /// `Σₖ ⟨κₖ, Aₖⱼvⱼₐ · Aₖⱼ′vⱼ′ᵦ⟩ = ⟨μⱼⱼ′, vⱼₐ vⱼ′ᵦ⟩` with `μⱼⱼ′ = Σₖ AₖⱼAₖⱼ′κₖ`: per point
-    /// `Wₗ₋₁²/2` duals and blocks of `(Wₗ₋₂ + 1)²` entries, where the neurons one at a time
-    /// have `Wₗ` blocks of `(Wₗ₋₁(Wₗ₋₂ + 1))²/2` — for Fourier features or two inputs, most of
-    /// the second-order term. One product per neuron `j′`, pairing `μⱼⱼ′ ⊳ vⱼₐ` (`j ≤ j′`)
-    /// with `vⱼ′ᵦ` over the points and jet components.
+    /// On those parameters the tangent of `Hˡₖ` is `Aˡₖⱼ sⱼ Zₐ`, with `sⱼ = σ′(Hˡ⁻¹ⱼ)` and `Zₐ`
+    /// the inputs of layer `l − 1` (`Z_F = 1` for the bias), so the sum over the neurons `k`
+    /// of layer `l` is
+    /// `Σₖ ⟨κₖ, AₖⱼsⱼZₐ · Aₖⱼ′sⱼ′Z_b⟩ = ⟨μⱼⱼ′, sⱼsⱼ′ · ZₐZ_b⟩ = ⟨νⱼⱼ′, ZₐZ_b⟩` with
+    /// `μⱼⱼ′ = Σₖ AₖⱼAₖⱼ′κₖ` and `νⱼⱼ′ = μⱼⱼ′ ⊳ sⱼsⱼ′`: per point `Wₗ₋₁²/2` duals and
+    /// `(Wₗ₋₂ + 1)²/2` products of inputs, paired by one product over the points and the jet
+    /// components, where the neurons one at a time need `Wₗ` products of
+    /// `(Wₗ₋₁(Wₗ₋₂ + 1))²/2` entries — for Fourier features or two inputs, most of the
+    /// second-order term.
     fn previous_layer(&mut self, l: usize, theta: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
         let layout = &self.layout;
         let (below, features) = (layout.width(l - 1), layout.width(l - 2));
-        let (per, n) = (features + 1, below * (features + 1));
-        let (own, kappa, mu) = (&self.own[l], &self.kappa[l], &mut self.mu);
-        let (x, y) = (&mut self.pairs[l], &mut self.single[l]);
-        // The tangent of parameter `a` of neuron `j` (weights `j·F + a`, then the biases).
-        let column = |j: usize, a: usize| {
-            if a < features {
-                j * features + a
-            } else {
-                below * features + j
+        let (kappa, mu) = (&self.kappa[l], &mut self.mu);
+        let (squares, duals) = (&mut self.squares[l], &mut self.duals[l]);
+        let input = |z: &[J], a: usize| if a < features { z[a] } else { J::constant(1.0) };
+        for (i, z) in self.inputs[l].chunks_exact(features).enumerate() {
+            for (q, &(a, b)) in self.square_index[l].iter().enumerate() {
+                let jet = input(z, a).mul(input(z, b));
+                put_jet(squares.block_mut(i, J::K, q / PANEL), q % PANEL, &jet);
             }
-        };
-        for jp in 0..below {
-            for (i, v) in own.chunks_exact(n).enumerate() {
-                for b in 0..per {
-                    put_jet(
-                        y.block_mut(i, J::K, b / PANEL),
-                        b % PANEL,
-                        &v[column(jp, b)],
-                    );
-                }
-            }
-            for j in 0..=jp {
-                combine(
-                    kappa,
-                    |k| theta[layout.weight(l, k, j)] * theta[layout.weight(l, k, jp)],
-                    mu,
-                );
-                for (i, (m, v)) in mu.chunks_exact(J::K).zip(own.chunks_exact(n)).enumerate() {
-                    let mut dual = J::default();
-                    for (c, &m) in m.iter().enumerate() {
-                        *dual.get_mut(c) = m;
-                    }
-                    for a in 0..per {
-                        let (q, dual) = (j * per + a, dual.through_product(v[column(j, a)]));
-                        put_jet(x.block_mut(i, J::K, q / PANEL), q % PANEL, &dual);
-                    }
-                }
-            }
-            let rows = x.rows();
-            add_partial_product(
-                (y, per),
-                (x, (jp + 1) * per),
-                rows,
-                Part::Full,
-                |b, q, v| {
-                    let (j, a) = (q / per, q % per);
-                    // The block of `j′` with itself is symmetric: its upper half, once.
-                    if j < jp || a <= b {
-                        add(
-                            parameter(layout, l - 1, jp, b),
-                            parameter(layout, l - 1, j, a),
-                            v,
-                        );
-                    }
-                },
-            );
         }
+        let s1 = &self.s1[l - 1];
+        for (q, &(j, jp)) in self.pair_index[l].iter().enumerate() {
+            combine(
+                kappa,
+                |k| theta[layout.weight(l, k, j)] * theta[layout.weight(l, k, jp)],
+                mu,
+            );
+            for (i, (m, s)) in mu
+                .chunks_exact(J::K)
+                .zip(s1.chunks_exact(below))
+                .enumerate()
+            {
+                let mut dual = J::default();
+                for (c, &m) in m.iter().enumerate() {
+                    *dual.get_mut(c) = m;
+                }
+                let nu = dual.through_product(s[j].mul(s[jp]));
+                put_jet(duals.block_mut(i, J::K, q / PANEL), q % PANEL, &nu);
+            }
+        }
+        let (square_index, pair_index) = (&self.square_index[l], &self.pair_index[l]);
+        add_product(squares, duals, Part::Full, |t, q, v| {
+            let ((a, b), (j, jp)) = (square_index[t], pair_index[q]);
+            add(
+                parameter(layout, l - 1, j, a),
+                parameter(layout, l - 1, jp, b),
+                v,
+            );
+            // Between two neurons, `(a, b)` and `(b, a)` are different parameters.
+            if j != jp && a != b {
+                add(
+                    parameter(layout, l - 1, j, b),
+                    parameter(layout, l - 1, jp, a),
+                    v,
+                );
+            }
+        });
     }
 
     /// `Xⱼᵀ Tˡ⁻¹ⱼ` for the affine map of layer `l` and neuron `j` of layer `l − 1`.

@@ -42,12 +42,10 @@ pub struct Workspace<J: Jet> {
     pub(crate) support_h: Vec<Vec<J>>,
     /// Tangents of `Zˡₖ` with respect to the parameters below layer `l`: `Wₗ × offset(l)`.
     lower_z: Vec<Vec<J>>,
-    /// `own[l]`, for the layers `l` that feed another hidden layer: `∂Zˡⱼ` on the parameters
-    /// of layer `l` (`σ′(Hˡⱼ)·Zˡ⁻¹ᵢ` and `σ′(Hˡⱼ)`, laid out as those parameters). Shared by
-    /// every neuron `k` of layer `l + 1`, which scales it by `Aˡ⁺¹ₖⱼ`, so the products are
-    /// formed once per point rather than once per neuron; the curvature keeps them too, for
-    /// the block of these parameters, which it sums over the neurons first.
-    pub(crate) own: Vec<Vec<J>>,
+    /// `∂Zˡ⁻¹ⱼ` on the parameters of layer `l − 1` (`σ′(Hˡ⁻¹ⱼ)·Zˡ⁻²ᵢ` and `σ′(Hˡ⁻¹ⱼ)`, laid
+    /// out as those parameters): shared by every neuron `k` of layer `l`, which scales it by
+    /// `Aˡₖⱼ`, so the products are formed once per point rather than once per neuron.
+    own: Vec<J>,
     /// The distance jet at the current point.
     distance: J,
     /// The adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀` for the last backward pass.
@@ -86,13 +84,13 @@ impl<J: Jet> Workspace<J> {
             adj_h: per_layer(&width),
             support_h: per_layer(&support),
             lower_z: per_layer(&lower),
-            own: per_layer(&|l| {
-                if l == 0 || l == architecture.depth() {
-                    0
-                } else {
-                    architecture.width(l) * (architecture.width(l - 1) + 1)
-                }
-            }),
+            own: vec![
+                J::default();
+                (1..architecture.depth())
+                    .map(|l| architecture.width(l) * (architecture.width(l - 1) + 1))
+                    .max()
+                    .unwrap_or(0)
+            ],
             distance: J::constant(1.0),
             adj_s: J::default(),
         }
@@ -259,7 +257,7 @@ pub(crate) fn tangents<J: Jet>(theta: &[f64], ws: &mut Workspace<J>) {
         let lo_below = layout.offset(l - 1);
         let features = layout.width(l - 2);
         let biases = width_below * features;
-        let own = &mut ws.own[l - 1];
+        let own = &mut ws.own[..lo - lo_below];
         for j in 0..width_below {
             let s1 = ws.s1[l - 1][j];
             for (t, z) in own[j * features..][..features].iter_mut().zip(&ws.z[l - 2]) {
