@@ -19,11 +19,20 @@
 //! over all points they are megabytes at the PINN sizes, and writing them point by point then
 //! misses the cache on every store, while a chunk stays in L2 between being written and being
 //! read. [`Curvature::assemble`] writes each accumulator into the Hessian once.
+//!
+//! Some layers need less than a product per neuron. Above the first layer, the block of the
+//! parameters of layer `l − 1` can sum over the neurons of layer `l` before the points
+//! ([`Curvature::previous_layer`]); in the first layer, and in the second when its block of
+//! layer 1 is summed so, the tangents of every neuron are the same up to its weights, so their
+//! activation and output blocks are one product of every neuron's duals with the shared
+//! tangents ([`share`]).
 
 use super::architecture::Layout;
 use super::engine::{stride, Workspace as PointWorkspace};
 use super::form::Form;
-use super::gram::{add_partial_product, add_product, combine, Panels, Part, PANEL};
+use super::gram::{
+    add_leading_product, add_partial_product, add_product, combine, Panels, Part, PANEL,
+};
 use super::jet::Jet;
 
 /// The bytes of activation factors one chunk may hold, about a quarter of a typical L2.
@@ -72,14 +81,42 @@ pub(crate) struct Curvature<J: Jet> {
     duals: Vec<Panels>,
     square_index: Vec<Vec<(usize, usize)>>,
     pair_index: Vec<Vec<(usize, usize)>>,
+    /// For the layers that [`share`] their tangents, per chunk: `gather[l]` the duals
+    /// `κᵢₖ ⊳ Z̃ₐ` (column `k·(Wₗ₋₁ + 1) + a`) and, for the top layer, `ωᵢₖ` (column
+    /// `Wₗ(Wₗ₋₁ + 1) + k`); `spread[l]` the tangents `[Z̃ | v]` all the neurons share; `shared[l]`
+    /// the product `GᵀB` summed over the chunks, row-major.
+    gather: Vec<Panels>,
+    spread: Vec<Panels>,
+    shared: Vec<Vec<f64>>,
+}
+
+/// Returns whether the activations of layer `l` share their tangents up to the weights: the
+/// tangent of `Hˡₖ` is `Z̃ˡ⁻¹` (the inputs and `1`) on row `k` of `[Aˡ, bˡ]` and, for `l = 2`,
+/// `Aˡₖⱼ vⱼ` on the parameters of layer 1, with `v` the same for every `k`. Their activation
+/// and output terms on those rows are then one product `GᵀB` of the stacked duals `G` of every
+/// neuron with the shared tangents `B`, recorded once per point rather than once per neuron
+/// and support column; for `l = 2` the block of the parameters of layer 1 must then come from
+/// [`Curvature::previous_layer`], so layer 2 shares only when that block is [`summed`].
+fn share(layout: &Layout, l: usize) -> bool {
+    l == 1 || (l == 2 && summed(layout, 2))
 }
 
 /// Returns whether [`Curvature::previous_layer`] forms the block of the parameters of layer
-/// `l − 1` in the activations of layer `l`. With a single input below layer `l − 1` (scalar
-/// regression, the 1-D PINN) the blocks per pair of neurons are `2 × 2` and the duals `μ`
-/// cost more than the products they spare (measured by instruction counts at `W = 4 … 32`).
+/// `l − 1` in the activations of layer `l`: above the first layer, when layer `l − 1` sees two
+/// or more inputs. With one (scalar regression, the 1-D PINN) the blocks per pair of neurons
+/// are `2 × 2`, and at `W = 4 … 32` the duals `μ` save 6 % of the instructions at best and
+/// cost 5 % at worst; the summation order, and so the rounding of those Hessians, then stays
+/// that of the products per neuron.
 fn summed(layout: &Layout, l: usize) -> bool {
     l >= 2 && layout.width(l - 2) >= 2
+}
+
+/// Returns the columns of `G` and `B` of a layer that [`share`]s its tangents.
+fn shared_columns(layout: &Layout, l: usize) -> (usize, usize) {
+    let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
+    let top = if l == layout.depth() { width } else { 0 };
+    let below = if l == 2 { layout.offset(2) } else { 0 };
+    (width * own + top, own + below)
 }
 
 /// Returns the columns of the support of a neuron of layer `l` whose activation block is a
@@ -94,6 +131,10 @@ fn factored(layout: &Layout, l: usize) -> usize {
 }
 
 impl<J: Jet> Curvature<J> {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one buffer per field, each sized for its layers"
+    )]
     pub(crate) fn new(layout: &Layout, points: usize) -> Self {
         let depth = layout.depth();
         let rows = points * J::K;
@@ -108,7 +149,11 @@ impl<J: Jet> Curvature<J> {
         let per_neuron_panels = |rows: usize, top: bool| -> Vec<Vec<Panels>> {
             (0..=depth)
                 .map(|l| {
-                    let n = if l == depth && !top { 0 } else { neurons(l) };
+                    let n = if (l == depth && !top) || (l > 0 && share(layout, l) && top) {
+                        0
+                    } else {
+                        neurons(l)
+                    };
                     (0..n).map(|_| Panels::new(rows, support(l))).collect()
                 })
                 .collect()
@@ -133,9 +178,8 @@ impl<J: Jet> Curvature<J> {
             weighted: per_neuron_panels(chunk * rank, true),
             sums: (0..=depth)
                 .map(|l| {
-                    (0..neurons(l))
-                        .map(|_| vec![0.0; support(l) * support(l)])
-                        .collect()
+                    let n = if share(layout, l) { 0 } else { neurons(l) };
+                    (0..n).map(|_| vec![0.0; support(l) * support(l)]).collect()
                 })
                 .collect(),
             cross: (0..=depth)
@@ -183,6 +227,45 @@ impl<J: Jet> Curvature<J> {
                 .collect(),
             square_index,
             pair_index,
+            gather: (0..=depth)
+                .map(|l| {
+                    if l > 0 && share(layout, l) {
+                        Panels::new(chunk * J::K, shared_columns(layout, l).0)
+                    } else {
+                        Panels::default()
+                    }
+                })
+                .collect(),
+            spread: (0..=depth)
+                .map(|l| {
+                    if l > 0 && share(layout, l) {
+                        Panels::new(chunk * J::K, shared_columns(layout, l).1)
+                    } else {
+                        Panels::default()
+                    }
+                })
+                .collect(),
+            shared: (0..=depth)
+                .map(|l| {
+                    if l > 0 && share(layout, l) {
+                        let (g, b) = shared_columns(layout, l);
+                        vec![0.0; g * b]
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Returns the layers whose tangents [`Curvature::record`] reads: all but a top layer that
+    /// [`share`]s them.
+    pub(crate) fn tangent_layers(&self) -> usize {
+        let depth = self.layout.depth();
+        if share(&self.layout, depth) {
+            depth - 1
+        } else {
+            depth
         }
     }
 
@@ -190,13 +273,18 @@ impl<J: Jet> Curvature<J> {
     /// forward pass, backward pass and [`tangents`](super::engine::tangents). The sweep
     /// records the points in order, so point 0 starts the sums afresh.
     pub(crate) fn record(&mut self, i: usize, points: usize, scale: f64, ws: &PointWorkspace<J>) {
-        let layout = &self.layout;
-        let depth = layout.depth();
+        let depth = self.layout.depth();
         if i == 0 {
             self.output.fill(0.0);
         }
-        let adj_s = ws.adj_s.scale(scale);
         let (rank, slot) = (Form::<J>::RANK, i % self.chunk);
+        for l in 1..=depth {
+            if share(&self.layout, l) {
+                self.record_shared(l, (i, slot), points, scale, ws);
+            }
+        }
+        let layout = &self.layout;
+        let adj_s = ws.adj_s.scale(scale);
         let Self {
             tangents,
             reduced,
@@ -206,7 +294,7 @@ impl<J: Jet> Curvature<J> {
             kappa,
             ..
         } = self;
-        for l in 1..=depth {
+        for l in (1..=depth).filter(|&l| !share(layout, l)) {
             let width = layout.width(l);
             let stride = stride(layout.width(l - 1), layout.offset(l));
             let support = layout.width(l - 1) + 1 + layout.offset(l);
@@ -257,14 +345,108 @@ impl<J: Jet> Curvature<J> {
             }
         }
         if slot + 1 == self.chunk || i + 1 == points {
-            self.flush((slot + 1) * rank, i < self.chunk);
+            self.flush(slot + 1, i < self.chunk);
+        }
+    }
+
+    /// Records point `i` (`slot` in its chunk) for a layer that [`share`]s its tangents: its
+    /// rows of `G` and `B`, and the tangents of its neurons when a layer above pairs them.
+    fn record_shared(
+        &mut self,
+        l: usize,
+        (i, slot): (usize, usize),
+        points: usize,
+        scale: f64,
+        ws: &PointWorkspace<J>,
+    ) {
+        let layout = &self.layout;
+        let depth = layout.depth();
+        let adj_s = ws.adj_s.scale(scale);
+        let Self {
+            tangents,
+            inputs,
+            kappa,
+            gather,
+            spread,
+            ..
+        } = self;
+        let width = layout.width(l);
+        let support = layout.width(l - 1) + 1 + layout.offset(l);
+        let stride = stride(layout.width(l - 1), layout.offset(l));
+        let (g, b) = (&mut gather[l], &mut spread[l]);
+        let below = layout.width(l - 1);
+        let one = J::constant(1.0);
+        let z = &ws.z[l - 1];
+        let tilde = |a: usize| if a < below { z[a] } else { one };
+        let mut row = Row::new(b, slot);
+        for a in 0..=below {
+            row.push(&tilde(a));
+        }
+        if l == 2 {
+            let (s1, inputs) = (&ws.s1[1], &ws.z[0]);
+            for s in s1 {
+                for x in inputs {
+                    row.push(&s.mul(*x));
+                }
+            }
+            for s in s1 {
+                row.push(s);
+            }
+        }
+        let mut row = Row::new(g, slot);
+        for k in 0..width {
+            let dual = ws.adj_z[l][k].through_product(ws.s2[l][k]).scale(scale);
+            if summed(layout, l) {
+                let at = (k * points + i) * J::K;
+                for (c, v) in kappa[l][at..at + J::K].iter_mut().enumerate() {
+                    *v = dual.get(c);
+                }
+            }
+            for a in 0..=below {
+                row.push(&dual.through_product(tilde(a)));
+            }
+        }
+        if l == depth {
+            for s1 in &ws.s1[l] {
+                row.push(&adj_s.through_product(*s1));
+            }
+        } else {
+            let rows = ws.support_h[l].chunks_exact(stride);
+            for (tangent, jets) in tangents[l].iter_mut().zip(rows) {
+                let mut tangent = Row::new(tangent, i);
+                for jet in &jets[..support] {
+                    tangent.push(jet);
+                }
+            }
+        }
+        for k in 0..width {
+            let at = i * width + k;
+            self.adj_h[l][at] = ws.adj_h[l][k].scale(scale);
+            self.s1[l][at] = ws.s1[l][k];
+        }
+        if summed(layout, l) {
+            let n = ws.z[l - 2].len();
+            inputs[l][i * n..(i + 1) * n].copy_from_slice(&ws.z[l - 2]);
         }
     }
 
     /// Adds `ΛᵀR` over the first `rows` rows of the chunk to every neuron's sums; the `first`
     /// chunk writes them instead, which spares zeroing megabytes of sums at `W = 32` (the
     /// product reports every upper entry, and only those are read).
-    fn flush(&mut self, rows: usize, first: bool) {
+    fn flush(&mut self, points: usize, first: bool) {
+        let shared = self.gather.iter().zip(&self.spread).zip(&mut self.shared);
+        for ((g, b), s) in shared.skip(1) {
+            let (rows, n) = (points * J::K, b.cols());
+            if g.cols() == 0 {
+                continue;
+            }
+            if first {
+                add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] = v);
+            } else {
+                add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] += v);
+            }
+        }
+        let rows = points * Form::<J>::RANK;
         let chunks = self.weighted.iter().zip(&self.reduced).zip(&mut self.sums);
         for (l, ((weighted, reduced), sums)) in chunks.enumerate().skip(1) {
             let m = factored(&self.layout, l);
@@ -284,15 +466,22 @@ impl<J: Jet> Curvature<J> {
     /// column-major).
     pub(crate) fn assemble(&mut self, theta: &[f64], h: &mut [f64], p: usize) {
         let depth = self.layout.depth();
-        for l in 1..=depth {
-            for (k, sums) in self.sums[l].iter().enumerate() {
-                add_activation(&self.layout, l, k, sums, h, p);
-            }
-        }
-        let mut add = |a: usize, b: usize, v: f64| {
+        let add_upper = |h: &mut [f64], a: usize, b: usize, v: f64| {
             let (r, c) = if a <= b { (a, b) } else { (b, a) };
             h[c * p + r] += v;
         };
+        // Layer by layer first, in the order of the products per neuron, so that where a layer
+        // that shares its tangents adds the same terms it rounds as they did.
+        for l in 1..=depth {
+            if share(&self.layout, l) {
+                self.add_shared(l, theta, &mut |a, b, v| add_upper(h, a, b, v));
+            } else {
+                for (k, sums) in self.sums[l].iter().enumerate() {
+                    add_activation(&self.layout, l, k, sums, h, p);
+                }
+            }
+        }
+        let mut add = |a: usize, b: usize, v: f64| add_upper(h, a, b, v);
         for l in 2..=depth {
             for j in 0..self.layout.width(l - 1) {
                 self.affine(l, j, &mut add);
@@ -301,6 +490,9 @@ impl<J: Jet> Curvature<J> {
                 self.previous_layer(l, theta, &mut add);
             }
         }
+        if share(&self.layout, depth) {
+            return;
+        }
         let layout = &self.layout;
         let support = layout.width(depth - 1) + 1 + layout.offset(depth);
         let c = layout.offset(depth + 1);
@@ -308,6 +500,44 @@ impl<J: Jet> Curvature<J> {
         for (j, sums) in self.output.chunks_exact(padded).enumerate() {
             for (col, &v) in sums[..support].iter().enumerate() {
                 add(c + j, parameter(layout, depth, j, col), v);
+            }
+        }
+    }
+
+    /// Adds `GᵀB` of a layer that [`share`]s its tangents: for each neuron `k`, its activation
+    /// block on its own row (upper half) and against the parameters of layer 1 (scaled by
+    /// `Aₖⱼ`), and for the top layer the output term of `cₖ`.
+    fn add_shared(&self, l: usize, theta: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+        let layout = &self.layout;
+        let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
+        let (s, n) = (&self.shared[l], self.spread[l].cols());
+        let (features, below) = (layout.width(0), layout.width(1));
+        // The neuron of layer 1 whose parameter is column `own + t` of `B`.
+        let neuron = |t: usize| {
+            if t < below * features {
+                t / features
+            } else {
+                t - below * features
+            }
+        };
+        let mut row_of = |k: usize, pa: usize, row: &[f64], from: usize| {
+            for (b, &v) in row.iter().enumerate().take(own).skip(from) {
+                add(pa, parameter(layout, l, k, b), v);
+            }
+            if l == 2 {
+                for (t, &v) in row[own..].iter().enumerate() {
+                    add(pa, t, v * theta[layout.weight(l, k, neuron(t))]);
+                }
+            }
+        };
+        for k in 0..width {
+            for a in 0..own {
+                let row = &s[(k * own + a) * n..][..n];
+                row_of(k, parameter(layout, l, k, a), row, a);
+            }
+            if l == layout.depth() {
+                let row = &s[(width * own + k) * n..][..n];
+                row_of(k, layout.offset(l + 1) + k, row, 0);
             }
         }
     }
@@ -425,6 +655,34 @@ fn parameter(layout: &Layout, l: usize, k: usize, c: usize) -> usize {
         core::cmp::Ordering::Less => layout.weight(l, k, c),
         core::cmp::Ordering::Equal => layout.bias(l, k),
         core::cmp::Ordering::Greater => c - w - 1,
+    }
+}
+
+/// A point's row of stacked jets (`K` rows of a [`Panels`]), written column by column from
+/// column 0, one panel's block at a time.
+struct Row<'a> {
+    panels: &'a mut Panels,
+    point: usize,
+    column: usize,
+}
+
+impl<'a> Row<'a> {
+    fn new(panels: &'a mut Panels, point: usize) -> Self {
+        Self {
+            panels,
+            point,
+            column: 0,
+        }
+    }
+
+    /// Writes `jet` into the next column.
+    #[inline]
+    fn push<J: Jet>(&mut self, jet: &J) {
+        let (panel, c) = (self.column / PANEL, self.column % PANEL);
+        let at = self.panels.block_start(self.point, J::K, panel);
+        let block = &mut self.panels.data_mut()[at..at + J::K * PANEL];
+        put_jet(block, c, jet);
+        self.column += 1;
     }
 }
 

@@ -102,6 +102,18 @@ impl Panels {
         &mut self.data[at..at + k * PANEL]
     }
 
+    /// Returns where [`Panels::block_mut`] starts.
+    #[inline]
+    pub(crate) fn block_start(&self, i: usize, k: usize, t: usize) -> usize {
+        t * self.rows * PANEL + i * k * PANEL
+    }
+
+    /// Returns the entries, panel after panel.
+    #[inline]
+    pub(crate) fn data_mut(&mut self) -> &mut [f64] {
+        &mut self.data
+    }
+
     fn panel(&self, t: usize) -> &[f64] {
         let stride = self.rows * PANEL;
         &self.data[t * stride..(t + 1) * stride]
