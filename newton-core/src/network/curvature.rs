@@ -610,24 +610,31 @@ impl<J: Jet> Curvature<J> {
         let x = &mut self.cross[l];
         for i in 0..x.rows() / J::K {
             let s1 = self.s1[l - 1][i * below + j];
-            for k in 0..width {
-                let dual = self.adj_h[l][i * width + k].through_product(s1);
-                for c in 0..J::K {
-                    x.set(i * J::K + c, k, dual.get(c));
-                }
+            let mut row = Row::new(x, i);
+            for adj_h in &self.adj_h[l][i * width..(i + 1) * width] {
+                row.push(&adj_h.through_product(s1));
             }
         }
-        let layout = &self.layout;
-        add_product(x, &self.tangents[l - 1][j], Part::Full, |k, col, v| {
-            add(layout.weight(l, k, j), parameter(layout, l - 1, j, col), v);
-        });
+        let (layout, t) = (&self.layout, &self.tangents[l - 1][j]);
+        // The operand with fewer columns on the side of four-column tiles: the same sums in
+        // the same order either way.
+        let tiles = |a: usize, b: usize| a.div_ceil(4) * b.div_ceil(PANEL);
+        if tiles(t.cols(), x.cols()) < tiles(x.cols(), t.cols()) {
+            add_product(t, x, Part::Full, |col, k, v| {
+                add(layout.weight(l, k, j), parameter(layout, l - 1, j, col), v);
+            });
+        } else {
+            add_product(x, t, Part::Full, |k, col, v| {
+                add(layout.weight(l, k, j), parameter(layout, l - 1, j, col), v);
+            });
+        }
     }
 }
 
 /// Adds the activation sums of neuron `(l, k)` (upper triangle of the [`factored`] rows,
-/// `S × S` column-major) to the upper triangle of `h`. The block of the parameters below layer `l` is most of the entries
-/// and its columns are contiguous in `h`, so it is added a column slice at a time rather than
-/// entry by entry.
+/// `S × S` column-major) to the upper triangle of `h`. The block of the parameters below layer
+/// `l` is most of the entries and its columns are contiguous in `h`, so it is added a column
+/// slice at a time rather than entry by entry.
 fn add_activation(layout: &Layout, l: usize, k: usize, sums: &[f64], h: &mut [f64], p: usize) {
     let w = layout.width(l - 1);
     let n = w + 1 + layout.offset(l);

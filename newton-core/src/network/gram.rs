@@ -58,13 +58,6 @@ impl Panels {
         self.data[self.index(i, q)]
     }
 
-    /// Sets entry `(i, q)`.
-    #[inline]
-    pub(crate) fn set(&mut self, i: usize, q: usize, v: f64) {
-        let k = self.index(i, q);
-        self.data[k] = v;
-    }
-
     /// Writes row `i` from `row` (`cols` entries).
     pub(crate) fn set_row(&mut self, i: usize, row: &[f64]) {
         debug_assert_eq!(row.len(), self.cols);
