@@ -440,10 +440,22 @@ impl<J: Jet> Curvature<J> {
             if g.cols() == 0 {
                 continue;
             }
-            if first {
-                add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] = v);
-            } else {
-                add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] += v);
+            // The operand with fewer columns on the side of four-column tiles: the same sums
+            // in the same order either way.
+            let swap = tiles(b.cols(), g.cols()) < tiles(g.cols(), b.cols());
+            match (swap, first) {
+                (false, true) => {
+                    add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] = v);
+                }
+                (false, false) => {
+                    add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] += v);
+                }
+                (true, true) => {
+                    add_leading_product(b, g, rows, Part::Full, |q, p, v| s[p * n + q] = v);
+                }
+                (true, false) => {
+                    add_leading_product(b, g, rows, Part::Full, |q, p, v| s[p * n + q] += v);
+                }
             }
         }
         let rows = points * Form::<J>::RANK;
@@ -618,7 +630,6 @@ impl<J: Jet> Curvature<J> {
         let (layout, t) = (&self.layout, &self.tangents[l - 1][j]);
         // The operand with fewer columns on the side of four-column tiles: the same sums in
         // the same order either way.
-        let tiles = |a: usize, b: usize| a.div_ceil(4) * b.div_ceil(PANEL);
         if tiles(t.cols(), x.cols()) < tiles(x.cols(), t.cols()) {
             add_product(t, x, Part::Full, |col, k, v| {
                 add(layout.weight(l, k, j), parameter(layout, l - 1, j, col), v);
@@ -691,6 +702,11 @@ impl<'a> Row<'a> {
         put_jet(block, c, jet);
         self.column += 1;
     }
+}
+
+/// Returns the micro-tiles of a product `AᵀB` with `a` columns in `A` and `b` in `B`.
+fn tiles(a: usize, b: usize) -> usize {
+    a.div_ceil(4) * b.div_ceil(PANEL)
 }
 
 /// Writes `jet` into column `c` of a block of `K` rows.
