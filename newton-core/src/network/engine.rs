@@ -237,10 +237,12 @@ pub fn backward<J: Jet>(
 /// Row `k` of layer `l` is `Σⱼ Aˡₖⱼ ∂Zˡ⁻¹ⱼ`, where `∂Zˡ⁻¹ⱼ` is `σ′(Hˡ⁻¹ⱼ)·Zˡ⁻²ᵢ` for
 /// `Aˡ⁻¹ⱼᵢ`, `σ′(Hˡ⁻¹ⱼ)` for `bˡ⁻¹ⱼ` (its own row of layer `l − 1`), and the tangents of
 /// `Zˡ⁻¹ⱼ` below that.
-pub(crate) fn tangents<J: Jet>(theta: &[f64], ws: &mut Workspace<J>) {
+/// Only the layers `1 ..= layers` are filled: the curvature reads no tangents of a top layer
+/// that shares them (`Curvature::tangent_layers`).
+pub(crate) fn tangents<J: Jet>(theta: &[f64], ws: &mut Workspace<J>, layers: usize) {
     let layout = &ws.layout;
     let depth = layout.depth();
-    for l in 1..=depth {
+    for l in 1..=layers.min(depth) {
         let width_below = layout.width(l - 1);
         let lo = layout.offset(l);
         let stride = stride(width_below, lo);

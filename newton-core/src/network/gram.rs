@@ -58,13 +58,6 @@ impl Panels {
         self.data[self.index(i, q)]
     }
 
-    /// Sets entry `(i, q)`.
-    #[inline]
-    pub(crate) fn set(&mut self, i: usize, q: usize, v: f64) {
-        let k = self.index(i, q);
-        self.data[k] = v;
-    }
-
     /// Writes row `i` from `row` (`cols` entries).
     pub(crate) fn set_row(&mut self, i: usize, row: &[f64]) {
         debug_assert_eq!(row.len(), self.cols);
@@ -100,6 +93,18 @@ impl Panels {
     pub(crate) fn block_mut(&mut self, i: usize, k: usize, t: usize) -> &mut [f64] {
         let at = t * self.rows * PANEL + i * k * PANEL;
         &mut self.data[at..at + k * PANEL]
+    }
+
+    /// Returns where [`Panels::block_mut`] starts.
+    #[inline]
+    pub(crate) fn block_start(&self, i: usize, k: usize, t: usize) -> usize {
+        t * self.rows * PANEL + i * k * PANEL
+    }
+
+    /// Returns the entries, panel after panel.
+    #[inline]
+    pub(crate) fn data_mut(&mut self) -> &mut [f64] {
+        &mut self.data
     }
 
     fn panel(&self, t: usize) -> &[f64] {
@@ -141,13 +146,35 @@ pub(crate) fn add_leading_product(
     part: Part,
     add: impl FnMut(usize, usize, f64),
 ) {
+    add_partial_product((a, a.cols), (b, b.cols), rows, part, add);
+}
+
+/// [`add_leading_product`] for the leading columns of `a` and `b` only: `(a, m)` and `(b, k)`
+/// stand for the first `m` columns of `a` and the first `k` of `b`.
+///
+/// # Panics
+///
+/// If either operand has fewer rows or columns than asked for.
+pub(crate) fn add_partial_product(
+    (a, a_cols): (&Panels, usize),
+    (b, b_cols): (&Panels, usize),
+    rows: usize,
+    part: Part,
+    add: impl FnMut(usize, usize, f64),
+) {
     assert!(
         rows <= a.rows && rows <= b.rows,
         "AᵀB over more rows than stored"
     );
+    assert!(
+        a_cols <= a.cols && b_cols <= b.cols,
+        "AᵀB over more columns than stored"
+    );
     Arch::new().dispatch(Product {
         a,
+        a_cols,
         b,
+        b_cols,
         rows,
         part,
         add,
@@ -156,7 +183,10 @@ pub(crate) fn add_leading_product(
 
 struct Product<'a, F> {
     a: &'a Panels,
+    /// The columns of `a` and `b` that take part.
+    a_cols: usize,
     b: &'a Panels,
+    b_cols: usize,
     rows: usize,
     part: Part,
     add: F,
@@ -173,18 +203,20 @@ impl<F: FnMut(usize, usize, f64)> WithSimd for Product<'_, F> {
     fn with_simd<S: Simd>(self, _: S) {
         let Self {
             a,
+            a_cols,
             b,
+            b_cols,
             rows,
             part,
             mut add,
         } = self;
         let len = rows * PANEL;
-        for qt in 0..b.cols.div_ceil(PANEL) {
+        for qt in 0..b_cols.div_ceil(PANEL) {
             let q0 = qt * PANEL;
-            let (bp, q_end) = (&b.panel(qt)[..len], b.cols.min(q0 + PANEL));
+            let (bp, q_end) = (&b.panel(qt)[..len], b_cols.min(q0 + PANEL));
             let p_end = match part {
-                Part::Full => a.cols,
-                Part::Upper => a.cols.min(q_end),
+                Part::Full => a_cols,
+                Part::Upper => a_cols.min(q_end),
             };
             for p0 in (0..p_end).step_by(ROWS) {
                 let acc = tile(&a.panel(p0 / PANEL)[..len], p0 % PANEL, bp);
@@ -223,6 +255,41 @@ fn tile(a: &[f64], off: usize, b: &[f64]) -> [[f64; PANEL]; ROWS] {
     acc
 }
 
+/// Writes `out = Σₖ weight(k)·xₖ` for the `n = out.len()`-entry rows `xₖ` of `x` (`k` from 0
+/// to `x.len()/n`), vectorised: the row space of the duals the network engine combines.
+pub(crate) fn combine(x: &[f64], weight: impl Fn(usize) -> f64, out: &mut [f64]) {
+    Arch::new().dispatch(Combination { x, weight, out });
+}
+
+struct Combination<'a, F> {
+    x: &'a [f64],
+    weight: F,
+    out: &'a mut [f64],
+}
+
+impl<F: Fn(usize) -> f64> WithSimd for Combination<'_, F> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loops must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let Self { x, weight, out } = self;
+        out.fill(0.0);
+        if out.is_empty() {
+            return;
+        }
+        for (k, row) in x.chunks_exact(out.len()).enumerate() {
+            let w = weight(k);
+            for (o, v) in out.iter_mut().zip(row) {
+                *o += w * v;
+            }
+        }
+    }
+}
+
 /// Copies the upper triangle of the square matrix `h` (column-major, `p × p`) onto its lower
 /// triangle, in square blocks so that the transposed reads stay in cache.
 pub(crate) fn mirror_upper(h: &mut [f64], p: usize) {
@@ -243,7 +310,9 @@ pub(crate) fn mirror_upper(h: &mut [f64], p: usize) {
 mod tests {
     use nalgebra::DMatrix;
 
-    use super::{add_leading_product, add_product, mirror_upper, Panels, Part};
+    use super::{
+        add_leading_product, add_partial_product, add_product, combine, mirror_upper, Panels, Part,
+    };
 
     fn packed(m: &DMatrix<f64>) -> Panels {
         let mut out = Panels::new(m.nrows(), m.ncols());
@@ -296,6 +365,32 @@ mod tests {
         add_leading_product(&packed(&a), &packed(&b), 6, Part::Full, |p, q, v| {
             got[(p, q)] = v;
         });
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn a_combination_of_rows() {
+        let x: Vec<f64> = (0..15).map(f64::from).collect();
+        let mut out = [f64::NAN; 5];
+        combine(&x, |k| [2.0, -1.0, 0.5][k], &mut out);
+        assert_eq!(out, [0.0, 1.5, 3.0, 4.5, 6.0]);
+    }
+
+    #[test]
+    fn a_partial_product_is_the_leading_block() {
+        let (a, b) = (sample(9, 13, 2), sample(9, 11, 3));
+        let want = a.columns(0, 6).transpose() * b.columns(0, 10);
+        let mut got = DMatrix::from_element(6, 10, f64::NAN);
+        add_partial_product(
+            (&packed(&a), 6),
+            (&packed(&b), 10),
+            9,
+            Part::Full,
+            |p, q, v| {
+                got[(p, q)] = v;
+            },
+        );
         assert_eq!(got, want);
     }
 

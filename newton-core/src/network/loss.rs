@@ -204,7 +204,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             let Some(h) = hessian.as_deref_mut() else {
                 continue;
             };
-            tangents(theta, &mut ws.point);
+            tangents(theta, &mut ws.point, ws.second_order.tangent_layers());
             ws.second_order.record(i, self.count, r / n, &ws.point);
             if R::NONLINEAR {
                 self.residual_curvature(theta, x, y, &u, r / n, ws, h);
@@ -356,7 +356,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
                 h[b * p + a] = alpha * v;
             });
         }
-        ws.second_order.assemble(h, p);
+        ws.second_order.assemble(theta.as_slice(), h, p);
         mirror_upper(h, p);
     }
 
