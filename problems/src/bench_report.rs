@@ -163,6 +163,14 @@ pub(crate) fn read_median(
     Ok(Some(Measurement { median_ns, written }))
 }
 
+/// The row label of a benchmark case of the §1–3 problems: `rosenbrock_n (n = 8)`.
+pub(crate) fn case_label(group: &str, size: Option<usize>) -> String {
+    match size {
+        Some(n) => format!("{group} (n = {n})"),
+        None => group.to_owned(),
+    }
+}
+
 /// The criterion benches whose results the report reads.
 const BENCHES: [&str; 2] = ["hessian", "network"];
 
@@ -290,10 +298,7 @@ pub fn generate(criterion_dir: &Path, stable: Stable<'_>) -> Result<String, Erro
     let mut rows = Vec::new();
     for group in &GROUPS {
         for size in group.cases() {
-            let label = match size {
-                Some(n) => format!("{} (n = {n})", group.name),
-                None => group.name.to_owned(),
-            };
+            let label = case_label(group.name, size);
             rows.push(Case::read(
                 criterion_dir,
                 group.name,
@@ -525,10 +530,7 @@ pub struct InstructionRow {
 
 impl InstructionRow {
     fn label(&self) -> String {
-        match self.size {
-            Some(n) => format!("{} (n = {n})", self.group),
-            None => self.group.to_owned(),
-        }
+        case_label(self.group, self.size)
     }
 }
 

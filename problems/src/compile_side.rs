@@ -187,9 +187,7 @@ fn write_sizes(md: &mut String, sizes: Option<&[CodeSizeRow]>) -> fmt::Result {
     writeln!(md, "| case | newton | hand-written | newton / hand |")?;
     writeln!(md, "|---|---|---|---|")?;
     for r in rows {
-        let case = r
-            .size
-            .map_or_else(|| r.group.to_owned(), |n| format!("{} (n = {n})", r.group));
+        let case = crate::bench_report::case_label(r.group, r.size);
         #[expect(clippy::cast_precision_loss, reason = "code sizes are far below 2⁵²")]
         let ratio = r.newton as f64 / r.hand.max(1) as f64;
         writeln!(md, "| {case} | {} | {} | {ratio:.2}× |", r.newton, r.hand)?;

@@ -92,12 +92,7 @@ impl Heatmap {
     ///
     /// [`Error::Plot`] if plotters fails to lay the chart out.
     pub fn render(&self) -> Result<String, Error> {
-        let mut svg = String::new();
-        self.draw(&mut svg).map_err(|e| Error::Plot {
-            figure: self.title.clone(),
-            reason: e.to_string(),
-        })?;
-        Ok(svg)
+        crate::plot::render_svg(&self.title, |svg| self.draw(svg).map_err(|e| e.to_string()))
     }
 
     fn draw(&self, svg: &mut String) -> Result<(), Box<dyn std::error::Error + '_>> {

@@ -44,10 +44,7 @@ impl PairedRow {
     /// The row label of the report.
     #[must_use]
     pub fn label(&self) -> String {
-        match self.size {
-            Some(n) => format!("{} (n = {n})", self.group),
-            None => self.group.to_owned(),
-        }
+        crate::bench_report::case_label(self.group, self.size)
     }
 }
 

@@ -172,12 +172,7 @@ impl Figure {
     ///
     /// [`Error::Plot`] if plotters fails to lay the chart out.
     pub fn render(&self) -> Result<String, Error> {
-        let mut svg = String::new();
-        self.draw(&mut svg).map_err(|e| Error::Plot {
-            figure: self.title.clone(),
-            reason: e.to_string(),
-        })?;
-        Ok(svg)
+        render_svg(&self.title, |svg| self.draw(svg).map_err(|e| e.to_string()))
     }
 
     fn draw(&self, svg: &mut String) -> Result<(), Box<dyn std::error::Error + '_>> {
@@ -243,6 +238,20 @@ impl Figure {
         root.present()?;
         Ok(())
     }
+}
+
+/// Runs `draw` into a new SVG string; its error (plotters' message) becomes [`Error::Plot`]
+/// for the figure `title`.
+pub(crate) fn render_svg(
+    title: &str,
+    draw: impl FnOnce(&mut String) -> Result<(), String>,
+) -> Result<String, Error> {
+    let mut svg = String::new();
+    draw(&mut svg).map_err(|reason| Error::Plot {
+        figure: title.to_owned(),
+        reason,
+    })?;
+    Ok(svg)
 }
 
 /// The range itself when both ends and the span are finite and in order (plotters cannot lay
