@@ -6,6 +6,29 @@ use std::path::Path;
 
 use crate::Error;
 
+/// Criterion's command-line options that take a value as the next argument.
+const OPTIONS_WITH_VALUES: [&str; 19] = [
+    "--color",
+    "-c",
+    "--format",
+    "--save-baseline",
+    "-s",
+    "--baseline",
+    "-b",
+    "--baseline-lenient",
+    "--load-baseline",
+    "--sample-size",
+    "--warm-up-time",
+    "--measurement-time",
+    "--nresamples",
+    "--noise-threshold",
+    "--confidence-level",
+    "--significance-level",
+    "--plotting-backend",
+    "--output-format",
+    "--profile-time",
+];
+
 /// The environment variable that selects the quick (smoke-run) settings.
 pub const QUICK_VARIABLE: &str = "NEWTON_BENCH_QUICK";
 
@@ -108,10 +131,21 @@ impl BenchSettings {
         })
     }
 
-    /// Whether the run was restricted to some benchmarks by a filter.
+    /// Whether the run was restricted to some benchmarks by a filter: a free argument that is
+    /// not the value of one of criterion's options (`--save-baseline main` names a baseline,
+    /// not a benchmark).
     #[must_use]
     pub fn is_filtered(&self) -> bool {
-        self.args.iter().any(|a| !a.starts_with("--"))
+        let mut args = self.args.iter();
+        while let Some(a) = args.next() {
+            if !a.starts_with('-') {
+                return true;
+            }
+            if !a.contains('=') && OPTIONS_WITH_VALUES.contains(&a.as_str()) {
+                args.next();
+            }
+        }
+        false
     }
 
     /// Returns the command line that reproduces the run.
@@ -164,5 +198,21 @@ mod tests {
         );
         assert!(s.is_filtered());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn option_values_are_not_filters() {
+        let with = |args: &[&str]| BenchSettings {
+            bench: "hessian".to_owned(),
+            quick: false,
+            warm_up_s: 1.0,
+            measurement_s: 2.0,
+            sample_size: 50,
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+        };
+        assert!(!with(&["--bench", "--save-baseline", "main"]).is_filtered());
+        assert!(!with(&["--bench", "--sample-size=20", "--noplot"]).is_filtered());
+        assert!(with(&["--bench", "--save-baseline", "main", "torus"]).is_filtered());
+        assert!(with(&["--bench", "--sample-size=20", "circle"]).is_filtered());
     }
 }
