@@ -441,7 +441,7 @@ impl<J: Jet> Curvature<J> {
                 continue;
             }
             // The operand with fewer columns on the side of four-column tiles: the same sums
-            // in the same order either way.
+            // either way (in the same order but for the kernel's split rows, see `gram`).
             let swap = tiles(b.cols(), g.cols()) < tiles(g.cols(), b.cols());
             match (swap, first) {
                 (false, true) => {
@@ -628,8 +628,8 @@ impl<J: Jet> Curvature<J> {
             }
         }
         let (layout, t) = (&self.layout, &self.tangents[l - 1][j]);
-        // The operand with fewer columns on the side of four-column tiles: the same sums in
-        // the same order either way.
+        // The operand with fewer columns on the side of four-column tiles: the same sums
+        // either way (in the same order but for the kernel's split rows, see `gram`).
         if tiles(t.cols(), x.cols()) < tiles(x.cols(), t.cols()) {
             add_product(t, x, Part::Full, |col, k, v| {
                 add(layout.weight(l, k, j), parameter(layout, l - 1, j, col), v);

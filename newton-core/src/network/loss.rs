@@ -95,7 +95,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     ) -> Result<Self, Error> {
         architecture.validate()?;
         let d = architecture.inputs;
-        if points.len() % d != 0 {
+        if !points.len().is_multiple_of(d) {
             return Err(Error::PointDimension {
                 len: points.len(),
                 inputs: d,
