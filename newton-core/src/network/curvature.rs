@@ -81,6 +81,12 @@ pub(crate) struct Curvature<J: Jet> {
     duals: Vec<Panels>,
     square_index: Vec<Vec<(usize, usize)>>,
     pair_index: Vec<Vec<(usize, usize)>>,
+    /// Where entry `(t, q)` of the product of [`Curvature::previous_layer`] goes in the upper
+    /// triangle of the Hessian (index `t·pairs + q`): the entry of `(j, a)` against
+    /// `(j′, b)` and, between two neurons with `a ≠ b`, that of `(j, b)` against `(j′, a)`.
+    /// Worked out once: per entry and evaluation they cost more than the product itself with
+    /// Fourier features.
+    previous_targets: Vec<Vec<(Entry, Option<Entry>)>>,
     /// For the layers that [`share`] their tangents, per chunk: `gather[l]` the duals
     /// `κᵢₖ ⊳ Z̃ₐ` (column `k·(Wₗ₋₁ + 1) + a`) and, for the top layer, `ωᵢₖ` (column
     /// `Wₗ(Wₗ₋₁ + 1) + k`); `spread[l]` the tangents `[Z̃ | v]` all the neurons share; `shared[l]`
@@ -170,6 +176,9 @@ impl<J: Jet> Curvature<J> {
         };
         let square_index = per_summed(&|l| triangle(layout.width(l - 2) + 1));
         let pair_index = per_summed(&|l| triangle(layout.width(l - 1)));
+        let previous_targets = (0..=depth)
+            .map(|l| previous_targets(layout, l, &square_index[l], &pair_index[l]))
+            .collect();
         Self {
             layout: layout.clone(),
             chunk,
@@ -227,6 +236,7 @@ impl<J: Jet> Curvature<J> {
                 .collect(),
             square_index,
             pair_index,
+            previous_targets,
             gather: (0..=depth)
                 .map(|l| {
                     if l > 0 && share(layout, l) {
@@ -486,22 +496,22 @@ impl<J: Jet> Curvature<J> {
         // that shares its tangents adds the same terms it rounds as they did.
         for l in 1..=depth {
             if share(&self.layout, l) {
-                self.add_shared(l, theta, &mut |a, b, v| add_upper(h, a, b, v));
+                self.add_shared(l, theta, h, p);
             } else {
                 for (k, sums) in self.sums[l].iter().enumerate() {
                     add_activation(&self.layout, l, k, sums, h, p);
                 }
             }
         }
-        let mut add = |a: usize, b: usize, v: f64| add_upper(h, a, b, v);
         for l in 2..=depth {
             for j in 0..self.layout.width(l - 1) {
-                self.affine(l, j, &mut add);
+                self.affine(l, j, &mut |a, b, v| add_upper(h, a, b, v));
             }
             if summed(&self.layout, l) {
-                self.previous_layer(l, theta, &mut add);
+                self.previous_layer(l, theta, h, p);
             }
         }
+        let mut add = |a: usize, b: usize, v: f64| add_upper(h, a, b, v);
         if share(&self.layout, depth) {
             return;
         }
@@ -519,26 +529,40 @@ impl<J: Jet> Curvature<J> {
     /// Adds `GᵀB` of a layer that [`share`]s its tangents: for each neuron `k`, its activation
     /// block on its own row (upper half) and against the parameters of layer 1 (scaled by
     /// `Aₖⱼ`), and for the top layer the output term of `cₖ`.
-    fn add_shared(&self, l: usize, theta: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    ///
+    /// The parameters of layer 1 come before those of layer 2, so each row's block against
+    /// them is a contiguous piece of one column of `h` (`p × p`, column-major, upper), added
+    /// as a slice.
+    fn add_shared(&self, l: usize, theta: &[f64], h: &mut [f64], p: usize) {
         let layout = &self.layout;
         let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
         let (s, n) = (&self.shared[l], self.spread[l].cols());
         let (features, below) = (layout.width(0), layout.width(1));
-        // The neuron of layer 1 whose parameter is column `own + t` of `B`.
-        let neuron = |t: usize| {
-            if t < below * features {
-                t / features
-            } else {
-                t - below * features
-            }
-        };
         let mut row_of = |k: usize, pa: usize, row: &[f64], from: usize| {
             for (b, &v) in row.iter().enumerate().take(own).skip(from) {
-                add(pa, parameter(layout, l, k, b), v);
+                let pb = parameter(layout, l, k, b);
+                let (r, c) = if pa <= pb { (pa, pb) } else { (pb, pa) };
+                h[c * p + r] += v;
             }
             if l == 2 {
-                for (t, &v) in row[own..].iter().enumerate() {
-                    add(pa, t, v * theta[layout.weight(l, k, neuron(t))]);
+                // Column `own + t` of `B` is parameter `t` of layer 1: weight `(j, a)` at
+                // `t = j·F + a` or bias `j` at `t = W₁F + j`, either scaled by `A²ₖⱼ`.
+                let a_k = &theta[layout.weight(l, k, 0)..][..below];
+                let column = &mut h[pa * p..][..below * (features + 1)];
+                let (weights, biases) = column.split_at_mut(below * features);
+                let (row_weights, row_biases) = row[own..].split_at(below * features);
+                if features > 0 {
+                    let pieces = weights
+                        .chunks_exact_mut(features)
+                        .zip(row_weights.chunks_exact(features));
+                    for ((to, from), &a) in pieces.zip(a_k) {
+                        for (t, &v) in to.iter_mut().zip(from) {
+                            *t += v * a;
+                        }
+                    }
+                }
+                for ((t, &v), &a) in biases.iter_mut().zip(row_biases).zip(a_k) {
+                    *t += v * a;
                 }
             }
         };
@@ -565,7 +589,7 @@ impl<J: Jet> Curvature<J> {
     /// components, where the neurons one at a time need `Wₗ` products of
     /// `(Wₗ₋₁(Wₗ₋₂ + 1))²/2` entries — for Fourier features or two inputs, most of the
     /// second-order term.
-    fn previous_layer(&mut self, l: usize, theta: &[f64], add: &mut impl FnMut(usize, usize, f64)) {
+    fn previous_layer(&mut self, l: usize, theta: &[f64], h: &mut [f64], p: usize) {
         let layout = &self.layout;
         let (below, features) = (layout.width(l - 1), layout.width(l - 2));
         let (kappa, mu) = (&self.kappa[l], &mut self.mu);
@@ -597,21 +621,12 @@ impl<J: Jet> Curvature<J> {
                 put_jet(duals.block_mut(i, J::K, q / PANEL), q % PANEL, &nu);
             }
         }
-        let (square_index, pair_index) = (&self.square_index[l], &self.pair_index[l]);
+        let (targets, pairs) = (&self.previous_targets[l], self.pair_index[l].len());
         add_product(squares, duals, Part::Full, |t, q, v| {
-            let ((a, b), (j, jp)) = (square_index[t], pair_index[q]);
-            add(
-                parameter(layout, l - 1, j, a),
-                parameter(layout, l - 1, jp, b),
-                v,
-            );
-            // Between two neurons, `(a, b)` and `(b, a)` are different parameters.
-            if j != jp && a != b {
-                add(
-                    parameter(layout, l - 1, j, b),
-                    parameter(layout, l - 1, jp, a),
-                    v,
-                );
+            let (first, second) = targets[t * pairs + q];
+            h[first.at(p)] += v;
+            if let Some(second) = second {
+                h[second.at(p)] += v;
             }
         });
     }
@@ -664,6 +679,58 @@ fn add_activation(layout: &Layout, l: usize, k: usize, sums: &[f64], h: &mut [f6
             *t += v;
         }
     }
+}
+
+/// An entry `(row ≤ column)` of the upper triangle of the Hessian.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    row: u32,
+    column: u32,
+}
+
+impl Entry {
+    /// The entry of parameters `a` and `b`, in either order.
+    fn new(a: usize, b: usize) -> Self {
+        let (row, column) = if a <= b { (a, b) } else { (b, a) };
+        let narrow = |v: usize| u32::try_from(v).expect("parameter counts fit in u32");
+        Self {
+            row: narrow(row),
+            column: narrow(column),
+        }
+    }
+
+    /// Returns its index in a column-major `p × p` matrix.
+    #[inline]
+    fn at(self, p: usize) -> usize {
+        self.column as usize * p + self.row as usize
+    }
+}
+
+/// [`Curvature::previous_targets`] of layer `l` (empty unless [`summed`]).
+fn previous_targets(
+    layout: &Layout,
+    l: usize,
+    square_index: &[(usize, usize)],
+    pair_index: &[(usize, usize)],
+) -> Vec<(Entry, Option<Entry>)> {
+    let mut targets = Vec::with_capacity(square_index.len() * pair_index.len());
+    for &(a, b) in square_index {
+        for &(j, jp) in pair_index {
+            let first = Entry::new(
+                parameter(layout, l - 1, j, a),
+                parameter(layout, l - 1, jp, b),
+            );
+            // Between two neurons, `(a, b)` and `(b, a)` are different parameters.
+            let second = (j != jp && a != b).then(|| {
+                Entry::new(
+                    parameter(layout, l - 1, j, b),
+                    parameter(layout, l - 1, jp, a),
+                )
+            });
+            targets.push((first, second));
+        }
+    }
+    targets
 }
 
 /// Returns the parameter at column `c` of the support of neuron `(l, k)`.

@@ -234,31 +234,46 @@ impl<F: FnMut(usize, usize, f64)> WithSimd for Product<'_, F> {
                 Part::Full => a_cols,
                 Part::Upper => a_cols.min(q_end),
             };
-            let mut report = |p0: usize, acc: &[&[f64]]| {
-                for (r, row) in acc.iter().enumerate().take(p_end - p0) {
-                    let p = p0 + r;
-                    let from = match part {
-                        Part::Full => q0,
-                        Part::Upper => p.max(q0),
-                    };
-                    for (q, &v) in (from..q_end).zip(&row[from - q0..]) {
-                        add(p, q, v);
-                    }
-                }
-            };
             for p0 in (0..p_end).step_by(ROWS) {
                 let ap = &a.panel(p0 / PANEL)[..len];
                 let b0 = &b.panel(qt)[..len];
                 if pair {
                     let b1 = &b.panel(qt + 1)[..len];
                     let acc = wide_tile(kernel.fused, ap, p0 % PANEL, b0, b1);
-                    report(p0, &acc.each_ref().map(<[f64; 2 * PANEL]>::as_slice));
+                    report(&mut add, part, (p0, p_end), (q0, q_end), &acc);
                 } else {
                     let acc = tile(kernel, ap, p0 % PANEL, b0);
-                    report(p0, &acc.each_ref().map(<[f64; PANEL]>::as_slice));
+                    report(&mut add, part, (p0, p_end), (q0, q_end), &acc);
                 }
             }
             qt += if pair { 2 } else { 1 };
+        }
+    }
+}
+
+/// Reports the entries of a tile `acc` of rows `p0..` (up to `p_end`) and columns `q0..q_end`
+/// that `part` asks for. A function rather than a closure so that it is inlined into the
+/// dispatched kernel, and `add` with it.
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn report<const N: usize>(
+    add: &mut impl FnMut(usize, usize, f64),
+    part: Part,
+    (p0, p_end): (usize, usize),
+    (q0, q_end): (usize, usize),
+    acc: &[[f64; N]; ROWS],
+) {
+    for (r, row) in acc.iter().enumerate().take(p_end - p0) {
+        let p = p0 + r;
+        let from = match part {
+            Part::Full => q0,
+            Part::Upper => p.max(q0),
+        };
+        for (q, &v) in (from..q_end).zip(&row[from - q0..]) {
+            add(p, q, v);
         }
     }
 }
