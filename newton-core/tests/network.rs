@@ -416,6 +416,45 @@ fn the_diffusion_reaction_pinn_matches_num_dual() {
     assert_close("diffusion–reaction", &evaluate(&loss, &theta), &want, 1e-10);
 }
 
+/// Three hidden layers: the third records its tangents neuron by neuron on top of a second
+/// layer that shares them, with input-derivative jets (a path two-layer PINNs do not take).
+#[test]
+fn three_layer_pinns_match_num_dual() {
+    let points: Vec<f64> = (0..7).map(|i| f64::from(i + 1) / 8.0).collect();
+    let mut arch = architecture(1, 3, Activation::Sin { omega: 2.0 }, Embedding::Identity);
+    arch.widths = vec![3, 2, 3];
+    let loss = Loss::new(&arch, Poisson1d, &points, &[]).unwrap();
+    let theta = random_theta(arch.parameters(), 21);
+    let want = oracle_pinn(
+        &arch,
+        &points,
+        |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
+        &theta,
+    );
+    assert_close("poisson, 3 layers", &evaluate(&loss, &theta), &want, 1e-10);
+
+    let points = interior_2d(3);
+    let mut arch = architecture(2, 3, Activation::Tanh, Embedding::Identity);
+    arch.widths = vec![2, 3, 2];
+    let loss = Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap();
+    let theta = random_theta(arch.parameters(), 22);
+    let want = oracle_pinn(
+        &arch,
+        &points,
+        |p, u, second| {
+            let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
+            -(second[0].clone() + second[1].clone()) + u[0].clone() * KAPPA - f
+        },
+        &theta,
+    );
+    assert_close(
+        "diffusion–reaction, 3 layers",
+        &evaluate(&loss, &theta),
+        &want,
+        1e-10,
+    );
+}
+
 /// At `W = 10` num-dual's dense duals are slow, so the Hessian is checked against central
 /// differences of the engine's own gradient.
 #[test]
