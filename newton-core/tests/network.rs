@@ -249,6 +249,29 @@ fn oracle_pinn(
     )
 }
 
+/// [`oracle_pinn`] of the 1-D Poisson residual `u″ + 4π² sin 2πx`.
+fn oracle_poisson(arch: &Architecture, points: &[f64], theta: &DVector<f64>) -> Oracle {
+    oracle_pinn(
+        arch,
+        points,
+        |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
+        theta,
+    )
+}
+
+/// [`oracle_pinn`] of the 2-D diffusion–reaction residual `−Δu + κu − f`.
+fn oracle_diffusion_reaction(arch: &Architecture, points: &[f64], theta: &DVector<f64>) -> Oracle {
+    oracle_pinn(
+        arch,
+        points,
+        |p, u, second| {
+            let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
+            -(second[0].clone() + second[1].clone()) + u[0].clone() * KAPPA - f
+        },
+        theta,
+    )
+}
+
 #[track_caller]
 fn assert_close(what: &str, got: &Oracle, want: &Oracle, tol: f64) {
     let scale_g = want.1.amax().max(1.0);
@@ -388,12 +411,7 @@ fn the_poisson_pinn_matches_num_dual() {
         let arch = architecture(1, 3, Activation::Sin { omega }, Embedding::Identity);
         let loss = Loss::new(&arch, Poisson1d, &points, &[]).unwrap();
         let theta = random_theta(arch.parameters(), seed);
-        let want = oracle_pinn(
-            &arch,
-            &points,
-            |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
-            &theta,
-        );
+        let want = oracle_poisson(&arch, &points, &theta);
         assert_close("poisson", &evaluate(&loss, &theta), &want, 1e-10);
     }
 }
@@ -404,15 +422,7 @@ fn the_diffusion_reaction_pinn_matches_num_dual() {
     let arch = architecture(2, 3, Activation::Sin { omega: 1.0 }, Embedding::Identity);
     let loss = Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap();
     let theta = random_theta(arch.parameters(), 3);
-    let want = oracle_pinn(
-        &arch,
-        &points,
-        |p, u, second| {
-            let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
-            -(second[0].clone() + second[1].clone()) + u[0].clone() * KAPPA - f
-        },
-        &theta,
-    );
+    let want = oracle_diffusion_reaction(&arch, &points, &theta);
     assert_close("diffusion–reaction", &evaluate(&loss, &theta), &want, 1e-10);
 }
 
@@ -425,12 +435,7 @@ fn three_layer_pinns_match_num_dual() {
     arch.widths = vec![3, 2, 3];
     let loss = Loss::new(&arch, Poisson1d, &points, &[]).unwrap();
     let theta = random_theta(arch.parameters(), 21);
-    let want = oracle_pinn(
-        &arch,
-        &points,
-        |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
-        &theta,
-    );
+    let want = oracle_poisson(&arch, &points, &theta);
     assert_close("poisson, 3 layers", &evaluate(&loss, &theta), &want, 1e-10);
 
     let points = interior_2d(3);
@@ -438,15 +443,7 @@ fn three_layer_pinns_match_num_dual() {
     arch.widths = vec![2, 3, 2];
     let loss = Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap();
     let theta = random_theta(arch.parameters(), 22);
-    let want = oracle_pinn(
-        &arch,
-        &points,
-        |p, u, second| {
-            let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
-            -(second[0].clone() + second[1].clone()) + u[0].clone() * KAPPA - f
-        },
-        &theta,
-    );
+    let want = oracle_diffusion_reaction(&arch, &points, &theta);
     assert_close(
         "diffusion–reaction, 3 layers",
         &evaluate(&loss, &theta),
