@@ -112,7 +112,7 @@ fn share(l: usize) -> bool {
 /// `μ` save little where layer `l − 1` sees one input (its blocks per pair of neurons are
 /// `2 × 2`; at `W = 4 … 32` from 6 % fewer instructions to 5 % more), but they let layer 2
 /// [`share`] its tangents, which makes one-input networks (scalar regression, SIREN, the 1-D
-/// PINN) 20–25 % faster.
+/// PINN) 18–25 % faster.
 fn summed(l: usize) -> bool {
     l >= 2
 }
