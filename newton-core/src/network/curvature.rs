@@ -475,10 +475,7 @@ impl<J: Jet> Curvature<J> {
     /// column-major).
     pub(crate) fn assemble(&mut self, theta: &[f64], h: &mut [f64], p: usize) {
         let depth = self.layout.depth();
-        let add_upper = |h: &mut [f64], a: usize, b: usize, v: f64| {
-            let (r, c) = if a <= b { (a, b) } else { (b, a) };
-            h[c * p + r] += v;
-        };
+        let add_upper = |h: &mut [f64], a: usize, b: usize, v: f64| h[upper(a, b, p)] += v;
         // Layer by layer first, in the order of the products per neuron, so that where a layer
         // that shares its tangents adds the same terms it rounds as they did.
         for l in 1..=depth {
@@ -527,9 +524,7 @@ impl<J: Jet> Curvature<J> {
         let (features, below) = (layout.width(0), layout.width(1));
         let mut row_of = |k: usize, pa: usize, row: &[f64], from: usize| {
             for (b, &v) in row.iter().enumerate().take(own).skip(from) {
-                let pb = parameter(layout, l, k, b);
-                let (r, c) = if pa <= pb { (pa, pb) } else { (pb, pa) };
-                h[c * p + r] += v;
+                h[upper(pa, parameter(layout, l, k, b), p)] += v;
             }
             if l == 2 {
                 // Column `own + t` of `B` is parameter `t` of layer 1: weight `(j, a)` at
@@ -657,9 +652,7 @@ fn add_activation(layout: &Layout, l: usize, k: usize, sums: &[f64], h: &mut [f6
         let column = &sums[b * n..b * n + (b + 1).min(m)];
         let (own, lower) = column.split_at(column.len().min(w + 1));
         for (a, &v) in own.iter().enumerate() {
-            let pa = parameter(layout, l, k, a);
-            let (r, c) = if pa <= pb { (pa, pb) } else { (pb, pa) };
-            h[c * p + r] += v;
+            h[upper(parameter(layout, l, k, a), pb, p)] += v;
         }
         // Columns past the neuron's own row are parameters `0 ..= pb` in order.
         for (t, &v) in h[pb * p..][..lower.len()].iter_mut().zip(lower) {
@@ -668,28 +661,34 @@ fn add_activation(layout: &Layout, l: usize, k: usize, sums: &[f64], h: &mut [f6
     }
 }
 
-/// An entry `(row ≤ column)` of the upper triangle of the Hessian.
+/// Returns the index of the entry of parameters `a` and `b` (in either order) in the upper
+/// triangle of a column-major `p × p` matrix.
+#[inline]
+fn upper(a: usize, b: usize, p: usize) -> usize {
+    a.max(b) * p + a.min(b)
+}
+
+/// The entry of the Hessian of two parameters, stored narrow: the tables of
+/// [`Curvature::previous_targets`] hold thousands.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    row: u32,
-    column: u32,
+    a: u32,
+    b: u32,
 }
 
 impl Entry {
-    /// The entry of parameters `a` and `b`, in either order.
     fn new(a: usize, b: usize) -> Self {
-        let (row, column) = if a <= b { (a, b) } else { (b, a) };
         let narrow = |v: usize| u32::try_from(v).expect("parameter counts fit in u32");
         Self {
-            row: narrow(row),
-            column: narrow(column),
+            a: narrow(a),
+            b: narrow(b),
         }
     }
 
-    /// Returns its index in a column-major `p × p` matrix.
+    /// Returns its index in the upper triangle of a column-major `p × p` matrix.
     #[inline]
     fn at(self, p: usize) -> usize {
-        self.column as usize * p + self.row as usize
+        upper(self.a as usize, self.b as usize, p)
     }
 }
 

@@ -347,15 +347,16 @@ fn tile(kernel: Kernel, a: &[f64], off: usize, b: &[f64]) -> [[f64; PANEL]; ROWS
     acc
 }
 
-/// Adds the outer product of `x` (`ROWS` entries) and `y` (a panel's row) to `acc`.
+/// Adds the outer product of `x` (`ROWS` entries) and `y` (`N`: one panel's row or two) to
+/// `acc`.
 #[expect(
     clippy::inline_always,
     reason = "compiled for the caller's target features only when inlined into it"
 )]
 #[inline(always)]
-fn step(fused: bool, acc: &mut [[f64; PANEL]; ROWS], x: &[f64], y: &[f64]) {
+fn step<const N: usize>(fused: bool, acc: &mut [[f64; N]; ROWS], x: &[f64], y: &[f64]) {
     let x: [f64; ROWS] = x.try_into().expect("a tile row");
-    let y: [f64; PANEL] = y.try_into().expect("a panel row");
+    let y: [f64; N] = y.try_into().expect("a panel row");
     for (row, xr) in acc.iter_mut().zip(x) {
         for (v, yc) in row.iter_mut().zip(y) {
             *v = fused_add(fused, *v, xr, yc);
@@ -381,15 +382,10 @@ fn wide_tile(
         .chunks_exact(PANEL)
         .zip(b0.chunks_exact(PANEL).zip(b1.chunks_exact(PANEL)));
     for (ar, (b0r, b1r)) in rows {
-        let x: [f64; ROWS] = ar[off..off + ROWS].try_into().expect("a tile row");
         let mut y = [0.0; 2 * PANEL];
         y[..PANEL].copy_from_slice(b0r);
         y[PANEL..].copy_from_slice(b1r);
-        for (row, xr) in acc.iter_mut().zip(x) {
-            for (v, yc) in row.iter_mut().zip(y) {
-                *v = fused_add(fused, *v, xr, yc);
-            }
-        }
+        step(fused, &mut acc, &ar[off..off + ROWS], &y);
     }
     acc
 }
