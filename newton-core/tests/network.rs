@@ -364,6 +364,24 @@ fn regression_losses_match_num_dual() {
     }
 }
 
+/// Regression runs eight points at a time, and the second-order term sums over chunks of
+/// points: 300 points are several chunks and end in a short block.
+#[test]
+fn many_points_in_blocks_and_chunks_match_num_dual() {
+    let xs = grid(300);
+    let ys = target(&xs);
+    for (name, arch) in regression_variants(3).into_iter().step_by(2) {
+        let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+        let theta = random_theta(arch.parameters(), 7);
+        assert_close(
+            name,
+            &evaluate(&loss, &theta),
+            &oracle_regression(&arch, &xs, &ys, &theta),
+            1e-11,
+        );
+    }
+}
+
 #[test]
 fn an_output_bias_and_three_layers_match_num_dual() {
     let xs = grid(9);

@@ -71,6 +71,17 @@ impl Panels {
         }
     }
 
+    /// Writes `values` down column `q` from row `first`: one entry per point of a
+    /// [`block`](super::block).
+    #[inline]
+    pub(crate) fn set_lanes(&mut self, first: usize, q: usize, values: &[f64]) {
+        debug_assert!(first + values.len() <= self.rows);
+        let at = self.index(first, q);
+        for (lane, &v) in values.iter().enumerate() {
+            self.data[at + lane * PANEL] = v;
+        }
+    }
+
     /// Adds `alpha · Aᵀx` to `out` (`cols` entries) for `x` with `rows` entries.
     pub(crate) fn add_transpose_times(&self, alpha: f64, x: &[f64], out: &mut [f64]) {
         let stride = self.rows * PANEL;

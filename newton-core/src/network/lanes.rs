@@ -24,12 +24,13 @@ const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
 impl Activation {
     /// Returns [`Activation::derivatives`] of each of `h`, component by component: entry `[i][q]`
-    /// is `σ⁽ⁱ⁾(h[q])`.
-    pub(crate) fn derivatives_lanes(self, h: &[f64; LANES]) -> [[f64; LANES]; 5] {
+    /// is `σ⁽ⁱ⁾(h[q])`. `N` is [`LANES`] for the neurons of a layer at one point, or the points
+    /// of a [`block`](super::block) for one neuron.
+    pub(crate) fn derivatives_lanes<const N: usize>(self, h: &[f64; N]) -> [[f64; N]; 5] {
         match self {
             Self::Tanh => Arch::new().dispatch(TanhLanes(h)),
             Self::Sin { .. } => {
-                let mut d = [[0.0; LANES]; 5];
+                let mut d = [[0.0; N]; 5];
                 for (q, &hq) in h.iter().enumerate() {
                     for (row, v) in d.iter_mut().zip(self.derivatives(hq)) {
                         row[q] = v;
@@ -43,10 +44,10 @@ impl Activation {
 
 /// `tanh` and its derivatives under `pulp`'s runtime dispatch: the baseline target has no FMA
 /// and two-lane vectors, AVX2 has four.
-struct TanhLanes<'a>(&'a [f64; LANES]);
+struct TanhLanes<'a, const N: usize>(&'a [f64; N]);
 
-impl WithSimd for TanhLanes<'_> {
-    type Output = [[f64; LANES]; 5];
+impl<const N: usize> WithSimd for TanhLanes<'_, N> {
+    type Output = [[f64; N]; 5];
 
     #[expect(
         clippy::inline_always,
@@ -55,8 +56,8 @@ impl WithSimd for TanhLanes<'_> {
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) -> Self::Output {
         let h = self.0;
-        let mut d = [[0.0; LANES]; 5];
-        for q in 0..LANES {
+        let mut d = [[0.0; N]; 5];
+        for q in 0..N {
             // Below −708 the scale 2ⁿ would underflow; tanh is ±1 to the last bit there.
             let x = (-2.0 * h[q].abs()).max(-700.0);
             let (e, m) = exp_expm1(x);

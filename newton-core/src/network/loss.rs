@@ -4,6 +4,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::architecture::Architecture;
+use super::block::{Block, Lanes, BLOCK};
 use super::curvature::Curvature;
 use super::engine::{backward, forward, tangents, Workspace as PointWorkspace};
 use super::gram::{add_product, mirror_upper, Panels, Part};
@@ -37,6 +38,9 @@ pub trait Residual<J: Jet>: Sync {
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
     pub(super) point: PointWorkspace<J>,
+    /// The state of a block of points, for the networks that run in blocks
+    /// ([`Loss::in_blocks`]).
+    block: Block,
     /// The per-point factors of the second-order term, summed over the points at the end.
     second_order: Curvature<J>,
     /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), packed for `JᵀJ`.
@@ -57,6 +61,7 @@ impl<J: Jet> Workspace<J> {
         Self {
             second_order: Curvature::new(&point.layout, points),
             point,
+            block: Block::new(architecture),
             jacobian: Panels::new(points, p),
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
@@ -175,6 +180,16 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries.
     pub fn value(&self, theta: &DVector<f64>, ws: &mut Workspace<J>) -> Result<f64, Error> {
         self.check(theta)?;
+        if Self::in_blocks(ws) {
+            for first in (0..self.count).step_by(BLOCK) {
+                let u = self.forward_block(theta.as_slice(), first, ws);
+                for (q, u) in u.iter().enumerate().take(ws.block.lanes) {
+                    let (x, y) = self.point(first + q);
+                    ws.residuals[first + q] = self.residual.residual(x, y, &J::constant(*u)).0;
+                }
+            }
+            return Ok(self.mean_square(ws));
+        }
         for i in 0..self.count {
             let (x, y) = self.point(i);
             let u = forward(
@@ -192,6 +207,10 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// Writes the residuals and the rows `∇_θ rᵢ` into the workspace; with `hessian`, also
     /// adds the second-order term `(1/N) Σᵢ rᵢ ∇²rᵢ` to it.
     fn sweep(&self, theta: &[f64], ws: &mut Workspace<J>, mut hessian: Option<&mut DMatrix<f64>>) {
+        if Self::in_blocks(ws) {
+            self.sweep_blocks(theta, ws, hessian.is_some());
+            return;
+        }
         let arch = self.architecture;
         let n = self.len();
         for i in 0..self.count {
@@ -208,6 +227,47 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             ws.second_order.record(i, self.count, r / n, &ws.point);
             if R::NONLINEAR {
                 self.residual_curvature(theta, x, y, &u, r / n, ws, h);
+            }
+        }
+    }
+
+    /// Returns whether the sweeps run [`BLOCK`] points at a time (see [`block`](super::block)):
+    /// for jets that are plain numbers, two hidden layers and a residual affine in `u`, whose
+    /// second-order term needs nothing but the shared products.
+    fn in_blocks(ws: &Workspace<J>) -> bool {
+        !R::NONLINEAR && ws.second_order.records_blocks()
+    }
+
+    /// Runs the forward pass of the block of points from `first` and returns their outputs.
+    fn forward_block(&self, theta: &[f64], first: usize, ws: &mut Workspace<J>) -> Lanes {
+        let d = self.architecture.inputs;
+        let lanes = (self.count - first).min(BLOCK);
+        let distance = core::array::from_fn(|q| {
+            let (x, _) = self.point(first + q.min(lanes - 1));
+            self.residual.distance(x).value()
+        });
+        let x = &self.points[first * d..(first + lanes) * d];
+        ws.block.forward(self.architecture, theta, x, distance)
+    }
+
+    /// [`Loss::sweep`] a block of points at a time.
+    fn sweep_blocks(&self, theta: &[f64], ws: &mut Workspace<J>, curvature: bool) {
+        let n = self.len();
+        for first in (0..self.count).step_by(BLOCK) {
+            let u = self.forward_block(theta, first, ws);
+            let (mut rho, mut scale) = ([0.0; BLOCK], [0.0; BLOCK]);
+            for q in 0..ws.block.lanes {
+                let (x, y) = self.point(first + q);
+                let (r, dual) = self.residual.residual(x, y, &J::constant(u[q]));
+                ws.residuals[first + q] = r;
+                (rho[q], scale[q]) = (dual.value(), r / n);
+            }
+            let arch = self.architecture;
+            ws.block
+                .backward(arch, theta, &rho, &mut ws.jacobian, first);
+            if curvature {
+                ws.second_order
+                    .record_block(first, self.count, &scale, &ws.block);
             }
         }
     }

@@ -38,6 +38,7 @@
 //! ```
 
 mod architecture;
+mod block;
 mod curvature;
 pub mod engine;
 mod form;

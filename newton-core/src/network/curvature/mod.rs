@@ -27,7 +27,10 @@
 //! activation and output blocks are one product of every neuron's duals with the shared
 //! tangents ([`share`]).
 
+mod block;
+
 use super::architecture::Layout;
+use super::block::BLOCK;
 use super::engine::{stride, Workspace as PointWorkspace};
 use super::form::Form;
 use super::gram::{
@@ -57,7 +60,7 @@ pub(crate) struct Curvature<J: Jet> {
     weighted: Vec<Vec<Panels>>,
     /// `ΛᵀR` of neuron `(l, k)` summed over the chunks so far: `S × S`, column-major, upper.
     sums: Vec<Vec<Vec<f64>>>,
-    /// `Xⱼ` of the affine term of layer `l` for one `j` at a time.
+    /// `Xⱼ` of the affine term of layer `l` for one `j` at a time (unless [`folded`]).
     cross: Vec<Panels>,
     /// Per point and neuron (`i·Wₗ + k`): `sᵢ·H̄` and `σ′(H)`.
     adj_h: Vec<Vec<J>>,
@@ -117,12 +120,24 @@ fn summed(l: usize) -> bool {
     l >= 2
 }
 
-/// Returns the columns of `G` and `B` of a layer that [`share`]s its tangents.
+/// Returns whether the affine term of layer `l` is part of the product `GᵀB` of a layer that
+/// [`share`]s its tangents: for `l = 2`, the entry of `A²ₖⱼ` against parameter `t` of neuron `j`
+/// of layer 1 is `Σᵢ ⟨sH̄²ₖ ⊳ σ′(H¹ⱼ), Z̃⁰ₐ⟩ = Σᵢ ⟨sH̄²ₖ, vₜ⟩`, the column `vₜ` of `B` against
+/// one more column of `G` per neuron `k`. The affine map then needs neither the tangents of
+/// layer 1 nor a product per neuron `j` (with its per-point duals), which at `W = 4` cost more
+/// than the shared product.
+fn folded(l: usize) -> bool {
+    l == 2 && share(2)
+}
+
+/// Returns the columns of `G` and `B` of a layer that [`share`]s its tangents: in `G` the duals
+/// `κₖ ⊳ Z̃ₐ`, then for the top layer `ωₖ`, then where the affine term is [`folded`] `sH̄ₖ`.
 fn shared_columns(layout: &Layout, l: usize) -> (usize, usize) {
     let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
     let top = if l == layout.depth() { width } else { 0 };
+    let affine = if folded(l) { width } else { 0 };
     let below = if l == 2 { layout.offset(2) } else { 0 };
-    (width * own + top, own + below)
+    (width * own + top + affine, own + below)
 }
 
 /// Returns the columns of the support of a neuron of layer `l` whose activation block is a
@@ -151,15 +166,23 @@ impl<J: Jet> Curvature<J> {
             .map(|l| neurons(l) * support(l).div_ceil(PANEL) * PANEL)
             .sum();
         let chunk_rows = (CHUNK_BYTES / (2 * 8 * padded)).clamp(CHUNK_ROWS.0, CHUNK_ROWS.1);
-        let chunk = (chunk_rows / rank).clamp(1, points.max(1));
+        // Whole blocks per chunk, so that a block of points never straddles two chunks.
+        let chunk = match chunk_rows / rank {
+            c if c >= BLOCK => c / BLOCK * BLOCK,
+            c => c.max(1),
+        };
+        let chunk = chunk.min(points.max(1));
+        // The tangents (`top` false) of the layers whose affine term above is a product per
+        // neuron, or the activation factors (`top` true) of the layers that do not share them.
         let per_neuron_panels = |rows: usize, top: bool| -> Vec<Vec<Panels>> {
             (0..=depth)
                 .map(|l| {
-                    let n = if (l == depth && !top) || (l > 0 && share(l) && top) {
-                        0
+                    let unused = if top {
+                        l > 0 && share(l)
                     } else {
-                        neurons(l)
+                        l == depth || folded(l + 1)
                     };
+                    let n = if unused { 0 } else { neurons(l) };
                     (0..n).map(|_| Panels::new(rows, support(l))).collect()
                 })
                 .collect()
@@ -193,10 +216,10 @@ impl<J: Jet> Curvature<J> {
                 .collect(),
             cross: (0..=depth)
                 .map(|l| {
-                    if l == 0 {
-                        Panels::default()
-                    } else {
+                    if l >= 2 && !folded(l) {
                         Panels::new(rows, layout.width(l))
+                    } else {
+                        Panels::default()
                     }
                 })
                 .collect(),
@@ -407,13 +430,18 @@ impl<J: Jet> Curvature<J> {
             for s1 in &ws.s1[l] {
                 row.push(&adj_s.through_product(*s1));
             }
-        } else {
+        } else if !folded(l + 1) {
             let rows = ws.support_h[l].chunks_exact(stride);
             for (tangent, jets) in tangents[l].iter_mut().zip(rows) {
                 let mut tangent = Row::new(tangent, i);
                 for jet in &jets[..support] {
                     tangent.push(jet);
                 }
+            }
+        }
+        if folded(l) {
+            for adj_h in &ws.adj_h[l] {
+                row.push(&adj_h.scale(scale));
             }
         }
         for k in 0..width {
@@ -488,7 +516,7 @@ impl<J: Jet> Curvature<J> {
             }
         }
         for l in 2..=depth {
-            for j in 0..self.layout.width(l - 1) {
+            for j in (0..self.layout.width(l - 1)).filter(|_| !folded(l)) {
                 self.affine(l, j, &mut |a, b, v| add_upper(h, a, b, v));
             }
             if summed(l) {
@@ -556,6 +584,22 @@ impl<J: Jet> Curvature<J> {
             if l == layout.depth() {
                 let row = &s[(width * own + k) * n..][..n];
                 row_of(k, layout.offset(l + 1) + k, row, 0);
+            }
+        }
+        if folded(l) {
+            // Row `sH̄ₖ` against column `own + t` of `B`, parameter `t` of layer 1: weight
+            // `(j, a)` or bias `j`, paired with `A²ₖⱼ`.
+            let rows = width * own + if l == layout.depth() { width } else { 0 };
+            for k in 0..width {
+                let row = &s[(rows + k) * n + own..][..below * (features + 1)];
+                for (t, &v) in row.iter().enumerate() {
+                    let j = if t < below * features {
+                        t / features
+                    } else {
+                        t - below * features
+                    };
+                    h[upper(layout.weight(l, k, j), t, p)] += v;
+                }
             }
         }
     }
