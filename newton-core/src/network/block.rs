@@ -36,6 +36,8 @@ pub(crate) struct Block {
     pub(crate) distance: Lanes,
     /// The adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀`.
     pub(crate) adj_s: Lanes,
+    /// The block's rows of the Jacobian, column by column (parameter by parameter).
+    row: Vec<Lanes>,
 }
 
 impl Block {
@@ -53,6 +55,7 @@ impl Block {
             adj_z: per_layer(),
             adj_h: per_layer(),
             lanes: 0,
+            row: vec![[0.0; BLOCK]; architecture.parameters()],
             distance: [1.0; BLOCK],
             adj_s: [0.0; BLOCK],
             layout,
@@ -141,7 +144,8 @@ impl Block {
     ) {
         let layout = &self.layout;
         let (depth, lanes) = (layout.depth(), self.lanes);
-        let mut put = |q: usize, v: &Lanes| jacobian.set_lanes(first, q, &v[..lanes]);
+        let row = &mut self.row;
+        let mut put = |q: usize, v: &Lanes| row[q] = *v;
         let c = layout.offset(depth + 1);
         self.adj_s = core::array::from_fn(|q| rho[q] * self.distance[q]);
         for (j, z) in self.z[depth].iter().enumerate() {
@@ -170,6 +174,7 @@ impl Block {
                 }
             }
         }
+        jacobian.set_block(first, &self.row, lanes);
     }
 }
 

@@ -12,6 +12,8 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
+use super::block::BLOCK;
+
 /// Columns per panel, and per micro-tile of `C`: eight `f64`s are two AVX2 registers or one
 /// AVX-512 register (which takes two panels per tile).
 pub(crate) const PANEL: usize = 8;
@@ -71,14 +73,20 @@ impl Panels {
         }
     }
 
-    /// Writes `values` down column `q` from row `first`: one entry per point of a
-    /// [`block`](super::block).
-    #[inline]
-    pub(crate) fn set_lanes(&mut self, first: usize, q: usize, values: &[f64]) {
-        debug_assert!(first + values.len() <= self.rows);
-        let at = self.index(first, q);
-        for (lane, &v) in values.iter().enumerate() {
-            self.data[at + lane * PANEL] = v;
+    /// Writes rows `first .. first + lanes` from their first `columns.len()` columns, each
+    /// given as one value per point of a [`block`](super::block): panel by panel, each row's
+    /// piece of a panel stored in one pass, rather than a column at a time with stores
+    /// `PANEL` entries apart.
+    pub(crate) fn set_block(&mut self, first: usize, columns: &[[f64; BLOCK]], lanes: usize) {
+        debug_assert!(columns.len() <= self.cols && first + lanes <= self.rows);
+        let stride = self.rows * PANEL;
+        for (t, panel) in columns.chunks(PANEL).enumerate() {
+            let rows = &mut self.data[t * stride + first * PANEL..][..lanes * PANEL];
+            for (q, row) in rows.chunks_exact_mut(PANEL).enumerate() {
+                for (v, column) in row.iter_mut().zip(panel) {
+                    *v = column[q];
+                }
+            }
         }
     }
 

@@ -57,7 +57,7 @@ impl<J: Jet> Curvature<J> {
         let one = [1.0; BLOCK];
         let z = &block.z[l - 1];
         let tilde = |a: usize| if a < below { &z[a] } else { &one };
-        let mut row = LaneRow::new(&mut self.spread[l], slot, lanes);
+        let mut row = Columns::new(&mut self.lane_columns);
         for a in 0..=below {
             row.push(tilde(a));
         }
@@ -71,7 +71,8 @@ impl<J: Jet> Curvature<J> {
                 row.push(s);
             }
         }
-        let mut row = LaneRow::new(&mut self.gather[l], slot, lanes);
+        row.store(&mut self.spread[l], slot, lanes);
+        let mut row = Columns::new(&mut self.lane_columns);
         for k in 0..width {
             let dual = times(&times(&block.adj_z[l][k], &block.s2[l][k]), scale);
             if summed(l) {
@@ -95,6 +96,7 @@ impl<J: Jet> Curvature<J> {
                 row.push(&times(scale, adj_h));
             }
         }
+        row.store(&mut self.gather[l], slot, lanes);
         for k in 0..width {
             let adj_h = times(scale, &block.adj_h[l][k]);
             for (q, (adj_h, s1)) in adj_h.iter().zip(&block.s1[l][k]).enumerate().take(lanes) {
@@ -115,29 +117,27 @@ impl<J: Jet> Curvature<J> {
     }
 }
 
-/// The block's rows of a [`Panels`], written column by column from column 0.
-struct LaneRow<'a> {
-    panels: &'a mut Panels,
-    first: usize,
-    lanes: usize,
-    column: usize,
+/// The block's rows of a stacked factor, gathered column by column from column 0 and then
+/// stored row by row ([`Panels::set_block`]).
+struct Columns<'a> {
+    values: &'a mut [Lanes],
+    len: usize,
 }
 
-impl<'a> LaneRow<'a> {
-    fn new(panels: &'a mut Panels, first: usize, lanes: usize) -> Self {
-        Self {
-            panels,
-            first,
-            lanes,
-            column: 0,
-        }
+impl<'a> Columns<'a> {
+    fn new(values: &'a mut [Lanes]) -> Self {
+        Self { values, len: 0 }
     }
 
-    /// Writes one value per point into the next column.
+    /// Appends the next column, one value per point.
     #[inline]
     fn push(&mut self, values: &Lanes) {
-        self.panels
-            .set_lanes(self.first, self.column, &values[..self.lanes]);
-        self.column += 1;
+        self.values[self.len] = *values;
+        self.len += 1;
+    }
+
+    /// Stores the columns as rows `first .. first + lanes` of `panels`.
+    fn store(&self, panels: &mut Panels, first: usize, lanes: usize) {
+        panels.set_block(first, &self.values[..self.len], lanes);
     }
 }

@@ -30,7 +30,7 @@
 mod block;
 
 use super::architecture::Layout;
-use super::block::BLOCK;
+use super::block::{Lanes, BLOCK};
 use super::engine::{stride, Workspace as PointWorkspace};
 use super::form::Form;
 use super::gram::{
@@ -97,6 +97,9 @@ pub(crate) struct Curvature<J: Jet> {
     gather: Vec<Panels>,
     spread: Vec<Panels>,
     shared: Vec<Vec<f64>>,
+    /// A block's columns of a row of `gather` or `spread`, before they are stored (see
+    /// [`Curvature::record_block`]; empty unless the jets are plain numbers).
+    lane_columns: Vec<Lanes>,
 }
 
 /// Returns whether the activations of layer `l` share their tangents up to the weights: the
@@ -275,6 +278,15 @@ impl<J: Jet> Curvature<J> {
                     }
                 })
                 .collect(),
+            lane_columns: if J::K == 1 {
+                let widest = (1..=depth).filter(|&l| share(l)).map(|l| {
+                    let (g, b) = shared_columns(layout, l);
+                    g.max(b)
+                });
+                vec![[0.0; BLOCK]; widest.max().unwrap_or(0)]
+            } else {
+                Vec::new()
+            },
         }
     }
 
