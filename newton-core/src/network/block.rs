@@ -16,6 +16,9 @@ use super::gram::Panels;
 /// Points per block: one AVX-512 register of `f64`s, or two AVX2 ones.
 pub(crate) const BLOCK: usize = 8;
 
+/// Neurons per call of the activation.
+const NEURONS: usize = 4;
+
 /// One value per point of a block.
 pub(crate) type Lanes = [f64; BLOCK];
 
@@ -87,10 +90,25 @@ impl Block {
                 for (&a, z) in row.iter().zip(previous) {
                     add_scaled(&mut h, a, z);
                 }
+                *out = h;
+            }
+            // The activations of [`NEURONS`] neurons per call: one neuron's `tanh` is a long
+            // dependent chain, and several side by side keep the vector units busy.
+            for k0 in (0..here[0].len()).step_by(NEURONS) {
+                let neurons = (here[0].len() - k0).min(NEURONS);
+                let mut h = [0.0; NEURONS * BLOCK];
+                for (to, from) in h.chunks_exact_mut(BLOCK).zip(&here[0][k0..k0 + neurons]) {
+                    to.copy_from_slice(from);
+                }
                 let d = arch.activation.derivatives_lanes(&h);
-                *out = d[0];
-                self.s1[l][k] = d[1];
-                self.s2[l][k] = d[2];
+                for q in 0..neurons {
+                    let lanes = |row: &[f64; NEURONS * BLOCK]| -> Lanes {
+                        core::array::from_fn(|p| row[q * BLOCK + p])
+                    };
+                    here[0][k0 + q] = lanes(&d[0]);
+                    self.s1[l][k0 + q] = lanes(&d[1]);
+                    self.s2[l][k0 + q] = lanes(&d[2]);
+                }
             }
         }
         self.distance = distance;
