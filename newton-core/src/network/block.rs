@@ -198,7 +198,7 @@ impl Block {
 
 /// `acc += a·z`, lane by lane.
 #[inline]
-fn add_scaled(acc: &mut Lanes, a: f64, z: &Lanes) {
+pub(crate) fn add_scaled(acc: &mut Lanes, a: f64, z: &Lanes) {
     for (t, &v) in acc.iter_mut().zip(z) {
         *t += a * v;
     }

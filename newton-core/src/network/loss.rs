@@ -267,7 +267,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
                 .backward(arch, theta, &rho, &mut ws.jacobian, first);
             if curvature {
                 ws.second_order
-                    .record_block(first, self.count, &scale, &ws.block);
+                    .record_block(theta, (first, self.count), &scale, &ws.block);
             }
         }
     }

@@ -2,7 +2,7 @@
 //! for it, from the block's vectors (each entry one per point, written down a column of the
 //! stacked factors).
 
-use super::super::block::{times, Block, Lanes, BLOCK};
+use super::super::block::{add_scaled, times, Block, Lanes, BLOCK};
 use super::super::gram::Panels;
 use super::super::jet::Jet;
 use super::{folded, share, summed, Curvature};
@@ -21,8 +21,8 @@ impl<J: Jet> Curvature<J> {
     /// lies inside one.
     pub(crate) fn record_block(
         &mut self,
-        first: usize,
-        points: usize,
+        theta: &[f64],
+        (first, points): (usize, usize),
         scale: &Lanes,
         block: &Block,
     ) {
@@ -30,11 +30,16 @@ impl<J: Jet> Curvature<J> {
         let lanes = block.lanes;
         if first == 0 {
             self.output.fill(0.0);
+            self.in_blocks = true;
+            self.weigh_pairs(theta);
         }
         let slot = first % self.chunk;
         debug_assert!(slot + lanes <= self.chunk);
         for l in 1..=self.layout.depth() {
-            self.record_shared_block(l, (first, slot), points, scale, block);
+            self.record_shared_block(l, slot, scale, block);
+            if summed(l) {
+                self.record_previous_layer(l, first, scale, block);
+            }
         }
         let last = first + lanes - 1;
         if (last + 1).is_multiple_of(self.chunk) || last + 1 == points {
@@ -42,16 +47,63 @@ impl<J: Jet> Curvature<J> {
         }
     }
 
-    /// [`Curvature::record_shared`] for every point of the block, in the same order and with
-    /// the same roundings.
-    fn record_shared_block(
-        &mut self,
-        l: usize,
-        (first, slot): (usize, usize),
-        points: usize,
-        scale: &Lanes,
-        block: &Block,
-    ) {
+    /// Writes [`Curvature::pair_weights`] for the parameters `theta` of this evaluation.
+    fn weigh_pairs(&mut self, theta: &[f64]) {
+        let layout = &self.layout;
+        for (l, weights) in self.pair_weights.iter_mut().enumerate() {
+            let width = if weights.is_empty() {
+                0
+            } else {
+                layout.width(l)
+            };
+            for (w, &(j, jp)) in weights
+                .chunks_exact_mut(width.max(1))
+                .zip(&self.pair_index[l])
+            {
+                for (k, w) in w.iter_mut().enumerate() {
+                    *w = theta[layout.weight(l, k, j)] * theta[layout.weight(l, k, jp)];
+                }
+            }
+        }
+    }
+
+    /// The rows of the block's points in the products of [`Curvature::previous_layer`]: the
+    /// squares `Z̃ₐZ̃_b` of the inputs of layer `l − 1` and the duals
+    /// `νⱼⱼ′ = (Σₖ AₖⱼAₖⱼ′κₖ) sⱼsⱼ′`, formed here a block at a time rather than point by point
+    /// when the Hessian is assembled.
+    fn record_previous_layer(&mut self, l: usize, first: usize, scale: &Lanes, block: &Block) {
+        let lanes = block.lanes;
+        let one = [1.0; BLOCK];
+        let z = &block.z[l - 2];
+        let input = |a: usize| if a < z.len() { &z[a] } else { &one };
+        let mut row = Columns::new(&mut self.lane_columns);
+        for &(a, b) in &self.square_index[l] {
+            row.push(&times(input(a), input(b)));
+        }
+        row.store(&mut self.squares[l], first, lanes);
+        let width = self.layout.width(l);
+        let kappa = &mut self.lane_kappa[..width];
+        for (k, kappa) in kappa.iter_mut().enumerate() {
+            *kappa = times(&times(&block.adj_z[l][k], &block.s2[l][k]), scale);
+        }
+        let mut row = Columns::new(&mut self.lane_columns);
+        let pairs = self.pair_index[l]
+            .iter()
+            .zip(self.pair_weights[l].chunks_exact(width));
+        for (&(j, jp), weights) in pairs {
+            let mut mu = [0.0; BLOCK];
+            for (&w, kappa) in weights.iter().zip(&*kappa) {
+                add_scaled(&mut mu, w, kappa);
+            }
+            let s = times(&block.s1[l - 1][j], &block.s1[l - 1][jp]);
+            row.push(&times(&mu, &s));
+        }
+        row.store(&mut self.duals[l], first, lanes);
+    }
+
+    /// The rows of the block's points in the products `GᵀB` of a layer that [`share`]s its
+    /// tangents ([`Curvature::record_shared`] for each point, with the same roundings).
+    fn record_shared_block(&mut self, l: usize, slot: usize, scale: &Lanes, block: &Block) {
         let layout = &self.layout;
         let (width, below, lanes) = (layout.width(l), layout.width(l - 1), block.lanes);
         let one = [1.0; BLOCK];
@@ -75,9 +127,6 @@ impl<J: Jet> Curvature<J> {
         let mut row = Columns::new(&mut self.lane_columns);
         for k in 0..width {
             let dual = times(&times(&block.adj_z[l][k], &block.s2[l][k]), scale);
-            if summed(l) {
-                self.kappa[l][k * points + first..][..lanes].copy_from_slice(&dual[..lanes]);
-            }
             for a in 0..=below {
                 row.push(&times(&dual, tilde(a)));
             }
@@ -97,23 +146,6 @@ impl<J: Jet> Curvature<J> {
             }
         }
         row.store(&mut self.gather[l], slot, lanes);
-        for k in 0..width {
-            let adj_h = times(scale, &block.adj_h[l][k]);
-            for (q, (adj_h, s1)) in adj_h.iter().zip(&block.s1[l][k]).enumerate().take(lanes) {
-                let at = (first + q) * width + k;
-                self.adj_h[l][at] = J::constant(*adj_h);
-                self.s1[l][at] = J::constant(*s1);
-            }
-        }
-        if summed(l) {
-            let n = layout.width(l - 2);
-            let inputs = &mut self.inputs[l][first * n..(first + lanes) * n];
-            for (q, point) in inputs.chunks_exact_mut(n).enumerate() {
-                for (t, x) in point.iter_mut().zip(&block.z[l - 2]) {
-                    *t = J::constant(x[q]);
-                }
-            }
-        }
     }
 }
 

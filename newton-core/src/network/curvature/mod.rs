@@ -97,9 +97,16 @@ pub(crate) struct Curvature<J: Jet> {
     gather: Vec<Panels>,
     spread: Vec<Panels>,
     shared: Vec<Vec<f64>>,
-    /// A block's columns of a row of `gather` or `spread`, before they are stored (see
-    /// [`Curvature::record_block`]; empty unless the jets are plain numbers).
+    /// A block's columns of a row of `gather`, `spread`, `squares` or `duals`, before they
+    /// are stored (see [`Curvature::record_block`]; empty unless the jets are plain numbers).
     lane_columns: Vec<Lanes>,
+    /// For the layers [`summed`] over their neurons, `Aₖⱼ Aₖⱼ′` of every pair `(j, j′)` of
+    /// `pair_index` and neuron `k` (entry `q·Wₗ + k`), for the blocks' `μ`.
+    pair_weights: Vec<Vec<f64>>,
+    /// A block's duals `κₖ` of one layer.
+    lane_kappa: Vec<Lanes>,
+    /// Whether the last sweep recorded blocks rather than single points.
+    in_blocks: bool,
 }
 
 /// Returns whether the activations of layer `l` share their tangents up to the weights: the
@@ -205,6 +212,21 @@ impl<J: Jet> Curvature<J> {
         let previous_targets = (0..=depth)
             .map(|l| previous_targets(layout, l, &square_index[l], &pair_index[l]))
             .collect();
+        let lane_columns = if J::K == 1 {
+            let widest = (1..=depth).filter(|&l| share(l)).map(|l| {
+                let (g, b) = shared_columns(layout, l);
+                g.max(b).max(square_index[l].len()).max(pair_index[l].len())
+            });
+            vec![[0.0; BLOCK]; widest.max().unwrap_or(0)]
+        } else {
+            Vec::new()
+        };
+        let pair_weights = (0..=depth)
+            .map(|l| {
+                let n = if J::K == 1 { layout.width(l) } else { 0 };
+                vec![0.0; pair_index[l].len() * n]
+            })
+            .collect();
         Self {
             layout: layout.clone(),
             chunk,
@@ -278,15 +300,14 @@ impl<J: Jet> Curvature<J> {
                     }
                 })
                 .collect(),
-            lane_columns: if J::K == 1 {
-                let widest = (1..=depth).filter(|&l| share(l)).map(|l| {
-                    let (g, b) = shared_columns(layout, l);
-                    g.max(b)
-                });
-                vec![[0.0; BLOCK]; widest.max().unwrap_or(0)]
+            lane_columns,
+            pair_weights,
+            lane_kappa: if J::K == 1 {
+                vec![[0.0; BLOCK]; (1..=depth).map(|l| layout.width(l)).max().unwrap_or(0)]
             } else {
                 Vec::new()
             },
+            in_blocks: false,
         }
     }
 
@@ -308,6 +329,7 @@ impl<J: Jet> Curvature<J> {
         let depth = self.layout.depth();
         if i == 0 {
             self.output.fill(0.0);
+            self.in_blocks = false;
         }
         let (rank, slot) = (Form::<J>::RANK, i % self.chunk);
         for l in 1..=depth {
@@ -633,14 +655,21 @@ impl<J: Jet> Curvature<J> {
         let (kappa, mu) = (&self.kappa[l], &mut self.mu);
         let (squares, duals) = (&mut self.squares[l], &mut self.duals[l]);
         let input = |z: &[J], a: usize| if a < features { z[a] } else { J::constant(1.0) };
-        for (i, z) in self.inputs[l].chunks_exact(features).enumerate() {
+        // Blocks record the stacked factors themselves (`record_block`).
+        let (filled_points, filled_pairs) = if self.in_blocks {
+            (0, 0)
+        } else {
+            (squares.rows() / J::K, self.pair_index[l].len())
+        };
+        let inputs = self.inputs[l].chunks_exact(features).take(filled_points);
+        for (i, z) in inputs.enumerate() {
             for (q, &(a, b)) in self.square_index[l].iter().enumerate() {
                 let jet = input(z, a).mul(input(z, b));
                 put_jet(squares.block_mut(i, J::K, q / PANEL), q % PANEL, &jet);
             }
         }
         let s1 = &self.s1[l - 1];
-        for (q, &(j, jp)) in self.pair_index[l].iter().enumerate() {
+        for (q, &(j, jp)) in self.pair_index[l].iter().enumerate().take(filled_pairs) {
             combine(
                 kappa,
                 |k| theta[layout.weight(l, k, j)] * theta[layout.weight(l, k, jp)],
