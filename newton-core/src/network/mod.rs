@@ -5,7 +5,9 @@
 //! in the output jet at compile time and hands them, as a [`Residual`], to this engine, which
 //! is specialised to the layered structure:
 //! - a forward pass of [`Jet`]s gives `u` and its input derivatives `u.x`, `u.xx`, … exactly;
-//! - one backward pass per point gives the residual Jacobian's row `∇_θ rᵢ`;
+//! - one backward pass per point gives the residual Jacobian's row `∇_θ rᵢ`; where the jets are
+//!   plain numbers (regression), both passes run eight points at a time, one value per point
+//!   in a vector (private `block` module);
 //! - the Hessian is `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by one packed product, the second-order term
 //!   by the curvature of each layer's operations (see [`engine`] for the blocks).
 //!

@@ -25,7 +25,9 @@
 //! ([`Curvature::previous_layer`]); in the first layer, and in the second when its block of
 //! layer 1 is summed so, the tangents of every neuron are the same up to its weights, so their
 //! activation and output blocks are one product of every neuron's duals with the shared
-//! tangents ([`share`]).
+//! tangents ([`share`]); in the second layer that product also takes the affine term
+//! ([`folded`]). With two hidden layers nothing else is left, so a network whose jets are plain
+//! numbers records a block of points at once (private `block` module).
 
 mod block;
 
