@@ -20,7 +20,7 @@ use super::jet::Jet;
 
 /// Returns the number of inputs `D` of an order-two jet with `k` components (`0` for the
 /// plain number), or `None` for a shape that is not `1 + D + D(D+1)/2`.
-const fn inputs(k: usize) -> Option<usize> {
+pub(crate) const fn inputs(k: usize) -> Option<usize> {
     match k {
         1 => Some(0),
         3 => Some(1),

@@ -73,18 +73,30 @@ impl Panels {
         }
     }
 
-    /// Writes rows `first .. first + lanes` from their first `columns.len()` columns, each
-    /// given as one value per point of a [`block`](super::block): panel by panel, each row's
-    /// piece of a panel stored in one pass, rather than a column at a time with stores
-    /// `PANEL` entries apart.
-    pub(crate) fn set_block(&mut self, first: usize, columns: &[[f64; BLOCK]], lanes: usize) {
-        debug_assert!(columns.len() <= self.cols && first + lanes <= self.rows);
-        let stride = self.rows * PANEL;
-        for (t, panel) in columns.chunks(PANEL).enumerate() {
-            let rows = &mut self.data[t * stride + first * PANEL..][..lanes * PANEL];
-            for (q, row) in rows.chunks_exact_mut(PANEL).enumerate() {
-                for (v, column) in row.iter_mut().zip(panel) {
-                    *v = column[q];
+    /// Writes panel `t` of the rows of the points `first .. first + lanes` of a
+    /// [`block`](super::block), `k` rows per point (the components of a jet), from its first
+    /// `columns.len() / k` columns: column `j`'s component `c` is `columns[j·k + c]`, one value
+    /// per point. Each row's piece of the panel is stored in one pass, rather than a column at
+    /// a time with stores `PANEL` entries apart.
+    #[expect(
+        clippy::inline_always,
+        reason = "specialised to `k` where it is called"
+    )]
+    #[inline(always)]
+    pub(crate) fn set_panel(
+        &mut self,
+        t: usize,
+        (first, lanes): (usize, usize),
+        k: usize,
+        columns: &[[f64; BLOCK]],
+    ) {
+        debug_assert!(columns.len() <= PANEL * k && (first + lanes) * k <= self.rows);
+        let start = t * self.rows * PANEL + first * k * PANEL;
+        let rows = &mut self.data[start..][..lanes * k * PANEL];
+        for (q, point) in rows.chunks_exact_mut(k * PANEL).enumerate() {
+            for (c, row) in point.chunks_exact_mut(PANEL).enumerate() {
+                for (v, column) in row.iter_mut().zip(columns.chunks_exact(k)) {
+                    *v = column[c][q];
                 }
             }
         }

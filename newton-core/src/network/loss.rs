@@ -2,9 +2,10 @@
 //! exact gradient and Hessian written into caller storage.
 
 use nalgebra::{DMatrix, DVector};
+use pulp::{Arch, Simd, WithSimd};
 
 use super::architecture::Architecture;
-use super::block::{Block, Lanes, BLOCK};
+use super::block::{Block, BLOCK};
 use super::curvature::Curvature;
 use super::engine::{backward, forward, tangents, Workspace as PointWorkspace};
 use super::gram::{add_product, mirror_upper, Panels, Part};
@@ -40,7 +41,7 @@ pub struct Workspace<J: Jet> {
     pub(super) point: PointWorkspace<J>,
     /// The state of a block of points, for the networks that run in blocks
     /// ([`Loss::in_blocks`]).
-    block: Block,
+    block: Block<J>,
     /// The per-point factors of the second-order term, summed over the points at the end.
     second_order: Curvature<J>,
     /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), packed for `JᵀJ`.
@@ -182,10 +183,11 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         self.check(theta)?;
         if Self::in_blocks(ws) {
             for first in (0..self.count).step_by(BLOCK) {
-                let u = self.forward_block(theta.as_slice(), first, ws);
-                for (q, u) in u.iter().enumerate().take(ws.block.lanes) {
+                self.forward_block(theta.as_slice(), first, ws);
+                for q in 0..ws.block.lanes {
                     let (x, y) = self.point(first + q);
-                    ws.residuals[first + q] = self.residual.residual(x, y, &J::constant(*u)).0;
+                    let u = ws.block.output(q);
+                    ws.residuals[first + q] = self.residual.residual(x, y, &u).0;
                 }
             }
             return Ok(self.mean_square(ws));
@@ -232,35 +234,49 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     }
 
     /// Returns whether the sweeps run [`BLOCK`] points at a time (see [`block`](super::block)):
-    /// for jets that are plain numbers, two hidden layers and a residual affine in `u`, whose
-    /// second-order term needs nothing but the shared products.
+    /// for two hidden layers and a residual affine in the jet, whose second-order term needs
+    /// nothing but the shared products.
     fn in_blocks(ws: &Workspace<J>) -> bool {
         !R::NONLINEAR && ws.second_order.records_blocks()
     }
 
-    /// Runs the forward pass of the block of points from `first` and returns their outputs.
-    fn forward_block(&self, theta: &[f64], first: usize, ws: &mut Workspace<J>) -> Lanes {
+    /// Runs the forward pass of the block of points from `first`.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn forward_block(&self, theta: &[f64], first: usize, ws: &mut Workspace<J>) {
         let d = self.architecture.inputs;
         let lanes = (self.count - first).min(BLOCK);
         let distance = core::array::from_fn(|q| {
             let (x, _) = self.point(first + q.min(lanes - 1));
-            self.residual.distance(x).value()
+            self.residual.distance(x)
         });
         let x = &self.points[first * d..(first + lanes) * d];
-        ws.block.forward(self.architecture, theta, x, distance)
+        ws.block.forward(self.architecture, theta, x, &distance);
     }
 
-    /// [`Loss::sweep`] a block of points at a time.
+    /// [`Loss::sweep`] a block of points at a time, under `pulp`'s runtime dispatch so that
+    /// the operations on a block's lanes compile to the widest vectors the processor has.
     fn sweep_blocks(&self, theta: &[f64], ws: &mut Workspace<J>, curvature: bool) {
+        Arch::new().dispatch(BlockSweep {
+            loss: self,
+            theta,
+            ws,
+            curvature,
+        });
+    }
+
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn sweep_blocks_here(&self, theta: &[f64], ws: &mut Workspace<J>, curvature: bool) {
         let n = self.len();
         for first in (0..self.count).step_by(BLOCK) {
-            let u = self.forward_block(theta, first, ws);
-            let (mut rho, mut scale) = ([0.0; BLOCK], [0.0; BLOCK]);
+            self.forward_block(theta, first, ws);
+            let (mut rho, mut scale) = ([J::default(); BLOCK], [0.0; BLOCK]);
             for q in 0..ws.block.lanes {
                 let (x, y) = self.point(first + q);
-                let (r, dual) = self.residual.residual(x, y, &J::constant(u[q]));
+                let (r, dual) = self.residual.residual(x, y, &ws.block.output(q));
                 ws.residuals[first + q] = r;
-                (rho[q], scale[q]) = (dual.value(), r / n);
+                (rho[q], scale[q]) = (dual, r / n);
             }
             let arch = self.architecture;
             ws.block
@@ -472,5 +488,27 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             }
         }
         Ok(())
+    }
+}
+
+/// [`Loss::sweep_blocks`], dispatched.
+struct BlockSweep<'s, 'a, J: Jet, R: Residual<J>> {
+    loss: &'s Loss<'a, J, R>,
+    theta: &'s [f64],
+    ws: &'s mut Workspace<J>,
+    curvature: bool,
+}
+
+impl<J: Jet, R: Residual<J>> WithSimd for BlockSweep<'_, '_, J, R> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the sweep must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        self.loss
+            .sweep_blocks_here(self.theta, self.ws, self.curvature);
     }
 }

@@ -2,29 +2,35 @@
 //! for it, from the block's vectors (each entry one per point, written down a column of the
 //! stacked factors).
 
-use super::super::block::{add_scaled, times, Block, Lanes, BLOCK};
-use super::super::gram::Panels;
+use core::marker::PhantomData;
+
+use super::super::block::jets::{self, MAX_K};
+use super::super::block::{Block, Lanes};
+use super::super::form::inputs;
+use super::super::gram::{Panels, PANEL};
 use super::super::jet::Jet;
 use super::{folded, share, summed, Curvature};
 
 impl<J: Jet> Curvature<J> {
-    /// Returns whether the sweep may record [`Block`]s: the jets are plain numbers and every
-    /// layer [`share`]s its tangents (two hidden layers), so a point's factors are its rows of
-    /// the shared products alone.
+    /// Returns whether the sweep may record [`Block`]s: every layer [`share`]s its tangents
+    /// (two hidden layers), so a point's factors are its rows of the shared products alone,
+    /// and the jets have the shape of [`Jet2`](super::super::Jet2)'s.
     pub(crate) fn records_blocks(&self) -> bool {
-        J::K == 1 && (1..=self.layout.depth()).all(share)
+        J::K <= MAX_K && inputs(J::K).is_some() && (1..=self.layout.depth()).all(share)
     }
 
     /// Records the points `first .. first + block.lanes` of `points`, with weights `scale`,
     /// from the block after its forward and backward passes. As [`Curvature::record`], the
     /// sweep records the blocks in order; chunks hold whole blocks, so a block ends a chunk or
     /// lies inside one.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
     pub(crate) fn record_block(
         &mut self,
         theta: &[f64],
         (first, points): (usize, usize),
         scale: &Lanes,
-        block: &Block,
+        block: &Block<J>,
     ) {
         debug_assert!(self.records_blocks());
         let lanes = block.lanes;
@@ -48,6 +54,8 @@ impl<J: Jet> Curvature<J> {
     }
 
     /// Writes [`Curvature::pair_weights`] for the parameters `theta` of this evaluation.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
     fn weigh_pairs(&mut self, theta: &[f64]) {
         let layout = &self.layout;
         for (l, weights) in self.pair_weights.iter_mut().enumerate() {
@@ -69,107 +77,177 @@ impl<J: Jet> Curvature<J> {
 
     /// The rows of the block's points in the products of [`Curvature::previous_layer`]: the
     /// squares `Z̃ₐZ̃_b` of the inputs of layer `l − 1` and the duals
-    /// `νⱼⱼ′ = (Σₖ AₖⱼAₖⱼ′κₖ) sⱼsⱼ′`, formed here a block at a time rather than point by point
+    /// `νⱼⱼ′ = (Σₖ AₖⱼAₖⱼ′κₖ) ⊳ sⱼsⱼ′`, formed here a block at a time rather than point by point
     /// when the Hessian is assembled.
-    fn record_previous_layer(&mut self, l: usize, first: usize, scale: &Lanes, block: &Block) {
-        let lanes = block.lanes;
-        let one = [1.0; BLOCK];
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn record_previous_layer(&mut self, l: usize, first: usize, scale: &Lanes, block: &Block<J>) {
+        let (lanes, k) = (block.lanes, J::K);
+        let one = &self.lane_one;
         let z = &block.z[l - 2];
-        let input = |a: usize| if a < z.len() { &z[a] } else { &one };
-        let mut row = Columns::new(&mut self.lane_columns);
+        let features = z.len() / k;
+        let input = |a: usize| {
+            if a < features {
+                Block::<J>::jet(z, a)
+            } else {
+                one
+            }
+        };
+        let mut row = Columns::<J>::new(&mut self.squares[l], &mut self.lane_panel, (first, lanes));
         for &(a, b) in &self.square_index[l] {
-            row.push(&times(input(a), input(b)));
+            jets::mul::<J>(input(a), input(b), row.next());
         }
-        row.store(&mut self.squares[l], first, lanes);
+        drop(row);
         let width = self.layout.width(l);
-        let kappa = &mut self.lane_kappa[..width];
-        for (k, kappa) in kappa.iter_mut().enumerate() {
-            *kappa = times(&times(&block.adj_z[l][k], &block.s2[l][k]), scale);
+        let kappa = &mut self.lane_kappa[..width * k];
+        let duals = block.adj_z[l]
+            .chunks_exact(k)
+            .zip(block.s2[l].chunks_exact(k));
+        // Temporaries on the heap: as local arrays LLVM splits them into scalars.
+        let (t, mu) = self.lane_temp.split_at_mut(k);
+        let mu = &mut mu[..k];
+        for (kappa, (adj_z, s2)) in kappa.chunks_exact_mut(k).zip(duals) {
+            jets::through_product::<J>(adj_z, s2, t);
+            jets::scale_lanes(t, scale, kappa);
         }
-        let mut row = Columns::new(&mut self.lane_columns);
+        let mut row = Columns::<J>::new(&mut self.duals[l], &mut self.lane_panel, (first, lanes));
         let pairs = self.pair_index[l]
             .iter()
             .zip(self.pair_weights[l].chunks_exact(width));
+        let s1 = &block.s1[l - 1];
         for (&(j, jp), weights) in pairs {
-            let mut mu = [0.0; BLOCK];
-            for (&w, kappa) in weights.iter().zip(&*kappa) {
-                add_scaled(&mut mu, w, kappa);
-            }
-            let s = times(&block.s1[l - 1][j], &block.s1[l - 1][jp]);
-            row.push(&times(&mu, &s));
+            jets::combine(mu, 0.0, |n| weights[n], kappa);
+            jets::mul::<J>(Block::<J>::jet(s1, j), Block::<J>::jet(s1, jp), t);
+            jets::through_product::<J>(mu, t, row.next());
         }
-        row.store(&mut self.duals[l], first, lanes);
     }
 
     /// The rows of the block's points in the products `GᵀB` of a layer that [`share`]s its
     /// tangents ([`Curvature::record_shared`] for each point, with the same roundings).
-    fn record_shared_block(&mut self, l: usize, slot: usize, scale: &Lanes, block: &Block) {
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn record_shared_block(&mut self, l: usize, slot: usize, scale: &Lanes, block: &Block<J>) {
         let layout = &self.layout;
-        let (width, below, lanes) = (layout.width(l), layout.width(l - 1), block.lanes);
-        let one = [1.0; BLOCK];
+        let (width, below, lanes, k) = (layout.width(l), layout.width(l - 1), block.lanes, J::K);
+        let one = &self.lane_one;
         let z = &block.z[l - 1];
-        let tilde = |a: usize| if a < below { &z[a] } else { &one };
-        let mut row = Columns::new(&mut self.lane_columns);
+        let tilde = |a: usize| {
+            if a < below {
+                Block::<J>::jet(z, a)
+            } else {
+                one
+            }
+        };
+        let mut row = Columns::<J>::new(&mut self.spread[l], &mut self.lane_panel, (slot, lanes));
         for a in 0..=below {
-            row.push(tilde(a));
+            row.next().copy_from_slice(tilde(a));
         }
         if l == 2 {
-            for s in &block.s1[1] {
-                for x in &block.z[0] {
-                    row.push(&times(s, x));
+            for s in block.s1[1].chunks_exact(k) {
+                for x in block.z[0].chunks_exact(k) {
+                    jets::mul::<J>(s, x, row.next());
                 }
             }
-            for s in &block.s1[1] {
-                row.push(s);
+            for s in block.s1[1].chunks_exact(k) {
+                row.next().copy_from_slice(s);
             }
         }
-        row.store(&mut self.spread[l], slot, lanes);
-        let mut row = Columns::new(&mut self.lane_columns);
-        for k in 0..width {
-            let dual = times(&times(&block.adj_z[l][k], &block.s2[l][k]), scale);
+        drop(row);
+        let mut row = Columns::<J>::new(&mut self.gather[l], &mut self.lane_panel, (slot, lanes));
+        let (t, dual) = self.lane_temp.split_at_mut(k);
+        let dual = &mut dual[..k];
+        let duals = block.adj_z[l]
+            .chunks_exact(k)
+            .zip(block.s2[l].chunks_exact(k));
+        for (adj_z, s2) in duals.take(width) {
+            jets::through_product::<J>(adj_z, s2, t);
+            jets::scale_lanes(t, scale, dual);
             for a in 0..=below {
-                row.push(&times(&dual, tilde(a)));
+                jets::through_product::<J>(dual, tilde(a), row.next());
             }
         }
         if l == layout.depth() {
-            let adj_s = times(scale, &block.adj_s);
-            for s1 in &block.s1[l] {
-                row.push(&times(&adj_s, s1));
+            jets::scale_lanes(&block.adj_s, scale, t);
+            for s1 in block.s1[l].chunks_exact(k) {
+                jets::through_product::<J>(t, s1, row.next());
             }
         }
         // Two layers, so the affine term of layer 2 is folded into its product, and layer 1
         // records no tangents.
         debug_assert!(l == layout.depth() || folded(l + 1));
         if folded(l) {
-            for adj_h in &block.adj_h[l] {
-                row.push(&times(scale, adj_h));
+            for adj_h in block.adj_h[l].chunks_exact(k) {
+                jets::scale_lanes(adj_h, scale, row.next());
             }
         }
-        row.store(&mut self.gather[l], slot, lanes);
     }
 }
 
-/// The block's rows of a stacked factor, gathered column by column from column 0 and then
-/// stored row by row ([`Panels::set_block`]).
-struct Columns<'a> {
-    values: &'a mut [Lanes],
-    len: usize,
+/// The block's rows of a stacked factor, written column by column from column 0 (each column
+/// a lane jet of `k` components) into a buffer of one panel ([`Curvature::lane_panel`]),
+/// which is stored row by row ([`Panels::set_panel`]) whenever it is full: a panel of the
+/// widest jets is 5 KB, where the whole row of a 2-D PINN's layer would be 50 KB and fall out
+/// of L1 before it is stored.
+struct Columns<'a, J: Jet> {
+    panels: &'a mut Panels,
+    rows: (usize, usize),
+    /// `PANEL × K` lanes.
+    buffer: &'a mut [Lanes],
+    column: usize,
+    marker: PhantomData<J>,
 }
 
-impl<'a> Columns<'a> {
-    fn new(values: &'a mut [Lanes]) -> Self {
-        Self { values, len: 0 }
+impl<'a, J: Jet> Columns<'a, J> {
+    /// Starts the rows of the points `first .. first + lanes` of `panels`.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn new(panels: &'a mut Panels, buffer: &'a mut [Lanes], rows: (usize, usize)) -> Self {
+        debug_assert_eq!(buffer.len(), PANEL * J::K);
+        Self {
+            panels,
+            rows,
+            buffer,
+            column: 0,
+            marker: PhantomData,
+        }
     }
 
-    /// Appends the next column, one value per point.
-    #[inline]
-    fn push(&mut self, values: &Lanes) {
-        self.values[self.len] = *values;
-        self.len += 1;
+    /// Returns the next column, to be written.
+    #[expect(
+        clippy::inline_always,
+        reason = "called once per column and point block"
+    )]
+    #[inline(always)]
+    fn next(&mut self) -> &mut [Lanes] {
+        if self.column > 0 && self.column.is_multiple_of(PANEL) {
+            self.store();
+        }
+        let at = self.column % PANEL * J::K;
+        self.column += 1;
+        &mut self.buffer[at..at + J::K]
     }
 
-    /// Stores the columns as rows `first .. first + lanes` of `panels`.
-    fn store(&self, panels: &mut Panels, first: usize, lanes: usize) {
-        panels.set_block(first, &self.values[..self.len], lanes);
+    /// Stores the columns of the current panel.
+    #[expect(
+        clippy::inline_always,
+        reason = "specialised to `K` where it is called"
+    )]
+    #[inline(always)]
+    fn store(&mut self) {
+        let t = (self.column - 1) / PANEL;
+        let n = (self.column - 1) % PANEL + 1;
+        self.panels
+            .set_panel(t, self.rows, J::K, &self.buffer[..n * J::K]);
+    }
+}
+
+impl<J: Jet> Drop for Columns<'_, J> {
+    /// Stores the last panel.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.column > 0 {
+            self.store();
+        }
     }
 }

@@ -42,8 +42,10 @@ use super::jet::Jet;
 
 /// The bytes of activation factors one chunk may hold, about a quarter of a typical L2.
 const CHUNK_BYTES: usize = 512 * 1024;
-/// The rows of a chunk's products, at least (to amortise the accumulation) and at most.
-const CHUNK_ROWS: (usize, usize) = (32, 128);
+/// The rows of a chunk's products, at least (to amortise the accumulation).
+const CHUNK_ROWS: usize = 32;
+/// The points of a chunk, at most.
+const CHUNK_POINTS: usize = 128;
 
 /// The stacked per-point factors of the second-order term, allocated once for an architecture
 /// and a number of points. Index `l` runs over the hidden layers from 1 (entry 0 is empty).
@@ -99,13 +101,16 @@ pub(crate) struct Curvature<J: Jet> {
     gather: Vec<Panels>,
     spread: Vec<Panels>,
     shared: Vec<Vec<f64>>,
-    /// A block's columns of a row of `gather`, `spread`, `squares` or `duals`, before they
-    /// are stored (see [`Curvature::record_block`]; empty unless the jets are plain numbers).
-    lane_columns: Vec<Lanes>,
+    /// A block's columns of one panel of a row of `gather`, `spread`, `squares` or `duals`,
+    /// before they are stored (see [`Curvature::record_block`]), `K` lanes per column.
+    lane_panel: Vec<Lanes>,
     /// For the layers [`summed`] over their neurons, `Aₖⱼ Aₖⱼ′` of every pair `(j, j′)` of
     /// `pair_index` and neuron `k` (entry `q·Wₗ + k`), for the blocks' `μ`.
     pair_weights: Vec<Vec<f64>>,
-    /// A block's duals `κₖ` of one layer.
+    /// The lane jet of the constant 1, and room for two lane jets of temporaries.
+    lane_one: Vec<Lanes>,
+    lane_temp: Vec<Lanes>,
+    /// A block's duals `κₖ` of one layer, `K` lanes per neuron.
     lane_kappa: Vec<Lanes>,
     /// Whether the last sweep recorded blocks rather than single points.
     in_blocks: bool,
@@ -174,14 +179,27 @@ impl<J: Jet> Curvature<J> {
         let rank = Form::<J>::RANK;
         let support = |l: usize| layout.width(l - 1) + 1 + layout.offset(l);
         let neurons = |l: usize| if l == 0 { 0 } else { layout.width(l) };
-        let padded: usize = (1..=depth)
-            .map(|l| neurons(l) * support(l).div_ceil(PANEL) * PANEL)
-            .sum();
-        let chunk_rows = (CHUNK_BYTES / (2 * 8 * padded)).clamp(CHUNK_ROWS.0, CHUNK_ROWS.1);
+        // The bytes per point of a chunk: `R` and `Λ` (`rank` rows per point) of the layers
+        // that do not share their tangents, `G` and `B` (`K` rows) of those that do.
+        let panels = |n: usize| n.div_ceil(PANEL) * PANEL;
+        let per_point: usize = (1..=depth)
+            .map(|l| {
+                if share(l) {
+                    let (g, b) = shared_columns(layout, l);
+                    J::K * (panels(g) + panels(b))
+                } else {
+                    2 * rank * neurons(l) * panels(support(l))
+                }
+            })
+            .sum::<usize>()
+            * 8;
+        let fewest = (CHUNK_ROWS / rank).max(1);
+        let chunk = (CHUNK_BYTES / per_point.max(1)).clamp(fewest, CHUNK_POINTS);
         // Whole blocks per chunk, so that a block of points never straddles two chunks.
-        let chunk = match chunk_rows / rank {
-            c if c >= BLOCK => c / BLOCK * BLOCK,
-            c => c.max(1),
+        let chunk = if chunk >= BLOCK {
+            chunk / BLOCK * BLOCK
+        } else {
+            chunk
         };
         let chunk = chunk.min(points.max(1));
         // The tangents (`top` false) of the layers whose affine term above is a product per
@@ -214,20 +232,12 @@ impl<J: Jet> Curvature<J> {
         let previous_targets = (0..=depth)
             .map(|l| previous_targets(layout, l, &square_index[l], &pair_index[l]))
             .collect();
-        let lane_columns = if J::K == 1 {
-            let widest = (1..=depth).filter(|&l| share(l)).map(|l| {
-                let (g, b) = shared_columns(layout, l);
-                g.max(b).max(square_index[l].len()).max(pair_index[l].len())
-            });
-            vec![[0.0; BLOCK]; widest.max().unwrap_or(0)]
-        } else {
-            Vec::new()
-        };
+        // The buffers of `record_block`: a panel of lane jets and a layer's duals.
+        let lane_panel = vec![[0.0; BLOCK]; PANEL * J::K];
+        let widest = (1..=depth).map(|l| layout.width(l)).max().unwrap_or(0);
+        let lane_kappa = vec![[0.0; BLOCK]; widest * J::K];
         let pair_weights = (0..=depth)
-            .map(|l| {
-                let n = if J::K == 1 { layout.width(l) } else { 0 };
-                vec![0.0; pair_index[l].len() * n]
-            })
+            .map(|l| vec![0.0; pair_index[l].len() * layout.width(l)])
             .collect();
         Self {
             layout: layout.clone(),
@@ -302,13 +312,13 @@ impl<J: Jet> Curvature<J> {
                     }
                 })
                 .collect(),
-            lane_columns,
+            lane_panel,
             pair_weights,
-            lane_kappa: if J::K == 1 {
-                vec![[0.0; BLOCK]; (1..=depth).map(|l| layout.width(l)).max().unwrap_or(0)]
-            } else {
-                Vec::new()
-            },
+            lane_kappa,
+            lane_one: (0..J::K)
+                .map(|c| [if c == 0 { 1.0 } else { 0.0 }; BLOCK])
+                .collect(),
+            lane_temp: vec![[0.0; BLOCK]; 2 * J::K],
             in_blocks: false,
         }
     }
