@@ -14,7 +14,7 @@ use std::f64::consts::{PI, TAU};
 
 use nalgebra::{DMatrix, DVector};
 use newton_core::network::{
-    Activation, Architecture, Embedding, Jet, Jet2In1, Jet2In2, Loss, Regression, Residual,
+    Activation, Architecture, Embedding, Jet, Jet2In1, Jet2In2, Jet2In3, Loss, Regression, Residual,
 };
 use num_dual::{Dual2, Dual2DVec64, DualNum};
 use rand::{Rng, SeedableRng};
@@ -67,6 +67,43 @@ impl Residual<Jet2In2> for DiffusionReaction2d {
         )
     }
     fn curvature(&self, _: &[f64], _: f64, _: &Jet2In2, out: &mut [f64]) {
+        out.fill(0.0);
+    }
+}
+
+/// `Δu + f` in three inputs, `f = sin πx sin πy sin πz`, `D = Πᵢ xᵢ(1 − xᵢ)`: the widest jets.
+struct Poisson3d;
+
+fn source_3d(p: &[f64]) -> f64 {
+    p.iter().map(|&v| (PI * v).sin()).product()
+}
+
+impl Residual<Jet2In3> for Poisson3d {
+    const USES_TARGET: bool = false;
+    const NONLINEAR: bool = false;
+    fn distance(&self, p: &[f64]) -> Jet2In3 {
+        (0..3).fold(Jet2In3::constant(1.0), |d, i| {
+            let mut gradient = [0.0; 3];
+            let mut hessian = [0.0; 9];
+            gradient[i] = 1.0 - 2.0 * p[i];
+            hessian[4 * i] = -2.0;
+            d.mul(Jet2In3::from_derivatives(
+                p[i] * (1.0 - p[i]),
+                &gradient,
+                &hessian,
+            ))
+        })
+    }
+    fn residual(&self, p: &[f64], _: f64, u: &Jet2In3) -> (f64, Jet2In3) {
+        let laplacian = [(0, 0), (1, 1), (2, 2)].map(|(i, j)| Jet2In3::second_index(i, j));
+        let mut dual = Jet2In3::default();
+        for &c in &laplacian {
+            *dual.get_mut(c) = 1.0;
+        }
+        let r = laplacian.iter().map(|&c| u.get(c)).sum::<f64>() + source_3d(p);
+        (r, dual)
+    }
+    fn curvature(&self, _: &[f64], _: f64, _: &Jet2In3, out: &mut [f64]) {
         out.fill(0.0);
     }
 }
@@ -442,6 +479,27 @@ fn the_diffusion_reaction_pinn_matches_num_dual() {
     let theta = random_theta(arch.parameters(), 3);
     let want = oracle_diffusion_reaction(&arch, &points, &theta);
     assert_close("diffusion–reaction", &evaluate(&loss, &theta), &want, 1e-10);
+}
+
+/// Three inputs, the widest jets (ten components), over a block and a short one.
+#[test]
+fn a_three_input_pinn_matches_num_dual() {
+    let points: Vec<f64> = (0..11)
+        .flat_map(|i| {
+            let t = f64::from(i + 1) / 12.0;
+            [t, 1.0 - 0.7 * t, 0.3 + 0.5 * t * t]
+        })
+        .collect();
+    let arch = architecture(3, 3, Activation::Tanh, Embedding::Identity);
+    let loss = Loss::new(&arch, Poisson3d, &points, &[]).unwrap();
+    let theta = random_theta(arch.parameters(), 5);
+    let want = oracle_pinn(
+        &arch,
+        &points,
+        |p, _, second| second[0].clone() + second[1].clone() + second[2].clone() + source_3d(p),
+        &theta,
+    );
+    assert_close("3-D Poisson", &evaluate(&loss, &theta), &want, 1e-10);
 }
 
 /// Three hidden layers: the third records its tangents neuron by neuron on top of a second

@@ -5,9 +5,10 @@
 //! in the output jet at compile time and hands them, as a [`Residual`], to this engine, which
 //! is specialised to the layered structure:
 //! - a forward pass of [`Jet`]s gives `u` and its input derivatives `u.x`, `u.xx`, … exactly;
-//! - one backward pass per point gives the residual Jacobian's row `∇_θ rᵢ`; where the jets are
-//!   plain numbers (regression), both passes run eight points at a time, one value per point
-//!   in a vector (private `block` module);
+//! - one backward pass per point gives the residual Jacobian's row `∇_θ rᵢ`; with two hidden
+//!   layers and a residual affine in the jet (every network of the paper), both passes run
+//!   eight points at a time, each jet component a vector over the points (private `block`
+//!   module);
 //! - the Hessian is `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by one packed product, the second-order term
 //!   by the curvature of each layer's operations (see [`engine`] for the blocks).
 //!

@@ -26,8 +26,9 @@
 //! layer 1 is summed so, the tangents of every neuron are the same up to its weights, so their
 //! activation and output blocks are one product of every neuron's duals with the shared
 //! tangents ([`share`]); in the second layer that product also takes the affine term
-//! ([`folded`]). With two hidden layers nothing else is left, so a network whose jets are plain
-//! numbers records a block of points at once (private `block` module).
+//! ([`folded`]). With two hidden layers nothing else is left, so the sweep records a block of
+//! points at once (private `block` module); deeper networks and residuals with curvature in
+//! the jet go point by point.
 
 mod block;
 
