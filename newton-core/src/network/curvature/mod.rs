@@ -195,10 +195,13 @@ impl<J: Jet> Curvature<J> {
             .sum::<usize>()
             * 8;
         let fewest = (CHUNK_ROWS / rank).max(1);
-        let chunk = (CHUNK_BYTES / per_point.max(1)).clamp(fewest, CHUNK_POINTS);
-        // Whole blocks per chunk, so that a block of points never straddles two chunks.
-        let chunk = if chunk >= BLOCK {
-            chunk / BLOCK * BLOCK
+        let most = (CHUNK_BYTES / per_point.max(1)).clamp(fewest, CHUNK_POINTS);
+        // As few chunks as that allows, of about equal size (a last chunk of a few points
+        // would cost a whole accumulation of the products), and whole blocks per chunk, so
+        // that a block of points never straddles two chunks.
+        let chunk = points.max(1).div_ceil(points.max(1).div_ceil(most));
+        let chunk = if most >= BLOCK {
+            chunk.next_multiple_of(BLOCK)
         } else {
             chunk
         };
