@@ -1,6 +1,6 @@
 //! The recording of a [`Block`] of points: for each point, what [`Curvature::record`] writes
-//! for it, from the block's vectors (each entry one per point, written down a column of the
-//! stacked factors).
+//! for it, computed from the block's lane jets for all its points at once and stored a panel
+//! of the stacked factors at a time ([`Columns`]).
 
 use core::marker::PhantomData;
 
@@ -83,16 +83,7 @@ impl<J: Jet> Curvature<J> {
     #[inline(always)]
     fn record_previous_layer(&mut self, l: usize, first: usize, scale: &Lanes, block: &Block<J>) {
         let (lanes, k) = (block.lanes, J::K);
-        let one = &self.lane_one;
-        let z = &block.z[l - 2];
-        let features = z.len() / k;
-        let input = |a: usize| {
-            if a < features {
-                Block::<J>::jet(z, a)
-            } else {
-                one
-            }
-        };
+        let input = extended::<J>(&block.z[l - 2], &self.lane_one);
         let mut row = Columns::<J>::new(&mut self.squares[l], &mut self.lane_panel, (first, lanes));
         for &(a, b) in &self.square_index[l] {
             jets::mul::<J>(input(a), input(b), row.next());
@@ -123,21 +114,13 @@ impl<J: Jet> Curvature<J> {
     }
 
     /// The rows of the block's points in the products `GᵀB` of a layer that [`share`]s its
-    /// tangents ([`Curvature::record_shared`] for each point, with the same roundings).
+    /// tangents: what [`Curvature::record_shared`] writes for each point.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     fn record_shared_block(&mut self, l: usize, slot: usize, scale: &Lanes, block: &Block<J>) {
         let layout = &self.layout;
         let (width, below, lanes, k) = (layout.width(l), layout.width(l - 1), block.lanes, J::K);
-        let one = &self.lane_one;
-        let z = &block.z[l - 1];
-        let tilde = |a: usize| {
-            if a < below {
-                Block::<J>::jet(z, a)
-            } else {
-                one
-            }
-        };
+        let tilde = extended::<J>(&block.z[l - 1], &self.lane_one);
         let mut row = Columns::<J>::new(&mut self.spread[l], &mut self.lane_panel, (slot, lanes));
         for a in 0..=below {
             row.next().copy_from_slice(tilde(a));
@@ -179,6 +162,19 @@ impl<J: Jet> Curvature<J> {
             for adj_h in block.adj_h[l].chunks_exact(k) {
                 jets::scale_lanes(adj_h, scale, row.next());
             }
+        }
+    }
+}
+
+/// Returns the lane jets `Z̃ₐ` of the neurons of `layer` with the constant `one` appended (the
+/// inputs of the next layer and the `1` of its biases).
+fn extended<'a, J: Jet>(layer: &'a [Lanes], one: &'a [Lanes]) -> impl Fn(usize) -> &'a [Lanes] {
+    let n = layer.len() / J::K;
+    move |a| {
+        if a < n {
+            Block::<J>::jet(layer, a)
+        } else {
+            one
         }
     }
 }
