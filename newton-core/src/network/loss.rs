@@ -182,14 +182,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     pub fn value(&self, theta: &DVector<f64>, ws: &mut Workspace<J>) -> Result<f64, Error> {
         self.check(theta)?;
         if Self::in_blocks(ws) {
-            for first in (0..self.count).step_by(BLOCK) {
-                self.forward_block(theta.as_slice(), first, ws);
-                for q in 0..ws.block.lanes {
-                    let (x, y) = self.point(first + q);
-                    let u = ws.block.output(q);
-                    ws.residuals[first + q] = self.residual.residual(x, y, &u).0;
-                }
-            }
+            self.sweep_blocks(theta.as_slice(), ws, Pass::Value);
             return Ok(self.mean_square(ws));
         }
         for i in 0..self.count {
@@ -210,7 +203,12 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// adds the second-order term `(1/N) Σᵢ rᵢ ∇²rᵢ` to it.
     fn sweep(&self, theta: &[f64], ws: &mut Workspace<J>, mut hessian: Option<&mut DMatrix<f64>>) {
         if Self::in_blocks(ws) {
-            self.sweep_blocks(theta, ws, hessian.is_some());
+            let pass = if hessian.is_some() {
+                Pass::Hessian
+            } else {
+                Pass::Jacobian
+            };
+            self.sweep_blocks(theta, ws, pass);
             return;
         }
         let arch = self.architecture;
@@ -254,20 +252,21 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         ws.block.forward(self.architecture, theta, x, &distance);
     }
 
-    /// [`Loss::sweep`] a block of points at a time, under `pulp`'s runtime dispatch so that
-    /// the operations on a block's lanes compile to the widest vectors the processor has.
-    fn sweep_blocks(&self, theta: &[f64], ws: &mut Workspace<J>, curvature: bool) {
+    /// [`Loss::sweep`] (or the residuals alone) a block of points at a time, under `pulp`'s
+    /// runtime dispatch so that the operations on a block's lanes compile to the widest
+    /// vectors the processor has.
+    fn sweep_blocks(&self, theta: &[f64], ws: &mut Workspace<J>, pass: Pass) {
         Arch::new().dispatch(BlockSweep {
             loss: self,
             theta,
             ws,
-            curvature,
+            pass,
         });
     }
 
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
-    fn sweep_blocks_here(&self, theta: &[f64], ws: &mut Workspace<J>, curvature: bool) {
+    fn sweep_blocks_here(&self, theta: &[f64], ws: &mut Workspace<J>, pass: Pass) {
         let n = self.len();
         for first in (0..self.count).step_by(BLOCK) {
             self.forward_block(theta, first, ws);
@@ -278,10 +277,13 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
                 ws.residuals[first + q] = r;
                 (rho[q], scale[q]) = (dual, r / n);
             }
+            if pass == Pass::Value {
+                continue;
+            }
             let arch = self.architecture;
             ws.block
                 .backward(arch, theta, &rho, &mut ws.jacobian, first);
-            if curvature {
+            if pass == Pass::Hessian {
                 ws.second_order
                     .record_block(theta, (first, self.count), &scale, &ws.block);
             }
@@ -491,12 +493,23 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     }
 }
 
+/// What a sweep over the points computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    /// The residuals.
+    Value,
+    /// The residuals and their Jacobian.
+    Jacobian,
+    /// The residuals, their Jacobian and the second-order term of the Hessian.
+    Hessian,
+}
+
 /// [`Loss::sweep_blocks`], dispatched.
 struct BlockSweep<'s, 'a, J: Jet, R: Residual<J>> {
     loss: &'s Loss<'a, J, R>,
     theta: &'s [f64],
     ws: &'s mut Workspace<J>,
-    curvature: bool,
+    pass: Pass,
 }
 
 impl<J: Jet, R: Residual<J>> WithSimd for BlockSweep<'_, '_, J, R> {
@@ -508,7 +521,6 @@ impl<J: Jet, R: Residual<J>> WithSimd for BlockSweep<'_, '_, J, R> {
     )]
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        self.loss
-            .sweep_blocks_here(self.theta, self.ws, self.curvature);
+        self.loss.sweep_blocks_here(self.theta, self.ws, self.pass);
     }
 }

@@ -42,7 +42,7 @@ pub(crate) struct Block<J: Jet> {
     pub(crate) s2: Vec<Vec<Lanes>>,
     pub(crate) adj_z: Vec<Vec<Lanes>>,
     pub(crate) adj_h: Vec<Vec<Lanes>>,
-    /// The pre-activations of one layer.
+    /// The pre-activations of one layer, then the output sum.
     pre: Vec<Lanes>,
     distance: Vec<Lanes>,
     /// The output jets `U`, and the adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀`.
