@@ -3,8 +3,12 @@
 //! A lane jet is `K` [`Lanes`], one per component (`jet[c][q]` is component `c` at point `q`),
 //! so each operation is a few vector multiply-adds per component where [`Jet2`](super::super::Jet2)
 //! works on one point's scalars. Each operation is `J`'s own (see `jet`), lane by lane and in the
-//! same order of roundings, for jets of `D` inputs with `K = 1 + D + D(D+1)/2` components
-//! (`D = 0`: plain numbers).
+//! same order of roundings but for [`through_product`], for jets of `D` inputs with
+//! `K = 1 + D + D(D+1)/2` components (`D = 0`: plain numbers).
+//!
+//! The loops are written in the forms LLVM vectorises: sums held in a local `Lanes` (a sum
+//! updated in place through a slice, or `K × 8` sums in one local array, compiles to scalar
+//! code with spills), and no `core::array::from_fn` (its closure is not always inlined).
 
 use super::super::form::inputs;
 use super::super::jet::Jet;
