@@ -30,18 +30,6 @@ const fn second(d: usize, i: usize, j: usize) -> usize {
     1 + d + i * d - i * (i + 1) / 2 + j
 }
 
-/// Returns the lanes `f(q)`: `core::array::from_fn`, which LLVM does not always inline, and
-/// then calls the closure once per point.
-#[expect(clippy::inline_always, reason = "one vector operation")]
-#[inline(always)]
-fn lanes(f: impl Fn(usize) -> f64) -> Lanes {
-    let mut out = [0.0; BLOCK];
-    for (q, out) in out.iter_mut().enumerate() {
-        *out = f(q);
-    }
-    out
-}
-
 /// Writes the jet of the constant `v`.
 #[expect(
     clippy::inline_always,
@@ -85,7 +73,7 @@ pub(crate) fn combine(out: &mut [Lanes], v: f64, weight: impl Fn(usize) -> f64, 
 #[inline(always)]
 pub(crate) fn scale_lanes(w: &[Lanes], s: &Lanes, out: &mut [Lanes]) {
     for (out, w) in out.iter_mut().zip(w) {
-        *out = lanes(|q| s[q] * w[q]);
+        *out = product(s, w);
     }
 }
 

@@ -44,7 +44,7 @@ impl<J: Jet> Curvature<J> {
         for l in 1..=self.layout.depth() {
             self.record_shared_block(l, slot, scale, block);
             if summed(l) {
-                self.record_previous_layer(l, first, scale, block);
+                self.record_previous_layer(l, first, block);
             }
         }
         let last = first + lanes - 1;
@@ -59,15 +59,8 @@ impl<J: Jet> Curvature<J> {
     fn weigh_pairs(&mut self, theta: &[f64]) {
         let layout = &self.layout;
         for (l, weights) in self.pair_weights.iter_mut().enumerate() {
-            let width = if weights.is_empty() {
-                0
-            } else {
-                layout.width(l)
-            };
-            for (w, &(j, jp)) in weights
-                .chunks_exact_mut(width.max(1))
-                .zip(&self.pair_index[l])
-            {
+            let rows = weights.chunks_exact_mut(layout.width(l));
+            for (w, &(j, jp)) in rows.zip(&self.pair_index[l]) {
                 for (k, w) in w.iter_mut().enumerate() {
                     *w = theta[layout.weight(l, k, j)] * theta[layout.weight(l, k, jp)];
                 }
@@ -78,10 +71,11 @@ impl<J: Jet> Curvature<J> {
     /// The rows of the block's points in the products of [`Curvature::previous_layer`]: the
     /// squares `Z̃ₐZ̃_b` of the inputs of layer `l − 1` and the duals
     /// `νⱼⱼ′ = (Σₖ AₖⱼAₖⱼ′κₖ) ⊳ sⱼsⱼ′`, formed here a block at a time rather than point by point
-    /// when the Hessian is assembled.
+    /// when the Hessian is assembled. The duals `κₖ` are those that
+    /// [`Curvature::record_shared_block`] left in `lane_kappa`.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
-    fn record_previous_layer(&mut self, l: usize, first: usize, scale: &Lanes, block: &Block<J>) {
+    fn record_previous_layer(&mut self, l: usize, first: usize, block: &Block<J>) {
         let (lanes, k) = (block.lanes, J::K);
         let input = extended::<J>(&block.z[l - 2], &self.lane_one);
         let mut row = Columns::<J>::new(&mut self.squares[l], &mut self.lane_panel, (first, lanes));
@@ -90,17 +84,10 @@ impl<J: Jet> Curvature<J> {
         }
         drop(row);
         let width = self.layout.width(l);
-        let kappa = &mut self.lane_kappa[..width * k];
-        let duals = block.adj_z[l]
-            .chunks_exact(k)
-            .zip(block.s2[l].chunks_exact(k));
+        let kappa = &self.lane_kappa[..width * k];
         // Temporaries on the heap: as local arrays LLVM splits them into scalars.
         let (t, mu) = self.lane_temp.split_at_mut(k);
         let mu = &mut mu[..k];
-        for (kappa, (adj_z, s2)) in kappa.chunks_exact_mut(k).zip(duals) {
-            jets::through_product::<J>(adj_z, s2, t);
-            jets::scale_lanes(t, scale, kappa);
-        }
         let mut row = Columns::<J>::new(&mut self.duals[l], &mut self.lane_panel, (first, lanes));
         let pairs = self.pair_index[l]
             .iter()
@@ -114,7 +101,8 @@ impl<J: Jet> Curvature<J> {
     }
 
     /// The rows of the block's points in the products `GᵀB` of a layer that [`share`]s its
-    /// tangents: what [`Curvature::record_shared`] writes for each point.
+    /// tangents: what [`Curvature::record_shared`] writes for each point. Leaves the layer's
+    /// duals `κₖ` in `lane_kappa`.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     fn record_shared_block(&mut self, l: usize, slot: usize, scale: &Lanes, block: &Block<J>) {
@@ -137,12 +125,12 @@ impl<J: Jet> Curvature<J> {
         }
         drop(row);
         let mut row = Columns::<J>::new(&mut self.gather[l], &mut self.lane_panel, (slot, lanes));
-        let (t, dual) = self.lane_temp.split_at_mut(k);
-        let dual = &mut dual[..k];
+        let t = &mut self.lane_temp[..k];
         let duals = block.adj_z[l]
             .chunks_exact(k)
             .zip(block.s2[l].chunks_exact(k));
-        for (adj_z, s2) in duals.take(width) {
+        let kappa = self.lane_kappa.chunks_exact_mut(k);
+        for ((adj_z, s2), dual) in duals.take(width).zip(kappa) {
             jets::through_product::<J>(adj_z, s2, t);
             jets::scale_lanes(t, scale, dual);
             for a in 0..=below {

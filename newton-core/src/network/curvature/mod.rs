@@ -53,7 +53,7 @@ const CHUNK_POINTS: usize = 128;
 #[derive(Clone, Debug)]
 pub(crate) struct Curvature<J: Jet> {
     layout: Layout,
-    /// Points per chunk of `reduced` and `weighted`.
+    /// Points per chunk of `reduced`, `weighted`, `gather` and `spread`.
     chunk: usize,
     /// `tangents[l][k]` for `l < L`: the tangents of `Hˡₖ` over its support, one row per point
     /// and jet component; columns `[Zˡ⁻¹ (row k of Aˡ), 1 (bˡₖ), parameters below layer l]`.
@@ -111,7 +111,7 @@ pub(crate) struct Curvature<J: Jet> {
     /// The lane jet of the constant 1, and room for two lane jets of temporaries.
     lane_one: Vec<Lanes>,
     lane_temp: Vec<Lanes>,
-    /// A block's duals `κₖ` of one layer, `K` lanes per neuron.
+    /// A block's duals `κₖ` of the last layer recorded, `K` lanes per neuron.
     lane_kappa: Vec<Lanes>,
     /// Whether the last sweep recorded blocks rather than single points.
     in_blocks: bool,
