@@ -32,6 +32,19 @@ impl Activation {
             Self::Sin { omega } => Arch::new().dispatch(SinLanes { h, omega }),
         }
     }
+
+    /// [`Activation::derivatives_lanes`] for a caller already compiled under `pulp`'s dispatch
+    /// (the block sweep): inlined there, so the results stay in registers rather than crossing
+    /// a call through memory.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    pub(crate) fn derivatives_inline<const N: usize>(self, h: &[f64; N]) -> [[f64; N]; 5] {
+        let simd = pulp::Scalar::new();
+        match self {
+            Self::Tanh => TanhLanes(h).with_simd(simd),
+            Self::Sin { omega } => SinLanes { h, omega }.with_simd(simd),
+        }
+    }
 }
 
 /// `tanh` and its derivatives under `pulp`'s runtime dispatch: the baseline target has no FMA
@@ -178,12 +191,18 @@ fn exp_expm1(x: f64) -> (f64, f64) {
     let shifted = x * core::f64::consts::LOG2_E + ROUND;
     let n = shifted - ROUND;
     let r = (x - n * LN2_HI) - n * LN2_LO;
-    // Taylor to r¹³: the remainder is below 10⁻¹⁷ relative for |r| ≤ ln 2 / 2.
-    let mut q = 1.0 / 6_227_020_800.0;
-    for k in (1..13).rev() {
-        q = q * r + INVERSE_FACTORIALS[k];
-    }
-    let q = q * r;
+    // Taylor to r¹³: the remainder is below 10⁻¹⁷ relative for |r| ≤ ln 2 / 2. `q/r` is
+    // summed by Estrin's scheme (pairs, then quads by r², eights by r⁴, all by r⁸): four
+    // dependent steps where Horner's rule takes twelve, so a call no longer waits on one
+    // long chain of multiply-adds.
+    let c = |k: usize| INVERSE_FACTORIALS[k];
+    let (r2, r4) = (r * r, (r * r) * (r * r));
+    let r8 = r4 * r4;
+    let pair = |k: usize| c(k) + c(k + 1) * r;
+    let quad = |k: usize| pair(k) + pair(k + 2) * r2;
+    let low = quad(1) + quad(5) * r4;
+    let high = (pair(9) + pair(11) * r2) + (1.0 / 6_227_020_800.0) * r4;
+    let q = (low + high * r8) * r;
     // The low bits of `shifted` hold n in two's complement; 2ⁿ is built from its exponent.
     #[expect(
         clippy::cast_possible_wrap,

@@ -130,7 +130,7 @@ impl<J: Jet> Block<J> {
                 for (to, h) in values.chunks_exact_mut(BLOCK).zip(0..neurons) {
                     to.copy_from_slice(&self.pre[(n0 + h) * k]);
                 }
-                let d = arch.activation.derivatives_lanes(&values);
+                let d = arch.activation.derivatives_inline(&values);
                 for q in 0..neurons {
                     let mut f = [[0.0; BLOCK]; 5];
                     for (f, d) in f.iter_mut().zip(&d) {

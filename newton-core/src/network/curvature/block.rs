@@ -82,7 +82,7 @@ impl<J: Jet> Curvature<J> {
         for &(a, b) in &self.square_index[l] {
             jets::mul::<J>(input(a), input(b), row.next());
         }
-        drop(row);
+        row.finish();
         let width = self.layout.width(l);
         let kappa = &self.lane_kappa[..width * k];
         // Temporaries on the heap: as local arrays LLVM splits them into scalars.
@@ -98,6 +98,7 @@ impl<J: Jet> Curvature<J> {
             jets::mul::<J>(Block::<J>::jet(s1, j), Block::<J>::jet(s1, jp), t);
             jets::through_product::<J>(mu, t, row.next());
         }
+        row.finish();
     }
 
     /// The rows of the block's points in the products `GᵀB` of a layer that [`share`]s its
@@ -123,7 +124,7 @@ impl<J: Jet> Curvature<J> {
                 row.next().copy_from_slice(s);
             }
         }
-        drop(row);
+        row.finish();
         let mut row = Columns::<J>::new(&mut self.gather[l], &mut self.lane_panel, (slot, lanes));
         let t = &mut self.lane_temp[..k];
         let duals = block.adj_z[l]
@@ -151,6 +152,7 @@ impl<J: Jet> Curvature<J> {
                 jets::scale_lanes(adj_h, scale, row.next());
             }
         }
+        row.finish();
     }
 }
 
@@ -169,7 +171,8 @@ fn extended<'a, J: Jet>(layer: &'a [Lanes], one: &'a [Lanes]) -> impl Fn(usize) 
 
 /// The block's rows of a stacked factor, written column by column from column 0 (each column
 /// a lane jet of `k` components) into a buffer of one panel ([`Curvature::lane_panel`]),
-/// which is stored row by row ([`Panels::set_panel`]) whenever it is full: a panel of the
+/// which is stored row by row ([`Panels::set_panel`]) whenever it is full and at
+/// [`Columns::finish`]: a panel of the
 /// widest jets is 5 KB, where the whole row of a 2-D PINN's layer would be 50 KB and fall out
 /// of L1 before it is stored.
 struct Columns<'a, J: Jet> {
@@ -211,6 +214,17 @@ impl<'a, J: Jet> Columns<'a, J> {
         &mut self.buffer[at..at + J::K]
     }
 
+    /// Stores the last panel. Called explicitly rather than on drop: the drop glue is a
+    /// function of its own, outside the dispatched sweep, where the panel's transposes would
+    /// not compile to vector shuffles.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn finish(mut self) {
+        if self.column > 0 {
+            self.store();
+        }
+    }
+
     /// Stores the columns of the current panel.
     #[expect(
         clippy::inline_always,
@@ -222,16 +236,5 @@ impl<'a, J: Jet> Columns<'a, J> {
         let n = (self.column - 1) % PANEL + 1;
         self.panels
             .set_panel(t, self.rows, J::K, &self.buffer[..n * J::K]);
-    }
-}
-
-impl<J: Jet> Drop for Columns<'_, J> {
-    /// Stores the last panel.
-    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
-    #[inline(always)]
-    fn drop(&mut self) {
-        if self.column > 0 {
-            self.store();
-        }
     }
 }

@@ -14,6 +14,8 @@ use pulp::{Arch, Simd, WithSimd};
 
 use super::block::BLOCK;
 
+mod transpose;
+
 /// Columns per panel, and per micro-tile of `C`: eight `f64`s are two AVX2 registers or one
 /// AVX-512 register (which takes two panels per tile).
 pub(crate) const PANEL: usize = 8;
@@ -93,6 +95,9 @@ impl Panels {
         debug_assert!(columns.len() <= PANEL * k && (first + lanes) * k <= self.rows);
         let start = t * self.rows * PANEL + first * k * PANEL;
         let rows = &mut self.data[start..][..lanes * k * PANEL];
+        if columns.len() == PANEL * k && transpose::set_panel(rows, k, columns) {
+            return;
+        }
         for (q, point) in rows.chunks_exact_mut(k * PANEL).enumerate() {
             for (c, row) in point.chunks_exact_mut(PANEL).enumerate() {
                 for (v, column) in row.iter_mut().zip(columns.chunks_exact(k)) {
