@@ -189,6 +189,12 @@ pub(crate) fn compose<J: Jet>(h: &[Lanes], f: [&Lanes; 3], out: &mut [Lanes]) {
 pub(crate) fn through_product<J: Jet>(w: &[Lanes], a: &[Lanes], out: &mut [Lanes]) {
     let d = dimension::<J>();
     let a0 = &a[0];
+    if d == 0 {
+        // Plain numbers: one product, without the loops below, whose bounds LLVM does not
+        // know when `a` is a runtime slice (a bias's `1`).
+        out[0] = product(&w[0], a0);
+        return;
+    }
     // b₀: every component of `w` against the same component of `a`.
     let mut value = product(&w[0], a0);
     for (w, a) in w.iter().zip(a).skip(1) {
