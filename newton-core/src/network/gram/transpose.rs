@@ -2,10 +2,9 @@
 //! rows of a panel (one point, eight columns), by AVX-512 shuffles where the processor has
 //! them.
 //!
-//! Written element by element, a transpose is 64 loads and 64 stores, and at `W = 4` the
-//! panels of the Jacobian and of the curvature factors that every block stores cost more than
-//! the block's arithmetic. In registers it is eight loads, 24 two-source permutations and
-//! eight stores.
+//! Written element by element, a transpose is 64 loads and 64 stores; at `W = 4` those of the
+//! Jacobian's panels were about a third of the backward pass. In registers it is eight loads,
+//! 24 two-source permutations and eight stores.
 
 use super::super::block::{Lanes, BLOCK};
 use super::PANEL;
@@ -56,16 +55,17 @@ mod x86 {
 
     /// Indices of `_mm512_permutex2var_pd` (8 and up select from the second operand).
     type Index = [i64; 8];
-    /// Pairs `(0, 1)` of each 256-bit half of both operands, then pairs `(2, 3)`.
+    /// The first pair of lanes of each 256-bit half, of `a` then `b` (`PAIRS_LOW`), or the
+    /// second pair (`PAIRS_HIGH`).
     const PAIRS_LOW: Index = [0, 1, 8, 9, 4, 5, 12, 13];
     const PAIRS_HIGH: Index = [2, 3, 10, 11, 6, 7, 14, 15];
-    /// The low 256-bit halves of both operands, then the high ones.
+    /// The low 256-bit halves of `a` and `b` (`HALVES_LOW`), or the high ones.
     const HALVES_LOW: Index = [0, 1, 2, 3, 8, 9, 10, 11];
     const HALVES_HIGH: Index = [4, 5, 6, 7, 12, 13, 14, 15];
 
     /// Returns the transpose of `tile` (`tile[j][q]` becomes entry `[q][j]`). Written out
-    /// without closures: `core::array::from_fn`'s are not always inlined, and outside the
-    /// dispatched function each intrinsic would be a call.
+    /// rather than through `core::array::from_fn`, whose closures are not always inlined:
+    /// outside the dispatched function each intrinsic would be a call.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     pub(super) fn transpose(simd: V4, tile: [&Lanes; PANEL]) -> [__m512d; BLOCK] {
