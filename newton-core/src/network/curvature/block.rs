@@ -171,10 +171,10 @@ fn extended<'a, J: Jet>(layer: &'a [Lanes], one: &'a [Lanes]) -> impl Fn(usize) 
 
 /// The block's rows of a stacked factor, written column by column from column 0 (each column
 /// a lane jet of `k` components) into a buffer of one panel ([`Curvature::lane_panel`]),
-/// which is stored row by row ([`Panels::set_panel`]) whenever it is full and at
-/// [`Columns::finish`]: a panel of the
+/// which is stored row by row ([`Panels::set_panel`]) whenever it is full: a panel of the
 /// widest jets is 5 KB, where the whole row of a 2-D PINN's layer would be 50 KB and fall out
-/// of L1 before it is stored.
+/// of L1 before it is stored. Every writer ends with [`Columns::finish`], which stores the
+/// last panel; nothing stores it on drop.
 struct Columns<'a, J: Jet> {
     panels: &'a mut Panels,
     rows: (usize, usize),
