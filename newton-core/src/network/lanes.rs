@@ -196,7 +196,8 @@ fn exp_expm1(x: f64) -> (f64, f64) {
     // dependent steps where Horner's rule takes twelve, so a call no longer waits on one
     // long chain of multiply-adds.
     let c = |k: usize| INVERSE_FACTORIALS[k];
-    let (r2, r4) = (r * r, (r * r) * (r * r));
+    let r2 = r * r;
+    let r4 = r2 * r2;
     let r8 = r4 * r4;
     let pair = |k: usize| c(k) + c(k + 1) * r;
     let quad = |k: usize| pair(k) + pair(k + 2) * r2;
