@@ -8,7 +8,7 @@ use super::architecture::Architecture;
 use super::block::{Block, BLOCK};
 use super::curvature::Curvature;
 use super::engine::{backward, forward, tangents, Workspace as PointWorkspace};
-use super::gram::{add_product, mirror_upper, Panels, Part};
+use super::gram::{add_strip_product, mirror_upper, Part, Strips};
 use super::jet::Jet;
 use crate::Error;
 
@@ -44,8 +44,9 @@ pub struct Workspace<J: Jet> {
     block: Block<J>,
     /// The per-point factors of the second-order term, summed over the points at the end.
     second_order: Curvature<J>,
-    /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), packed for `JᵀJ`.
-    jacobian: Panels,
+    /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), in strips of a block of
+    /// points as the block sweep computes it.
+    jacobian: Strips,
     residuals: DVector<f64>,
     row: Vec<f64>,
     /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
@@ -63,7 +64,7 @@ impl<J: Jet> Workspace<J> {
             second_order: Curvature::new(&point.layout, points),
             point,
             block: Block::new(architecture),
-            jacobian: Panels::new(points, p),
+            jacobian: Strips::new(points, 1, p),
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
             component_rows: vec![0.0; J::K * p],
@@ -425,14 +426,11 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         let alpha = 1.0 / self.len();
         let p = hessian.nrows();
         let h = hessian.as_mut_slice();
+        let (j, n) = (&ws.jacobian, self.count);
         if R::NONLINEAR {
-            add_product(&ws.jacobian, &ws.jacobian, Part::Upper, |a, b, v| {
-                h[b * p + a] += alpha * v;
-            });
+            add_strip_product(j, j, n, Part::Upper, |a, b, v| h[b * p + a] += alpha * v);
         } else {
-            add_product(&ws.jacobian, &ws.jacobian, Part::Upper, |a, b, v| {
-                h[b * p + a] = alpha * v;
-            });
+            add_strip_product(j, j, n, Part::Upper, |a, b, v| h[b * p + a] = alpha * v);
         }
         ws.second_order.assemble(theta.as_slice(), h, p);
         mirror_upper(h, p);

@@ -14,7 +14,7 @@ pub(crate) mod jets;
 use core::marker::PhantomData;
 
 use super::architecture::{Architecture, Embedding, Layout};
-use super::gram::{Panels, PANEL};
+use super::gram::Strips;
 use super::jet::Jet;
 use jets::MAX_K;
 
@@ -50,8 +50,6 @@ pub(crate) struct Block<J: Jet> {
     pub(crate) adj_s: Vec<Lanes>,
     /// The duals of the last backward pass.
     rho: Vec<Lanes>,
-    /// The block's rows of the Jacobian, column by column (parameter by parameter).
-    row: Vec<Lanes>,
     marker: PhantomData<J>,
 }
 
@@ -77,7 +75,6 @@ impl<J: Jet> Block<J> {
             output: jet(),
             adj_s: jet(),
             rho: jet(),
-            row: vec![[0.0; BLOCK]; architecture.parameters()],
             marker: PhantomData,
             layout,
         }
@@ -210,8 +207,9 @@ impl<J: Jet> Block<J> {
     }
 
     /// Runs the backward pass of the duals `rho` (one per point) from the last forward pass:
-    /// writes the rows `∇_θ ⟨ρ, U⟩` of the block's points into rows `first ..` of `jacobian`
-    /// and keeps the adjoints for the second-order term.
+    /// writes the rows `∇_θ ⟨ρ, U⟩` of the block's points into the strip of `jacobian` that
+    /// starts at point `first` (a multiple of [`BLOCK`]), and keeps the adjoints for the
+    /// second-order term. The lanes past the block's points get the rows of a zero dual.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     pub(crate) fn backward(
@@ -219,15 +217,16 @@ impl<J: Jet> Block<J> {
         arch: &Architecture,
         theta: &[f64],
         rho: &[J; BLOCK],
-        jacobian: &mut Panels,
+        jacobian: &mut Strips,
         first: usize,
     ) {
         let (layout, k) = (&self.layout, J::K);
-        let (depth, lanes) = (layout.depth(), self.lanes);
+        let depth = layout.depth();
         for (q, rho) in rho.iter().enumerate() {
             jets::set(&mut self.rho, q, rho);
         }
-        let row = &mut self.row;
+        debug_assert!(first.is_multiple_of(BLOCK));
+        let row = jacobian.strip_mut(first / BLOCK);
         let c = layout.offset(depth + 1);
         jets::through_product::<J>(&self.rho, &self.distance, &mut self.adj_s);
         let top = self.z[depth].chunks_exact(k);
@@ -257,9 +256,6 @@ impl<J: Jet> Block<J> {
                     jets::combine(adj, 0.0, |n| theta[layout.weight(l, n, j)], &self.adj_h[l]);
                 }
             }
-        }
-        for (t, panel) in self.row.chunks(PANEL).enumerate() {
-            jacobian.set_panel(t, (first, lanes), 1, panel);
         }
     }
 }

@@ -5,9 +5,9 @@
 use core::marker::PhantomData;
 
 use super::super::block::jets::{self, MAX_K};
-use super::super::block::{Block, Lanes};
+use super::super::block::{Block, Lanes, BLOCK};
 use super::super::form::inputs;
-use super::super::gram::{Panels, PANEL};
+use super::super::gram::Strips;
 use super::super::jet::Jet;
 use super::{folded, share, summed, Curvature};
 
@@ -76,19 +76,18 @@ impl<J: Jet> Curvature<J> {
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     fn record_previous_layer(&mut self, l: usize, first: usize, block: &Block<J>) {
-        let (lanes, k) = (block.lanes, J::K);
+        let k = J::K;
         let input = extended::<J>(&block.z[l - 2], &self.lane_one);
-        let mut row = Columns::<J>::new(&mut self.squares[l], &mut self.lane_panel, (first, lanes));
+        let mut row = Columns::<J>::new(&mut self.squares[l], first);
         for &(a, b) in &self.square_index[l] {
             jets::mul::<J>(input(a), input(b), row.next());
         }
-        row.finish();
         let width = self.layout.width(l);
         let kappa = &self.lane_kappa[..width * k];
         // Temporaries on the heap: as local arrays LLVM splits them into scalars.
         let (t, mu) = self.lane_temp.split_at_mut(k);
         let mu = &mut mu[..k];
-        let mut row = Columns::<J>::new(&mut self.duals[l], &mut self.lane_panel, (first, lanes));
+        let mut row = Columns::<J>::new(&mut self.duals[l], first);
         let pairs = self.pair_index[l]
             .iter()
             .zip(self.pair_weights[l].chunks_exact(width));
@@ -98,7 +97,6 @@ impl<J: Jet> Curvature<J> {
             jets::mul::<J>(Block::<J>::jet(s1, j), Block::<J>::jet(s1, jp), t);
             jets::through_product::<J>(mu, t, row.next());
         }
-        row.finish();
     }
 
     /// The rows of the block's points in the products `GᵀB` of a layer that [`share`]s its
@@ -108,9 +106,9 @@ impl<J: Jet> Curvature<J> {
     #[inline(always)]
     fn record_shared_block(&mut self, l: usize, slot: usize, scale: &Lanes, block: &Block<J>) {
         let layout = &self.layout;
-        let (width, below, lanes, k) = (layout.width(l), layout.width(l - 1), block.lanes, J::K);
+        let (width, below, k) = (layout.width(l), layout.width(l - 1), J::K);
         let tilde = extended::<J>(&block.z[l - 1], &self.lane_one);
-        let mut row = Columns::<J>::new(&mut self.spread[l], &mut self.lane_panel, (slot, lanes));
+        let mut row = Columns::<J>::new(&mut self.spread[l], slot);
         for a in 0..=below {
             row.next().copy_from_slice(tilde(a));
         }
@@ -124,8 +122,7 @@ impl<J: Jet> Curvature<J> {
                 row.next().copy_from_slice(s);
             }
         }
-        row.finish();
-        let mut row = Columns::<J>::new(&mut self.gather[l], &mut self.lane_panel, (slot, lanes));
+        let mut row = Columns::<J>::new(&mut self.gather[l], slot);
         let t = &mut self.lane_temp[..k];
         let duals = block.adj_z[l]
             .chunks_exact(k)
@@ -152,7 +149,6 @@ impl<J: Jet> Curvature<J> {
                 jets::scale_lanes(adj_h, scale, row.next());
             }
         }
-        row.finish();
     }
 }
 
@@ -169,31 +165,22 @@ fn extended<'a, J: Jet>(layer: &'a [Lanes], one: &'a [Lanes]) -> impl Fn(usize) 
     }
 }
 
-/// The block's rows of a stacked factor, written column by column from column 0 (each column
-/// a lane jet of `k` components) into a buffer of one panel ([`Curvature::lane_panel`]),
-/// which is stored row by row ([`Panels::set_panel`]) whenever it is full: a panel of the
-/// widest jets is 5 KB, where the whole row of a 2-D PINN's layer would be 50 KB and fall out
-/// of L1 before it is stored. Every writer ends with [`Columns::finish`], which stores the
-/// last panel; nothing stores it on drop.
+/// The block's lane jets of a stacked factor, written column by column from column 0 into its
+/// strip, as the products read them: no buffer and no transposes.
 struct Columns<'a, J: Jet> {
-    panels: &'a mut Panels,
-    rows: (usize, usize),
-    /// `PANEL × K` lanes.
-    buffer: &'a mut [Lanes],
+    strip: &'a mut [Lanes],
     column: usize,
     marker: PhantomData<J>,
 }
 
 impl<'a, J: Jet> Columns<'a, J> {
-    /// Starts the rows of the points `first .. first + lanes` of `panels`.
+    /// Starts the strip of the block of points from `first` (a multiple of [`BLOCK`]).
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
-    fn new(panels: &'a mut Panels, buffer: &'a mut [Lanes], rows: (usize, usize)) -> Self {
-        debug_assert_eq!(buffer.len(), PANEL * J::K);
+    fn new(strips: &'a mut Strips, first: usize) -> Self {
+        debug_assert!(first.is_multiple_of(BLOCK));
         Self {
-            panels,
-            rows,
-            buffer,
+            strip: strips.strip_mut(first / BLOCK),
             column: 0,
             marker: PhantomData,
         }
@@ -206,35 +193,8 @@ impl<'a, J: Jet> Columns<'a, J> {
     )]
     #[inline(always)]
     fn next(&mut self) -> &mut [Lanes] {
-        if self.column > 0 && self.column.is_multiple_of(PANEL) {
-            self.store();
-        }
-        let at = self.column % PANEL * J::K;
+        let at = self.column * J::K;
         self.column += 1;
-        &mut self.buffer[at..at + J::K]
-    }
-
-    /// Stores the last panel. Called explicitly rather than on drop: the drop glue is a
-    /// function of its own, outside the dispatched sweep, where the panel's transposes would
-    /// not compile to vector shuffles.
-    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
-    #[inline(always)]
-    fn finish(mut self) {
-        if self.column > 0 {
-            self.store();
-        }
-    }
-
-    /// Stores the columns of the current panel.
-    #[expect(
-        clippy::inline_always,
-        reason = "specialised to `K` where it is called"
-    )]
-    #[inline(always)]
-    fn store(&mut self) {
-        let t = (self.column - 1) / PANEL;
-        let n = (self.column - 1) % PANEL + 1;
-        self.panels
-            .set_panel(t, self.rows, J::K, &self.buffer[..n * J::K]);
+        &mut self.strip[at..at + J::K]
     }
 }

@@ -37,7 +37,7 @@ use super::block::{Lanes, BLOCK};
 use super::engine::{stride, Workspace as PointWorkspace};
 use super::form::Form;
 use super::gram::{
-    add_leading_product, add_partial_product, add_product, combine, Panels, Part, PANEL,
+    add_partial_product, add_product, add_strip_product, combine, Panels, Part, Strips, PANEL,
 };
 use super::jet::Jet;
 
@@ -85,8 +85,8 @@ pub(crate) struct Curvature<J: Jet> {
     inputs: Vec<Vec<J>>,
     kappa: Vec<Vec<f64>>,
     mu: Vec<f64>,
-    squares: Vec<Panels>,
-    duals: Vec<Panels>,
+    squares: Vec<Strips>,
+    duals: Vec<Strips>,
     square_index: Vec<Vec<(usize, usize)>>,
     pair_index: Vec<Vec<(usize, usize)>>,
     /// Where entry `(t, q)` of the product of [`Curvature::previous_layer`] goes in the upper
@@ -95,16 +95,17 @@ pub(crate) struct Curvature<J: Jet> {
     /// Worked out once: per entry and evaluation they cost more than the product itself with
     /// Fourier features.
     previous_targets: Vec<Vec<(Entry, Option<Entry>)>>,
+    /// The terms of [`Curvature::add_shared`] per layer, and room for `[1, θ]`, whose entries
+    /// scale them.
+    shared_targets: Vec<Vec<SharedTarget>>,
+    weights: Vec<f64>,
     /// For the layers that [`share`] their tangents, per chunk: `gather[l]` the duals
     /// `κᵢₖ ⊳ Z̃ₐ` (column `k·(Wₗ₋₁ + 1) + a`) and, for the top layer, `ωᵢₖ` (column
     /// `Wₗ(Wₗ₋₁ + 1) + k`); `spread[l]` the tangents `[Z̃ | v]` all the neurons share; `shared[l]`
     /// the product `GᵀB` summed over the chunks, row-major.
-    gather: Vec<Panels>,
-    spread: Vec<Panels>,
+    gather: Vec<Strips>,
+    spread: Vec<Strips>,
     shared: Vec<Vec<f64>>,
-    /// A block's columns of one panel of a row of `gather`, `spread`, `squares` or `duals`,
-    /// before they are stored (see [`Curvature::record_block`]), `K` lanes per column.
-    lane_panel: Vec<Lanes>,
     /// For the layers [`summed`] over their neurons, `Aₖⱼ Aₖⱼ′` of every pair `(j, j′)` of
     /// `pair_index` and neuron `k` (entry `q·Wₗ + k`), for the blocks' `μ`.
     pair_weights: Vec<Vec<f64>>,
@@ -187,7 +188,7 @@ impl<J: Jet> Curvature<J> {
             .map(|l| {
                 if share(l) {
                     let (g, b) = shared_columns(layout, l);
-                    J::K * (panels(g) + panels(b))
+                    J::K * (g + b)
                 } else {
                     2 * rank * neurons(l) * panels(support(l))
                 }
@@ -236,8 +237,7 @@ impl<J: Jet> Curvature<J> {
         let previous_targets = (0..=depth)
             .map(|l| previous_targets(layout, l, &square_index[l], &pair_index[l]))
             .collect();
-        // The buffers of `record_block`: a panel of lane jets and a layer's duals.
-        let lane_panel = vec![[0.0; BLOCK]; PANEL * J::K];
+        // The buffer of `record_block`: a layer's duals.
         let widest = (1..=depth).map(|l| layout.width(l)).max().unwrap_or(0);
         let lane_kappa = vec![[0.0; BLOCK]; widest * J::K];
         let pair_weights = (0..=depth)
@@ -279,30 +279,33 @@ impl<J: Jet> Curvature<J> {
             mu: vec![0.0; rows],
             squares: square_index
                 .iter()
-                .map(|index| Panels::new(rows, index.len()))
+                .map(|index| Strips::new(points, J::K, index.len()))
                 .collect(),
             duals: pair_index
                 .iter()
-                .map(|index| Panels::new(rows, index.len()))
+                .map(|index| Strips::new(points, J::K, index.len()))
                 .collect(),
             square_index,
             pair_index,
             previous_targets,
+            shared_targets: (0..=depth).map(|l| shared_targets(layout, l)).collect(),
+            // `1`, the parameters, and an output bias past those of `layout`.
+            weights: vec![1.0; layout.offset(depth + 1) + layout.width(depth) + 2],
             gather: (0..=depth)
                 .map(|l| {
                     if l > 0 && share(l) {
-                        Panels::new(chunk * J::K, shared_columns(layout, l).0)
+                        Strips::new(chunk, J::K, shared_columns(layout, l).0)
                     } else {
-                        Panels::default()
+                        Strips::default()
                     }
                 })
                 .collect(),
             spread: (0..=depth)
                 .map(|l| {
                     if l > 0 && share(l) {
-                        Panels::new(chunk * J::K, shared_columns(layout, l).1)
+                        Strips::new(chunk, J::K, shared_columns(layout, l).1)
                     } else {
-                        Panels::default()
+                        Strips::default()
                     }
                 })
                 .collect(),
@@ -316,7 +319,6 @@ impl<J: Jet> Curvature<J> {
                     }
                 })
                 .collect(),
-            lane_panel,
             pair_weights,
             lane_kappa,
             lane_one: (0..J::K)
@@ -505,32 +507,27 @@ impl<J: Jet> Curvature<J> {
         }
     }
 
-    /// Adds `ΛᵀR` over the first `rows` rows of the chunk to every neuron's sums; the `first`
-    /// chunk writes them instead, which spares zeroing megabytes of sums at `W = 32` (the
-    /// product reports every upper entry, and only those are read).
+    /// Adds `ΛᵀR` and `GᵀB` over the first `points` points of the chunk to every neuron's and
+    /// layer's sums; the `first` chunk writes them instead, which spares zeroing megabytes of
+    /// sums at `W = 32` (the product reports every upper entry, and only those are read).
     fn flush(&mut self, points: usize, first: bool) {
-        let shared = self.gather.iter().zip(&self.spread).zip(&mut self.shared);
+        let shared = self
+            .gather
+            .iter_mut()
+            .zip(&mut self.spread)
+            .zip(&mut self.shared);
         for ((g, b), s) in shared.skip(1) {
-            let (rows, n) = (points * J::K, b.cols());
             if g.cols() == 0 {
                 continue;
             }
-            // The operand with fewer columns on the side of four-column tiles: the same sums
-            // either way (in the same order but for the kernel's split rows, see `gram`).
-            let swap = tiles(b.cols(), g.cols()) < tiles(g.cols(), b.cols());
-            match (swap, first) {
-                (false, true) => {
-                    add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] = v);
-                }
-                (false, false) => {
-                    add_leading_product(g, b, rows, Part::Full, |p, q, v| s[p * n + q] += v);
-                }
-                (true, true) => {
-                    add_leading_product(b, g, rows, Part::Full, |q, p, v| s[p * n + q] = v);
-                }
-                (true, false) => {
-                    add_leading_product(b, g, rows, Part::Full, |q, p, v| s[p * n + q] += v);
-                }
+            // A last chunk ends inside a strip whose other lanes hold an earlier chunk's points.
+            g.clear_from(points);
+            b.clear_from(points);
+            let n = b.cols();
+            if first {
+                add_strip_product(g, b, points, Part::Full, |p, q, v| s[p * n + q] = v);
+            } else {
+                add_strip_product(g, b, points, Part::Full, |p, q, v| s[p * n + q] += v);
             }
         }
         let rows = points * Form::<J>::RANK;
@@ -588,69 +585,14 @@ impl<J: Jet> Curvature<J> {
         }
     }
 
-    /// Adds `GᵀB` of a layer that [`share`]s its tangents: for each neuron `k`, its activation
-    /// block on its own row (upper half) and against the parameters of layer 1 (scaled by
-    /// `Aₖⱼ`), and for the top layer the output term of `cₖ`.
-    ///
-    /// The parameters of layer 1 come before those of layer 2, so each row's block against
-    /// them is a contiguous piece of one column of `h` (`p × p`, column-major, upper), added
-    /// as a slice.
-    fn add_shared(&self, l: usize, theta: &[f64], h: &mut [f64], p: usize) {
-        let layout = &self.layout;
-        let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
-        let (s, n) = (&self.shared[l], self.spread[l].cols());
-        let (features, below) = (layout.width(0), layout.width(1));
-        let mut row_of = |k: usize, pa: usize, row: &[f64], from: usize| {
-            for (b, &v) in row.iter().enumerate().take(own).skip(from) {
-                h[upper(pa, parameter(layout, l, k, b), p)] += v;
-            }
-            if l == 2 {
-                // Column `own + t` of `B` is parameter `t` of layer 1: weight `(j, a)` at
-                // `t = j·F + a` or bias `j` at `t = W₁F + j`, either scaled by `A²ₖⱼ`.
-                let a_k = &theta[layout.weight(l, k, 0)..][..below];
-                let column = &mut h[pa * p..][..below * (features + 1)];
-                let (weights, biases) = column.split_at_mut(below * features);
-                let (row_weights, row_biases) = row[own..].split_at(below * features);
-                if features > 0 {
-                    let pieces = weights
-                        .chunks_exact_mut(features)
-                        .zip(row_weights.chunks_exact(features));
-                    for ((to, from), &a) in pieces.zip(a_k) {
-                        for (t, &v) in to.iter_mut().zip(from) {
-                            *t += v * a;
-                        }
-                    }
-                }
-                for ((t, &v), &a) in biases.iter_mut().zip(row_biases).zip(a_k) {
-                    *t += v * a;
-                }
-            }
-        };
-        for k in 0..width {
-            for a in 0..own {
-                let row = &s[(k * own + a) * n..][..n];
-                row_of(k, parameter(layout, l, k, a), row, a);
-            }
-            if l == layout.depth() {
-                let row = &s[(width * own + k) * n..][..n];
-                row_of(k, layout.offset(l + 1) + k, row, 0);
-            }
-        }
-        if folded(l) {
-            // Row `sH̄ₖ` against column `own + t` of `B`, parameter `t` of layer 1: weight
-            // `(j, a)` or bias `j`, paired with `A²ₖⱼ`.
-            let rows = width * own + if l == layout.depth() { width } else { 0 };
-            for k in 0..width {
-                let row = &s[(rows + k) * n + own..][..below * (features + 1)];
-                for (t, &v) in row.iter().enumerate() {
-                    let j = if t < below * features {
-                        t / features
-                    } else {
-                        t - below * features
-                    };
-                    h[upper(layout.weight(l, k, j), t, p)] += v;
-                }
-            }
+    /// Adds `GᵀB` of a layer that [`share`]s its tangents, by its table of
+    /// [`Curvature::shared_targets`].
+    fn add_shared(&mut self, l: usize, theta: &[f64], h: &mut [f64], p: usize) {
+        let weights = &mut self.weights;
+        weights[1..=theta.len()].copy_from_slice(theta);
+        let s = &self.shared[l];
+        for target in &self.shared_targets[l] {
+            h[target.entry.at(p)] += s[target.source as usize] * weights[target.weight as usize];
         }
     }
 
@@ -672,16 +614,16 @@ impl<J: Jet> Curvature<J> {
         let (squares, duals) = (&mut self.squares[l], &mut self.duals[l]);
         let input = |z: &[J], a: usize| if a < features { z[a] } else { J::constant(1.0) };
         // Blocks record the stacked factors themselves (`record_block`).
+        let points = squares.points();
         let (filled_points, filled_pairs) = if self.in_blocks {
             (0, 0)
         } else {
-            (squares.rows() / J::K, self.pair_index[l].len())
+            (points, self.pair_index[l].len())
         };
         let inputs = self.inputs[l].chunks_exact(features).take(filled_points);
         for (i, z) in inputs.enumerate() {
             for (q, &(a, b)) in self.square_index[l].iter().enumerate() {
-                let jet = input(z, a).mul(input(z, b));
-                put_jet(squares.block_mut(i, J::K, q / PANEL), q % PANEL, &jet);
+                squares.put_jet(i, q, &input(z, a).mul(input(z, b)));
             }
         }
         let s1 = &self.s1[l - 1];
@@ -700,12 +642,14 @@ impl<J: Jet> Curvature<J> {
                 for (c, &m) in m.iter().enumerate() {
                     *dual.get_mut(c) = m;
                 }
-                let nu = dual.through_product(s[j].mul(s[jp]));
-                put_jet(duals.block_mut(i, J::K, q / PANEL), q % PANEL, &nu);
+                duals.put_jet(i, q, &dual.through_product(s[j].mul(s[jp])));
             }
         }
+        // The lanes past the last point hold a block's repeated last point (with zero duals).
+        squares.clear_from(points);
+        duals.clear_from(points);
         let (targets, pairs) = (&self.previous_targets[l], self.pair_index[l].len());
-        add_product(squares, duals, Part::Full, |t, q, v| {
+        add_strip_product(squares, duals, points, Part::Full, |t, q, v| {
             let (first, second) = targets[t * pairs + q];
             h[first.at(p)] += v;
             if let Some(second) = second {
@@ -820,6 +764,80 @@ fn previous_targets(
     targets
 }
 
+/// A term of [`Curvature::add_shared`]: entry `source` of the product `GᵀB` of a layer, times
+/// entry `weight` of `[1, θ]`, added to the Hessian's `entry`.
+#[derive(Clone, Copy, Debug)]
+struct SharedTarget {
+    source: u32,
+    entry: Entry,
+    weight: u32,
+}
+
+/// [`Curvature::shared_targets`] of layer `l` (empty unless it [`share`]s its tangents): for each
+/// neuron `k`, its activation block on its own row (upper half) and against the parameters of
+/// layer 1 (scaled by `Aₖⱼ`), for the top layer the output term of `cₖ`, and where the affine
+/// term is [`folded`] the rows `sH̄ₖ`. Worked out once: per entry and evaluation, the indices
+/// cost several times the addition.
+fn shared_targets(layout: &Layout, l: usize) -> Vec<SharedTarget> {
+    if l == 0 || !share(l) {
+        return Vec::new();
+    }
+    let narrow = |v: usize| u32::try_from(v).expect("parameter counts fit in u32");
+    let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
+    let n = shared_columns(layout, l).1;
+    let (features, below) = (layout.width(0), layout.width(1));
+    let mut targets = Vec::new();
+    let mut push = |source: usize, a: usize, b: usize, weight: Option<usize>| {
+        targets.push(SharedTarget {
+            source: narrow(source),
+            entry: Entry::new(a, b),
+            weight: narrow(weight.map_or(0, |w| w + 1)),
+        });
+    };
+    // Row `r` of `GᵀB` belongs to parameter `pa` (of neuron `k`): its own columns from `from`,
+    // then for `l = 2` column `own + t`, parameter `t` of layer 1: weight `(j, a)` at
+    // `t = j·F + a` or bias `j` at `t = W₁F + j`, either scaled by `A²ₖⱼ`.
+    let mut row_of = |r: usize, k: usize, pa: usize, from: usize| {
+        for b in from..own {
+            push(r * n + b, pa, parameter(layout, l, k, b), None);
+        }
+        if l == 2 {
+            for t in 0..below * (features + 1) {
+                let j = if t < below * features {
+                    t / features
+                } else {
+                    t - below * features
+                };
+                push(r * n + own + t, t, pa, Some(layout.weight(l, k, j)));
+            }
+        }
+    };
+    for k in 0..width {
+        for a in 0..own {
+            row_of(k * own + a, k, parameter(layout, l, k, a), a);
+        }
+        if l == layout.depth() {
+            row_of(width * own + k, k, layout.offset(l + 1) + k, 0);
+        }
+    }
+    if folded(l) {
+        // Row `sH̄ₖ` against column `own + t` of `B`, parameter `t` of layer 1: weight
+        // `(j, a)` or bias `j`, paired with `A²ₖⱼ`.
+        let rows = width * own + if l == layout.depth() { width } else { 0 };
+        for k in 0..width {
+            for t in 0..below * (features + 1) {
+                let j = if t < below * features {
+                    t / features
+                } else {
+                    t - below * features
+                };
+                push((rows + k) * n + own + t, layout.weight(l, k, j), t, None);
+            }
+        }
+    }
+    targets
+}
+
 /// Returns the parameter at column `c` of the support of neuron `(l, k)`.
 fn parameter(layout: &Layout, l: usize, k: usize, c: usize) -> usize {
     let w = layout.width(l - 1);
@@ -830,18 +848,37 @@ fn parameter(layout: &Layout, l: usize, k: usize, c: usize) -> usize {
     }
 }
 
-/// A point's row of stacked jets (`K` rows of a [`Panels`]), written column by column from
-/// column 0, one panel's block at a time.
-struct Row<'a> {
-    panels: &'a mut Panels,
+/// A matrix of stacked jets, `K` rows per point: [`Panels`] or [`Strips`].
+trait JetRows {
+    /// Writes `jet` into column `q` of point `i`'s rows.
+    fn put<J: Jet>(&mut self, i: usize, q: usize, jet: &J);
+}
+
+impl JetRows for Panels {
+    #[inline]
+    fn put<J: Jet>(&mut self, i: usize, q: usize, jet: &J) {
+        put_jet(self.block_mut(i, J::K, q / PANEL), q % PANEL, jet);
+    }
+}
+
+impl JetRows for Strips {
+    #[inline]
+    fn put<J: Jet>(&mut self, i: usize, q: usize, jet: &J) {
+        self.put_jet(i, q, jet);
+    }
+}
+
+/// A point's row of stacked jets, written column by column from column 0.
+struct Row<'a, M: JetRows> {
+    rows: &'a mut M,
     point: usize,
     column: usize,
 }
 
-impl<'a> Row<'a> {
-    fn new(panels: &'a mut Panels, point: usize) -> Self {
+impl<'a, M: JetRows> Row<'a, M> {
+    fn new(rows: &'a mut M, point: usize) -> Self {
         Self {
-            panels,
+            rows,
             point,
             column: 0,
         }
@@ -850,10 +887,7 @@ impl<'a> Row<'a> {
     /// Writes `jet` into the next column.
     #[inline]
     fn push<J: Jet>(&mut self, jet: &J) {
-        let (panel, c) = (self.column / PANEL, self.column % PANEL);
-        let at = self.panels.block_start(self.point, J::K, panel);
-        let block = &mut self.panels.data_mut()[at..at + J::K * PANEL];
-        put_jet(block, c, jet);
+        self.rows.put(self.point, self.column, jet);
         self.column += 1;
     }
 }

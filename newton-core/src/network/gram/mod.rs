@@ -1,5 +1,7 @@
-//! Packed panels and the register-blocked kernel `C += AᵀB` behind the Gauss–Newton product
-//! `JᵀJ` and the point-aggregated second-order blocks of the network engine.
+//! Packed matrices and the register-blocked kernels `C += AᵀB` behind the Gauss–Newton product
+//! `JᵀJ` and the point-aggregated second-order blocks of the network engine: [`Panels`], one
+//! point's row of eight columns at a time, for the sweeps that go point by point, and
+//! [`Strips`], one column of a block of points at a time, as the block sweep computes them.
 //!
 //! A GEMM spends its time in a micro-kernel that keeps a block of `C` in registers and streams
 //! two thin slices of `A` and `B` past it. matrixmultiply packs those slices into a buffer it
@@ -12,9 +14,9 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::block::BLOCK;
+mod strips;
 
-mod transpose;
+pub(crate) use strips::{add_strip_product, Strips};
 
 /// Columns per panel, and per micro-tile of `C`: eight `f64`s are two AVX2 registers or one
 /// AVX-512 register (which takes two panels per tile).
@@ -53,76 +55,14 @@ impl Panels {
         self.cols
     }
 
-    #[inline]
-    fn index(&self, i: usize, q: usize) -> usize {
-        debug_assert!(i < self.rows && q < self.cols);
-        (q / PANEL) * self.rows * PANEL + i * PANEL + q % PANEL
-    }
-
-    /// Returns entry `(i, q)`.
-    #[inline]
-    pub(crate) fn get(&self, i: usize, q: usize) -> f64 {
-        self.data[self.index(i, q)]
-    }
-
     /// Writes row `i` from `row` (`cols` entries).
-    pub(crate) fn set_row(&mut self, i: usize, row: &[f64]) {
+    #[cfg(test)]
+    fn set_row(&mut self, i: usize, row: &[f64]) {
         debug_assert_eq!(row.len(), self.cols);
         let stride = self.rows * PANEL;
         for (t, piece) in row.chunks(PANEL).enumerate() {
             let at = t * stride + i * PANEL;
             self.data[at..at + piece.len()].copy_from_slice(piece);
-        }
-    }
-
-    /// Writes panel `t` of the rows of the points `first .. first + lanes` of a
-    /// [`block`](super::block), `k` rows per point (the components of a jet), from its first
-    /// `columns.len() / k` columns: column `j`'s component `c` is `columns[j·k + c]`, one value
-    /// per point. Each row's piece of the panel is stored in one pass, rather than a column at
-    /// a time with stores `PANEL` entries apart.
-    #[expect(
-        clippy::inline_always,
-        reason = "specialised to `k` where it is called"
-    )]
-    #[inline(always)]
-    pub(crate) fn set_panel(
-        &mut self,
-        t: usize,
-        (first, lanes): (usize, usize),
-        k: usize,
-        columns: &[[f64; BLOCK]],
-    ) {
-        debug_assert!(columns.len() <= PANEL * k && (first + lanes) * k <= self.rows);
-        let start = t * self.rows * PANEL + first * k * PANEL;
-        let rows = &mut self.data[start..][..lanes * k * PANEL];
-        if columns.len() == PANEL * k && transpose::set_panel(rows, k, columns) {
-            return;
-        }
-        for (q, point) in rows.chunks_exact_mut(k * PANEL).enumerate() {
-            for (c, row) in point.chunks_exact_mut(PANEL).enumerate() {
-                for (v, column) in row.iter_mut().zip(columns.chunks_exact(k)) {
-                    *v = column[c][q];
-                }
-            }
-        }
-    }
-
-    /// Adds `alpha · Aᵀx` to `out` (`cols` entries) for `x` with `rows` entries.
-    pub(crate) fn add_transpose_times(&self, alpha: f64, x: &[f64], out: &mut [f64]) {
-        let stride = self.rows * PANEL;
-        for (t, piece) in out.chunks_mut(PANEL).enumerate() {
-            let mut acc = [0.0; PANEL];
-            for (row, &xi) in self.data[t * stride..(t + 1) * stride]
-                .chunks_exact(PANEL)
-                .zip(x)
-            {
-                for (a, v) in acc.iter_mut().zip(row) {
-                    *a += xi * v;
-                }
-            }
-            for (o, a) in piece.iter_mut().zip(acc) {
-                *o += alpha * a;
-            }
         }
     }
 
@@ -132,18 +72,6 @@ impl Panels {
     pub(crate) fn block_mut(&mut self, i: usize, k: usize, t: usize) -> &mut [f64] {
         let at = t * self.rows * PANEL + i * k * PANEL;
         &mut self.data[at..at + k * PANEL]
-    }
-
-    /// Returns where [`Panels::block_mut`] starts.
-    #[inline]
-    pub(crate) fn block_start(&self, i: usize, k: usize, t: usize) -> usize {
-        t * self.rows * PANEL + i * k * PANEL
-    }
-
-    /// Returns the entries, panel after panel.
-    #[inline]
-    pub(crate) fn data_mut(&mut self) -> &mut [f64] {
-        &mut self.data
     }
 
     fn panel(&self, t: usize) -> &[f64] {
@@ -295,12 +223,12 @@ impl<F: FnMut(usize, usize, f64)> WithSimd for Product<'_, F> {
     reason = "compiled for the caller's target features only when inlined into it"
 )]
 #[inline(always)]
-fn report<const N: usize>(
+fn report<const M: usize, const N: usize>(
     add: &mut impl FnMut(usize, usize, f64),
     part: Part,
     (p0, p_end): (usize, usize),
     (q0, q_end): (usize, usize),
-    acc: &[[f64; N]; ROWS],
+    acc: &[[f64; N]; M],
 ) {
     for (r, row) in acc.iter().enumerate().take(p_end - p0) {
         let p = p0 + r;
@@ -609,18 +537,5 @@ mod tests {
             },
         );
         assert_eq!(got, want);
-    }
-
-    #[test]
-    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
-    fn the_transposed_product_with_a_vector() {
-        let a = sample(13, 11, 2);
-        let x: Vec<f64> = (0..13).map(f64::from).collect();
-        let mut out = vec![1.0; 11];
-        packed(&a).add_transpose_times(2.0, &x, &mut out);
-        let want = a.transpose() * nalgebra::DVector::from_vec(x) * 2.0;
-        for (o, w) in out.iter().zip(&want) {
-            assert_eq!(*o, w + 1.0);
-        }
     }
 }

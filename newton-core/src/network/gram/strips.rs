@@ -1,0 +1,515 @@
+//! Matrices stored a block of points at a time, as the block sweep computes them, and the
+//! inner-product kernel `C += AᵀB` that reads them as they are.
+//!
+//! The block sweep computes every column of a stacked factor (a Jacobian entry, a dual, a
+//! shared tangent) as one lane vector over the [`BLOCK`] points of a block. A [`Panels`]
+//! operand wants each point's row of eight columns instead, so every panel had to be transposed
+//! on its way in: at `W = 4` those transposes cost about a fifth of an evaluation. [`Strips`]
+//! keep the lane vectors, and the kernel pairs them as they are: entry `(p, q)` of `AᵀB` is the
+//! sum over the strips of the lane-wise products of column `p` of `A` with column `q` of `B`,
+//! accumulated in a vector and summed across its lanes once at the end.
+//!
+//! [`Panels`]: super::Panels
+
+use pulp::{Arch, Simd, WithSimd};
+
+use super::super::block::{Lanes, BLOCK};
+use super::super::jet::Jet;
+use super::{fused_add, report, Part};
+
+/// A matrix whose rows are the `k` jet components of each of `points` points, stored in strips
+/// of [`BLOCK`] points: in strip `s`, component `c` of column `q` is one lane vector (one value
+/// per point) at `(s·stride + q)·k + c`. The `stride` pads the columns to whole tiles of the
+/// kernel, with zeros, so that a tile reads its columns as one piece of a strip.
+///
+/// The lanes of points past `points` in the last strip are zero when a product reads them
+/// (see [`Strips::clear_from`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Strips {
+    points: usize,
+    k: usize,
+    cols: usize,
+    stride: usize,
+    data: Vec<Lanes>,
+}
+
+/// The columns of the widest tile of the kernel, to which [`Strips`] pad theirs.
+const TILE: usize = 4;
+
+impl Strips {
+    /// Allocates a zero matrix of `points × k` rows and `cols` columns.
+    pub(crate) fn new(points: usize, k: usize, cols: usize) -> Self {
+        let stride = cols.next_multiple_of(TILE);
+        Self {
+            points,
+            k,
+            cols,
+            stride,
+            data: vec![[0.0; BLOCK]; points.div_ceil(BLOCK) * stride * k],
+        }
+    }
+
+    pub(crate) fn points(&self) -> usize {
+        self.points
+    }
+
+    pub(crate) fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Returns the lane vectors of strip `s`: column `q`'s component `c` at `q·k + c`.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    pub(crate) fn strip_mut(&mut self, s: usize) -> &mut [Lanes] {
+        let len = self.stride * self.k;
+        &mut self.data[s * len..(s + 1) * len]
+    }
+
+    /// Returns the row of component `c` of point `i`.
+    #[inline]
+    fn at(&self, i: usize, q: usize, c: usize) -> (usize, usize) {
+        debug_assert!(i < self.points && q < self.cols && c < self.k);
+        (((i / BLOCK) * self.stride + q) * self.k + c, i % BLOCK)
+    }
+
+    /// Returns entry `(i, q)` of a matrix of one row per point.
+    pub(crate) fn get(&self, i: usize, q: usize) -> f64 {
+        let (at, lane) = self.at(i, q, 0);
+        self.data[at][lane]
+    }
+
+    /// Writes the row of point `i` from `row` (`cols` entries), for one row per point.
+    pub(crate) fn set_row(&mut self, i: usize, row: &[f64]) {
+        debug_assert_eq!(row.len(), self.cols);
+        for (q, &v) in row.iter().enumerate() {
+            let (at, lane) = self.at(i, q, 0);
+            self.data[at][lane] = v;
+        }
+    }
+
+    /// Writes `jet` into column `q` of point `i`'s rows.
+    pub(crate) fn put_jet<J: Jet>(&mut self, i: usize, q: usize, jet: &J) {
+        for c in 0..J::K {
+            let (at, lane) = self.at(i, q, c);
+            self.data[at][lane] = jet.get(c);
+        }
+    }
+
+    /// Zeroes the lanes of the points from `points` to the end of their strip, in every
+    /// column: what a product over the first `points` points must not read.
+    pub(crate) fn clear_from(&mut self, points: usize) {
+        let (s, first) = (points / BLOCK, points % BLOCK);
+        if first == 0 || s >= self.points.div_ceil(BLOCK) {
+            return;
+        }
+        for lanes in self.strip_mut(s) {
+            lanes[first..].fill(0.0);
+        }
+    }
+
+    /// Adds `alpha · Aᵀx` to `out` (`cols` entries) for `x` with one entry per point, for one
+    /// row per point.
+    pub(crate) fn add_transpose_times(&self, alpha: f64, x: &[f64], out: &mut [f64]) {
+        debug_assert!(self.k == 1 && x.len() == self.points && out.len() == self.cols);
+        Arch::new().dispatch(TransposeTimes {
+            a: self,
+            alpha,
+            x,
+            out,
+        });
+    }
+}
+
+/// [`Strips::add_transpose_times`], dispatched.
+struct TransposeTimes<'a> {
+    a: &'a Strips,
+    alpha: f64,
+    x: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl WithSimd for TransposeTimes<'_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loops must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let Self { a, alpha, x, out } = self;
+        let cols = a.cols;
+        if cols == 0 {
+            return;
+        }
+        // A tile of columns at a time: four independent sums in flight, each over the strips
+        // (the padding to whole tiles is zero).
+        for q0 in (0..cols).step_by(TILE) {
+            let mut acc = [[0.0; BLOCK]; TILE];
+            for (s, strip) in a.data.chunks_exact(a.stride).enumerate() {
+                let piece = &x[s * BLOCK..x.len().min((s + 1) * BLOCK)];
+                let xs: Lanes = piece.try_into().unwrap_or_else(|_| {
+                    // The last strip: zeros past the last point.
+                    let mut xs = [0.0; BLOCK];
+                    for (v, &p) in xs.iter_mut().zip(piece) {
+                        *v = p;
+                    }
+                    xs
+                });
+                for (j, acc) in acc.iter_mut().enumerate() {
+                    let column = &strip[q0 + j];
+                    for ((v, &a), &x) in acc.iter_mut().zip(column).zip(&xs) {
+                        *v += a * x;
+                    }
+                }
+            }
+            for (o, acc) in out[q0..].iter_mut().zip(&acc) {
+                *o += alpha * sum_lanes(simd, acc);
+            }
+        }
+    }
+}
+
+/// Returns the sum of the lanes of `v`, by `simd`'s own vector operations: written as a loop
+/// over lanes, the sums of a tile's accumulators are vectorised across the accumulators, by
+/// gathers from the stack.
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn sum_lanes<S: Simd>(simd: S, v: &Lanes) -> f64 {
+    let (vectors, rest) = S::as_simd_f64s(v);
+    let mut sum = simd.splat_f64s(0.0);
+    for &x in vectors {
+        sum = simd.add_f64s(sum, x);
+    }
+    rest.iter().fold(simd.reduce_sum_f64s(sum), |s, &v| s + v)
+}
+
+/// Calls `add(p, q, (AᵀB)[p][q])` for every entry of `AᵀB` in `part` over the first `points`
+/// points of `a` and `b`, each exactly once; with [`Part::Upper`] a few entries with `p > q`
+/// near the diagonal are skipped, never reported.
+///
+/// # Panics
+///
+/// If `a` and `b` have different jets or fewer than `points` points.
+pub(crate) fn add_strip_product(
+    a: &Strips,
+    b: &Strips,
+    points: usize,
+    part: Part,
+    add: impl FnMut(usize, usize, f64),
+) {
+    assert!(
+        a.k == b.k && points <= a.points && points <= b.points,
+        "AᵀB over the same rows, as many as stored"
+    );
+    Arch::new().dispatch(StripProduct {
+        a,
+        b,
+        strips: points.div_ceil(BLOCK),
+        part,
+        add,
+    });
+}
+
+struct StripProduct<'a, F> {
+    a: &'a Strips,
+    b: &'a Strips,
+    strips: usize,
+    part: Part,
+    add: F,
+}
+
+impl<F: FnMut(usize, usize, f64)> WithSimd for StripProduct<'_, F> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loops must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        // A tile of `M × N` entries is `M·N` vector accumulators: sixteen of the 32 AVX-512
+        // registers, or with 256-bit registers (two per lane vector) eight of sixteen.
+        if S::F64_LANES >= BLOCK {
+            product::<4, 4, S, F>(simd, self);
+        } else {
+            product::<2, 2, S, F>(simd, self);
+        }
+    }
+}
+
+/// The tiles of a [`StripProduct`], `M` columns of `A` by `N` of `B` at a time, with one fused
+/// multiply-add per step where `fused`.
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn product<const M: usize, const N: usize, S: Simd, F: FnMut(usize, usize, f64)>(
+    simd: S,
+    task: StripProduct<'_, F>,
+) {
+    // Every SIMD path of `pulp` on x86-64 (v3 and v4) has FMA; the scalar one may not.
+    let fused = S::F64_LANES >= 4;
+    let StripProduct {
+        a,
+        b,
+        strips,
+        part,
+        mut add,
+    } = task;
+    for q0 in (0..b.cols).step_by(N) {
+        let q_end = b.cols.min(q0 + N);
+        let p_end = match part {
+            Part::Full => a.cols,
+            Part::Upper => a.cols.min(q_end),
+        };
+        for p0 in (0..p_end).step_by(M) {
+            let corner = ((a, p0), (b, q0));
+            // The jets' sizes as constants, for the loops over their components.
+            let acc = match a.k {
+                1 => tile::<M, N, 1, S>(simd, fused, corner, strips),
+                3 => tile::<M, N, 3, S>(simd, fused, corner, strips),
+                6 => tile::<M, N, 6, S>(simd, fused, corner, strips),
+                _ => tile::<M, N, 0, S>(simd, fused, corner, strips),
+            };
+            report(&mut add, part, (p0, p_end), (q0, q_end), &acc);
+        }
+    }
+}
+
+/// The `M × N` block of `AᵀB` from columns `p0..` of `A` and `q0..` of `B` over the first
+/// `strips` strips, for jets of `K` components (`0`: `a.k`, known at run time only). The
+/// padding of the [`Strips`] holds the columns of a last tile past `cols`, as zeros.
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn tile<const M: usize, const N: usize, const K: usize, S: Simd>(
+    simd: S,
+    fused: bool,
+    ((a, p0), (b, q0)): ((&Strips, usize), (&Strips, usize)),
+    strips: usize,
+) -> [[f64; N]; M] {
+    let k = if K == 0 { a.k } else { K };
+    debug_assert!(a.k == k && p0 + M <= a.stride && q0 + N <= b.stride);
+    let mut acc = [[[0.0; BLOCK]; N]; M];
+    // Offsets stepped by the strides rather than `chunks_exact`, whose count is a division
+    // per tile (tens of cycles, against a few hundred for the whole tile at `W = 4`).
+    let (step_a, step_b) = (a.stride * k, b.stride * k);
+    assert!(strips * step_a <= a.data.len() && strips * step_b <= b.data.len());
+    let (mut at_a, mut at_b) = (p0 * k, q0 * k);
+    for _ in 0..strips {
+        let (xs, ys) = (&a.data[at_a..][..M * k], &b.data[at_b..][..N * k]);
+        at_a += step_a;
+        at_b += step_b;
+        for c in 0..k {
+            let mut x = [[0.0; BLOCK]; M];
+            for (i, x) in x.iter_mut().enumerate() {
+                *x = xs[i * k + c];
+            }
+            let mut y = [[0.0; BLOCK]; N];
+            for (j, y) in y.iter_mut().enumerate() {
+                *y = ys[j * k + c];
+            }
+            for (acc, x) in acc.iter_mut().zip(&x) {
+                for (acc, y) in acc.iter_mut().zip(&y) {
+                    for ((v, &x), &y) in acc.iter_mut().zip(x).zip(y) {
+                        *v = fused_add(fused, *v, x, y);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = [[0.0; N]; M];
+    for (out, acc) in out.iter_mut().zip(&acc) {
+        let (fours, rest) = pulp::as_arrays::<4, _>(acc);
+        let (out_fours, out_rest) = pulp::as_arrays_mut::<4, _>(out);
+        for (o, acc) in out_fours.iter_mut().zip(fours) {
+            *o = sum_lanes4(simd, acc);
+        }
+        for (o, acc) in out_rest.iter_mut().zip(rest) {
+            *o = sum_lanes(simd, acc);
+        }
+    }
+    out
+}
+
+/// Returns the sums of the lanes of each of four vectors: with AVX-512 by shuffles of the four
+/// together (ten operations where one at a time takes about thirty).
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn sum_lanes4<S: Simd>(simd: S, acc: &[Lanes; 4]) -> [f64; 4] {
+    #[cfg(target_arch = "x86_64")]
+    if S::F64_LANES == BLOCK {
+        if let Some(v4) = pulp::x86::V4::try_new() {
+            return x86::sum_lanes4(v4, acc);
+        }
+    }
+    let mut out = [0.0; 4];
+    for (o, acc) in out.iter_mut().zip(acc) {
+        *o = sum_lanes(simd, acc);
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use core::arch::x86_64::__m512d;
+    use pulp::cast;
+    use pulp::x86::V4;
+
+    use super::Lanes;
+
+    /// Indices of `_mm512_permutex2var_pd` (8 and up select from the second operand).
+    type Index = [i64; 8];
+
+    /// [`sum_lanes4`](super::sum_lanes4) by halves: the low and high halves of `a` and `b`
+    /// added (`[a′ | b′]`, four partial sums each), then their pairs (`[a″ b″ c″ d″]`, two
+    /// each), then the two of each. Inlined, so that it is compiled for AVX-512.
+    #[inline(always)]
+    pub(super) fn sum_lanes4(simd: V4, acc: &[Lanes; 4]) -> [f64; 4] {
+        const LOW_HALVES: Index = [0, 1, 2, 3, 8, 9, 10, 11];
+        const HIGH_HALVES: Index = [4, 5, 6, 7, 12, 13, 14, 15];
+        const LOW_PAIRS: Index = [0, 1, 4, 5, 8, 9, 12, 13];
+        const HIGH_PAIRS: Index = [2, 3, 6, 7, 10, 11, 14, 15];
+        const EVEN: Index = [0, 2, 4, 6, 0, 2, 4, 6];
+        const ODD: Index = [1, 3, 5, 7, 1, 3, 5, 7];
+        let f = simd.avx512f;
+        let mix =
+            |a: __m512d, index: Index, b: __m512d| f._mm512_permutex2var_pd(a, cast(index), b);
+        let halves =
+            |a: __m512d, b: __m512d| f._mm512_add_pd(mix(a, LOW_HALVES, b), mix(a, HIGH_HALVES, b));
+        let v: [__m512d; 4] = [cast(acc[0]), cast(acc[1]), cast(acc[2]), cast(acc[3])];
+        let (ab, cd) = (halves(v[0], v[1]), halves(v[2], v[3]));
+        let pairs = f._mm512_add_pd(mix(ab, LOW_PAIRS, cd), mix(ab, HIGH_PAIRS, cd));
+        let sums: [f64; 8] = cast(f._mm512_add_pd(mix(pairs, EVEN, pairs), mix(pairs, ODD, pairs)));
+        [sums[0], sums[1], sums[2], sums[3]]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::DMatrix;
+
+    use super::super::super::jet::Jet2In1;
+    use super::*;
+
+    /// Stores `m` (rows point after point, `k` per point) as strips.
+    fn stripped(m: &DMatrix<f64>, k: usize) -> Strips {
+        let mut out = Strips::new(m.nrows() / k, k, m.ncols());
+        for i in 0..m.nrows() / k {
+            if k == 1 {
+                out.set_row(i, &m.row(i).iter().copied().collect::<Vec<_>>());
+                continue;
+            }
+            for q in 0..m.ncols() {
+                let mut jet = Jet2In1::default();
+                for c in 0..k {
+                    *jet.get_mut(c) = m[(i * k + c, q)];
+                }
+                out.put_jet(i, q, &jet);
+            }
+        }
+        out
+    }
+
+    fn sample(n: usize, m: usize, seed: usize) -> DMatrix<f64> {
+        DMatrix::from_fn(n, m, |i, q| {
+            f64::from(u8::try_from((i * 31 + q * 17 + seed) % 13).unwrap()) - 6.0
+        })
+    }
+
+    /// Integer data, so every sum is exact whatever its order: the products of every SIMD
+    /// path this processor has and the scalar one equal nalgebra's, for one row per point and
+    /// for jets of three components, with short strips and edge tiles.
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn products_match_nalgebra_on_every_simd_path() {
+        fn check<S: Simd>(simd: S) {
+            for k in [1, 3] {
+                for (n, m, w) in [(1, 1, 1), (3, 4, 9), (7, 5, 5), (10, 9, 17), (33, 18, 3)] {
+                    let (a, b) = (sample(n * k, m, 0), sample(n * k, w, 5));
+                    let (sa, sb) = (stripped(&a, k), stripped(&b, k));
+                    let want = a.transpose() * &b;
+                    let mut got = DMatrix::from_element(m, w, f64::NAN);
+                    simd.vectorize(StripProduct {
+                        a: &sa,
+                        b: &sb,
+                        strips: n.div_ceil(BLOCK),
+                        part: Part::Full,
+                        add: |p, q, v| got[(p, q)] = v,
+                    });
+                    assert_eq!(got, want, "k {k}: {n} × {m} by {n} × {w}");
+                    let gram = a.transpose() * &a;
+                    let mut upper = DMatrix::from_element(m, m, f64::NAN);
+                    simd.vectorize(StripProduct {
+                        a: &sa,
+                        b: &sa,
+                        strips: n.div_ceil(BLOCK),
+                        part: Part::Upper,
+                        add: |p, q, v| {
+                            assert!(p <= q);
+                            upper[(p, q)] = v;
+                        },
+                    });
+                    for q in 0..m {
+                        for p in 0..=q {
+                            assert_eq!(upper[(p, q)], gram[(p, q)], "k {k}: {n} × {m} gram");
+                        }
+                    }
+                }
+            }
+        }
+        check(pulp::Scalar);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(simd) = pulp::x86::V3::try_new() {
+                check(simd);
+            }
+            if let Some(simd) = pulp::x86::V4::try_new() {
+                check(simd);
+            }
+        }
+    }
+
+    /// A product over the leading points ignores what the lanes past them held once cleared.
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn a_product_over_cleared_leading_points() {
+        let (a, b) = (sample(22, 6, 1), sample(22, 7, 4));
+        let (mut sa, mut sb) = (stripped(&a, 1), stripped(&b, 1));
+        sa.clear_from(13);
+        sb.clear_from(13);
+        let want = a.rows(0, 13).transpose() * b.rows(0, 13);
+        let mut got = DMatrix::from_element(6, 7, f64::NAN);
+        add_strip_product(&sa, &sb, 13, Part::Full, |p, q, v| got[(p, q)] = v);
+        assert_eq!(got, want);
+        assert_eq!(sa.get(12, 3), a[(12, 3)]);
+        assert_eq!(sa.get(13, 3), 0.0);
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn the_transposed_product_with_a_vector() {
+        for n in [1, 8, 13, 17] {
+            let a = sample(n, 11, 2);
+            let x: Vec<f64> = (0..n)
+                .map(|i| f64::from(u32::try_from(i).unwrap()))
+                .collect();
+            let mut out = vec![1.0; 11];
+            stripped(&a, 1).add_transpose_times(2.0, &x, &mut out);
+            let want = a.transpose() * nalgebra::DVector::from_vec(x) * 2.0;
+            for (o, w) in out.iter().zip(&want) {
+                assert_eq!(*o, w + 1.0, "{n} points");
+            }
+        }
+    }
+}
