@@ -8,7 +8,7 @@ use super::architecture::Architecture;
 use super::block::{Block, BLOCK};
 use super::curvature::Curvature;
 use super::engine::{backward, forward, tangents, Workspace as PointWorkspace};
-use super::gram::{add_strip_product, mirror_upper, Part, Strips};
+use super::gram::{add_product_of_strips, mirror_upper, through_panels, Panels, Part, Strips};
 use super::jet::Jet;
 use crate::Error;
 
@@ -47,6 +47,9 @@ pub struct Workspace<J: Jet> {
     /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), in strips of a block of
     /// points as the block sweep computes it.
     jacobian: Strips,
+    /// The Jacobian copied for `JᵀJ` by the kernel of [`Panels`], where that is faster (empty
+    /// otherwise).
+    jacobian_rows: Panels,
     residuals: DVector<f64>,
     row: Vec<f64>,
     /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
@@ -65,6 +68,11 @@ impl<J: Jet> Workspace<J> {
             point,
             block: Block::new(architecture),
             jacobian: Strips::new(points, 1, p),
+            jacobian_rows: if through_panels(p, p) {
+                Panels::new(points, p)
+            } else {
+                Panels::default()
+            },
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
             component_rows: vec![0.0; J::K * p],
@@ -427,10 +435,15 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         let p = hessian.nrows();
         let h = hessian.as_mut_slice();
         let (j, n) = (&ws.jacobian, self.count);
+        let scratch = (&mut ws.jacobian_rows, &mut Panels::default());
         if R::NONLINEAR {
-            add_strip_product(j, j, n, Part::Upper, |a, b, v| h[b * p + a] += alpha * v);
+            add_product_of_strips(j, j, n, Part::Upper, scratch, |a, b, v| {
+                h[b * p + a] += alpha * v;
+            });
         } else {
-            add_strip_product(j, j, n, Part::Upper, |a, b, v| h[b * p + a] = alpha * v);
+            add_product_of_strips(j, j, n, Part::Upper, scratch, |a, b, v| {
+                h[b * p + a] = alpha * v;
+            });
         }
         ws.second_order.assemble(theta.as_slice(), h, p);
         mirror_upper(h, p);

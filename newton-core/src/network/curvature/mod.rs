@@ -37,7 +37,8 @@ use super::block::{Lanes, BLOCK};
 use super::engine::{stride, Workspace as PointWorkspace};
 use super::form::Form;
 use super::gram::{
-    add_partial_product, add_product, add_strip_product, combine, Panels, Part, Strips, PANEL,
+    add_partial_product, add_product, add_product_of_strips, combine, through_panels, Panels, Part,
+    Strips, PANEL,
 };
 use super::jet::Jet;
 
@@ -106,6 +107,10 @@ pub(crate) struct Curvature<J: Jet> {
     gather: Vec<Strips>,
     spread: Vec<Strips>,
     shared: Vec<Vec<f64>>,
+    /// Copies of `gather` and `spread`, and of `squares` and `duals`, for the products that
+    /// run faster through [`Panels`] (see [`add_product_of_strips`]; empty otherwise).
+    shared_rows: Vec<(Panels, Panels)>,
+    previous_rows: Vec<(Panels, Panels)>,
     /// For the layers [`summed`] over their neurons, `Aₖⱼ Aₖⱼ′` of every pair `(j, j′)` of
     /// `pair_index` and neuron `k` (entry `q·Wₗ + k`), for the blocks' `μ`.
     pair_weights: Vec<Vec<f64>>,
@@ -284,6 +289,19 @@ impl<J: Jet> Curvature<J> {
             duals: pair_index
                 .iter()
                 .map(|index| Strips::new(points, J::K, index.len()))
+                .collect(),
+            shared_rows: (0..=depth)
+                .map(|l| {
+                    let (g, b) = if l > 0 && share(l) {
+                        shared_columns(layout, l)
+                    } else {
+                        (0, 0)
+                    };
+                    scratch(chunk * J::K, g, b)
+                })
+                .collect(),
+            previous_rows: (0..=depth)
+                .map(|l| scratch(rows, square_index[l].len(), pair_index[l].len()))
                 .collect(),
             square_index,
             pair_index,
@@ -515,8 +533,9 @@ impl<J: Jet> Curvature<J> {
             .gather
             .iter_mut()
             .zip(&mut self.spread)
-            .zip(&mut self.shared);
-        for ((g, b), s) in shared.skip(1) {
+            .zip(&mut self.shared)
+            .zip(&mut self.shared_rows);
+        for (((g, b), s), (gr, br)) in shared.skip(1) {
             if g.cols() == 0 {
                 continue;
             }
@@ -524,10 +543,11 @@ impl<J: Jet> Curvature<J> {
             g.clear_from(points);
             b.clear_from(points);
             let n = b.cols();
+            let (part, scratch) = (Part::Full, (gr, br));
             if first {
-                add_strip_product(g, b, points, Part::Full, |p, q, v| s[p * n + q] = v);
+                add_product_of_strips(g, b, points, part, scratch, |p, q, v| s[p * n + q] = v);
             } else {
-                add_strip_product(g, b, points, Part::Full, |p, q, v| s[p * n + q] += v);
+                add_product_of_strips(g, b, points, part, scratch, |p, q, v| s[p * n + q] += v);
             }
         }
         let rows = points * Form::<J>::RANK;
@@ -649,7 +669,8 @@ impl<J: Jet> Curvature<J> {
         squares.clear_from(points);
         duals.clear_from(points);
         let (targets, pairs) = (&self.previous_targets[l], self.pair_index[l].len());
-        add_strip_product(squares, duals, points, Part::Full, |t, q, v| {
+        let (sr, dr) = &mut self.previous_rows[l];
+        add_product_of_strips(squares, duals, points, Part::Full, (sr, dr), |t, q, v| {
             let (first, second) = targets[t * pairs + q];
             h[first.at(p)] += v;
             if let Some(second) = second {
@@ -889,6 +910,16 @@ impl<'a, M: JetRows> Row<'a, M> {
     fn push<J: Jet>(&mut self, jet: &J) {
         self.rows.put(self.point, self.column, jet);
         self.column += 1;
+    }
+}
+
+/// The copies for a product of strips of `a` and `b` columns and `rows` rows, where
+/// [`add_product_of_strips`] makes them.
+fn scratch(rows: usize, a: usize, b: usize) -> (Panels, Panels) {
+    if through_panels(a, b) {
+        (Panels::new(rows, a), Panels::new(rows, b))
+    } else {
+        (Panels::default(), Panels::default())
     }
 }
 

@@ -14,9 +14,12 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
-mod strips;
+use super::block::BLOCK;
 
-pub(crate) use strips::{add_strip_product, Strips};
+mod strips;
+mod transpose;
+
+pub(crate) use strips::{add_product_of_strips, through_panels, Strips};
 
 /// Columns per panel, and per micro-tile of `C`: eight `f64`s are two AVX2 registers or one
 /// AVX-512 register (which takes two panels per tile).
@@ -63,6 +66,38 @@ impl Panels {
         for (t, piece) in row.chunks(PANEL).enumerate() {
             let at = t * stride + i * PANEL;
             self.data[at..at + piece.len()].copy_from_slice(piece);
+        }
+    }
+
+    /// Writes panel `t` of the rows of the points `first .. first + lanes` of a block of
+    /// [`Strips`], `k` rows per point (the components of a jet), from its first
+    /// `columns.len() / k` columns: column `j`'s component `c` is `columns[j·k + c]`, one value
+    /// per point. Each row's piece of the panel is stored in one pass, rather than a column at
+    /// a time with stores `PANEL` entries apart.
+    #[expect(
+        clippy::inline_always,
+        reason = "specialised to `k` where it is called, and compiled for its target features"
+    )]
+    #[inline(always)]
+    pub(crate) fn set_panel(
+        &mut self,
+        t: usize,
+        (first, lanes): (usize, usize),
+        k: usize,
+        columns: &[[f64; BLOCK]],
+    ) {
+        debug_assert!(columns.len() <= PANEL * k && (first + lanes) * k <= self.rows);
+        let start = t * self.rows * PANEL + first * k * PANEL;
+        let rows = &mut self.data[start..][..lanes * k * PANEL];
+        if columns.len() == PANEL * k && transpose::set_panel(rows, k, columns) {
+            return;
+        }
+        for (q, point) in rows.chunks_exact_mut(k * PANEL).enumerate() {
+            for (c, row) in point.chunks_exact_mut(PANEL).enumerate() {
+                for (v, column) in row.iter_mut().zip(columns.chunks_exact(k)) {
+                    *v = column[c][q];
+                }
+            }
         }
     }
 

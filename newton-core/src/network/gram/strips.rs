@@ -15,12 +15,12 @@ use pulp::{Arch, Simd, WithSimd};
 
 use super::super::block::{Lanes, BLOCK};
 use super::super::jet::Jet;
-use super::{fused_add, report, Part};
+use super::{add_leading_product, fused_add, report, Panels, Part, PANEL};
 
 /// A matrix whose rows are the `k` jet components of each of `points` points, stored in strips
 /// of [`BLOCK`] points: in strip `s`, component `c` of column `q` is one lane vector (one value
-/// per point) at `(s·stride + q)·k + c`. The `stride` pads the columns to whole tiles of the
-/// kernel, with zeros, so that a tile reads its columns as one piece of a strip.
+/// per point) at `(s·stride + q)·k + c`. The `stride` pads the columns to whole panels of
+/// eight, with zeros, so that a tile of the kernel reads its columns as one piece of a strip.
 ///
 /// The lanes of points past `points` in the last strip are zero when a product reads them
 /// (see [`Strips::clear_from`]).
@@ -33,13 +33,18 @@ pub(crate) struct Strips {
     data: Vec<Lanes>,
 }
 
-/// The columns of the widest tile of the kernel, to which [`Strips`] pad theirs.
+/// The columns of the widest tile of the kernel.
 const TILE: usize = 4;
+
+/// The bytes of the columns of `A` that the kernel pairs with each tile of `B` in turn: a
+/// fraction of a typical L2, which also holds the stream of `B` and the writes of `C`.
+const CACHE_BLOCK_BYTES: usize = 128 * 1024;
 
 impl Strips {
     /// Allocates a zero matrix of `points × k` rows and `cols` columns.
     pub(crate) fn new(points: usize, k: usize, cols: usize) -> Self {
-        let stride = cols.next_multiple_of(TILE);
+        // Whole panels, so that [`Strips::copy_into`] transposes every one in registers.
+        let stride = cols.next_multiple_of(PANEL);
         Self {
             points,
             k,
@@ -107,6 +112,17 @@ impl Strips {
         }
     }
 
+    /// Copies the rows of the first `points` points into `panels` (of as many rows and
+    /// columns), a strip and a panel at a time by [`Panels::set_panel`]'s transposes.
+    pub(crate) fn copy_into(&self, points: usize, panels: &mut Panels) {
+        debug_assert!(panels.rows() >= points * self.k && panels.cols() == self.cols);
+        Arch::new().dispatch(CopyInto {
+            strips: self,
+            points,
+            panels,
+        });
+    }
+
     /// Adds `alpha · Aᵀx` to `out` (`cols` entries) for `x` with one entry per point, for one
     /// row per point.
     pub(crate) fn add_transpose_times(&self, alpha: f64, x: &[f64], out: &mut [f64]) {
@@ -117,6 +133,42 @@ impl Strips {
             x,
             out,
         });
+    }
+}
+
+/// [`Strips::copy_into`], dispatched.
+struct CopyInto<'a> {
+    strips: &'a Strips,
+    points: usize,
+    panels: &'a mut Panels,
+}
+
+impl WithSimd for CopyInto<'_> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loops must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let Self {
+            strips,
+            points,
+            panels,
+        } = self;
+        let (k, width) = (strips.k, strips.stride * strips.k);
+        let used = strips.cols.div_ceil(PANEL) * PANEL * k;
+        for (s, strip) in strips.data.chunks_exact(width).enumerate() {
+            let first = s * BLOCK;
+            if first >= points {
+                break;
+            }
+            let lanes = (points - first).min(BLOCK);
+            for (t, columns) in strip[..used].chunks_exact(PANEL * k).enumerate() {
+                panels.set_panel(t, (first, lanes), k, columns);
+            }
+        }
     }
 }
 
@@ -214,6 +266,43 @@ pub(crate) fn add_strip_product(
     });
 }
 
+/// The entries of a product `AᵀB` from which [`add_product_of_strips`] copies its operands into
+/// [`Panels`]: the outer-product kernel of those runs at about twice the rate of the strips'
+/// inner-product kernel on large products (whose per-tile sums across lanes it has not, and
+/// whose operands it streams in order), while on small ones the copies would cost more than
+/// the product (`W = 4`).
+const PANEL_PRODUCT_ENTRIES: usize = 40 * 40;
+
+/// Returns whether [`add_product_of_strips`] multiplies `a` by `b` through [`Panels`].
+pub(crate) fn through_panels(a_cols: usize, b_cols: usize) -> bool {
+    a_cols * b_cols >= PANEL_PRODUCT_ENTRIES
+}
+
+/// [`add_strip_product`], or for a large product the same by the kernel of [`Panels`] after
+/// copying `a` and `b` into `scratch` (allocated by the caller as [`through_panels`] says:
+/// `points × k` rows and the columns of `a` and of `b`; `b` is not copied when it is `a`).
+pub(crate) fn add_product_of_strips(
+    a: &Strips,
+    b: &Strips,
+    points: usize,
+    part: Part,
+    (a_rows, b_rows): (&mut Panels, &mut Panels),
+    add: impl FnMut(usize, usize, f64),
+) {
+    if !through_panels(a.cols, b.cols) {
+        add_strip_product(a, b, points, part, add);
+        return;
+    }
+    let rows = points * a.k;
+    a.copy_into(points, a_rows);
+    if core::ptr::eq(a, b) {
+        add_leading_product(a_rows, a_rows, rows, part, add);
+    } else {
+        b.copy_into(points, b_rows);
+        add_leading_product(a_rows, b_rows, rows, part, add);
+    }
+}
+
 struct StripProduct<'a, F> {
     a: &'a Strips,
     b: &'a Strips,
@@ -261,22 +350,36 @@ fn product<const M: usize, const N: usize, S: Simd, F: FnMut(usize, usize, f64)>
         part,
         mut add,
     } = task;
-    for q0 in (0..b.cols).step_by(N) {
-        let q_end = b.cols.min(q0 + N);
-        let p_end = match part {
-            Part::Full => a.cols,
-            Part::Upper => a.cols.min(q_end),
+    // The columns of `A` a cache block at a time: each tile of `B` is paired with the whole
+    // block while the block stays in L2. Column by column over all of `A`, every tile of `B`
+    // would stream `A` from L3 at `W = 32` (a megabyte).
+    let column_bytes = strips * a.k * core::mem::size_of::<Lanes>();
+    let block = (CACHE_BLOCK_BYTES / column_bytes.max(1))
+        .max(1)
+        .next_multiple_of(M);
+    for pb in (0..a.cols).step_by(block) {
+        let pb_end = a.cols.min(pb + block);
+        let q_start = match part {
+            Part::Full => 0,
+            Part::Upper => pb - pb % N,
         };
-        for p0 in (0..p_end).step_by(M) {
-            let corner = ((a, p0), (b, q0));
-            // The jets' sizes as constants, for the loops over their components.
-            let acc = match a.k {
-                1 => tile::<M, N, 1, S>(simd, fused, corner, strips),
-                3 => tile::<M, N, 3, S>(simd, fused, corner, strips),
-                6 => tile::<M, N, 6, S>(simd, fused, corner, strips),
-                _ => tile::<M, N, 0, S>(simd, fused, corner, strips),
+        for q0 in (q_start..b.cols).step_by(N) {
+            let q_end = b.cols.min(q0 + N);
+            let p_end = match part {
+                Part::Full => pb_end,
+                Part::Upper => pb_end.min(q_end),
             };
-            report(&mut add, part, (p0, p_end), (q0, q_end), &acc);
+            for p0 in (pb..p_end).step_by(M) {
+                let corner = ((a, p0), (b, q0));
+                // The jets' sizes as constants, for the loops over their components.
+                let acc = match a.k {
+                    1 => tile::<M, N, 1, S>(simd, fused, corner, strips),
+                    3 => tile::<M, N, 3, S>(simd, fused, corner, strips),
+                    6 => tile::<M, N, 6, S>(simd, fused, corner, strips),
+                    _ => tile::<M, N, 0, S>(simd, fused, corner, strips),
+                };
+                report(&mut add, part, (p0, p_end), (q0, q_end), &acc);
+            }
         }
     }
 }
@@ -429,13 +532,23 @@ mod tests {
 
     /// Integer data, so every sum is exact whatever its order: the products of every SIMD
     /// path this processor has and the scalar one equal nalgebra's, for one row per point and
-    /// for jets of three components, with short strips and edge tiles.
+    /// for jets of three components, with short strips, edge tiles and several cache blocks.
     #[test]
     #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
     fn products_match_nalgebra_on_every_simd_path() {
         fn check<S: Simd>(simd: S) {
             for k in [1, 3] {
-                for (n, m, w) in [(1, 1, 1), (3, 4, 9), (7, 5, 5), (10, 9, 17), (33, 18, 3)] {
+                // The last: columns of 38 strips of three rows, 7 KB, so `A` takes three cache
+                // blocks.
+                let sizes = [
+                    (1, 1, 1),
+                    (3, 4, 9),
+                    (7, 5, 5),
+                    (10, 9, 17),
+                    (33, 18, 3),
+                    (300, 45, 47),
+                ];
+                for (n, m, w) in sizes {
                     let (a, b) = (sample(n * k, m, 0), sample(n * k, w, 5));
                     let (sa, sb) = (stripped(&a, k), stripped(&b, k));
                     let want = a.transpose() * &b;
@@ -476,6 +589,35 @@ mod tests {
             }
             if let Some(simd) = pulp::x86::V4::try_new() {
                 check(simd);
+            }
+        }
+    }
+
+    /// Large products go through copies into [`Panels`], small ones not; either way the sums
+    /// are nalgebra's, and a Gram matrix copies its one operand once.
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn products_through_panels_match_nalgebra() {
+        for (k, n, m, w) in [(1, 21, 70, 66), (3, 9, 64, 65), (1, 13, 5, 7)] {
+            let (a, b) = (sample(n * k, m, 2), sample(n * k, w, 7));
+            let (sa, sb) = (stripped(&a, k), stripped(&b, k));
+            let mut scratch = if through_panels(m, w) {
+                (Panels::new(n * k, m), Panels::new(n * k, w))
+            } else {
+                (Panels::default(), Panels::default())
+            };
+            let mut got = DMatrix::from_element(m, w, f64::NAN);
+            let into = (&mut scratch.0, &mut scratch.1);
+            add_product_of_strips(&sa, &sb, n, Part::Full, into, |p, q, v| got[(p, q)] = v);
+            assert_eq!(got, a.transpose() * &b, "k {k}: {n} × {m} by {n} × {w}");
+            let gram = a.transpose() * &a;
+            let mut upper = DMatrix::from_element(m, m, f64::NAN);
+            let into = (&mut scratch.0, &mut Panels::default());
+            add_product_of_strips(&sa, &sa, n, Part::Upper, into, |p, q, v| upper[(p, q)] = v);
+            for q in 0..m {
+                for p in 0..=q {
+                    assert_eq!(upper[(p, q)], gram[(p, q)], "k {k}: {n} × {m} gram");
+                }
             }
         }
     }
