@@ -284,7 +284,11 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
                 let (x, y) = self.point(first + q);
                 let (r, dual) = self.residual.residual(x, y, &ws.block.output(q));
                 ws.residuals[first + q] = r;
-                (rho[q], scale[q]) = (dual, r / n);
+                (rho[q], scale[q]) = (dual, r);
+            }
+            // `r / n` a block at a time: one vector division rather than one per point.
+            for s in &mut scale {
+                *s /= n;
             }
             if pass == Pass::Value {
                 continue;

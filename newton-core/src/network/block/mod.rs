@@ -44,6 +44,8 @@ pub(crate) struct Block<J: Jet> {
     pub(crate) adj_h: Vec<Vec<Lanes>>,
     /// The pre-activations of one layer, then the output sum.
     pre: Vec<Lanes>,
+    /// The activation's derivatives `σ⁽ⁱ⁾` of [`NEURONS`] neurons (entry `[i][n·BLOCK + q]`).
+    derivatives: Box<[[f64; NEURONS * BLOCK]; 5]>,
     distance: Vec<Lanes>,
     /// The output jets `U`, and the adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀`.
     output: Vec<Lanes>,
@@ -70,6 +72,7 @@ impl<J: Jet> Block<J> {
             adj_z: per_layer(),
             adj_h: per_layer(),
             pre: vec![[0.0; BLOCK]; widest.unwrap_or(0) * J::K],
+            derivatives: Box::new([[0.0; NEURONS * BLOCK]; 5]),
             lanes: 0,
             distance: jet(),
             output: jet(),
@@ -127,18 +130,23 @@ impl<J: Jet> Block<J> {
                 for (to, h) in values.chunks_exact_mut(BLOCK).zip(0..neurons) {
                     to.copy_from_slice(&self.pre[(n0 + h) * k]);
                 }
-                let d = arch.activation.derivatives_inline(&values);
+                // `s2` of a jet with input derivatives composes `σ⁽³⁾` and `σ⁽⁴⁾` too.
+                let highest = if k > 1 { 4 } else { 2 };
+                arch.activation
+                    .derivatives_inline(&values, highest, &mut self.derivatives);
+                let d = &self.derivatives;
                 for q in 0..neurons {
-                    let mut f = [[0.0; BLOCK]; 5];
-                    for (f, d) in f.iter_mut().zip(&d) {
-                        f.copy_from_slice(&d[q * BLOCK..][..BLOCK]);
-                    }
+                    let f = |i: usize| -> &Lanes {
+                        d[i][q * BLOCK..][..BLOCK]
+                            .try_into()
+                            .expect("a block of lanes")
+                    };
                     let n = n0 + q;
                     let h = &self.pre[n * k..(n + 1) * k];
                     let at = n * k..(n + 1) * k;
-                    jets::compose::<J>(h, [&f[0], &f[1], &f[2]], &mut self.z[l][at.clone()]);
-                    jets::compose::<J>(h, [&f[1], &f[2], &f[3]], &mut self.s1[l][at.clone()]);
-                    jets::compose::<J>(h, [&f[2], &f[3], &f[4]], &mut self.s2[l][at]);
+                    jets::compose::<J>(h, [f(0), f(1), f(2)], &mut self.z[l][at.clone()]);
+                    jets::compose::<J>(h, [f(1), f(2), f(3)], &mut self.s1[l][at.clone()]);
+                    jets::compose::<J>(h, [f(2), f(3), f(4)], &mut self.s2[l][at]);
                 }
             }
         }
