@@ -30,29 +30,41 @@ impl Activation {
         let mut d = [[0.0; N]; 5];
         let out = &mut d;
         match self {
-            Self::Tanh => Arch::new().dispatch(TanhLanes { h, highest: 4, out }),
+            Self::Tanh => Arch::new().dispatch(TanhLanes {
+                h,
+                highest: 4,
+                fused: false,
+                out,
+            }),
             Self::Sin { omega } => Arch::new().dispatch(SinLanes { h, omega, out }),
         }
         d
     }
 
     /// [`Activation::derivatives_lanes`] for a caller already compiled under `pulp`'s dispatch
-    /// (the block sweep): inlined there, so the results stay in registers rather than crossing
-    /// a call through memory. Derivatives above order `highest` may be left zero: plain numbers
+    /// (the block sweep): inlined there, so that it is compiled for the caller's vectors rather
+    /// than through a second dispatch and call. Derivatives above order `highest` may be left zero: plain numbers
     /// (no input derivatives in the jets) need `σ`, `σ′` and `σ″` only, and for `tanh` the
-    /// two above are a fifth of the work. Written into `out`: returned, the 1280 bytes of a
+    /// two above are a fifth of the work. `fused` says that the caller's target has fused
+    /// multiply-adds (its own SIMD type, under which this is compiled). Written into `out`: returned, the 1280 bytes of a
     /// block's four neurons are copied by a call to `memcpy`.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     pub(crate) fn derivatives_inline<const N: usize>(
         self,
         h: &[f64; N],
-        highest: usize,
+        (highest, fused): (usize, bool),
         out: &mut [[f64; N]; 5],
     ) {
         let simd = pulp::Scalar::new();
         match self {
-            Self::Tanh => TanhLanes { h, highest, out }.with_simd(simd),
+            Self::Tanh => TanhLanes {
+                h,
+                highest,
+                fused,
+                out,
+            }
+            .with_simd(simd),
             Self::Sin { omega } => SinLanes { h, omega, out }.with_simd(simd),
         }
     }
@@ -63,6 +75,8 @@ impl Activation {
 struct TanhLanes<'a, const N: usize> {
     h: &'a [f64; N],
     highest: usize,
+    /// Whether the target has fused multiply-adds (see [`exp_expm1`]).
+    fused: bool,
     out: &'a mut [[f64; N]; 5],
 }
 
@@ -75,11 +89,17 @@ impl<const N: usize> WithSimd for TanhLanes<'_, N> {
     )]
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) -> Self::Output {
-        let Self { h, highest, out: d } = self;
+        let Self {
+            h,
+            highest,
+            fused,
+            out: d,
+        } = self;
         for q in 0..N {
             // Below −708 the scale 2ⁿ would underflow; tanh is ±1 to the last bit there.
             let x = (-2.0 * h[q].abs()).max(-700.0);
-            let (e, m) = exp_expm1(x);
+            // Every SIMD path of `pulp` on x86-64 (v3 and v4) has FMA.
+            let (e, m) = exp_expm1(x, fused || S::F64_LANES >= 4);
             // One division: `1 + e = 2 + m`, and division is the slowest vector operation.
             let r = 1.0 / (2.0 + m);
             let t = (-m * r).copysign(h[q]);
@@ -200,10 +220,13 @@ fn kernel_cos(r: f64) -> f64 {
     w + (((1.0 - w) - hz) + z * p)
 }
 
-/// Returns `(exp x, expm1 x)` for `−708 < x ≤ 0`, to about one ulp each.
+/// Returns `(exp x, expm1 x)` for `−708 < x ≤ 0`, to about one ulp each. With `fused`, the
+/// polynomial's multiply-adds are fused: one instruction and one rounding each, where the
+/// target has them (without, `f64::mul_add` would be a call into libm).
 #[expect(clippy::inline_always, reason = "part of the dispatched loop")]
 #[inline(always)]
-fn exp_expm1(x: f64) -> (f64, f64) {
+fn exp_expm1(x: f64, fused: bool) -> (f64, f64) {
+    let madd = |a: f64, b: f64, c: f64| if fused { a.mul_add(b, c) } else { c + a * b };
     let shifted = x * core::f64::consts::LOG2_E + ROUND;
     let n = shifted - ROUND;
     let r = (x - n * LN2_HI) - n * LN2_LO;
@@ -215,11 +238,11 @@ fn exp_expm1(x: f64) -> (f64, f64) {
     let r2 = r * r;
     let r4 = r2 * r2;
     let r8 = r4 * r4;
-    let pair = |k: usize| c(k) + c(k + 1) * r;
-    let quad = |k: usize| pair(k) + pair(k + 2) * r2;
-    let low = quad(1) + quad(5) * r4;
-    let high = (pair(9) + pair(11) * r2) + (1.0 / 6_227_020_800.0) * r4;
-    let q = (low + high * r8) * r;
+    let pair = |k: usize| madd(c(k + 1), r, c(k));
+    let quad = |k: usize| madd(pair(k + 2), r2, pair(k));
+    let low = madd(quad(5), r4, quad(1));
+    let high = madd(1.0 / 6_227_020_800.0, r4, madd(pair(11), r2, pair(9)));
+    let q = madd(high, r8, low) * r;
     // The low bits of `shifted` hold n in two's complement; 2ⁿ is built from its exponent.
     #[expect(
         clippy::cast_possible_wrap,
@@ -231,7 +254,7 @@ fn exp_expm1(x: f64) -> (f64, f64) {
         reason = "n > −1023, so the exponent is positive"
     )]
     let scale = f64::from_bits(((n_bits + 1023) as u64) << 52);
-    (scale + scale * q, scale * q + (scale - 1.0))
+    (madd(scale, q, scale), madd(scale, q, scale - 1.0))
 }
 
 /// `1/k!` for `k < 13`.
@@ -255,24 +278,27 @@ const INVERSE_FACTORIALS: [f64; 13] = [
 mod tests {
     use super::*;
 
+    /// With the multiply-adds fused and without.
     #[test]
     fn exp_and_expm1_match_libm() {
-        for i in 0..4000 {
-            let x = -f64::from(i) * 0.17 - 1e-9 * f64::from(i % 7);
-            let (e, m) = exp_expm1(x.max(-700.0));
-            let x = x.max(-700.0);
-            assert!((e - x.exp()).abs() <= 4e-16 * x.exp(), "exp({x})");
-            assert!(
-                (m - x.exp_m1()).abs() <= 4e-16 * x.exp_m1().abs(),
-                "expm1({x})"
-            );
-        }
-        for x in [-1e-300, -1e-12, -0.3, -0.35, -0.36, 0.0] {
-            let m = exp_expm1(x).1;
-            assert!(
-                (m - x.exp_m1()).abs() <= 2.3e-16 * x.exp_m1().abs(),
-                "expm1({x})"
-            );
+        for fused in [false, true] {
+            for i in 0..4000 {
+                let x = -f64::from(i) * 0.17 - 1e-9 * f64::from(i % 7);
+                let (e, m) = exp_expm1(x.max(-700.0), fused);
+                let x = x.max(-700.0);
+                assert!((e - x.exp()).abs() <= 4e-16 * x.exp(), "exp({x})");
+                assert!(
+                    (m - x.exp_m1()).abs() <= 4e-16 * x.exp_m1().abs(),
+                    "expm1({x})"
+                );
+            }
+            for x in [-1e-300, -1e-12, -0.3, -0.35, -0.36, 0.0] {
+                let m = exp_expm1(x, fused).1;
+                assert!(
+                    (m - x.exp_m1()).abs() <= 2.3e-16 * x.exp_m1().abs(),
+                    "expm1({x}), fused {fused}"
+                );
+            }
         }
     }
 

@@ -250,7 +250,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// Runs the forward pass of the block of points from `first`.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
-    fn forward_block(&self, theta: &[f64], first: usize, ws: &mut Workspace<J>) {
+    fn forward_block(&self, theta: &[f64], first: usize, ws: &mut Workspace<J>, fused: bool) {
         let d = self.architecture.inputs;
         let lanes = (self.count - first).min(BLOCK);
         let distance = core::array::from_fn(|q| {
@@ -258,7 +258,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             self.residual.distance(x)
         });
         let x = &self.points[first * d..(first + lanes) * d];
-        ws.block.forward(self.architecture, theta, x, &distance);
+        ws.block
+            .forward(self.architecture, theta, x, &distance, fused);
     }
 
     /// [`Loss::sweep`] (or the residuals alone) a block of points at a time, under `pulp`'s
@@ -275,10 +276,10 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
 
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
-    fn sweep_blocks_here(&self, theta: &[f64], ws: &mut Workspace<J>, pass: Pass) {
+    fn sweep_blocks_here(&self, theta: &[f64], ws: &mut Workspace<J>, pass: Pass, fused: bool) {
         let n = self.len();
         for first in (0..self.count).step_by(BLOCK) {
-            self.forward_block(theta, first, ws);
+            self.forward_block(theta, first, ws, fused);
             let (mut rho, mut scale) = ([J::default(); BLOCK], [0.0; BLOCK]);
             for q in 0..ws.block.lanes {
                 let (x, y) = self.point(first + q);
@@ -536,6 +537,9 @@ impl<J: Jet, R: Residual<J>> WithSimd for BlockSweep<'_, '_, J, R> {
     )]
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        self.loss.sweep_blocks_here(self.theta, self.ws, self.pass);
+        // Every SIMD path of `pulp` on x86-64 (v3 and v4) has FMA; the scalar one may not.
+        let fused = S::F64_LANES >= 4;
+        self.loss
+            .sweep_blocks_here(self.theta, self.ws, self.pass, fused);
     }
 }

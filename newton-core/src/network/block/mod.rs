@@ -98,7 +98,8 @@ impl<J: Jet> Block<J> {
     }
 
     /// Runs the forward pass at the `lanes` points `x` (`lanes × d`, one after another) with
-    /// distance jets `distance` and keeps the outputs `U = D·(Σⱼ cⱼ Zᴸⱼ + c₀)`.
+    /// distance jets `distance` and keeps the outputs `U = D·(Σⱼ cⱼ Zᴸⱼ + c₀)`; `fused` says
+    /// that the dispatched target has fused multiply-adds.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     pub(crate) fn forward(
@@ -107,6 +108,7 @@ impl<J: Jet> Block<J> {
         theta: &[f64],
         x: &[f64],
         distance: &[J; BLOCK],
+        fused: bool,
     ) {
         let d = arch.inputs;
         let lanes = x.len() / d;
@@ -132,8 +134,11 @@ impl<J: Jet> Block<J> {
                 }
                 // `s2` of a jet with input derivatives composes `σ⁽³⁾` and `σ⁽⁴⁾` too.
                 let highest = if k > 1 { 4 } else { 2 };
-                arch.activation
-                    .derivatives_inline(&values, highest, &mut self.derivatives);
+                arch.activation.derivatives_inline(
+                    &values,
+                    (highest, fused),
+                    &mut self.derivatives,
+                );
                 let d = &self.derivatives;
                 for q in 0..neurons {
                     let f = |i: usize| -> &Lanes {

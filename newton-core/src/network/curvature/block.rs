@@ -1,6 +1,6 @@
 //! The recording of a [`Block`] of points: for each point, what [`Curvature::record`] writes
-//! for it, computed from the block's lane jets for all its points at once and stored a panel
-//! of the stacked factors at a time ([`Columns`]).
+//! for it, computed from the block's lane jets for all its points at once and stored as they
+//! are, a lane vector per column of the block's strip of each stacked factor ([`Columns`]).
 
 use core::marker::PhantomData;
 
@@ -40,7 +40,12 @@ impl<J: Jet> Curvature<J> {
             self.weigh_pairs(theta);
         }
         let slot = first % self.chunk;
-        debug_assert!(slot + lanes <= self.chunk);
+        // Chunks hold whole blocks (`Curvature::new`); a block across two would overwrite
+        // another's strip.
+        assert!(
+            slot.is_multiple_of(BLOCK) && slot + lanes <= self.chunk,
+            "a block of points lies inside one chunk"
+        );
         for l in 1..=self.layout.depth() {
             self.record_shared_block(l, slot, scale, block);
             if summed(l) {

@@ -192,26 +192,26 @@ impl<J: Jet> Curvature<J> {
         let per_point: usize = (1..=depth)
             .map(|l| {
                 if share(l) {
+                    // Strips padded to whole panels, and their copies where the product
+                    // runs through `Panels`.
                     let (g, b) = shared_columns(layout, l);
-                    J::K * (g + b)
+                    let copies = if through_panels(g, b) { 2 } else { 1 };
+                    J::K * (panels(g) + panels(b)) * copies
                 } else {
                     2 * rank * neurons(l) * panels(support(l))
                 }
             })
             .sum::<usize>()
             * 8;
-        let fewest = (CHUNK_ROWS / rank).max(1);
-        let most = (CHUNK_BYTES / per_point.max(1)).clamp(fewest, CHUNK_POINTS);
+        // At least a block of points, whatever the bytes: the block sweep writes a block's
+        // strip at once.
+        let fewest = (CHUNK_ROWS / rank).max(BLOCK);
+        let most = (CHUNK_BYTES / per_point.max(1)).clamp(fewest, CHUNK_POINTS.max(fewest));
         // As few chunks as that allows, of about equal size (a last chunk of a few points
         // would cost a whole accumulation of the products), and whole blocks per chunk, so
         // that a block of points never straddles two chunks.
         let chunk = points.max(1).div_ceil(points.max(1).div_ceil(most));
-        let chunk = if most >= BLOCK {
-            chunk.next_multiple_of(BLOCK)
-        } else {
-            chunk
-        };
-        let chunk = chunk.min(points.max(1));
+        let chunk = chunk.next_multiple_of(BLOCK).min(points.max(1));
         // The tangents (`top` false) of the layers whose affine term above is a product per
         // neuron, or the activation factors (`top` true) of the layers that do not share them.
         let per_neuron_panels = |rows: usize, top: bool| -> Vec<Vec<Panels>> {

@@ -5,8 +5,9 @@
 //!
 //! A GEMM spends its time in a micro-kernel that keeps a block of `C` in registers and streams
 //! two thin slices of `A` and `B` past it. matrixmultiply packs those slices into a buffer it
-//! allocates on every call; here the caller's matrices are stored packed from the start (in a
-//! [`Panels`] allocated once), so the kernel reads them as they are and never touches the heap.
+//! allocates on every call; here the caller's matrices are stored packed from the start (in
+//! [`Panels`] or [`Strips`] allocated once, with the copies of large strips into panels), so
+//! the kernels never touch the heap.
 //! The kernel runs under `pulp`'s runtime dispatch, so the same safe loops are compiled for
 //! AVX-512 or AVX2 with FMA when the processor has them and for the baseline otherwise; with
 //! FMA every step is one fused multiply-add (see [`fused_add`]), so the last bits of a product

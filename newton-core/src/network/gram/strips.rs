@@ -22,8 +22,9 @@ use super::{add_leading_product, fused_add, report, Panels, Part, PANEL};
 /// per point) at `(s·stride + q)·k + c`. The `stride` pads the columns to whole panels of
 /// eight, with zeros, so that a tile of the kernel reads its columns as one piece of a strip.
 ///
-/// The lanes of points past `points` in the last strip are zero when a product reads them
-/// (see [`Strips::clear_from`]).
+/// The lanes of points past `points` in the last strip are zero when a product reads them:
+/// cleared by [`Strips::clear_from`] where a chunk ends inside a strip, and in the Jacobian never
+/// written by the point path and given the zero rows of a zero dual by the block sweep.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Strips {
     points: usize,
