@@ -502,6 +502,45 @@ fn a_three_input_pinn_matches_num_dual() {
     assert_close("3-D Poisson", &evaluate(&loss, &theta), &want, 1e-10);
 }
 
+/// A wide network of three inputs: a point's stacked factors take so many bytes that a chunk
+/// holds the fewest points allowed, which must still be whole blocks (a chunk of six points
+/// once had the block sweep write one block over another). Checked against central
+/// differences of the gradient, as num-dual is slow at `P = 624`.
+#[test]
+fn a_wide_three_input_pinn_matches_differences_of_the_gradient() {
+    let points: Vec<f64> = (0..20)
+        .flat_map(|i| {
+            let t = f64::from(i + 1) / 21.0;
+            [t, 1.0 - 0.7 * t, 0.3 + 0.5 * t * t]
+        })
+        .collect();
+    let arch = architecture(3, 24, Activation::Tanh, Embedding::Identity);
+    let loss = Loss::new(&arch, Poisson3d, &points, &[]).unwrap();
+    let p = arch.parameters();
+    let theta = random_theta(p, 9).scale(0.3);
+    let (_, _, h) = evaluate(&loss, &theta);
+    let mut ws = loss.workspace();
+    let mut gradient = |t: &DVector<f64>| {
+        let mut g = DVector::zeros(p);
+        loss.gradient_into(t, &mut ws, &mut g).unwrap();
+        g
+    };
+    let e = 1e-5;
+    let mut worst: f64 = 0.0;
+    for q in 0..p {
+        let (mut plus, mut minus) = (theta.clone(), theta.clone());
+        plus[q] += e;
+        minus[q] -= e;
+        let column = (gradient(&plus) - gradient(&minus)) / (2.0 * e);
+        worst = worst.max((h.column(q) - column).amax());
+    }
+    assert!(
+        worst < 1e-6 * h.amax().max(1.0),
+        "|H − FD| = {worst:e}, |H| = {:e}",
+        h.amax()
+    );
+}
+
 /// Three hidden layers: the third records its tangents neuron by neuron on top of a second
 /// layer that shares them, with input-derivative jets (a path two-layer PINNs do not take).
 #[test]
