@@ -36,6 +36,11 @@ pub trait Residual<J: Jet>: Sync {
 
 /// Everything one evaluation of a [`Loss`] needs besides its inputs and outputs: allocated once,
 /// reused for every evaluation, so evaluations allocate nothing.
+///
+/// The Jacobian and the stacked factors of the second-order term are stored a block of eight
+/// points per vector, as the sweep computes them; those of large products (`JᵀJ` from
+/// `P = 40`) are also kept in rows of eight columns for the faster kernel there, which about
+/// doubles their memory (`N·P` numbers for the Jacobian).
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
     pub(super) point: PointWorkspace<J>,
