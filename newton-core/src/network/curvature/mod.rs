@@ -571,11 +571,12 @@ impl<J: Jet> Curvature<J> {
     pub(crate) fn assemble(&mut self, theta: &[f64], h: &mut [f64], p: usize) {
         let depth = self.layout.depth();
         let add_upper = |h: &mut [f64], a: usize, b: usize, v: f64| h[upper(a, b, p)] += v;
+        self.weights[1..=theta.len()].copy_from_slice(theta);
         // Layer by layer first, in the order of the products per neuron, so that where a layer
         // that shares its tangents adds the same terms it rounds as they did.
         for l in 1..=depth {
             if share(l) {
-                self.add_shared(l, theta, h, p);
+                self.add_shared(l, h, p);
             } else {
                 for (k, sums) in self.sums[l].iter().enumerate() {
                     add_activation(&self.layout, l, k, sums, h, p);
@@ -606,11 +607,10 @@ impl<J: Jet> Curvature<J> {
     }
 
     /// Adds `GᵀB` of a layer that [`share`]s its tangents, by its table of
-    /// [`Curvature::shared_targets`].
-    fn add_shared(&mut self, l: usize, theta: &[f64], h: &mut [f64], p: usize) {
-        let weights = &mut self.weights;
-        weights[1..=theta.len()].copy_from_slice(theta);
-        let s = &self.shared[l];
+    /// [`Curvature::shared_targets`] and the weights `[1, θ]` that [`Curvature::assemble`]
+    /// wrote.
+    fn add_shared(&self, l: usize, h: &mut [f64], p: usize) {
+        let (s, weights) = (&self.shared[l], &self.weights);
         for target in &self.shared_targets[l] {
             h[target.entry.at(p)] += s[target.source as usize] * weights[target.weight as usize];
         }
@@ -807,6 +807,15 @@ fn shared_targets(layout: &Layout, l: usize) -> Vec<SharedTarget> {
     let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
     let n = shared_columns(layout, l).1;
     let (features, below) = (layout.width(0), layout.width(1));
+    // Parameter `t` of layer 1 is weight `(j, a)` at `t = j·F + a` or bias `j` at `t = W₁F + j`:
+    // returns its neuron `j`.
+    let neuron_of = |t: usize| {
+        if t < below * features {
+            t / features
+        } else {
+            t - below * features
+        }
+    };
     let mut targets = Vec::new();
     let mut push = |source: usize, a: usize, b: usize, weight: Option<usize>| {
         targets.push(SharedTarget {
@@ -824,12 +833,12 @@ fn shared_targets(layout: &Layout, l: usize) -> Vec<SharedTarget> {
         }
         if l == 2 {
             for t in 0..below * (features + 1) {
-                let j = if t < below * features {
-                    t / features
-                } else {
-                    t - below * features
-                };
-                push(r * n + own + t, t, pa, Some(layout.weight(l, k, j)));
+                push(
+                    r * n + own + t,
+                    t,
+                    pa,
+                    Some(layout.weight(l, k, neuron_of(t))),
+                );
             }
         }
     };
@@ -847,12 +856,12 @@ fn shared_targets(layout: &Layout, l: usize) -> Vec<SharedTarget> {
         let rows = width * own + if l == layout.depth() { width } else { 0 };
         for k in 0..width {
             for t in 0..below * (features + 1) {
-                let j = if t < below * features {
-                    t / features
-                } else {
-                    t - below * features
-                };
-                push((rows + k) * n + own + t, layout.weight(l, k, j), t, None);
+                push(
+                    (rows + k) * n + own + t,
+                    layout.weight(l, k, neuron_of(t)),
+                    t,
+                    None,
+                );
             }
         }
     }
