@@ -142,6 +142,14 @@ impl Emitter<'_> {
                 let (a, b) = (r(a), o(b));
                 quote!(#a.hypot(#b))
             }
+            Node::Max(a, b) => {
+                let (a, b) = (r(a), o(b));
+                quote!(#a.max(#b))
+            }
+            Node::Min(a, b) => {
+                let (a, b) = (r(a), o(b));
+                quote!(#a.min(#b))
+            }
             Node::Cmp(op, a, b) => {
                 let (a, b) = (o(a), o(b));
                 let op = match op {

@@ -179,7 +179,7 @@ fn three_mistakes_give_three_errors_and_a_fallback() {
         quote!(),
         quote! {
             pub fn broken(x: f64, y: f64) -> f64 {
-                let a = x.floor();
+                let a = x.erf();
                 let b = match y { _ => y };
                 let c = ::std::vec![x];
                 a + b + y
@@ -189,7 +189,7 @@ fn three_mistakes_give_three_errors_and_a_fallback() {
     let errors = compile_errors(&expansion);
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(
-        errors[0].contains("unsupported method `floor`"),
+        errors[0].contains("unsupported method `erf`"),
         "{errors:#?}"
     );
     assert!(errors[0].contains("supported: `sqrt`"), "{errors:#?}");

@@ -219,3 +219,46 @@ fn powers_ref<D: DualNum<f64> + Copy>([x, y]: [D; 2]) -> D {
 fn powers_matches_oracle() {
     Case::cube(0.5, 2.0).check(generated!(powers, |[x, y]| (x, y)), powers_ref);
 }
+
+/// Regression: `r.powi(-17)` once emitted `r·(r⁸)⁻²`, that is `r⁻¹⁵`, and `powf` with a whole
+/// exponent below −16 went the same way. Every exponent around the squaring limit (±16), its
+/// doubles (±32, ±34) and far beyond, as `powi` and as `powf`; `r ∈ [0.9, 1.1]` keeps `r⁻²⁰⁰`
+/// finite.
+#[hessian]
+pub fn large_negative_powers(r: f64, s: f64) -> f64 {
+    r.powi(-17) + s.powi(-16) + r.powi(-18) + (r * s).powi(-33) + s.powi(-34)
+        - r.powi(17)
+        + (r + s).powi(-200)
+        + r.powf(-17.0)
+        + s.powf(-35.0)
+        + (r * s).powf(-64.0)
+}
+
+fn large_negative_powers_ref<D: DualNum<f64> + Copy>([r, s]: [D; 2]) -> D {
+    r.powi(-17) + s.powi(-16) + r.powi(-18) + (r * s).powi(-33) + s.powi(-34)
+        - r.powi(17)
+        + (r + s).powi(-200)
+        + r.powi(-17)
+        + s.powi(-35)
+        + (r * s).powi(-64)
+}
+
+#[test]
+fn large_negative_powers_matches_oracle() {
+    Case::cube(0.9, 1.1).check(
+        generated!(large_negative_powers, |[r, s]| (r, s)),
+        large_negative_powers_ref,
+    );
+    // The value the issue measured: r = 1.1 gave r⁻¹⁵, 21 % off.
+    let r = 1.1_f64;
+    let v = large_negative_powers::value(r, 1.0) - large_negative_powers(1.0, 1.0);
+    let want = large_negative_powers(r, 1.0) - large_negative_powers(1.0, 1.0);
+    assert!((v - want).abs() <= 1e-12 * want.abs(), "{v} vs {want}");
+    let g = large_negative_powers::gradient(r, 1.0);
+    let by_hand = -17.0 * r.powi(-18) - 18.0 * r.powi(-19) - 33.0 * r.powi(-34)
+        - 17.0 * r.powi(16)
+        - 200.0 * (r + 1.0).powi(-201)
+        - 17.0 * r.powi(-18)
+        - 64.0 * r.powi(-65);
+    assert!((g[0] - by_hand).abs() <= 1e-12 * by_hand.abs(), "{} vs {by_hand}", g[0]);
+}

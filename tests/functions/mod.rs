@@ -7,6 +7,7 @@
 
 pub(crate) mod classic;
 pub(crate) mod data;
+pub(crate) mod everyday;
 pub(crate) mod methods;
 pub(crate) mod nd;
 pub(crate) mod scalars;

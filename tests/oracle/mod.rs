@@ -9,6 +9,10 @@
 //! - central differences of the generated code itself: the gradient against differences of the
 //!   value, the Hessian against differences of the generated `gradient`, to about `1e-5`.
 //!
+//! The generated `value` and the value of the fused body must equal the **original function**
+//! (which the macro keeps) to rounding: a simplification that computes another function is
+//! caught there even where num-dual's reference was written with the same mistake.
+//!
 //! It also asserts the structural promises of the expansion: `DIM` is the flattened length,
 //! `gradient`, `value_gradient` and `hessian` agree with the fused `value_gradient_hessian`, the
 //! Hessian is bitwise symmetric, every entry outside `SPARSITY` is exactly zero, and every
@@ -54,6 +58,8 @@ pub struct Generated<'a, const N: usize> {
 
 /// The generated functions of one module.
 pub struct Derivatives<'a, const N: usize> {
+    /// `module::value`.
+    pub value: Boxed<'a, N, f64>,
     /// `module::gradient`.
     pub gradient: Boxed<'a, N, SVector<f64, N>>,
     /// `module::value_gradient`.
@@ -78,6 +84,7 @@ macro_rules! generated {
             sparsity: Some($($f)::+::SPARSITY),
             value: Box::new(|$p| $($f)::+($($arg),*)),
             derivatives: Some($crate::oracle::Derivatives {
+                value: Box::new(|$p| $($f)::+::value($($arg),*)),
                 gradient: Box::new(|$p| $($f)::+::gradient($($arg),*)),
                 value_gradient: Box::new(|$p| $($f)::+::value_gradient($($arg),*)),
                 hessian: Box::new(|$p| $($f)::+::hessian($($arg),*)),
@@ -97,6 +104,10 @@ macro_rules! generated {
                 f64::from($($f)::+($($arg),*))
             }),
             derivatives: Some($crate::oracle::Derivatives {
+                value: Box::new(|p| {
+                    let $p = p.map($crate::oracle::narrow);
+                    f64::from($($f)::+::value($($arg),*))
+                }),
                 gradient: Box::new(|p| {
                     let $p = p.map($crate::oracle::narrow);
                     $($f)::+::gradient($($arg),*).cast::<f64>()
@@ -244,6 +255,7 @@ impl<const N: usize> Case<N> {
                 Some(d) => {
                     let actual = (d.value_gradient_hessian)(p);
                     report.check_consistency(d, p, &actual, self.tolerance.consistency);
+                    report.against_original(d, p, actual.0, (generated.value)(p), self.tolerance);
                     actual
                 }
                 None => ((generated.value)(p), expected.1, expected.2),

@@ -114,6 +114,23 @@ impl Report {
         }
     }
 
+    /// The generated values against the original function, to rounding.
+    pub(super) fn against_original<const N: usize>(
+        &mut self,
+        d: &Derivatives<'_, N>,
+        p: [f64; N],
+        fused: f64,
+        original: f64,
+        tolerance: super::Tolerance,
+    ) {
+        let tol = tolerance.consistency;
+        let source = "the original function";
+        let scale = original.abs();
+        self.compare("value()", p, (d.value)(p), original, source, tol, scale);
+        let what = "value_gradient_hessian().0";
+        self.compare(what, p, fused, original, source, tol, scale);
+    }
+
     pub(super) fn against_reference<const N: usize>(
         &mut self,
         p: [f64; N],

@@ -33,6 +33,7 @@ fn by_hand(off: f64, sparsity: &[(usize, usize)]) -> Generated<'_, 2> {
         sparsity: Some(sparsity),
         value: Box::new(|[x, y]| saddle(x, y)),
         derivatives: Some(Derivatives {
+            value: Box::new(|[x, y]| saddle(x, y)),
             gradient: Box::new(|[x, y]| gradient(x, y)),
             value_gradient: Box::new(|[x, y]| (saddle(x, y), gradient(x, y))),
             hessian: Box::new(move |[x, y]| hessian(x, y, off)),
@@ -78,4 +79,14 @@ fn rejects_entry_outside_sparsity() {
 #[should_panic(expected = "SPARSITY is not sorted")]
 fn rejects_unsorted_sparsity() {
     Case::cube(-2.0, 2.0).check(by_hand(0.0, &[(0, 0), (1, 1), (0, 1)]), saddle_ref);
+}
+
+/// A module whose generated value agrees with num-dual's reference but not with the original
+/// function it was generated from (as when the reference repeats the generator's mistake).
+#[test]
+#[should_panic(expected = "the original function")]
+fn rejects_value_that_differs_from_the_original() {
+    let mut generated = by_hand(0.0, DENSE);
+    generated.value = Box::new(|[x, y]| saddle(x, y) + 0.5);
+    Case::cube(-2.0, 2.0).check(generated, saddle_ref);
 }

@@ -2,7 +2,7 @@ use newton::hessian;
 
 #[hessian]
 fn f(x: f64) -> f64 {
-    x.floor() * x
+    x.erf() * x
 }
 
 fn main() {}

@@ -7,6 +7,7 @@
 //! value and with every other entry as it is built.
 
 use super::graph::{Graph, Id, Node};
+use super::ops::Cmp;
 
 /// The value, gradient and upper-triangular Hessian of one function, as nodes of one graph.
 #[derive(Clone, Debug)]
@@ -107,10 +108,13 @@ fn rule(g: &mut Graph, id: Id, var: u32, d: &[Id], zero: Id) -> Id {
             Some(fp) => g.mul(fp, d_of(a)),
             None => zero,
         },
-        // (aⁿ)′ = n·aⁿ⁻¹·a′
+        // (aⁿ)′ = n·aⁿ⁻¹·a′; for n = i32::MIN, aⁿ⁻¹ is aⁿ/a (n − 1 does not fit an i32)
         Node::Powi(a, n) => {
             let c = g.constant(f64::from(n));
-            let p = g.powi(a, n - 1);
+            let p = match n.checked_sub(1) {
+                Some(m) => g.powi(a, m),
+                None => g.div(id, a),
+            };
             let cp = g.mul(c, p);
             g.mul(cp, d_of(a))
         }
@@ -151,6 +155,16 @@ fn rule(g: &mut Graph, id: Id, var: u32, d: &[Id], zero: Id) -> Id {
             g.div(n, id)
         }
         Node::Select(c, a, b) => g.select(c, d_of(a), d_of(b)),
+        // the derivative of the active operand; at a tie, of `a` (a one-sided derivative)
+        Node::Max(a, b) | Node::Min(a, b) => {
+            let op = if matches!(g.node(id), Node::Max(..)) {
+                Cmp::Ge
+            } else {
+                Cmp::Le
+            };
+            let a_active = g.cmp(op, a, b);
+            g.select(a_active, d_of(a), d_of(b))
+        }
         Node::Sum(lp, body) => g.sum(lp, d_of(body)),
     }
 }

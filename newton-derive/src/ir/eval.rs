@@ -25,6 +25,8 @@ pub fn eval(g: &Graph, root: Id, inputs: &[f64], externs: &[f64]) -> f64 {
             Node::Powf(a, c) => x(a).powf(x(c)),
             Node::Atan2(a, c) => x(a).atan2(x(c)),
             Node::Hypot(a, c) => x(a).hypot(x(c)),
+            Node::Max(a, c) => x(a).max(x(c)),
+            Node::Min(a, c) => x(a).min(x(c)),
             Node::Cmp(op, a, c) => f64::from(u8::from(op.eval(x(a), x(c)))),
             Node::And(a, c) => f64::from(u8::from(b(a) && b(c))),
             Node::Or(a, c) => f64::from(u8::from(b(a) || b(c))),

@@ -44,6 +44,10 @@ pub enum Node {
     Atan2(Id, Id),
     /// `x.hypot(y)`.
     Hypot(Id, Id),
+    /// `a.max(b)`: differentiated along the larger operand (`a` on a tie).
+    Max(Id, Id),
+    /// `a.min(b)`: differentiated along the smaller operand (`a` on a tie).
+    Min(Id, Id),
     Cmp(Cmp, Id, Id),
     And(Id, Id),
     Or(Id, Id),
@@ -69,6 +73,8 @@ impl Node {
             | Node::Powf(a, b)
             | Node::Atan2(a, b)
             | Node::Hypot(a, b)
+            | Node::Max(a, b)
+            | Node::Min(a, b)
             | Node::Cmp(_, a, b)
             | Node::And(a, b)
             | Node::Or(a, b) => (Some(a), Some(b), None),

@@ -25,16 +25,32 @@ pub enum Func {
     Atan,
     Asin,
     Acos,
+    Asinh,
+    Acosh,
+    Atanh,
+    /// `ln(1 + u)`, accurate near `u = 0`.
+    Ln1p,
+    /// `exp(u) − 1`, accurate near `u = 0`.
+    ExpM1,
     Recip,
     /// Not smooth at 0: its derivative is `signum`, whose derivative is taken as 0.
     Abs,
     /// Piecewise constant: derivative 0 everywhere it exists.
     Signum,
+    /// Piecewise constant (`floor`, `ceil`, `round`, `round_ties_even`, `trunc`): derivative 0
+    /// away from the jumps.
+    Floor,
+    Ceil,
+    Round,
+    RoundTiesEven,
+    Trunc,
+    /// `u − trunc(u)`: derivative 1 away from the jumps.
+    Fract,
 }
 
 impl Func {
     /// Every function with its method name, in the order error messages list them.
-    pub const ALL: [(Func, &'static str); 19] = [
+    pub const ALL: [(Func, &'static str); 30] = [
         (Func::Sqrt, "sqrt"),
         (Func::Cbrt, "cbrt"),
         (Func::Exp, "exp"),
@@ -51,9 +67,20 @@ impl Func {
         (Func::Atan, "atan"),
         (Func::Asin, "asin"),
         (Func::Acos, "acos"),
+        (Func::Asinh, "asinh"),
+        (Func::Acosh, "acosh"),
+        (Func::Atanh, "atanh"),
+        (Func::Ln1p, "ln_1p"),
+        (Func::ExpM1, "exp_m1"),
         (Func::Recip, "recip"),
         (Func::Abs, "abs"),
         (Func::Signum, "signum"),
+        (Func::Floor, "floor"),
+        (Func::Ceil, "ceil"),
+        (Func::Round, "round"),
+        (Func::RoundTiesEven, "round_ties_even"),
+        (Func::Trunc, "trunc"),
+        (Func::Fract, "fract"),
     ];
 
     /// Looks a method name up.
@@ -89,15 +116,21 @@ impl Func {
             Func::Atan => x.atan(),
             Func::Asin => x.asin(),
             Func::Acos => x.acos(),
+            Func::Asinh => x.asinh(),
+            Func::Acosh => x.acosh(),
+            Func::Atanh => x.atanh(),
+            Func::Ln1p => x.ln_1p(),
+            Func::ExpM1 => x.exp_m1(),
+            Func::Floor => x.floor(),
+            Func::Ceil => x.ceil(),
+            Func::Round => x.round(),
+            Func::RoundTiesEven => x.round_ties_even(),
+            Func::Trunc => x.trunc(),
+            Func::Fract => x.fract(),
             Func::Recip => x.recip(),
             Func::Abs => x.abs(),
-            Func::Signum => {
-                if x == 0.0 {
-                    0.0
-                } else {
-                    x.signum()
-                }
-            }
+            // Rust's: ±1 by the sign bit, so `0.0.signum()` is 1, as the original computes
+            Func::Signum => x.signum(),
         }
     }
 
@@ -144,10 +177,12 @@ impl Func {
                 let sq = g.mul(node, node);
                 g.add(one, sq)
             }
-            // 1 − tanh²u
+            // 1 − tanh²u, as (1 − t)(1 + t): 1 − t is exact for t near 1 (Sterbenz), so the
+            // product keeps full relative precision where 1 − t·t cancels to a few digits
             Func::Tanh => {
-                let sq = g.mul(node, node);
-                g.sub(one, sq)
+                let below = g.sub(one, node);
+                let above = g.add(one, node);
+                g.mul(below, above)
             }
             Func::Sinh => g.call(Func::Cosh, u),
             Func::Cosh => g.call(Func::Sinh, u),
@@ -168,6 +203,39 @@ impl Func {
                 } else {
                     g.neg(inv)
                 }
+            }
+            // 1 / √(u² + 1)
+            Func::Asinh => {
+                let sq = g.mul(u, u);
+                let d = g.add(sq, one);
+                let root = g.call(Func::Sqrt, d);
+                g.call(Func::Recip, root)
+            }
+            // 1 / √(u² − 1) = 1 / (√(u − 1)·√(u + 1)), exact near u = 1 where u² − 1 cancels
+            Func::Acosh => {
+                let below = g.sub(u, one);
+                let above = g.add(u, one);
+                let (rb, ra) = (g.call(Func::Sqrt, below), g.call(Func::Sqrt, above));
+                let d = g.mul(rb, ra);
+                g.call(Func::Recip, d)
+            }
+            // 1 / ((1 − u)(1 + u)), exact near |u| = 1 where 1 − u² cancels
+            Func::Atanh => {
+                let below = g.sub(one, u);
+                let above = g.add(one, u);
+                let d = g.mul(below, above);
+                g.call(Func::Recip, d)
+            }
+            // 1 / (1 + u)
+            Func::Ln1p => {
+                let d = g.add(one, u);
+                g.call(Func::Recip, d)
+            }
+            // eᵘ = (eᵘ − 1) + 1 would lose the digits exp_m1 keeps; eᵘ itself is exact
+            Func::ExpM1 => g.call(Func::Exp, u),
+            Func::Fract => one,
+            Func::Floor | Func::Ceil | Func::Round | Func::RoundTiesEven | Func::Trunc => {
+                return None
             }
             // −1/u², from the node itself
             Func::Recip => {

@@ -41,6 +41,8 @@ fn write(g: &Graph, id: Id, out: &mut String) {
         Node::Powf(a, b) => ("powf".into(), vec![a, b]),
         Node::Atan2(a, b) => ("atan2".into(), vec![a, b]),
         Node::Hypot(a, b) => ("hypot".into(), vec![a, b]),
+        Node::Max(a, b) => ("max".into(), vec![a, b]),
+        Node::Min(a, b) => ("min".into(), vec![a, b]),
         Node::Cmp(op, a, b) => (cmp_name(op).into(), vec![a, b]),
         Node::And(a, b) => ("and".into(), vec![a, b]),
         Node::Or(a, b) => ("or".into(), vec![a, b]),

@@ -13,6 +13,14 @@ impl Graph {
         self.intern(Node::Const(const_bits(value)))
     }
 
+    /// Interns a constant that a rule computed by recombining the user's constants, or returns
+    /// `None` when it overflowed or lost precision as a subnormal: then `c₁·(c₂·x)` and
+    /// `(c₁c₂)·x` differ by more than rounding (1e300·(1e300·1e-300) is 1e300, (1e300·1e300)·1e-300
+    /// is ∞), and the rule must not apply.
+    fn folded(&mut self, value: f64) -> Option<Id> {
+        (value == 0.0 || value.is_normal()).then(|| self.constant(value))
+    }
+
     fn is_const(&self, id: Id, value: f64) -> bool {
         self.as_const(id)
             .is_some_and(|c| c.to_bits() == const_bits(value))
@@ -49,8 +57,9 @@ impl Graph {
         // add-like-terms: c₁·x + c₂·x → (c₁ + c₂)·x, and x + x → 2·x
         let ((ca, xa), (cb, xb)) = (self.coefficient(a), self.coefficient(b));
         if xa == xb {
-            let c = self.constant(ca + cb);
-            return self.mul(c, xa);
+            if let Some(c) = self.folded(ca + cb) {
+                return self.mul(c, xa);
+            }
         }
         match (self.node(a), self.node(b)) {
             // add-neg: x + (−y) → x − y
@@ -74,8 +83,14 @@ impl Graph {
                 } else {
                     (q, p)
                 };
-                let c = self.constant(f64::from_bits(c1) + self.as_const(c2).unwrap_or(0.0));
-                self.add(c, x)
+                let sum = f64::from_bits(c1) + self.as_const(c2).unwrap_or(0.0);
+                match self.folded(sum) {
+                    Some(c) => self.add(c, x),
+                    None => {
+                        let (a, b) = Self::ordered(a, b);
+                        self.intern(Node::Add(a, b))
+                    }
+                }
             }
             _ => {
                 let (a, b) = Self::ordered(a, b);
@@ -96,8 +111,9 @@ impl Graph {
         // sub-like-terms: c₁·x − c₂·x → (c₁ − c₂)·x, and x − x → 0
         let ((ca, xa), (cb, xb)) = (self.coefficient(a), self.coefficient(b));
         if xa == xb {
-            let c = self.constant(ca - cb);
-            return self.mul(c, xa);
+            if let Some(c) = self.folded(ca - cb) {
+                return self.mul(c, xa);
+            }
         }
         match (self.node(a), self.node(b)) {
             // sub-neg: x − (−y) → x + y
@@ -141,13 +157,14 @@ impl Graph {
                 let p = self.mul(a, y);
                 self.neg(p)
             }
-            // mul-const-assoc: c₁ · (c₂ · x) → (c₁c₂) · x
-            (Node::Const(c1), Node::Mul(p, q)) if self.as_const(p).is_some() => {
+            // mul-const-assoc: c₁ · (c₂ · x) → (c₁c₂) · x, unless c₁c₂ over- or underflows
+            (Node::Const(c1), Node::Mul(p, q)) | (Node::Mul(p, q), Node::Const(c1))
+                if self.as_const(p).is_some_and(|c2| {
+                    let c = f64::from_bits(c1) * c2;
+                    c == 0.0 || c.is_normal()
+                }) =>
+            {
                 let c = self.constant(f64::from_bits(c1) * self.as_const(p).unwrap_or(1.0));
-                self.mul(c, q)
-            }
-            (Node::Mul(p, q), Node::Const(c2)) if self.as_const(p).is_some() => {
-                let c = self.constant(f64::from_bits(c2) * self.as_const(p).unwrap_or(1.0));
                 self.mul(c, q)
             }
             // mul-distribute-const: c·(c₁·x ± c₂·y) → (c·c₁)·x ± (c·c₂)·y when both terms
@@ -197,8 +214,9 @@ impl Graph {
             (Some(0.0), _) => return self.constant(0.0),
             // div-one: x / 1 → x
             (_, Some(1.0)) => return a,
-            // div-const: x / c → (1/c) · x, a multiplication instead of a division
-            (_, Some(y)) => {
+            // div-const: x / c → (1/c) · x, a multiplication instead of a division, unless 1/c
+            // overflows (c subnormal) or is subnormal itself (c above 2¹⁰²²)
+            (_, Some(y)) if (1.0 / y).is_normal() => {
                 let r = self.constant(1.0 / y);
                 return self.mul(r, a);
             }
@@ -268,8 +286,10 @@ impl Graph {
             }
             // powi-squaring: aⁿ by repeated squaring, a⁴ = (a·a)·(a·a), so a⁴, its
             // derivative 4a³ and its second derivative 12a² share a² instead of each
-            // calling `powi`
-            _ if n <= MAX_SQUARING => {
+            // calling `powi`. Only for 2 ≤ n ≤ 16: every other exponent stays one `powi`
+            // (the lower bound matters: `n / 2` and `n % 2` of a negative `n` would square
+            // towards the wrong power).
+            _ if (2..=MAX_SQUARING).contains(&n) => {
                 let half = self.powi(a, n / 2);
                 let square = self.mul(half, half);
                 if n % 2 == 0 {
@@ -316,6 +336,26 @@ impl Graph {
         } else {
             let (x, y) = Self::ordered(x, y);
             self.intern(Node::Hypot(x, y))
+        }
+    }
+
+    /// Builds `a.max(b)`.
+    pub fn max(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => self.constant(x.max(y)),
+            // max-same: x.max(x) → x
+            _ if a == b => a,
+            _ => self.intern(Node::Max(a, b)),
+        }
+    }
+
+    /// Builds `a.min(b)`.
+    pub fn min(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => self.constant(x.min(y)),
+            // min-same: x.min(x) → x
+            _ if a == b => a,
+            _ => self.intern(Node::Min(a, b)),
         }
     }
 
@@ -442,6 +482,8 @@ mod tests {
         powi_squaring: |g, x, _| g.powi(x, 5) => "(* x0 (* (* x0 x0) (* x0 x0)))";
         powi_negative: |g, x, _| g.powi(x, -2) => "(recip (* x0 x0))";
         powi_large: |g, x, _| g.powi(x, 40) => "(powi x0 40)";
+        powi_large_negative: |g, x, _| g.powi(x, -17) => "(powi x0 -17)";
+        powi_most_negative: |g, x, _| g.powi(x, i32::MIN) => "(powi x0 -2147483648)";
         mul_distribute_const: |g, x, y| { let c = g.constant(-2.0); let p = g.mul(c, x); let d = g.constant(3.0); let q = g.mul(d, y); let s = g.add(p, q); let h = g.constant(0.5); g.mul(h, s) } => "(- (* 1.5 x1) x0)";
         powi_one: |g, x, _| g.powi(x, 1) => "x0";
         powf_int: |g, x, _| { let c = g.constant(3.0); g.powf(x, c) } => "(* x0 (* x0 x0))";

@@ -9,18 +9,38 @@ use crate::ir::{Cmp, Func, Id};
 /// What a body may contain, for error messages.
 const BODY: &str = "supported: `let`, arithmetic, float methods, constant `for` loops, `for` loops over data slices, and `if` on constants";
 
-/// Methods that take arguments besides the receiver, for the "supported:" list.
-const METHODS_WITH_ARGS: [&str; 5] = ["powi", "powf", "atan2", "hypot", "mul_add"];
+/// Methods lowered to other nodes rather than one [`Func`], with their number of arguments
+/// besides the receiver. With [`Func::ALL`] this is every supported method.
+pub const COMPOSITE_METHODS: [(&str, usize); 12] = [
+    ("powi", 1),
+    ("powf", 1),
+    ("atan2", 1),
+    ("hypot", 1),
+    ("mul_add", 2),
+    ("max", 1),
+    ("min", 1),
+    ("clamp", 2),
+    ("log", 1),
+    ("copysign", 1),
+    ("to_radians", 0),
+    ("to_degrees", 0),
+];
+
+/// `sin_cos`, the one method returning a tuple.
+const SIN_COS: &str = "sin_cos";
 
 /// Returns whether `name` is a supported float method.
 fn is_method(name: &str) -> bool {
-    Func::from_name(name).is_some() || METHODS_WITH_ARGS.contains(&name)
+    Func::from_name(name).is_some()
+        || name == SIN_COS
+        || COMPOSITE_METHODS.iter().any(|&(n, _)| n == name)
 }
 
 /// Lists every supported method, for error messages.
 pub fn supported_methods() -> String {
     let mut names: Vec<String> = Func::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
-    names.extend(METHODS_WITH_ARGS.iter().map(|n| format!("`{n}`")));
+    names.push(format!("`{SIN_COS}`"));
+    names.extend(COMPOSITE_METHODS.iter().map(|(n, _)| format!("`{n}`")));
     names.join(", ")
 }
 
@@ -64,6 +84,10 @@ impl Lowerer<'_> {
             Expr::Call(c) => self.lower_call(c),
             Expr::Cast(c) => self.lower_cast(c),
             Expr::Index(i) => self.lower_index(i),
+            // `params.scale` on a constant outside the body
+            Expr::Field(_) => self
+                .lower_outer_place(expr)
+                .unwrap_or_else(|| self.unsupported_construct(expr)),
             Expr::Block(b) if b.label.is_none() => self.lower_block(&b.block),
             Expr::If(i) => self.lower_if(i),
             Expr::Tuple(t) => Value::Tuple(t.elems.iter().map(|e| self.lower_expr(e)).collect()),
@@ -390,6 +414,10 @@ impl Lowerer<'_> {
     }
 
     fn lower_index(&mut self, i: &syn::ExprIndex) -> Value {
+        // `GAUSS_Y[i]`: a table outside the body, read by the generated code
+        if let Some(value) = self.lower_outer_place(&Expr::Index(i.clone())) {
+            return value;
+        }
         let base = self.lower_expr(&i.expr);
         let index = self.lower_expr(&i.index);
         if let (Value::Array(elems), Value::Int(k), Expr::Path(p)) = (&base, &index, &*i.expr) {
@@ -420,6 +448,9 @@ impl Lowerer<'_> {
     }
 
     fn lower_method(&mut self, m: &ExprMethodCall) -> Value {
+        if let Some(value) = self.lower_iterator_sum(m) {
+            return value;
+        }
         let name = m.method.to_string();
         if let Some(turbofish) = &m.turbofish {
             return self.unsupported(
@@ -444,11 +475,11 @@ impl Lowerer<'_> {
         args_at: &dyn ToTokens,
     ) -> Value {
         let name = method.to_string();
-        let arity = match name.as_str() {
-            "powi" | "powf" | "atan2" | "hypot" => 1,
-            "mul_add" => 2,
-            _ if Func::from_name(&name).is_some() => 0,
-            _ => {
+        let composite = COMPOSITE_METHODS.iter().find(|&&(n, _)| n == name);
+        let arity = match composite {
+            Some(&(_, arity)) => arity,
+            None if Func::from_name(&name).is_some() || name == SIN_COS => 0,
+            None => {
                 return self.unsupported(
                     method,
                     &format!(
@@ -483,17 +514,52 @@ impl Lowerer<'_> {
                 None => return Value::Error,
             }
         }
+        let g = &mut self.g;
+        if name == SIN_COS {
+            return Value::Tuple(vec![
+                Value::Float(g.call(Func::Sin, x)),
+                Value::Float(g.call(Func::Cos, x)),
+            ]);
+        }
         Value::Float(match name.as_str() {
-            "powf" => self.g.powf(x, floats[0]),
-            "atan2" => self.g.atan2(x, floats[0]),
-            "hypot" => self.g.hypot(x, floats[0]),
-            "mul_add" => {
-                let p = self.g.mul(x, floats[0]);
-                self.g.add(p, floats[1])
+            "max" => g.max(x, floats[0]),
+            "min" => g.min(x, floats[0]),
+            // Rust's `clamp`: `if x < lo { lo } else if x > hi { hi } else { x }`, so NaN
+            // stays NaN; differentiated along the active branch
+            "clamp" => {
+                let (lo, hi) = (floats[0], floats[1]);
+                let above = g.cmp(Cmp::Gt, x, hi);
+                let upper = g.select(above, hi, x);
+                let below = g.cmp(Cmp::Lt, x, lo);
+                g.select(below, lo, upper)
             }
-            _ => self
-                .g
-                .call(Func::from_name(&name).expect("arity checked the name"), x),
+            // Rust's `log`: `self.ln() / base.ln()`
+            "log" => {
+                let (ln, ln_base) = (g.call(Func::Ln, x), g.call(Func::Ln, floats[0]));
+                g.div(ln, ln_base)
+            }
+            // |x|·(±1 by the sign of s), exact: the product by ±1 does not round
+            "copysign" => {
+                let (abs, sign) = (g.call(Func::Abs, x), g.call(Func::Signum, floats[0]));
+                g.mul(abs, sign)
+            }
+            // Rust's: `self * (PI / 180)` and `self * (180 / PI)`, one rounding
+            "to_radians" => {
+                let c = g.constant(core::f64::consts::PI / 180.0);
+                g.mul(c, x)
+            }
+            "to_degrees" => {
+                let c = g.constant(180.0 / core::f64::consts::PI);
+                g.mul(c, x)
+            }
+            "powf" => g.powf(x, floats[0]),
+            "atan2" => g.atan2(x, floats[0]),
+            "hypot" => g.hypot(x, floats[0]),
+            "mul_add" => {
+                let p = g.mul(x, floats[0]);
+                g.add(p, floats[1])
+            }
+            _ => g.call(Func::from_name(&name).expect("arity checked the name"), x),
         })
     }
 
@@ -524,6 +590,9 @@ impl Lowerer<'_> {
             }
         }
         let name = c.func.to_token_stream().to_string().replace(' ', "");
+        if matches!(&*c.func, Expr::Path(_)) {
+            return self.lower_outer_call(c, &name);
+        }
         self.unsupported(&c.func, &format!("unsupported call to `{name}`: `#[hessian]` sees only this function's body, so it cannot differentiate other functions; inline it, or use a supported method: {}", supported_methods()))
     }
 }

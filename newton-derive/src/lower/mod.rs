@@ -6,7 +6,9 @@
 //! is recorded in the [`Ctxt`] and lowering goes on, so one build reports every mistake.
 
 mod expr;
+mod iter;
 mod loops;
+mod outer;
 mod stmt;
 mod value;
 

@@ -1,0 +1,158 @@
+//! What a numerical Rust programmer types without thinking of `#[hessian]`: `max`, `min`,
+//! `clamp`, `ln_1p`, `exp_m1`, the inverse hyperbolic functions, `log`, `sin_cos`, `copysign`,
+//! angle conversions, iterator sums and folds over data and over constant ranges, and tables,
+//! structs and `const fn`s from the surrounding module.
+
+use newton::hessian;
+use num_dual::DualNum;
+
+use crate::functions::data::data;
+use crate::oracle::{generated, Case};
+
+/// `ln_1p`, `exp_m1`, `asinh`, `acosh`, `atanh`, `log`, `sin_cos`, `to_radians`, `to_degrees`;
+/// `x ∈ [0.1, 0.8]`, `y ∈ [1.5, 3]`.
+#[hessian]
+pub fn careful_forms(x: f64, y: f64) -> f64 {
+    let (s, c) = (x * y).sin_cos();
+    x.ln_1p() * y + (0.5 * x).exp_m1() + (x * y).asinh() + y.acosh() * x.atanh() + y.log(3.0)
+        - s * c
+        + x.to_radians() * y.to_degrees()
+}
+
+fn careful_forms_ref<D: DualNum<f64> + Copy>([x, y]: [D; 2]) -> D {
+    let (s, c) = (x * y).sin_cos();
+    x.ln_1p() * y + (x * 0.5).exp_m1() + (x * y).asinh() + y.acosh() * x.atanh()
+        + y.ln() / 3f64.ln()
+        - s * c
+        + x * (core::f64::consts::PI / 180.0) * (y * (180.0 / core::f64::consts::PI))
+}
+
+#[test]
+fn careful_forms_matches_oracle() {
+    Case::new([(0.1, 0.8), (1.5, 3.0)]).check(
+        generated!(careful_forms, |[x, y]| (x, y)),
+        careful_forms_ref,
+    );
+}
+
+/// A hinge, a clipped quadratic and a `copysign`: piecewise smooth, differentiated along the
+/// active branch; sampled away from the kinks by the seeded points.
+#[hessian]
+pub fn piecewise(x: f64, y: f64) -> f64 {
+    let hinge = (1.0 - x * y).max(0.0);
+    let clipped = (x + y).clamp(-1.0, 1.0);
+    hinge * hinge + clipped * x + x.min(y) * y + (x * x).copysign(y - 0.2) + 2.0_f64.max(0.5) * y
+}
+
+fn piecewise_ref<D: DualNum<f64> + Copy>([x, y]: [D; 2]) -> D {
+    let h = -(x * y) + 1.0;
+    let hinge = if h.re() > 0.0 { h } else { D::from(0.0) };
+    let s = x + y;
+    let clipped = if s.re() < -1.0 {
+        D::from(-1.0)
+    } else if s.re() > 1.0 {
+        D::from(1.0)
+    } else {
+        s
+    };
+    let smaller = if x.re() <= y.re() { x } else { y };
+    let sign = if (y.re() - 0.2) < 0.0 { -1.0 } else { 1.0 };
+    hinge * hinge + clipped * x + smaller * y + x * x * sign + y * 2.0
+}
+
+#[test]
+fn piecewise_matches_oracle() {
+    Case::cube(-1.5, 1.5)
+        .loose_sparsity()
+        .check(generated!(piecewise, |[x, y]| (x, y)), piecewise_ref);
+    // NaN stays NaN through `clamp`, as in the original
+    assert!(piecewise::value(f64::NAN, 0.3).is_nan());
+}
+
+/// Gauss–Legendre nodes and weights on [−1, 1], a module-level table as in quadrature code.
+pub const GAUSS_X: [f64; 3] = [-0.774_596_669_241_483_4, 0.0, 0.774_596_669_241_483_4];
+/// The weights of [`GAUSS_X`].
+pub const GAUSS_W: [f64; 3] = [5.0 / 9.0, 8.0 / 9.0, 5.0 / 9.0];
+
+/// Coefficients in a struct constant.
+pub struct Coefficients {
+    /// Scale of the quadratic term.
+    pub quadratic: f64,
+    /// Per-node shifts.
+    pub shifts: [f64; 3],
+}
+
+/// The coefficients [`quadrature`] reads.
+pub const COEFFICIENTS: Coefficients = Coefficients {
+    quadratic: 0.75,
+    shifts: [0.1, -0.2, 0.3],
+};
+
+/// A `const fn` of a loop index.
+pub const fn node_weight(i: usize) -> f64 {
+    1.0 + 0.5 * i as f64
+}
+
+/// `∫₋₁¹ exp(a t) (b + t)² dt` by 3-point Gauss quadrature, with tables, a struct constant and
+/// a `const fn` from this module.
+#[hessian]
+pub fn quadrature(a: f64, b: f64) -> f64 {
+    let mut s = 0.0;
+    for i in 0..3 {
+        let t = GAUSS_X[i] + COEFFICIENTS.shifts[i];
+        s += GAUSS_W[i] * node_weight(i) * (a * t).exp() * (b + t).powi(2);
+    }
+    COEFFICIENTS.quadratic * s
+}
+
+fn quadrature_ref<D: DualNum<f64> + Copy>([a, b]: [D; 2]) -> D {
+    let mut s = D::from(0.0);
+    for i in 0..3 {
+        let t = GAUSS_X[i] + COEFFICIENTS.shifts[i];
+        s += (a * t).exp() * (b + t).powi(2) * (GAUSS_W[i] * node_weight(i));
+    }
+    s * COEFFICIENTS.quadratic
+}
+
+#[test]
+fn quadrature_matches_oracle() {
+    Case::cube(-1.0, 1.0).check(generated!(quadrature, |[a, b]| (a, b)), quadrature_ref);
+}
+
+/// A logistic negative log-likelihood written with iterator sums over data, a `(0..K)` sum and a
+/// `fold`: each kept rolled over the data, as a `for` loop would be.
+#[hessian]
+pub fn logistic(w: f64, c: f64, xs: &[f64], ys: &[f64]) -> f64 {
+    let nll = xs
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| (1.0 + (w * x + c).exp()).ln() - y * (w * x + c))
+        .sum::<f64>();
+    let ridge: f64 = (0..3).map(|k| 0.01 * (k as f64 + 1.0) * w * w).sum();
+    let mean_x = xs.iter().sum::<f64>() / xs.len() as f64;
+    let centred = xs.iter().fold(0.0, |acc, &x| acc + (x - mean_x) * c * c);
+    nll + ridge + centred
+}
+
+fn logistic_ref<D: DualNum<f64> + Copy>([w, c]: [D; 2], xs: &[f64], ys: &[f64]) -> D {
+    let mut nll = D::from(0.0);
+    for (&x, &y) in xs.iter().zip(ys) {
+        nll += ((w * x + c).exp() + 1.0).ln() - (w * x + c) * y;
+    }
+    let ridge = w * w * (0.01 + 0.02 + 0.03);
+    let mean_x = xs.iter().sum::<f64>() / xs.len() as f64;
+    let mut centred = D::from(0.0);
+    for &x in xs {
+        centred += c * c * (x - mean_x);
+    }
+    nll + ridge + centred
+}
+
+#[test]
+fn logistic_matches_oracle() {
+    let (xs, ys) = data(200, 7, |x| if x > 0.4 { 1.0 } else { 0.0 });
+    Case::cube(-2.0, 2.0).check(
+        generated!(logistic, |[w, c]| (w, c, &xs, &ys)),
+        |p| logistic_ref(p, &xs, &ys),
+    );
+}
