@@ -75,12 +75,25 @@
 //! - `let` and `let mut` (with tuple and array patterns), `=`, `+=`, `-=`, `*=`, `/=` on locals,
 //!   `+ − * /`, unary `−`, literals, blocks, `const` items inside the function and
 //!   `core::f64::consts`;
-//! - methods, on differentiated values and constants alike: `powi` (integer known at compile
-//!   time), `powf`, `sqrt`, `cbrt`, `exp`, `exp2`, `ln`, `log10`, `log2`, `sin`, `cos`, `tan`,
-//!   `tanh`, `sinh`, `cosh`, `atan`, `atan2`, `asin`, `acos`, `recip`, `hypot`, `mul_add`, and
-//!   `abs`, whose derivative is taken as `signum` (not smooth at 0);
+//! - methods, on differentiated values and constants alike (`powi` takes an integer known at
+//!   compile time). The complete list, checked against the derivative table by a test:
+//!
+//!   `sqrt`, `cbrt`, `exp`, `exp2`, `ln`, `log10`, `log2`, `sin`, `cos`, `tan`, `tanh`, `sinh`, `cosh`, `atan`, `asin`, `acos`, `asinh`, `acosh`, `atanh`, `ln_1p`, `exp_m1`, `recip`, `abs`, `signum`, `floor`, `ceil`, `round`, `round_ties_even`, `trunc`, `fract`, `sin_cos`, `powi`, `powf`, `atan2`, `hypot`, `mul_add`, `max`, `min`, `clamp`, `log`, `copysign`, `to_radians`, `to_degrees`
+//!
+//!   Piecewise methods are differentiated along the active branch: `abs` by `signum`, `max` and
+//!   `min` along the larger and smaller operand (the receiver on a tie), `clamp` along the
+//!   bound it hits or the value; `floor`, `ceil`, `round`, `round_ties_even`, `trunc` and
+//!   `signum` have derivative 0 and `fract` derivative 1 away from their jumps;
+//! - iterator sums and folds: `xs.iter().map(|x| …).sum::<f64>()`, `xs.iter().zip(ys).map(|(x,
+//!   y)| …).sum()`, `xs.iter().sum()`, `(0..K).map(|i| …).sum()` and `.fold(0.0, |acc, x| acc +
+//!   …)`, lowered as the `for` loops they mean (rolled over data, unrolled over constant ranges);
+//! - values from the surrounding module: `const` tables indexed by a loop index (`GAUSS_W[i]`),
+//!   fields of constants (`PARAMS.scale`), calls of `const fn`s on constants (`weight(i)`);
+//!   the generated code reads them where the original does;
 //! - `for i in a..b` and `a..=b` (with `.rev()`, `.step_by(k)`) with bounds known at compile
-//!   time: unrolled, `i` usable as a constant (`i as f64`, `x[2 * i + 1]`), nested;
+//!   time: unrolled, `i` usable as a constant (`i as f64`, `x[2 * i + 1]`), nested; `for v in
+//!   z` (or `z.iter()`) over a local array or an array argument, unrolled the same way;
+//! - local arrays, `let mut z = [0.0; 4];`, written element by element (`z[j] = …`);
 //! - `for` over data slices (`for x in xs`, `xs.iter().zip(ys)`, longer `zip` chains,
 //!   `.enumerate()`), adding to outer variables with `+=` or `-=`: kept as **one loop** whose
 //!   body is the derivative of yours, so code size does not grow with the data;
@@ -105,8 +118,8 @@
 //! assert_eq!(h[(0, 0)], 0.5 * (12.0 - 32.0));
 //! ```
 //!
-//! Anything else — a call to another function, `while`, `match`, a closure, an `if` on a
-//! differentiated value, `powi` with a runtime exponent, a `&mut` argument, an unsupported
+//! Anything else — a call of another function on differentiated values, `while`, `match`, a
+//! closure outside an iterator sum, an `if` on a differentiated value, `powi` with a runtime exponent, a `&mut` argument, an unsupported
 //! method — is a compile error on the offending token that says what is supported. All errors
 //! of one function are reported in one build, and the generated items still exist with their
 //! real signatures, so callers get no follow-on errors. `#[hessian(max_ops = N)]` turns an

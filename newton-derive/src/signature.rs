@@ -260,12 +260,12 @@ fn constant_kind(cx: &Ctxt, name: &Ident, ty: &Type, scalar: Scalar) -> Kind {
             Some((s, k)) if s == scalar => Kind::Slice(k),
             _ => Kind::Opaque,
         },
-        Type::Array(a)
-            if float_shape(&a.elem).is_none() && Scalar::from_type(&a.elem).is_some() =>
-        {
+        // `[f64; N]` reaches here only when `N` is not a literal
+        Type::Array(a) if Scalar::from_type(&a.elem).is_some() => {
+            let len = a.len.to_token_stream().to_string();
             cx.error_spanned_by(
                 &a.len,
-                "array lengths of differentiated arguments must be integer literals",
+                format!("the length of `{name}` must be an integer literal here, such as `[f64; 3]`: the macro sees only this function, so it cannot see the value of `{len}`"),
             );
             Kind::Rejected
         }

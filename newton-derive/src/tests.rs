@@ -179,7 +179,7 @@ fn three_mistakes_give_three_errors_and_a_fallback() {
         quote!(),
         quote! {
             pub fn broken(x: f64, y: f64) -> f64 {
-                let a = x.erf();
+                let a = x.rem_euclid(2.0);
                 let b = match y { _ => y };
                 let c = ::std::vec![x];
                 a + b + y
@@ -189,7 +189,7 @@ fn three_mistakes_give_three_errors_and_a_fallback() {
     let errors = compile_errors(&expansion);
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(
-        errors[0].contains("unsupported method `erf`"),
+        errors[0].contains("unsupported method `rem_euclid`"),
         "{errors:#?}"
     );
     assert!(errors[0].contains("supported: `sqrt`"), "{errors:#?}");
@@ -260,4 +260,19 @@ fn max_ops_reports_the_size() {
     let lit = proc_macro2::Literal::u64_unsuffixed(count);
     let expansion = expand_ok(quote!(max_ops = #lit), item);
     assert!(compile_errors(&expansion).is_empty(), "budget {budget}");
+}
+
+/// The README and the crate docs list every supported method, as the derivative table has them.
+#[test]
+fn docs_list_every_supported_method() {
+    let list = crate::lower::supported_methods();
+    for (doc, text) in [
+        ("README.md", include_str!("../../README.md")),
+        ("src/lib.rs", include_str!("../../src/lib.rs")),
+    ] {
+        assert!(
+            text.contains(&list),
+            "{doc} must list the supported methods exactly as the table does:\n{list}"
+        );
+    }
 }

@@ -3,6 +3,12 @@
 //! angle conversions, iterator sums and folds over data and over constant ranges, and tables,
 //! structs and `const fn`s from the surrounding module.
 
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_lossless,
+    reason = "indices and data lengths below 2⁵³, written as users write them"
+)]
+
 use newton::hessian;
 use num_dual::DualNum;
 
@@ -21,7 +27,10 @@ pub fn careful_forms(x: f64, y: f64) -> f64 {
 
 fn careful_forms_ref<D: DualNum<f64> + Copy>([x, y]: [D; 2]) -> D {
     let (s, c) = (x * y).sin_cos();
-    x.ln_1p() * y + (x * 0.5).exp_m1() + (x * y).asinh() + y.acosh() * x.atanh()
+    x.ln_1p() * y
+        + (x * 0.5).exp_m1()
+        + (x * y).asinh()
+        + y.acosh() * x.atanh()
         + y.ln() / 3f64.ln()
         - s * c
         + x * (core::f64::consts::PI / 180.0) * (y * (180.0 / core::f64::consts::PI))
@@ -151,8 +160,51 @@ fn logistic_ref<D: DualNum<f64> + Copy>([w, c]: [D; 2], xs: &[f64], ys: &[f64]) 
 #[test]
 fn logistic_matches_oracle() {
     let (xs, ys) = data(200, 7, |x| if x > 0.4 { 1.0 } else { 0.0 });
-    Case::cube(-2.0, 2.0).check(
-        generated!(logistic, |[w, c]| (w, c, &xs, &ys)),
-        |p| logistic_ref(p, &xs, &ys),
-    );
+    Case::cube(-2.0, 2.0).check(generated!(logistic, |[w, c]| (w, c, &xs, &ys)), |p| {
+        logistic_ref(p, &xs, &ys)
+    });
+}
+
+/// One `tanh`, for the precision of its derivative.
+#[hessian]
+pub fn activation(x: f64) -> f64 {
+    x.tanh()
+}
+
+/// tanh′ is emitted as (1 − t)(1 + t): no worse in the tail than the rounding of t = tanh x
+/// itself allows, |δ| ≲ ε/(1 − |t|) (1 − t·t adds a rounding of t·t on top). The reference
+/// sech²x = 4/(eˣ + e⁻ˣ)² has no cancellation.
+#[test]
+fn tanh_derivative_is_as_precise_as_tanh_allows() {
+    for x in [0.3_f64, 2.0, 5.0, 8.0, 12.0, -9.5] {
+        let sech2 = 4.0 / (x.exp() + (-x).exp()).powi(2);
+        let g = activation::gradient(x)[0];
+        assert!((activation::value(x) - activation(x)).abs() <= f64::EPSILON);
+        let relative = (g - sech2).abs() / sech2;
+        let allowed = 4.0 * f64::EPSILON / (1.0 - x.tanh().abs());
+        assert!(
+            relative < allowed,
+            "tanh′({x}) = {g:e}, sech² = {sech2:e}: {relative:e}"
+        );
+    }
+}
+
+/// A local array filled element by element in a constant loop, then read back.
+#[hessian]
+pub fn local_array(x: [f64; 3]) -> f64 {
+    let mut z = [0.0; 3];
+    for j in 0..3 {
+        z[j] = x[j] * x[(j + 1) % 3];
+    }
+    z.iter().sum::<f64>() + z[0] * z[2]
+}
+
+fn local_array_ref<D: DualNum<f64> + Copy>(x: [D; 3]) -> D {
+    let z = [x[0] * x[1], x[1] * x[2], x[2] * x[0]];
+    z[0] + z[1] + z[2] + z[0] * z[2]
+}
+
+#[test]
+fn local_array_matches_oracle() {
+    Case::cube(-2.0, 2.0).check(generated!(local_array, |x| (x)), local_array_ref);
 }

@@ -226,8 +226,7 @@ fn powers_matches_oracle() {
 /// finite.
 #[hessian]
 pub fn large_negative_powers(r: f64, s: f64) -> f64 {
-    r.powi(-17) + s.powi(-16) + r.powi(-18) + (r * s).powi(-33) + s.powi(-34)
-        - r.powi(17)
+    r.powi(-17) + s.powi(-16) + r.powi(-18) + (r * s).powi(-33) + s.powi(-34) - r.powi(17)
         + (r + s).powi(-200)
         + r.powf(-17.0)
         + s.powf(-35.0)
@@ -235,8 +234,7 @@ pub fn large_negative_powers(r: f64, s: f64) -> f64 {
 }
 
 fn large_negative_powers_ref<D: DualNum<f64> + Copy>([r, s]: [D; 2]) -> D {
-    r.powi(-17) + s.powi(-16) + r.powi(-18) + (r * s).powi(-33) + s.powi(-34)
-        - r.powi(17)
+    r.powi(-17) + s.powi(-16) + r.powi(-18) + (r * s).powi(-33) + s.powi(-34) - r.powi(17)
         + (r + s).powi(-200)
         + r.powi(-17)
         + s.powi(-35)
@@ -255,10 +253,16 @@ fn large_negative_powers_matches_oracle() {
     let want = large_negative_powers(r, 1.0) - large_negative_powers(1.0, 1.0);
     assert!((v - want).abs() <= 1e-12 * want.abs(), "{v} vs {want}");
     let g = large_negative_powers::gradient(r, 1.0);
-    let by_hand = -17.0 * r.powi(-18) - 18.0 * r.powi(-19) - 33.0 * r.powi(-34)
+    let by_hand = -17.0 * r.powi(-18)
+        - 18.0 * r.powi(-19)
+        - 33.0 * r.powi(-34)
         - 17.0 * r.powi(16)
         - 200.0 * (r + 1.0).powi(-201)
         - 17.0 * r.powi(-18)
         - 64.0 * r.powi(-65);
-    assert!((g[0] - by_hand).abs() <= 1e-12 * by_hand.abs(), "{} vs {by_hand}", g[0]);
+    assert!(
+        (g[0] - by_hand).abs() <= 1e-12 * by_hand.abs(),
+        "{} vs {by_hand}",
+        g[0]
+    );
 }

@@ -84,12 +84,11 @@ impl Graph {
                     (q, p)
                 };
                 let sum = f64::from_bits(c1) + self.as_const(c2).unwrap_or(0.0);
-                match self.folded(sum) {
-                    Some(c) => self.add(c, x),
-                    None => {
-                        let (a, b) = Self::ordered(a, b);
-                        self.intern(Node::Add(a, b))
-                    }
+                if let Some(c) = self.folded(sum) {
+                    self.add(c, x)
+                } else {
+                    let (a, b) = Self::ordered(a, b);
+                    self.intern(Node::Add(a, b))
                 }
             }
             _ => {

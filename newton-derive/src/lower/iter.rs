@@ -39,11 +39,12 @@ impl Lowerer<'_> {
             if !m.args.is_empty() {
                 return Some(self.unsupported(&m.args, "`sum` takes no arguments"));
             }
-            self.sum_as_loop(&m.receiver)?
+            self.sum_as_loop(&m.receiver)
         } else {
-            self.fold_as_loop(m)?
+            self.fold_as_loop(m)
         };
-        Some(self.lower_expr(&block))
+        // `None`: the error is reported; the call is not lowered again as a method
+        Some(block.map_or(Value::Error, |block| self.lower_expr(&block)))
     }
 
     /// `ITER.map(|PAT| BODY).sum()` or `ITER.sum()` as a block with a `for` loop.
@@ -53,7 +54,11 @@ impl Lowerer<'_> {
                 let closure = self.closure(&map.args[0], 1)?;
                 (&map.receiver, closure.0[0].clone(), closure.1)
             }
-            iter => (iter, syn::parse_quote!(__newton_term), syn::parse_quote!(*__newton_term)),
+            iter => (
+                iter,
+                syn::parse_quote!(__newton_term),
+                syn::parse_quote!(*__newton_term),
+            ),
         };
         Some(syn::parse_quote!({
             let mut __newton_sum = 0.0;
@@ -73,7 +78,10 @@ impl Lowerer<'_> {
         let init = &m.args[0];
         let (params, body) = self.closure(&m.args[1], 2)?;
         let Pat::Ident(acc) = &params[0] else {
-            self.unsupported(&params[0], "the accumulator of `fold` must be a plain name, such as `acc`");
+            self.unsupported(
+                &params[0],
+                "the accumulator of `fold` must be a plain name, such as `acc`",
+            );
             return None;
         };
         let acc = &acc.ident;
@@ -111,7 +119,10 @@ impl Lowerer<'_> {
             return None;
         };
         if c.inputs.len() != arity {
-            self.unsupported(&c.inputs, &format!("this closure must take {arity} parameter(s)"));
+            self.unsupported(
+                &c.inputs,
+                &format!("this closure must take {arity} parameter(s)"),
+            );
             return None;
         }
         // `|&x|` binds the element itself, as `for x in xs` does in the lowering.

@@ -54,6 +54,10 @@ impl Lowerer<'_> {
         }
         match self.constant_range(&f.expr) {
             Range::Indices(indices) => self.unroll(f, &indices),
+            Range::Data if self.local_array(&f.expr).is_some() => {
+                let elems = self.local_array(&f.expr).unwrap_or_default();
+                self.unroll_elements(f, elems);
+            }
             Range::Invalid => {}
             Range::Data => self.rolled(f),
         }
@@ -144,6 +148,40 @@ impl Lowerer<'_> {
             self.lower_block(&f.body);
             self.pop_scope();
             // One report per mistake, not one per iteration.
+            if !errors_before && self.cx.has_errors() {
+                break;
+            }
+        }
+    }
+
+    /// The elements of `z`, `z.iter()` or `&z` when `z` is an array the body knows (a local or a
+    /// differentiated argument): such a loop is unrolled like a constant range.
+    fn local_array(&self, expr: &Expr) -> Option<Vec<Value>> {
+        match expr {
+            Expr::Paren(p) => self.local_array(&p.expr),
+            Expr::Reference(r) => self.local_array(&r.expr),
+            Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => {
+                self.local_array(&m.receiver)
+            }
+            Expr::Path(p) => match self.lookup(&p.path.get_ident()?.to_string()) {
+                Some((_, binding)) => match &binding.value {
+                    Value::Array(elems) => Some(elems.clone()),
+                    _ => None,
+                },
+                None => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Unrolls `for pat in z` over the elements of an array the body knows.
+    fn unroll_elements(&mut self, f: &syn::ExprForLoop, elems: Vec<Value>) {
+        for elem in elems {
+            let errors_before = self.cx.has_errors();
+            self.push_scope();
+            self.bind_pattern(&f.pat, elem, PatternSite::Let);
+            self.lower_block(&f.body);
+            self.pop_scope();
             if !errors_before && self.cx.has_errors() {
                 break;
             }

@@ -20,6 +20,8 @@ use quote::quote;
 use crate::ctxt::Ctxt;
 use crate::ir::{Graph, Id, LoopId};
 use crate::signature::{Kind, Signature};
+#[cfg(test)]
+pub(crate) use expr::supported_methods;
 pub use value::Value;
 
 /// The type of a runtime value the generated code binds once.

@@ -46,18 +46,22 @@ impl Lowerer<'_> {
     /// a run-time one (an `enumerate` index).
     fn index_tokens(&mut self, index: &Expr) -> (TokenStream, Option<LoopId>) {
         match self.lower_expr(index) {
-            Value::Int(k) => match usize::try_from(k) {
-                Ok(k) => (Literal::usize_unsuffixed(k).into_token_stream(), None),
-                Err(_) => {
+            Value::Int(k) => {
+                if let Ok(k) = usize::try_from(k) {
+                    (Literal::usize_unsuffixed(k).into_token_stream(), None)
+                } else {
                     self.unsupported(index, &format!("index {k} is negative"));
                     (index.to_token_stream(), None)
                 }
-            },
+            }
             Value::RuntimeInt(tokens, scope) => (quote!((#tokens) as usize), scope),
             Value::Error => (index.to_token_stream(), None),
             other => {
                 let found = other.describe();
-                self.unsupported(index, &format!("an index must be an integer, found {found}"));
+                self.unsupported(
+                    index,
+                    &format!("an index must be an integer, found {found}"),
+                );
                 (index.to_token_stream(), None)
             }
         }
@@ -66,7 +70,11 @@ impl Lowerer<'_> {
     /// Lowers an indexed or field place outside the body as a run-time constant.
     pub(super) fn lower_outer_place(&mut self, expr: &Expr) -> Option<Value> {
         let (tokens, scope) = self.outer_place(expr)?;
-        Some(Value::Float(self.extern_value(tokens, ExternTy::Float, scope)))
+        Some(Value::Float(self.extern_value(
+            tokens,
+            ExternTy::Float,
+            scope,
+        )))
     }
 
     /// Lowers a call of a function the body does not define, such as a `const fn`, when none
@@ -101,7 +109,7 @@ impl Lowerer<'_> {
                 Value::Float(_) | Value::Array(_) => {
                     return self.unsupported(
                         arg,
-                        &format!("`{name}` is called with a value that depends on the differentiated arguments, but `#[hessian]` sees only this function's body and cannot differentiate `{name}`; define `{name}` inside this function's body, or inline it; calls of functions on constants (a `const fn` of a loop index, say) are supported"),
+                        &format!("`{name}` is called with a value that depends on the differentiated arguments, but `#[hessian]` sees only this function's body and cannot differentiate `{name}`; inline its body here; a function called from `#[hessian]` code may only take constants (a `const fn` of a loop index, say)"),
                     )
                 }
                 _ => arg.to_token_stream(),

@@ -745,8 +745,14 @@ fn derivatives_match_num_dual() {
     wanted.extend(Func::ALL.iter().map(|(_, n)| (*n).to_owned()));
     wanted.extend((-3..=4).map(|n| format!("powi{n}")));
     wanted.extend(
-        ["powi-huge", "powi-below-16", "powi-other", "const-extreme", "const-negative-zero"]
-            .map(str::to_owned),
+        [
+            "powi-huge",
+            "powi-below-16",
+            "powi-other",
+            "const-extreme",
+            "const-negative-zero",
+        ]
+        .map(str::to_owned),
     );
     let missing: Vec<&String> = wanted.iter().filter(|w| !seen.contains(*w)).collect();
     assert!(missing.is_empty(), "never exercised: {missing:?}");
