@@ -407,20 +407,10 @@ impl Tree {
             },
             _ => 0.0,
         };
-        let children = match self {
-            Tree::Input(_) | Tree::Extern(_) | Tree::Const(_) => 0.0,
-            Tree::Neg(u) | Tree::Call(_, u) | Tree::Powi(u, _) => u.largest_exponent(),
-            Tree::Add(u, v)
-            | Tree::Sub(u, v)
-            | Tree::Mul(u, v)
-            | Tree::Div(u, v)
-            | Tree::Powf(u, v)
-            | Tree::Atan2(u, v)
-            | Tree::Hypot(u, v)
-            | Tree::Max(u, v)
-            | Tree::Min(u, v)
-            | Tree::Select(_, u, v) => u.largest_exponent().max(v.largest_exponent()),
-        };
+        let children = self
+            .children()
+            .into_iter()
+            .fold(0.0, |m: f64, c| m.max(c.largest_exponent()));
         own.max(children)
     }
 
@@ -456,9 +446,16 @@ impl Tree {
             Tree::Select(..) => "select".to_owned(),
         };
         seen.insert(name);
+        for child in self.children() {
+            child.ops(seen);
+        }
+    }
+
+    /// The tree's operands, in order (a `Select`'s condition is not a tree).
+    fn children(&self) -> Vec<&Tree> {
         match self {
-            Tree::Input(_) | Tree::Extern(_) | Tree::Const(_) => {}
-            Tree::Neg(u) | Tree::Call(_, u) | Tree::Powi(u, _) => u.ops(seen),
+            Tree::Input(_) | Tree::Extern(_) | Tree::Const(_) => vec![],
+            Tree::Neg(u) | Tree::Call(_, u) | Tree::Powi(u, _) => vec![u],
             Tree::Add(u, v)
             | Tree::Sub(u, v)
             | Tree::Mul(u, v)
@@ -468,10 +465,7 @@ impl Tree {
             | Tree::Hypot(u, v)
             | Tree::Max(u, v)
             | Tree::Min(u, v)
-            | Tree::Select(_, u, v) => {
-                u.ops(seen);
-                v.ops(seen);
-            }
+            | Tree::Select(_, u, v) => vec![u, v],
         }
     }
 }
