@@ -197,6 +197,9 @@ pub use newton_derive::{hessian, network};
 #[doc(hidden)]
 pub mod __private {
     pub use nalgebra::{Const, SMatrix, SVector};
+    pub use newton_core::compose::{
+        count_nonzero, expect_differentiated, hessian_nonzero, nonzero,
+    };
     pub use newton_core::rand;
-    pub use newton_core::{Objective, OpCount, Ops};
+    pub use newton_core::{Objective, OpCount, Ops, Parameter};
 }

@@ -15,6 +15,8 @@
 //! - [`linalg`]: the in-place, allocation-free factorisations behind them.
 
 mod classify;
+#[doc(hidden)]
+pub mod compose;
 mod error;
 pub mod linalg;
 mod multistart;
@@ -24,6 +26,7 @@ mod ops;
 mod solver;
 
 pub use classify::{classify, Classification, Inertia, Stationary, Tolerance};
+pub use compose::Parameter;
 pub use error::Error;
 pub use multistart::{multistart, within, Census, Limit};
 pub use objective::{LeastSquares, Objective};

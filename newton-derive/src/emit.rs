@@ -1,10 +1,12 @@
 //! IR → tokens: straight-line `let`s in schedule order, rolled loops for data, the module.
 
+use std::collections::HashMap;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{schedule, Derivatives, Graph, Id, Item, Node};
-use crate::lower::{ExternTy, Lowered};
+use crate::lower::{CallArg, CallDef, ExternTy, Lowered};
 use crate::signature::{Kind, Scalar, Signature};
 
 /// Operation counts of one emitted body, mirrored by `newton::OpCount`.
@@ -15,6 +17,7 @@ pub struct Count {
     pub div: u32,
     pub neg: u32,
     pub calls: u32,
+    pub functions: u32,
 }
 
 impl Count {
@@ -37,6 +40,7 @@ impl Count {
             | Node::Powf(..)
             | Node::Atan2(..)
             | Node::Hypot(..) => self.calls += 1,
+            Node::Invoke(_) => self.functions += 1,
             _ => {}
         }
     }
@@ -50,9 +54,32 @@ impl quote::ToTokens for Count {
             div,
             neg,
             calls,
+            functions,
         } = *self;
-        tokens.extend(quote!(::newton::__private::OpCount { add: #add, mul: #mul, div: #div, neg: #neg, calls: #calls }));
+        tokens.extend(quote!(::newton::__private::OpCount { add: #add, mul: #mul, div: #div, neg: #neg, calls: #calls, functions: #functions }));
     }
+}
+
+/// Which of a called function's generated functions a body needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Value,
+    Gradient,
+    Hessian,
+}
+
+/// One emitted body: its statements, its operation count, and the functions it calls.
+pub struct Body {
+    pub code: TokenStream,
+    pub count: Count,
+    /// `(callee, level)` for every call, in order: the callee's operations add to `count`.
+    pub calls: Vec<(usize, Level)>,
+}
+
+/// Returns the path of the `k`-th callee's module, as the generated functions name it.
+pub fn callee_module(k: usize) -> TokenStream {
+    let alias = format_ident!("__c{k}");
+    quote!(__callees::#alias)
 }
 
 /// Emits code for one function of the module.
@@ -179,6 +206,75 @@ impl Emitter<'_> {
                 quote!(if #c { #a } else { #b })
             }
             Node::Sum(..) => unreachable!("sums are emitted by their loop"),
+            Node::Invoke(_) => unreachable!("calls are emitted with their level"),
+            Node::CallValue(_) | Node::CallGrad(..) | Node::CallHess(..) => self.call_result(id),
+        }
+    }
+
+    /// Returns what a call-result node reads from its call's tuple: `.0` the value, `.1[k]`
+    /// the gradient, `.2[(j, k)]` the Hessian.
+    fn call_result(&self, id: Id) -> TokenStream {
+        match self.graph().node(id) {
+            Node::CallValue(inv) => {
+                let t = Self::temp(inv);
+                quote!(#t.0)
+            }
+            Node::CallGrad(inv, k) => {
+                let (t, k) = (Self::temp(inv), self.slot_index(inv, k));
+                quote!(#t.1[#k])
+            }
+            Node::CallHess(inv, j, k) => {
+                let (t, j, k) = (
+                    Self::temp(inv),
+                    self.slot_index(inv, j),
+                    self.slot_index(inv, k),
+                );
+                quote!(#t.2[(#j, #k)])
+            }
+            _ => unreachable!("only call results read a call"),
+        }
+    }
+
+    /// Returns the call behind an `Invoke` node.
+    fn call(&self, inv: Id) -> &CallDef {
+        let Node::Invoke(k) = self.graph().node(inv) else {
+            unreachable!("call results read an `Invoke`")
+        };
+        &self.lowered.calls[k as usize]
+    }
+
+    /// Returns the module of the function the call `inv` calls.
+    pub fn callee_of(&self, inv: Id) -> TokenStream {
+        callee_module(self.call(inv).callee)
+    }
+
+    /// Returns the callee's gradient index of slot `k` of the call `inv`, as a constant the
+    /// callee's `PARAMETERS` fixes: `const { __callees::__c0::PARAMETERS[1].offset + 2 }`.
+    pub fn slot_index(&self, inv: Id, k: u32) -> TokenStream {
+        let call = self.call(inv);
+        let module = callee_module(call.callee);
+        let (arg, element) = call.places[k as usize];
+        let element = element.unwrap_or(0);
+        quote!(const { #module::PARAMETERS[#arg].offset + #element })
+    }
+
+    /// Returns the call of the callee's function that gives what the body needs, as a tuple
+    /// whose fields `.0`, `.1`, `.2` are the value, gradient and Hessian.
+    fn invoke(&self, inv: Id, level: Level) -> TokenStream {
+        let call = self.call(inv);
+        let module = callee_module(call.callee);
+        let args = call.args.iter().map(|a| match a {
+            CallArg::Node(id) => self.operand(*id),
+            CallArg::Array(ids) => {
+                let elems = ids.iter().map(|&id| self.operand(id));
+                quote!([#(#elems),*])
+            }
+            CallArg::Tokens(t) => t.clone(),
+        });
+        match level {
+            Level::Value => quote!((#module::value(#(#args),*),)),
+            Level::Gradient => quote!(#module::value_gradient(#(#args),*)),
+            Level::Hessian => quote!(#module::value_gradient_hessian(#(#args),*)),
         }
     }
 
@@ -213,28 +309,44 @@ impl Emitter<'_> {
         }
     }
 
-    fn let_statement(&self, id: Id, count: &mut Count) -> TokenStream {
-        count.record(self.graph().node(id));
-        let (t, ty, e) = (Self::temp(id), self.ty(id), self.expression(id));
+    fn let_statement(&self, id: Id, levels: &HashMap<Id, Level>, count: &mut Count) -> TokenStream {
+        let t = Self::temp(id);
+        let node = self.graph().node(id);
+        count.record(node);
+        if let Node::Invoke(_) = node {
+            let call = self.invoke(id, levels[&id]);
+            return quote!(let #t = #call;);
+        }
+        let (ty, e) = (self.ty(id), self.expression(id));
         quote!(let #t: #ty = #e;)
     }
 
     /// Emits the statements that compute `outputs`, and counts their operations.
-    pub fn body(&self, outputs: &[Id]) -> (TokenStream, Count) {
+    pub fn body(&self, outputs: &[Id]) -> Body {
         let mut count = Count::default();
         let mut out = TokenStream::new();
         let scalar = self.sig.scalar;
         let zero = literal(0.0, scalar);
-        for item in schedule(self.graph(), outputs) {
+        let items = schedule(self.graph(), outputs);
+        let levels = self.levels(&items);
+        let mut calls: Vec<(usize, Level)> = levels
+            .iter()
+            .map(|(&inv, &level)| (inv, self.call(inv).callee, level))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|(_, callee, level)| (callee, level))
+            .collect();
+        calls.shrink_to_fit();
+        for item in items {
             match item {
-                Item::Let(id) => out.extend(self.let_statement(id, &mut count)),
+                Item::Let(id) => out.extend(self.let_statement(id, &levels, &mut count)),
                 Item::Loop { lp, sums, body } => {
                     let def = &self.lowered.loops[lp.0 as usize];
                     let (pattern, iter) = (&def.pattern, &def.iter);
                     let accumulators: Vec<_> = sums.iter().map(|&s| Self::temp(s)).collect();
                     let lets: Vec<_> = body
                         .iter()
-                        .map(|&id| self.let_statement(id, &mut count))
+                        .map(|&id| self.let_statement(id, &levels, &mut count))
                         .collect();
                     let terms: Vec<_> = sums
                         .iter()
@@ -256,7 +368,32 @@ impl Emitter<'_> {
                 }
             }
         }
-        (out, count)
+        Body {
+            code: out,
+            count,
+            calls,
+        }
+    }
+
+    /// Returns, for every call the scheduled nodes read, the least of the callee's functions
+    /// that gives what they read.
+    fn levels(&self, items: &[Item]) -> HashMap<Id, Level> {
+        let mut levels = HashMap::new();
+        let ids = items.iter().flat_map(|item| match item {
+            Item::Let(id) => std::slice::from_ref(id),
+            Item::Loop { body, .. } => body.as_slice(),
+        });
+        for &id in ids {
+            let (inv, level) = match self.graph().node(id) {
+                Node::CallValue(inv) => (inv, Level::Value),
+                Node::CallGrad(inv, _) => (inv, Level::Gradient),
+                Node::CallHess(inv, ..) => (inv, Level::Hessian),
+                _ => continue,
+            };
+            let entry = levels.entry(inv).or_insert(level);
+            *entry = (*entry).max(level);
+        }
+        levels
     }
 
     /// Returns `SVector::from([g₀, …])`.

@@ -9,7 +9,7 @@ use crate::emit::Emitter;
 use crate::ir::differentiate;
 use crate::module::{module, Bodies, Parts};
 use crate::parse::Args;
-use crate::{lower, signature};
+use crate::{compose, lower, signature};
 
 /// Expands `#[hessian(args)] item`.
 ///
@@ -49,11 +49,14 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
         .chain(hessian_ids.iter().copied())
         .collect();
 
-    let (v_body, _) = emitter.body(&[d.value]);
-    let (g_body, g_count) = emitter.body(&d.gradient);
-    let (vg_body, _) = emitter.body(&all[..=d.gradient.len()]);
-    let (h_body, h_count) = emitter.body(&hessian_ids);
-    let (vgh_body, vgh_count) = emitter.body(&all);
+    let v_body = emitter.body(&[d.value]).code;
+    let g = emitter.body(&d.gradient);
+    let vg_body = emitter.body(&all[..=d.gradient.len()]).code;
+    let h = emitter.body(&hessian_ids);
+    let vgh = emitter.body(&all);
+    let (g_body, g_count) = (&g.code, g.count);
+    let (h_body, h_count) = (&h.code, h.count);
+    let (vgh_body, vgh_count) = (&vgh.code, vgh.count);
 
     if let Some((budget, lit)) = &args.max_ops {
         if vgh_count.total() > *budget {
@@ -70,11 +73,7 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
         }
     }
 
-    let sparsity = d
-        .hessian
-        .iter()
-        .map(|&(j, k, _)| (j as usize, k as usize))
-        .collect();
+    let sparsity = compose::sparsity(&emitter, d);
     let bodies = Bodies {
         value: quote!({ #v_body #value }),
         gradient: quote!({ #g_body #gradient }),
@@ -82,9 +81,15 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
         hessian: quote!({ #h_body #hessian }),
         value_gradient_hessian: quote!({ #vgh_body (#value, #gradient, #hessian) }),
     };
+    let scalar = sig.scalar;
     let parts = Parts {
         sparsity,
-        ops: [g_count, h_count, vgh_count],
+        ops: [
+            compose::ops(g_count, &g.calls),
+            compose::ops(h_count, &h.calls),
+            compose::ops(vgh_count, &vgh.calls),
+        ],
+        callees: compose::callees_module(&item.sig.ident, &lowered, &quote!(#scalar)),
         bodies: Some(bodies),
     };
     Ok(module(&item, &sig, &parts))

@@ -13,9 +13,14 @@ use crate::signature::Signature;
 /// Emits the errors beside the fallback items.
 pub fn expand(errors: &syn::Error, item: &syn::ItemFn, sig: &Signature) -> TokenStream {
     let errors = errors.to_compile_error();
+    let zero = crate::emit::Count::default();
     let parts = Parts {
-        sparsity: Vec::new(),
-        ops: Default::default(),
+        sparsity: quote!(
+            /// The structural non-zeros `(row, column)` of the Hessian's upper triangle.
+            pub const SPARSITY: &[(usize, usize)] = &[];
+        ),
+        ops: [quote!(#zero), quote!(#zero), quote!(#zero)],
+        callees: TokenStream::new(),
         bodies: None,
     };
     let items = module(item, sig, &parts);

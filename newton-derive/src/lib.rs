@@ -6,6 +6,7 @@
 //! DAG: differentiation, simplification, scheduling) → `emit` and `module` (IR → tokens),
 //! with `fallback` for functions that have errors.
 
+mod compose;
 mod ctxt;
 mod emit;
 mod expand;

@@ -4,7 +4,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit_mut::VisitMut;
 
-use crate::emit::Count;
 use crate::signature::{Kind, Signature};
 
 /// The bodies of the four generated functions, each a block.
@@ -18,10 +17,13 @@ pub struct Bodies {
 
 /// Everything the module needs besides the signature.
 pub struct Parts {
-    /// Upper-triangle structural non-zeros, row-major.
-    pub sparsity: Vec<(usize, usize)>,
-    /// Operation counts of `gradient`, `hessian` and `value_gradient_hessian`.
-    pub ops: [Count; 3],
+    /// The items that define `SPARSITY`, the upper-triangle structural non-zeros, row-major.
+    pub sparsity: TokenStream,
+    /// Operation counts of `gradient`, `hessian` and `value_gradient_hessian`, as expressions
+    /// (a caller's add its callees').
+    pub ops: [TokenStream; 3],
+    /// The module of the functions this one calls (empty when it calls none).
+    pub callees: TokenStream,
     /// `None` in the fallback expansion: bodies become `unreachable!()`.
     pub bodies: Option<Bodies>,
 }
@@ -57,8 +59,23 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
     let value_gradient = body(b.map(|b| &b.value_gradient));
     let hessian = body(b.map(|b| &b.hessian));
     let value_gradient_hessian = body(b.map(|b| &b.value_gradient_hessian));
-    let [g_ops, h_ops, vgh_ops] = parts.ops;
-    let sparsity = parts.sparsity.iter().map(|&(j, k)| quote!((#j, #k)));
+    let [g_ops, h_ops, vgh_ops] = &parts.ops;
+    let sparsity = &parts.sparsity;
+    let callees = &parts.callees;
+    let parameters = sig.args.iter().map(|a| {
+        let n = a.name.to_string();
+        match a.kind {
+            Kind::Diff(k) => {
+                let k = k as usize;
+                quote!(::newton::__private::Parameter::differentiated(#n, #k, 1))
+            }
+            Kind::DiffArray { first, len } => {
+                let first = first as usize;
+                quote!(::newton::__private::Parameter::differentiated(#n, #first, #len))
+            }
+            _ => quote!(::newton::__private::Parameter::constant(#n)),
+        }
+    });
     let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
     let objective = objective(item, sig, parts.bodies.is_some());
@@ -78,8 +95,11 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
             /// The number of differentiated scalars: the length of the gradient.
             pub const DIM: usize = #dim;
 
-            /// The structural non-zeros `(row, column)` of the Hessian's upper triangle, row-major.
-            pub const SPARSITY: &[(usize, usize)] = &[#(#sparsity),*];
+            #sparsity
+
+            /// The parameters in order, with where each differentiated one sits in the gradient:
+            /// what a `#[hessian]` function that calls this one reads.
+            pub const PARAMETERS: &[::newton::__private::Parameter] = &[#(#parameters),*];
 
             /// Operation counts of the generated code.
             pub const OPS: ::newton::__private::Ops = ::newton::__private::Ops {
@@ -114,6 +134,8 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
             pub fn value_gradient_hessian #generics (#(#params),*) -> (#scalar, #vector, #matrix) #where_clause #value_gradient_hessian
 
             #objective
+
+            #callees
         }
     }
 }

@@ -56,6 +56,19 @@ fn two_loops() -> TokenStream {
     }
 }
 
+/// Calls of two other `#[hessian]` functions, one per data element inside the rolled loop.
+fn composed() -> TokenStream {
+    quote! {
+        fn composed(x: f64, y: f64, xs: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for t in xs {
+                s += huber(x * t - y, 0.5);
+            }
+            separable(x, y * y) + s
+        }
+    }
+}
+
 fn expand_ok(args: TokenStream, item: TokenStream) -> String {
     expand::hessian(args, item)
         .expect("the item is a function")
@@ -99,6 +112,7 @@ fn expansion_is_deterministic() {
         (quote!(), fit()),
         (quote!(wrt(a, b)), two_loops()),
         (quote!(), two_loops()),
+        (quote!(), composed()),
     ] {
         let first = expand_ok(args.clone(), item.clone());
         for _ in 0..4 {
@@ -120,6 +134,11 @@ fn snapshot_torus() {
 #[test]
 fn snapshot_fit() {
     insta::assert_snapshot!(pretty(quote!(), fit()));
+}
+
+#[test]
+fn snapshot_composed() {
+    insta::assert_snapshot!(pretty(quote!(), composed()));
 }
 
 /// Counts the `for` loops of every function of an expansion, by name (`mod::fn` inside the

@@ -6,6 +6,7 @@
 //! left of an operator move to the right (`a - x` becomes `-x + a`).
 
 pub(crate) mod classic;
+pub(crate) mod compose;
 pub(crate) mod data;
 pub(crate) mod everyday;
 pub(crate) mod methods;

@@ -53,13 +53,10 @@ pub fn derivative(g: &mut Graph, roots: &[Id], var: u32) -> Vec<Id> {
     }
     for i in (0..end).rev() {
         if needed[i] {
-            for c in g
-                .node(Id(u32::try_from(i).expect("ids fit u32")))
-                .children()
-            {
-                if g.depends_on(c, var) {
-                    needed[c.index()] = true;
-                }
+            let id = Id(u32::try_from(i).expect("ids fit u32"));
+            let children: Vec<Id> = g.children(id).filter(|&c| g.depends_on(c, var)).collect();
+            for c in children {
+                needed[c.index()] = true;
             }
         }
     }
@@ -89,7 +86,9 @@ fn rule(g: &mut Graph, id: Id, var: u32, d: &[Id], zero: Id) -> Id {
         | Node::Cmp(..)
         | Node::And(..)
         | Node::Or(..)
-        | Node::Not(_) => zero,
+        | Node::Not(_)
+        // The tuple itself has no derivative: its readers below carry the chain rule.
+        | Node::Invoke(_) => zero,
         Node::Add(a, b) => g.add(d_of(a), d_of(b)),
         Node::Sub(a, b) => g.sub(d_of(a), d_of(b)),
         Node::Neg(a) => g.neg(d_of(a)),
@@ -166,5 +165,36 @@ fn rule(g: &mut Graph, id: Id, var: u32, d: &[Id], zero: Id) -> Id {
             g.select(a_active, d_of(a), d_of(b))
         }
         Node::Sum(lp, body) => g.sum(lp, d_of(body)),
+        // g(s)′ = Σₖ ∂g/∂sₖ · sₖ′
+        Node::CallValue(inv) => chain(g, inv, var, d, zero, |g, k| g.call_grad(inv, k)),
+        // (∂g/∂sⱼ)′ = Σₖ ∂²g/∂sⱼ∂sₖ · sₖ′
+        Node::CallGrad(inv, j) => chain(g, inv, var, d, zero, |g, k| g.call_hess(inv, j, k)),
+        Node::CallHess(..) => {
+            unreachable!("`differentiate` takes two derivatives, so a callee's Hessian is a leaf")
+        }
     }
+}
+
+/// `Σₖ coefficient(k) · sₖ′` over the slots of the invocation `inv` that depend on `var`.
+fn chain(
+    g: &mut Graph,
+    inv: Id,
+    var: u32,
+    d: &[Id],
+    zero: Id,
+    coefficient: impl Fn(&mut Graph, u32) -> Id,
+) -> Id {
+    let Node::Invoke(k) = g.node(inv) else {
+        unreachable!("call results read an `Invoke`")
+    };
+    let slots = g.invocation(k).slots.clone();
+    let mut total = zero;
+    for (k, slot) in slots.into_iter().enumerate() {
+        if g.depends_on(slot, var) {
+            let c = coefficient(g, u32::try_from(k).expect("slots fit u32"));
+            let term = g.mul(c, d[slot.index()]);
+            total = g.add(total, term);
+        }
+    }
+    total
 }

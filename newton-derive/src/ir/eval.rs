@@ -5,7 +5,7 @@ use super::graph::{Graph, Id, Node};
 /// Evaluates every node up to `root` with the given inputs and externs; booleans are 0 or 1.
 ///
 /// # Panics
-/// On a `Sum` node: loops are evaluated by the generated code, not here.
+/// On a `Sum` node or a call: loops and calls are evaluated by the generated code, not here.
 pub fn eval(g: &Graph, root: Id, inputs: &[f64], externs: &[f64]) -> f64 {
     let mut v = Vec::with_capacity(root.index() + 1);
     for i in 0..=root.index() {
@@ -39,6 +39,9 @@ pub fn eval(g: &Graph, root: Id, inputs: &[f64], externs: &[f64]) -> f64 {
                 }
             }
             Node::Sum(..) => panic!("`eval` does not run loops"),
+            Node::Invoke(_) | Node::CallValue(_) | Node::CallGrad(..) | Node::CallHess(..) => {
+                panic!("`eval` does not call other functions")
+            }
         };
         v.push(value);
     }

@@ -56,16 +56,35 @@ pub enum Node {
     Select(Id, Id, Id),
     /// `Σ body` over every element of the loop: one accumulator of a rolled data loop.
     Sum(LoopId, Id),
+    /// A call of another `#[hessian]` function (or a hand-written module with the same items):
+    /// the tuple its generated function returns. The number indexes [`Graph::invocation`];
+    /// the arguments are the invocation's, so [`Graph::children`] lists them.
+    Invoke(u32),
+    /// The called function's value, read from an `Invoke`.
+    CallValue(Id),
+    /// `∂g/∂sₖ`: the called function's derivative along the invocation's slot `k` (a
+    /// differentiated argument scalar that depends on the caller's inputs).
+    CallGrad(Id, u32),
+    /// `∂²g/∂sⱼ∂sₖ` for slots `j ≤ k`.
+    CallHess(Id, u32, u32),
 }
 
 impl Node {
-    /// Returns the node's children in order.
-    pub fn children(&self) -> impl Iterator<Item = Id> {
+    /// Returns the node's own children in order; an `Invoke`'s arguments live in the graph, so
+    /// passes walk [`Graph::children`] instead.
+    fn children(&self) -> impl Iterator<Item = Id> {
         let (a, b, c) = match *self {
-            Node::Const(_) | Node::Input(_) | Node::Extern(_) => (None, None, None),
-            Node::Neg(a) | Node::Call(_, a) | Node::Powi(a, _) | Node::Not(a) | Node::Sum(_, a) => {
-                (Some(a), None, None)
+            Node::Const(_) | Node::Input(_) | Node::Extern(_) | Node::Invoke(_) => {
+                (None, None, None)
             }
+            Node::Neg(a)
+            | Node::Call(_, a)
+            | Node::Powi(a, _)
+            | Node::Not(a)
+            | Node::Sum(_, a)
+            | Node::CallValue(a)
+            | Node::CallGrad(a, _)
+            | Node::CallHess(a, ..) => (Some(a), None, None),
             Node::Add(a, b)
             | Node::Sub(a, b)
             | Node::Mul(a, b)
@@ -138,6 +157,18 @@ impl InputSet {
     }
 }
 
+/// One call of another differentiable function: what the graph needs to differentiate it.
+#[derive(Clone, Debug, Default)]
+pub struct Invocation {
+    /// Every argument that is a node (floats and booleans, constants included), for scheduling.
+    pub args: Vec<Id>,
+    /// The arguments that depend on the inputs, one scalar each: the chain rule runs over them.
+    pub slots: Vec<Id>,
+    /// The data loop the call is evaluated in, when an argument outside the graph (a loop
+    /// index, a slice element) binds it there.
+    pub scope: Option<LoopId>,
+}
+
 /// A hash-consed expression DAG.
 ///
 /// Invariant: **children precede parents**. [`Graph::intern`] interns a node only after its
@@ -160,6 +191,8 @@ pub struct Graph {
     scope: Vec<Option<LoopId>>,
     /// The loop each `Extern` is bound in, indexed by the extern's number.
     extern_scope: Vec<Option<LoopId>>,
+    /// Indexed by the number in `Node::Invoke`.
+    invocations: Vec<Invocation>,
 }
 
 impl Graph {
@@ -203,25 +236,64 @@ impl Graph {
         self.intern(Node::Extern(k))
     }
 
+    /// Returns the children of `id`: its operands, or an invocation's arguments.
+    pub fn children(&self, id: Id) -> impl Iterator<Item = Id> + '_ {
+        self.children_of(self.node(id))
+    }
+
+    fn children_of(&self, node: Node) -> impl Iterator<Item = Id> + '_ {
+        let args = match node {
+            Node::Invoke(k) => self.invocations[k as usize].args.as_slice(),
+            _ => &[],
+        };
+        node.children().chain(args.iter().copied())
+    }
+
+    /// Returns the loop a node is bound in by something outside the graph: an invocation's
+    /// loop index or slice element.
+    fn bound_scope(&self, node: Node) -> Option<LoopId> {
+        match node {
+            Node::Invoke(k) => self.invocations[k as usize].scope,
+            _ => None,
+        }
+    }
+
+    /// Returns the invocation behind `Node::Invoke(k)`.
+    pub fn invocation(&self, k: u32) -> &Invocation {
+        &self.invocations[k as usize]
+    }
+
+    /// Registers a call and returns its `Invoke` node. Calls are not hash-consed here: lowering
+    /// shares identical calls itself.
+    pub fn new_invocation(&mut self, invocation: Invocation) -> Id {
+        let k = u32::try_from(self.invocations.len()).expect("fewer than 2³² calls");
+        self.invocations.push(invocation);
+        self.intern(Node::Invoke(k))
+    }
+
     /// Interns `node` without simplifying it; the smart constructors of `simplify` call this.
     pub fn intern(&mut self, node: Node) -> Id {
         if let Some(&id) = self.memo.get(&node) {
             return id;
         }
         let id = Id(u32::try_from(self.nodes.len()).expect("fewer than 2³² nodes"));
-        debug_assert!(node.children().all(|c| c < id), "children precede parents");
+        debug_assert!(
+            self.children_of(node).all(|c| c < id),
+            "children precede parents"
+        );
         let (deps, scope) = match node {
             Node::Input(k) => (InputSet::single(k), None),
             Node::Extern(k) => (InputSet::default(), self.extern_scope[k as usize]),
             Node::Sum(_, body) => (self.deps[body.index()].clone(), None),
-            _ => node
-                .children()
-                .fold((InputSet::default(), None), |(deps, scope), c| {
+            _ => self.children_of(node).fold(
+                (InputSet::default(), self.bound_scope(node)),
+                |(deps, scope), c| {
                     (
                         deps.union(&self.deps[c.index()]),
                         scope.or(self.scope[c.index()]),
                     )
-                }),
+                },
+            ),
         };
         self.nodes.push(node);
         self.deps.push(deps);

@@ -10,6 +10,7 @@ mod graph;
 mod ops;
 mod schedule;
 mod simplify;
+mod structure;
 
 #[cfg(test)]
 mod eval;
@@ -19,6 +20,7 @@ mod print;
 mod tests;
 
 pub use diff::{differentiate, Derivatives};
-pub use graph::{Graph, Id, LoopId, Node};
+pub use graph::{Graph, Id, Invocation, LoopId, Node};
 pub use ops::{Cmp, Func};
 pub use schedule::{schedule, Item};
+pub use structure::{structure, Structure};

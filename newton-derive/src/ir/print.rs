@@ -49,6 +49,10 @@ fn write(g: &Graph, id: Id, out: &mut String) {
         Node::Not(a) => ("not".into(), vec![a]),
         Node::Select(c, a, b) => ("select".into(), vec![c, a, b]),
         Node::Sum(lp, body) => (format!("sum{}", lp.0), vec![body]),
+        Node::Invoke(k) => (format!("call{k}"), g.children(id).collect()),
+        Node::CallValue(inv) => ("value".into(), vec![inv]),
+        Node::CallGrad(inv, k) => (format!("grad{k}"), vec![inv]),
+        Node::CallHess(inv, j, k) => (format!("hess{j}_{k}"), vec![inv]),
     };
     out.push('(');
     out.push_str(&head);

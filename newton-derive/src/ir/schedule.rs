@@ -52,7 +52,7 @@ pub fn schedule(g: &Graph, outputs: &[Id]) -> Vec<Item> {
     for (&unit, ids) in &members {
         let mut preds: Vec<Unit> = ids
             .iter()
-            .flat_map(|&id| g.node(id).children())
+            .flat_map(|&id| g.children(id))
             .filter(|&c| g.as_const(c).is_none())
             .map(unit_of)
             .filter(|&p| p != unit)
@@ -102,10 +102,7 @@ fn needed(g: &Graph, outputs: &[Id]) -> Vec<Id> {
     }
     for i in (0..end).rev() {
         if mark[i] {
-            for c in g
-                .node(Id(u32::try_from(i).expect("ids fit u32")))
-                .children()
-            {
+            for c in g.children(Id(u32::try_from(i).expect("ids fit u32"))) {
                 mark[c.index()] = true;
             }
         }

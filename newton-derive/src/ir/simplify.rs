@@ -419,6 +419,22 @@ impl Graph {
             _ => self.intern(Node::Sum(lp, body)),
         }
     }
+
+    /// Reads the called function's value from the invocation `inv`.
+    pub fn call_value(&mut self, inv: Id) -> Id {
+        self.intern(Node::CallValue(inv))
+    }
+
+    /// Reads `∂g/∂sₖ` from the invocation `inv`.
+    pub fn call_grad(&mut self, inv: Id, k: u32) -> Id {
+        self.intern(Node::CallGrad(inv, k))
+    }
+
+    /// Reads `∂²g/∂sⱼ∂sₖ` from the invocation `inv`, in the upper triangle (the Hessian is
+    /// symmetric, so `(j, k)` and `(k, j)` are one node).
+    pub fn call_hess(&mut self, inv: Id, j: u32, k: u32) -> Id {
+        self.intern(Node::CallHess(inv, j.min(k), j.max(k)))
+    }
 }
 
 #[cfg(test)]

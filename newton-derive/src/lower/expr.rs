@@ -563,7 +563,8 @@ impl Lowerer<'_> {
         })
     }
 
-    /// `f64::sin(x)`-style calls become methods; any other call is an error.
+    /// `f64::sin(x)`-style calls become methods, calls of paths are constants or calls of
+    /// differentiable functions, and any other call is an error.
     fn lower_call(&mut self, c: &syn::ExprCall) -> Value {
         if let Expr::Path(p) = &*c.func {
             // A local (a rejected closure, say) called as a function: its own error suffices.
@@ -589,10 +590,12 @@ impl Lowerer<'_> {
                 return self.method(&segs[1].ident, receiver, args, &c.args);
             }
         }
-        let name = c.func.to_token_stream().to_string().replace(' ', "");
-        if matches!(&*c.func, Expr::Path(_)) {
-            return self.lower_outer_call(c, &name);
+        if let Expr::Path(p) = &*c.func {
+            if p.qself.is_none() {
+                return self.lower_path_call(c, &p.path);
+            }
         }
+        let name = c.func.to_token_stream().to_string().replace(' ', "");
         self.unsupported(&c.func, &format!("unsupported call to `{name}`: `#[hessian]` sees only this function's body, so it cannot differentiate other functions; inline it, or use a supported method: {}", supported_methods()))
     }
 }

@@ -5,6 +5,7 @@
 //! become `Select` nodes, and a loop over data becomes `Sum` nodes. Every unsupported construct
 //! is recorded in the [`Ctxt`] and lowering goes on, so one build reports every mistake.
 
+mod call;
 mod expr;
 mod iter;
 mod loops;
@@ -20,6 +21,7 @@ use quote::quote;
 use crate::ctxt::Ctxt;
 use crate::ir::{Graph, Id, LoopId};
 use crate::signature::{Kind, Signature};
+pub use call::{CallArg, CallDef, Callee};
 #[cfg(test)]
 pub(crate) use expr::supported_methods;
 pub use value::Value;
@@ -53,6 +55,10 @@ pub struct Lowered {
     pub externs: Vec<ExternDef>,
     /// Indexed by `LoopId`.
     pub loops: Vec<LoopDef>,
+    /// Indexed by the number in `Node::Invoke`.
+    pub calls: Vec<CallDef>,
+    /// The functions `calls` call, indexed by `CallDef::callee`.
+    pub callees: Vec<Callee>,
 }
 
 /// A local variable.
@@ -90,6 +96,14 @@ struct Lowerer<'a> {
     state: State,
     /// Unrolled iterations so far, bounded so a typo like `0..1_000_000_000` fails fast.
     unrolled: u64,
+    calls: Vec<CallDef>,
+    callees: Vec<Callee>,
+    /// Calls lowered so far, by callee and arguments: identical calls share one `Invoke`.
+    call_memo: HashMap<String, Id>,
+    /// `fn` items nested in the body, inlined where they are called.
+    local_fns: HashMap<String, syn::ItemFn>,
+    /// How many nested helpers are being inlined right now.
+    inline_depth: usize,
 }
 
 /// Unrolled iterations allowed in one function.
@@ -109,6 +123,11 @@ pub fn lower(cx: &Ctxt, sig: &Signature, item: &syn::ItemFn) -> Option<Lowered> 
             data_loop: None,
         },
         unrolled: 0,
+        calls: Vec::new(),
+        callees: Vec::new(),
+        call_memo: HashMap::new(),
+        local_fns: HashMap::new(),
+        inline_depth: 0,
     };
     l.bind_arguments();
     if !sig.returns_float {
@@ -133,6 +152,8 @@ pub fn lower(cx: &Ctxt, sig: &Signature, item: &syn::ItemFn) -> Option<Lowered> 
         value,
         externs: l.externs,
         loops: l.loops,
+        calls: l.calls,
+        callees: l.callees,
     })
 }
 

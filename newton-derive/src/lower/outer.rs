@@ -1,5 +1,5 @@
-//! Values from outside the body: module-level `const` tables, fields of constant structs, calls
-//! of `const fn`s, read by the generated code at run time.
+//! Values from outside the body: module-level `const` tables and fields of constant structs,
+//! read by the generated code at run time (calls of `const fn`s are in `call.rs`).
 //!
 //! The macro sees only the annotated function, so it cannot know `GAUSS_Y`'s values; it does not
 //! need to. Any expression built from names the body does not bind, indexed by compile-time or
@@ -12,7 +12,7 @@ use quote::{quote, ToTokens};
 use syn::Expr;
 
 use super::{ExternTy, Lowerer, Value};
-use crate::ir::{LoopId, Node};
+use crate::ir::LoopId;
 
 impl Lowerer<'_> {
     /// Returns the tokens of `expr` and the data loop they are bound in, if `expr` is a place
@@ -75,48 +75,5 @@ impl Lowerer<'_> {
             ExternTy::Float,
             scope,
         )))
-    }
-
-    /// Lowers a call of a function the body does not define, such as a `const fn`, when none
-    /// of its arguments depends on the differentiated arguments: a run-time constant. With
-    /// such an argument, it is an error naming the function.
-    pub(super) fn lower_outer_call(&mut self, c: &syn::ExprCall, name: &str) -> Value {
-        let func = &c.func;
-        let mut args = Vec::with_capacity(c.args.len());
-        let mut scope = None;
-        for arg in &c.args {
-            let tokens = match self.lower_expr(arg) {
-                Value::Error => return Value::Error,
-                Value::Int(k) => Literal::i64_unsuffixed(k).into_token_stream(),
-                Value::ConstBool(b) => quote!(#b),
-                Value::RuntimeInt(tokens, s) => {
-                    scope = scope.or(s);
-                    tokens
-                }
-                Value::Float(id) if self.g.deps(id).is_empty() => {
-                    scope = scope.or(self.g.scope(id));
-                    match (self.g.as_const(id), self.g.node(id)) {
-                        (Some(v), _) => crate::emit::literal(v, self.sig.scalar),
-                        (None, Node::Extern(k)) => self.externs[k as usize].tokens.clone(),
-                        (None, _) => {
-                            return self.unsupported(
-                                arg,
-                                &format!("pass `{name}` a literal, a loop index, a constant argument or data element as it is; `#[hessian]` cannot yet pass a value computed in the body to a function it does not differentiate"),
-                            )
-                        }
-                    }
-                }
-                Value::Float(_) | Value::Array(_) => {
-                    return self.unsupported(
-                        arg,
-                        &format!("`{name}` is called with a value that depends on the differentiated arguments, but `#[hessian]` sees only this function's body and cannot differentiate `{name}`; inline its body here; a function called from `#[hessian]` code may only take constants (a `const fn` of a loop index, say)"),
-                    )
-                }
-                _ => arg.to_token_stream(),
-            };
-            args.push(tokens);
-        }
-        let tokens = quote!(#func(#(#args),*));
-        Value::Float(self.extern_value(tokens, ExternTy::Float, scope))
     }
 }

@@ -15,6 +15,7 @@ use crate::ir::Id;
 impl Lowerer<'_> {
     /// Lowers the function body: a block whose last statement may also be `return e;`.
     pub(super) fn lower_body(&mut self, block: &syn::Block) -> Value {
+        self.register_local_fns(block);
         if let Some((Stmt::Expr(Expr::Return(ret), Some(_)), rest)) = block.stmts.split_last() {
             self.push_scope();
             for stmt in rest {
@@ -32,6 +33,7 @@ impl Lowerer<'_> {
 
     /// Lowers a block in a scope of its own and returns its tail value.
     pub(super) fn lower_block(&mut self, block: &syn::Block) -> Value {
+        self.register_local_fns(block);
         self.push_scope();
         let mut value = Value::Unit;
         for (i, stmt) in block.stmts.iter().enumerate() {
@@ -75,10 +77,12 @@ impl Lowerer<'_> {
                 let value = self.lower_expr(&c.expr);
                 self.bind(c.ident.to_string(), value);
             }
+            // Inlined where it is called.
+            Stmt::Item(syn::Item::Fn(_)) => {}
             Stmt::Item(item) => {
                 self.cx.error_spanned_by(
                     item,
-                    "items inside a `#[hessian]` function are not supported, except `const`",
+                    "items inside a `#[hessian]` function are not supported, except `const` and `fn` (inlined where called)",
                 );
             }
             Stmt::Expr(e, _) => {
