@@ -1,6 +1,7 @@
 //! Criterion benchmarks of `#[hessian]` code against a hand-written closed form, num-dual and
 //! central differences, one group per problem of PROBLEMS.md §1–3, all at the benchmark point
-//! `θₖ = 0.5 sin(0.7k + 0.3)`.
+//! `θₖ = 0.5 sin(0.7k + 0.3)`; and a three-level composition of `#[hessian]` functions against
+//! the same function written inline.
 //!
 //! `cargo bench --bench hessian` takes a few minutes on 2 cores; `NEWTON_BENCH_QUICK=1` cuts the
 //! warm-up and measurement times for a smoke run. Afterwards
@@ -229,10 +230,26 @@ fn bench_rosenbrock_n(c: &mut Criterion) {
     group.finish();
 }
 
+/// A three-level composition of `#[hessian]` functions against the same function inline.
+fn bench_composition(c: &mut Criterion) {
+    use problems::bench_composition::{COMPOSED, GROUP, INLINED};
+    use problems::composition::{cluster, cluster_inline, cluster_point};
+    let mut group = c.benchmark_group(GROUP);
+    let p = cluster_point(&problems::benchmark_point(8));
+    group.bench_function(COMPOSED, |b| {
+        b.iter(|| cluster::value_gradient_hessian(black_box(p)));
+    });
+    group.bench_function(INLINED, |b| {
+        b.iter(|| cluster_inline::value_gradient_hessian(black_box(p)));
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
     targets = bench_slides_exp_log, bench_slides_bowl, bench_slides_cap, bench_slides_saddle,
-        bench_slides_quartic, bench_rosenbrock, bench_rosenbrock_n, bench_circle, bench_torus
+        bench_slides_quartic, bench_rosenbrock, bench_rosenbrock_n, bench_circle, bench_torus,
+        bench_composition
 }
 criterion_main!(benches);

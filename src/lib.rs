@@ -34,6 +34,7 @@
 //! | `value_gradient_hessian(args…)` | `(T, SVector, SMatrix)` from one fused body |
 //! | `SPARSITY` | the structural non-zeros `(row, col)` of the upper triangle |
 //! | `OPS` | [`Ops`]: operation counts of the emitted code |
+//! | `PARAMETERS` | [`Parameter`]s: each argument, and where it sits in the gradient (for callers) |
 //! | `Objective` | a struct whose fields are the constant arguments, implementing [`Objective`] |
 //!
 //! Every generated function takes **exactly the original arguments**, and nothing it does
@@ -118,7 +119,54 @@
 //! assert_eq!(h[(0, 0)], 0.5 * (12.0 - 32.0));
 //! ```
 //!
-//! Anything else — a call of another function on differentiated values, `while`, `match`, a
+//! # Functions that call functions
+//!
+//! A `#[hessian]` function may call another `#[hessian]` function (in the same crate or
+//! another) with differentiated scalars or arrays, constants and data. The callee is compiled
+//! once; the caller runs its generated `value_gradient_hessian` at the call's arguments and
+//! applies the second-order chain rule, `∇²(g∘h) = Jₕᵀ ∇²g Jₕ + Σₖ ∂g/∂hₖ ∇²hₖ`, so a caller does
+//! not grow with its callees. `SPARSITY` composes through the callees' (a structural zero of the
+//! callee stays one), and `OPS` counts the calls in `functions` and adds the callees' operations.
+//! A `fn` nested in the body is inlined instead.
+//!
+//! ```
+//! use newton::hessian;
+//!
+//! /// A callee whose Hessian is diagonal.
+//! #[hessian]
+//! fn separable(a: f64, b: f64) -> f64 {
+//!     a.sin() + b * b * b
+//! }
+//!
+//! #[hessian]
+//! fn caller(x: f64, y: f64, z: f64) -> f64 {
+//!     fn square(t: f64) -> f64 {
+//!         t * t // inlined
+//!     }
+//!     separable(x, z) + square(y.cosh())
+//! }
+//!
+//! # fn main() {
+//! // `separable` has no (0, 1) entry, so `caller` has no (0, 2) entry.
+//! assert_eq!(caller::SPARSITY, &[(0, 0), (1, 1), (2, 2)]);
+//! let h = caller::hessian(0.5, 0.0, 2.0);
+//! assert!((h[(0, 0)] + 0.5_f64.sin()).abs() < 1e-15 && h[(2, 2)] == 12.0);
+//! assert_eq!(caller::OPS.hessian.functions, 1);
+//! # }
+//! ```
+//!
+//! Every module exports `PARAMETERS` ([`Parameter`]: each argument, whether it is
+//! differentiated, and where it sits in the gradient). Passing a value that depends on the
+//! differentiated arguments to a parameter the callee treats as a constant is a compile error
+//! naming both functions and the parameter, as is calling a plain `fn` without `#[hessian]`
+//! with such a value. A module written by hand with the same items — `DIM`, `PARAMETERS`,
+//! `SPARSITY`, `OPS` ([`Ops::ZERO`] if uncounted), `value`, `value_gradient`,
+//! `value_gradient_hessian` — beside a function of the same name is called like a generated
+//! one: the way to add a primitive such as `erf` (the README has the complete example). Callers
+//! and callees must be items of a module, not of a function body: the generated modules reach
+//! their callees through the enclosing module.
+//!
+//! Anything else — a call of a plain function on differentiated values, `while`, `match`, a
 //! closure outside an iterator sum, an `if` on a differentiated value, `powi` with a runtime exponent, a `&mut` argument, an unsupported
 //! method — is a compile error on the offending token that says what is supported. All errors
 //! of one function are reported in one build, and the generated items still exist with their

@@ -32,7 +32,7 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// The module holds `DIM`, `value`, `gradient`, `value_gradient`, `hessian`,
-/// `value_gradient_hessian`, `SPARSITY`, `OPS` and `Objective`; every function takes exactly the
+/// `value_gradient_hessian`, `SPARSITY`, `PARAMETERS`, `OPS` and `Objective`; every function takes exactly the
 /// original arguments. The `newton` crate's front page documents the supported syntax with
 /// compiled examples.
 #[proc_macro_attribute]

@@ -322,6 +322,7 @@ pub fn generate(criterion_dir: &Path, stable: Stable<'_>) -> Result<String, Erro
         .collect();
     let mut md = String::new();
     render(&mut md, &rows, stable, &settings, (oldest, newest)).unwrap_or_default();
+    crate::bench_composition::render(&mut md, criterion_dir, stable.composition)?;
     crate::bench_networks::render(&mut md, &networks);
     Ok(md)
 }
@@ -513,6 +514,8 @@ pub struct Stable<'a> {
     pub instructions: Option<&'a [InstructionRow]>,
     /// Paired time ratios ([`crate::paired`]).
     pub paired: Option<&'a [PairedRow]>,
+    /// The same two for the composition benchmark ([`crate::bench_composition`]).
+    pub composition: crate::bench_composition::Stable<'a>,
 }
 
 /// Instructions per call of one benchmark case, newton against hand-written.

@@ -63,19 +63,30 @@ pub fn run(kernel: &Kernel, side: Side, iterations: u64) {
 #[must_use]
 pub fn count_all(exe: &Path) -> Option<Vec<InstructionRow>> {
     let baseline = total(exe, &kernels::KERNELS[0], Side::Baseline)?;
-    #[expect(clippy::cast_precision_loss, reason = "counts far below 2⁵³")]
-    let per_call = |t: u64| t.saturating_sub(baseline) as f64 / ITERATIONS as f64;
     kernels::KERNELS
         .iter()
-        .map(|k| {
-            Some(InstructionRow {
-                group: k.group,
-                size: k.size,
-                newton: per_call(total(exe, k, Side::Newton)?),
-                hand: per_call(total(exe, k, Side::Hand)?),
-            })
-        })
+        .map(|k| count_with(exe, k, baseline))
         .collect()
+}
+
+/// Counts the instructions of one kernel, both sides, with callgrind; `None` as for
+/// [`count_all`].
+#[must_use]
+pub fn count(exe: &Path, kernel: &Kernel) -> Option<InstructionRow> {
+    let baseline = total(exe, kernel, Side::Baseline)?;
+    count_with(exe, kernel, baseline)
+}
+
+/// Counts both sides of `kernel` and subtracts the `baseline` run's count.
+fn count_with(exe: &Path, kernel: &Kernel, baseline: u64) -> Option<InstructionRow> {
+    #[expect(clippy::cast_precision_loss, reason = "counts far below 2⁵³")]
+    let per_call = |t: u64| t.saturating_sub(baseline) as f64 / ITERATIONS as f64;
+    Some(InstructionRow {
+        group: kernel.group,
+        size: kernel.size,
+        newton: per_call(total(exe, kernel, Side::Newton)?),
+        hand: per_call(total(exe, kernel, Side::Hand)?),
+    })
 }
 
 /// Runs one side of one kernel under callgrind and returns the total instruction count.

@@ -9,6 +9,7 @@
 use std::hint::black_box;
 
 use crate::circle::{circle, closed_form as circle_hand};
+use crate::composition::{cluster, cluster_inline, cluster_point};
 use crate::rosenbrock::{
     closed_form as rosenbrock_hand, rosenbrock, rosenbrock_16, rosenbrock_2, rosenbrock_32,
     rosenbrock_4, rosenbrock_8,
@@ -155,8 +156,26 @@ pub const KERNELS: [Kernel; 13] = [
     kernel!("torus", None, torus, torus_hand::torus, D = 2, |v| (v)),
 ];
 
+/// The composition benchmark: `cluster` through its callees (the `newton` side) against
+/// `cluster_inline` (the `hand` side), at the cluster point the benchmark point perturbs.
+pub const COMPOSITION: Kernel = Kernel {
+    group: crate::bench_composition::GROUP,
+    size: None,
+    newton: |p| {
+        let p = cluster_point(black_box(p));
+        black_box(cluster::value_gradient_hessian(p));
+    },
+    hand: |p| {
+        let p = cluster_point(black_box(p));
+        black_box(cluster_inline::value_gradient_hessian(p));
+    },
+};
+
 /// Finds the kernel of a case.
 #[must_use]
 pub fn find(group: &str, size: Option<usize>) -> Option<&'static Kernel> {
-    KERNELS.iter().find(|k| k.group == group && k.size == size)
+    KERNELS
+        .iter()
+        .chain([&COMPOSITION])
+        .find(|k| k.group == group && k.size == size)
 }

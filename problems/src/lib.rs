@@ -26,12 +26,14 @@
 //! commands, which write `REPORT.md`, `results.json` and the figures drawn by [`plot`]) and
 //! [`bench_report`] (the `bench-report` command, which writes `BENCHMARKS.md`).
 
+pub mod bench_composition;
 pub mod bench_networks;
 pub mod bench_report;
 pub mod bench_settings;
 pub mod circle;
 pub mod code_size;
 pub mod compile_side;
+pub mod composition;
 mod date;
 pub mod error;
 pub mod experiments;

@@ -214,9 +214,23 @@ fn run(cli: Cli) -> Result<(), Error> {
                 eprintln!("timing newton against the hand-written code in alternating batches …");
                 Some(problems::paired::measure_all())
             };
+            let composition_kernel = &problems::kernels::COMPOSITION;
+            let composition_instructions = if no_instructions {
+                None
+            } else {
+                std::env::current_exe()
+                    .ok()
+                    .and_then(|exe| problems::instructions::count(&exe, composition_kernel))
+            };
+            let composition_paired =
+                (!no_paired).then(|| problems::paired::measure(composition_kernel));
             let stable = bench_report::Stable {
                 instructions: instructions.as_deref(),
                 paired: paired.as_deref(),
+                composition: problems::bench_composition::Stable {
+                    instructions: composition_instructions.as_ref(),
+                    paired: composition_paired.as_ref(),
+                },
             };
             let mut markdown = bench_report::generate(&dir, stable)?;
             let builds = if no_build_times {

@@ -253,10 +253,9 @@ pub fn erf_pair(x: f64, y: f64) -> f64 {
 #[test]
 fn a_primitives_sparsity_composes() {
     assert_eq!(erf_pair::SPARSITY, &[(0, 0), (1, 1)]);
-    Case::new([(-2.0, 2.0), (-2.0, 2.0)]).check(
-        generated!(erf_pair, |[x, y]| (x, y)),
-        |[x, y]| erf_ref(x) * 0.5 + erf_ref(y - 1.0),
-    );
+    Case::new([(-2.0, 2.0), (-2.0, 2.0)]).check(generated!(erf_pair, |[x, y]| (x, y)), |[x, y]| {
+        erf_ref(x) * 0.5 + erf_ref(y - 1.0)
+    });
 }
 
 /// Helpers nested in the body are inlined, also one calling another and one used twice.
