@@ -83,8 +83,18 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
         "Exact derivatives of the function `{name}`, generated at compile time by `#[hessian]`."
     );
 
+    // Callers often use only the module; the original is its specification, not dead code.
+    // (A generic function is an error already; naming it would add an inference error.)
+    let mark_used =
+        if generics.type_params().next().is_none() && generics.const_params().next().is_none() {
+            quote!(const _: () = { let _ = #name; };)
+        } else {
+            quote!()
+        };
     quote! {
         #item
+
+        #mark_used
 
         #[doc = #doc_mod]
         #[allow(clippy::all, clippy::pedantic, clippy::nursery, unused_parens, non_snake_case)]

@@ -11,7 +11,7 @@ use newton_test_support::Counting;
 use newton::nalgebra::{SMatrix, SVector};
 use newton::Objective as _;
 
-use crate::functions::{classic, data, nd, scalars, stats, syntax};
+use crate::functions::{classic, compose, data, nd, scalars, stats, syntax};
 
 mod networks;
 mod solvers;
@@ -50,6 +50,32 @@ fn two_dimensional_functions_allocate_nothing() {
         n, 0,
         "easom::{{gradient, value_gradient, hessian}} allocated"
     );
+}
+
+#[test]
+fn composed_functions_allocate_nothing() {
+    let (x, y, z, w) = (
+        black_box(0.3),
+        black_box(-0.2),
+        black_box(0.5),
+        black_box(0.1),
+    );
+    let n = allocations(100, || {
+        (
+            compose::outer::value_gradient_hessian(x, y, z, w),
+            compose::outer::gradient(x, y, z, w),
+            compose::nested_helpers::hessian(x, y),
+        )
+    });
+    assert_eq!(n, 0, "a three-level composition allocated");
+    let (xs, ys) = data::linear_data();
+    let n = allocations(10, || {
+        (
+            compose::robust_fit::value_gradient_hessian(x, y, &xs, &ys),
+            compose::probit::value_gradient_hessian(x, y, &xs, &ys),
+        )
+    });
+    assert_eq!(n, 0, "calls inside a data loop allocated");
 }
 
 #[test]
