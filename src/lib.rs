@@ -166,6 +166,50 @@
 //! and callees must be items of a module, not of a function body: the generated modules reach
 //! their callees through the enclosing module.
 //!
+//! # Methods
+//!
+//! `#[hessian]` on a method taking `&self` (or on an associated function) emits the derivatives
+//! as associated items beside it: `loss_value`, `loss_gradient`, `loss_value_gradient`,
+//! `loss_hessian`, `loss_value_gradient_hessian`, `LOSS_DIM`, `LOSS_SPARSITY`, `LOSS_OPS`,
+//! `LOSS_PARAMETERS`, and `loss_objective(&self, constants…)`, a [`FnObjective`] for the
+//! solvers. Fields of `self` are constants; `Vec` fields of numbers are data for rolled loops.
+//!
+//! ```
+//! use newton::{hessian, Objective};
+//!
+//! struct Fit {
+//!     xs: Vec<f64>,
+//!     ys: Vec<f64>,
+//!     ridge: f64,
+//! }
+//!
+//! impl Fit {
+//!     #[hessian]
+//!     fn loss(&self, a: f64, b: f64) -> f64 {
+//!         let mut s = 0.0;
+//!         for (x, y) in self.xs.iter().zip(&self.ys) {
+//!             let r = a * x + b - y;
+//!             s += r * r;
+//!         }
+//!         0.5 * s + self.ridge * (a * a + b * b)
+//!     }
+//!
+//!     /// An associated function that does not name `Self` says so: the macro sees only it.
+//!     #[hessian(associated)]
+//!     fn prior(a: f64, b: f64) -> f64 {
+//!         (a - 1.0).powi(2) + b.cosh()
+//!     }
+//! }
+//!
+//! let fit = Fit { xs: vec![0.0, 1.0, 2.0], ys: vec![1.0, 3.0, 5.0], ridge: 0.0 };
+//! let (value, gradient, hessian) = fit.loss_value_gradient_hessian(2.0, 1.0);
+//! assert_eq!((value, gradient.norm()), (0.0, 0.0));
+//! assert_eq!(hessian, newton::nalgebra::SMatrix::from([[5.0, 3.0], [3.0, 3.0]]));
+//! let objective = fit.loss_objective();
+//! assert_eq!(objective.value(&newton::nalgebra::SVector::from([2.0, 1.0])), 0.0);
+//! assert_eq!(Fit::PRIOR_SPARSITY, &[(0, 0), (1, 1)]);
+//! ```
+//!
 //! Anything else — a call of a plain function on differentiated values, `while`, `match`, a
 //! closure outside an iterator sum, an `if` on a differentiated value, `powi` with a runtime exponent, a `&mut` argument, an unsupported
 //! method — is a compile error on the offending token that says what is supported. All errors
@@ -249,5 +293,5 @@ pub mod __private {
         count_nonzero, expect_differentiated, hessian_nonzero, nonzero,
     };
     pub use newton_core::rand;
-    pub use newton_core::{Objective, OpCount, Ops, Parameter};
+    pub use newton_core::{FnObjective, Objective, OpCount, Ops, Parameter};
 }

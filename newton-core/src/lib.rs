@@ -18,6 +18,7 @@ mod classify;
 #[doc(hidden)]
 pub mod compose;
 mod error;
+mod fn_objective;
 pub mod linalg;
 mod multistart;
 pub mod network;
@@ -28,6 +29,7 @@ mod solver;
 pub use classify::{classify, Classification, Inertia, Stationary, Tolerance};
 pub use compose::Parameter;
 pub use error::Error;
+pub use fn_objective::FnObjective;
 pub use multistart::{multistart, within, Census, Limit};
 pub use objective::{LeastSquares, Objective};
 pub use ops::{OpCount, Ops};

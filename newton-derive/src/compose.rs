@@ -187,10 +187,9 @@ pub fn ops(count: Count, calls: &[(usize, Level)]) -> TokenStream {
     tokens
 }
 
-/// Emits the module's `SPARSITY`: a literal list, or a list filtered at compile time where an
-/// entry is non-zero only if a callee's Hessian entry is.
+/// Returns the expression of `SPARSITY`: a literal list, or a list filtered at compile time
+/// where an entry is non-zero only if a callee's Hessian entry is.
 pub fn sparsity(emitter: &Emitter, d: &Derivatives) -> TokenStream {
-    let doc = quote!(#[doc = " The structural non-zeros `(row, column)` of the Hessian's upper triangle, row-major."]);
     let ids: Vec<_> = d.hessian.iter().map(|&(_, _, id)| id).collect();
     let structures = structure(&emitter.lowered.graph, &ids);
     if structures.iter().all(|s| *s == Structure::Always) {
@@ -198,7 +197,7 @@ pub fn sparsity(emitter: &Emitter, d: &Derivatives) -> TokenStream {
             let (j, k) = (j as usize, k as usize);
             quote!((#j, #k))
         });
-        return quote!(#doc pub const SPARSITY: &[(usize, usize)] = &[#(#entries),*];);
+        return quote!(&[#(#entries),*]);
     }
     let candidates = d.hessian.iter().zip(&structures).map(|(&(j, k, _), s)| {
         let (j, k) = (j as usize, k as usize);
@@ -220,12 +219,11 @@ pub fn sparsity(emitter: &Emitter, d: &Derivatives) -> TokenStream {
         quote!((#j, #k, #nonzero))
     });
     let m = d.hessian.len();
-    quote! {
-        const __SPARSITY_CANDIDATES: [(usize, usize, bool); #m] = [#(#candidates),*];
-        const __NNZ: usize = ::newton::__private::count_nonzero(&__SPARSITY_CANDIDATES);
-        const __SPARSITY: [(usize, usize); __NNZ] =
-            ::newton::__private::nonzero::<#m, __NNZ>(&__SPARSITY_CANDIDATES);
-        #doc
-        pub const SPARSITY: &[(usize, usize)] = &__SPARSITY;
-    }
+    quote! {{
+        const CANDIDATES: [(usize, usize, bool); #m] = [#(#candidates),*];
+        const NNZ: usize = ::newton::__private::count_nonzero(&CANDIDATES);
+        const NONZERO: [(usize, usize); NNZ] =
+            ::newton::__private::nonzero::<#m, NNZ>(&CANDIDATES);
+        &NONZERO
+    }}
 }

@@ -28,8 +28,16 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
     };
     let sig = signature::analyse(&cx, &item.sig, args.wrt.as_deref());
     let lowered = lower::lower(&cx, &sig, &item);
+    let in_impl = crate::fallback::in_impl(&item, &sig, args.associated);
+    if let Some(lowered) = &lowered {
+        if in_impl {
+            for callee in &lowered.callees {
+                cx.error_spanned_by(&callee.path, format!("a `#[hessian]` method cannot call other `#[hessian]` functions yet: a method's derivatives live inside the `impl`, where the checks of a call cannot; make `{}` a free function, or define the helper as a `fn` inside its body (it is then inlined)", item.sig.ident));
+            }
+        }
+    }
     if let Err(errors) = cx.check() {
-        return Ok(crate::fallback::expand(&errors, &item, &sig));
+        return Ok(crate::fallback::expand(&errors, &item, &sig, in_impl));
     }
     let Some(mut lowered) = lowered else {
         unreachable!("lowering without errors returns a function")
@@ -69,7 +77,7 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
                     h_count.total()
                 ),
             );
-            return Ok(crate::fallback::expand(&error, &item, &sig));
+            return Ok(crate::fallback::expand(&error, &item, &sig, in_impl));
         }
     }
 
@@ -92,5 +100,9 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
         callees: compose::callees_module(&item.sig.ident, &lowered, &quote!(#scalar)),
         bodies: Some(bodies),
     };
-    Ok(module(&item, &sig, &parts))
+    if in_impl {
+        Ok(crate::method::methods(&item, &sig, &parts))
+    } else {
+        Ok(module(&item, &sig, &parts))
+    }
 }

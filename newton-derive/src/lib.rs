@@ -13,6 +13,7 @@ mod expand;
 mod fallback;
 mod ir;
 mod lower;
+mod method;
 mod module;
 mod network;
 mod parse;

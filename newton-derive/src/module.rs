@@ -17,7 +17,7 @@ pub struct Bodies {
 
 /// Everything the module needs besides the signature.
 pub struct Parts {
-    /// The items that define `SPARSITY`, the upper-triangle structural non-zeros, row-major.
+    /// The expression of `SPARSITY`, the upper-triangle structural non-zeros, row-major.
     pub sparsity: TokenStream,
     /// Operation counts of `gradient`, `hessian` and `value_gradient_hessian`, as expressions
     /// (a caller's add its callees').
@@ -62,20 +62,7 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
     let [g_ops, h_ops, vgh_ops] = &parts.ops;
     let sparsity = &parts.sparsity;
     let callees = &parts.callees;
-    let parameters = sig.args.iter().map(|a| {
-        let n = a.name.to_string();
-        match a.kind {
-            Kind::Diff(k) => {
-                let k = k as usize;
-                quote!(::newton::__private::Parameter::differentiated(#n, #k, 1))
-            }
-            Kind::DiffArray { first, len } => {
-                let first = first as usize;
-                quote!(::newton::__private::Parameter::differentiated(#n, #first, #len))
-            }
-            _ => quote!(::newton::__private::Parameter::constant(#n)),
-        }
-    });
+    let parameters = parameters(sig);
     let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
     let objective = objective(item, sig, parts.bodies.is_some());
@@ -84,17 +71,10 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
     );
 
     // Callers often use only the module; the original is its specification, not dead code.
-    // (A generic function is an error already; naming it would add an inference error.)
-    let mark_used =
-        if generics.type_params().next().is_none() && generics.const_params().next().is_none() {
-            quote!(const _: () = { let _ = #name; };)
-        } else {
-            quote!()
-        };
+    let mut item = item.clone();
+    item.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
     quote! {
         #item
-
-        #mark_used
 
         #[doc = #doc_mod]
         #[allow(clippy::all, clippy::pedantic, clippy::nursery, unused_parens, non_snake_case)]
@@ -105,7 +85,8 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
             /// The number of differentiated scalars: the length of the gradient.
             pub const DIM: usize = #dim;
 
-            #sparsity
+            /// The structural non-zeros `(row, column)` of the Hessian's upper triangle, row-major.
+            pub const SPARSITY: &[(usize, usize)] = #sparsity;
 
             /// The parameters in order, with where each differentiated one sits in the gradient:
             /// what a `#[hessian]` function that calls this one reads.
@@ -148,6 +129,27 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
             #callees
         }
     }
+}
+
+/// Returns `Parameter` expressions for every argument, in order.
+pub fn parameters(sig: &Signature) -> Vec<TokenStream> {
+    sig.args
+        .iter()
+        .map(|a| {
+            let n = a.name.to_string();
+            match a.kind {
+                Kind::Diff(k) => {
+                    let k = k as usize;
+                    quote!(::newton::__private::Parameter::differentiated(#n, #k, 1))
+                }
+                Kind::DiffArray { first, len } => {
+                    let first = first as usize;
+                    quote!(::newton::__private::Parameter::differentiated(#n, #first, #len))
+                }
+                _ => quote!(::newton::__private::Parameter::constant(#n)),
+            }
+        })
+        .collect()
 }
 
 /// Emits `Objective`: the constant arguments as fields, and the `newton::Objective` impl over
@@ -285,7 +287,7 @@ fn objective_impl(sig: &Signature, generics: &syn::Generics, real: bool) -> Toke
 }
 
 /// Gives elided reference lifetimes the name `'__a`, so the types can be struct fields.
-struct NameElidedLifetimes(bool);
+pub struct NameElidedLifetimes(pub bool);
 
 impl VisitMut for NameElidedLifetimes {
     fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {

@@ -1,4 +1,5 @@
-//! The attribute's arguments: `#[hessian]`, `#[hessian(wrt(a, b))]`, `#[hessian(max_ops = N)]`.
+//! The attribute's arguments: `#[hessian]`, `#[hessian(wrt(a, b))]`, `#[hessian(max_ops = N)]`,
+//! `#[hessian(associated)]`.
 
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -11,6 +12,9 @@ pub struct Args {
     pub wrt: Option<Vec<Ident>>,
     /// The budget of emitted operations, with the literal for error spans.
     pub max_ops: Option<(u64, LitInt)>,
+    /// `associated`: the function is an associated function of an `impl` block without `self`,
+    /// so its derivatives are emitted as associated functions beside it, not as a module.
+    pub associated: bool,
 }
 
 impl Parse for Args {
@@ -45,10 +49,12 @@ impl Parse for Args {
                 input.parse::<Token![=]>()?;
                 let lit: LitInt = input.parse()?;
                 args.max_ops = Some((lit.base10_parse()?, lit));
+            } else if key == "associated" {
+                args.associated = true;
             } else {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown argument `{key}`; supported: `wrt(a, b, …)`, `max_ops = N`"),
+                    format!("unknown argument `{key}`; supported: `wrt(a, b, …)`, `max_ops = N`, `associated`"),
                 ));
             }
             if !input.is_empty() {

@@ -74,6 +74,8 @@ pub struct Signature {
     /// Whether the return type is a float; when it is not, the body is written for another
     /// type and lowering it would only report consequences of that one mistake.
     pub returns_float: bool,
+    /// `&self` or `self` of a method; its derivatives become methods beside it.
+    pub receiver: Option<syn::Receiver>,
 }
 
 impl Signature {
@@ -93,13 +95,17 @@ pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signat
 
     let mut args = Vec::new();
     let mut dim = 0u32;
+    let mut receiver = None;
     for input in &sig.inputs {
         let typed = match input {
             FnArg::Receiver(r) => {
-                cx.error_spanned_by(
-                    r,
-                    "`self` is not supported by `#[hessian]`: write a free function",
-                );
+                if r.mutability.is_some() {
+                    cx.error_spanned_by(
+                        r,
+                        "`#[hessian]` methods read their receiver: take `&self` (or `self`), not `&mut self`",
+                    );
+                }
+                receiver = Some(r.clone());
                 continue;
             }
             FnArg::Typed(t) => t,
@@ -152,6 +158,7 @@ pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signat
         args,
         dim,
         returns_float,
+        receiver,
     }
 }
 

@@ -69,6 +69,28 @@ fn composed() -> TokenStream {
     }
 }
 
+/// A method reading a field of `self` as a constant and a `Vec` field as data.
+fn method() -> TokenStream {
+    quote! {
+        pub fn loss(&self, a: f64, b: f64) -> f64 {
+            let mut s = 0.0;
+            for x in self.xs.iter() {
+                let r = a * x + b;
+                s += r * r;
+            }
+            self.scale * s
+        }
+    }
+}
+
+/// Formats an expansion of a method inside `impl Model { … }`, as `cargo expand` would.
+fn pretty_in_impl(item: TokenStream) -> String {
+    let tokens = expand::hessian(quote!(), item).expect("the item is a function");
+    let file: syn::File =
+        syn::parse2(quote!(impl Model { #tokens })).expect("the expansion parses as impl items");
+    prettyplease::unparse(&file)
+}
+
 fn expand_ok(args: TokenStream, item: TokenStream) -> String {
     expand::hessian(args, item)
         .expect("the item is a function")
@@ -134,6 +156,11 @@ fn snapshot_torus() {
 #[test]
 fn snapshot_fit() {
     insta::assert_snapshot!(pretty(quote!(), fit()));
+}
+
+#[test]
+fn snapshot_method() {
+    insta::assert_snapshot!(pretty_in_impl(method()));
 }
 
 #[test]

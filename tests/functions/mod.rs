@@ -9,6 +9,7 @@ pub(crate) mod classic;
 pub(crate) mod compose;
 pub(crate) mod data;
 pub(crate) mod everyday;
+pub(crate) mod impls;
 pub(crate) mod methods;
 pub(crate) mod nd;
 pub(crate) mod scalars;

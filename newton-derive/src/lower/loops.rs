@@ -37,13 +37,14 @@ impl Range {
     }
 }
 
-/// One data source of a rolled loop: a slice argument and its element shape.
+/// One data source of a rolled loop: the tokens of a slice (an argument, a field of `self`, a
+/// static outside the body) and its element shape (`None`: numbers).
 struct Source {
-    name: syn::Ident,
+    tokens: proc_macro2::TokenStream,
     elem: Option<usize>,
 }
 
-const LOOP_FORMS: &str = "`for` loops run over constant ranges (`for i in 0..N`, `0..=N`, `.rev()`, `.step_by(k)`) or over data slices (`for x in xs`, `xs.iter().zip(ys)`, `.enumerate()`)";
+const LOOP_FORMS: &str = "`for` loops run over constant ranges (`for i in 0..N`, `0..=N`, `.rev()`, `.step_by(k)`) or over data slices of numbers (`for x in xs`, `xs.iter().zip(ys)`, `.enumerate()`, `self.xs.iter()`)";
 
 impl Lowerer<'_> {
     pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop) {
@@ -203,13 +204,13 @@ impl Lowerer<'_> {
         // The emitted header: `for ((__l0_0, __l0_1), __l0_2) in a.iter().zip(b.iter()).zip(c.iter())`.
         let e0 = element(0);
         let mut pattern = quote!(#e0);
-        let first = &sources[0].name;
+        let first = &sources[0].tokens;
         let mut iter = quote!(#first.iter());
         for (j, s) in sources.iter().enumerate().skip(1) {
             let e = element(j);
-            let name = &s.name;
+            let tokens = &s.tokens;
             pattern = quote!((#pattern, #e));
-            iter = quote!(#iter.zip(#name.iter()));
+            iter = quote!(#iter.zip(#tokens.iter()));
         }
         if enumerate {
             pattern = quote!((#index, #pattern));
@@ -306,13 +307,20 @@ impl Lowerer<'_> {
             {
                 self.source(&m.receiver)
             }
-            Expr::Path(p) if p.path.get_ident().is_some() => {
+            Expr::Path(p)
+                if p.path
+                    .get_ident()
+                    .is_some_and(|i| self.lookup(&i.to_string()).is_some()) =>
+            {
                 let ident = p.path.get_ident()?;
                 match self
                     .lookup(&ident.to_string())
                     .map(|(_, b)| b.value.clone())
                 {
-                    Some(Value::Slice { name, elem }) => Some(Source { name, elem }),
+                    Some(Value::Slice { name, elem }) => Some(Source {
+                        tokens: name.to_token_stream(),
+                        elem,
+                    }),
                     Some(Value::Error) => None,
                     _ => {
                         self.cx.error_spanned_by(ident, format!("`{ident}` is not a data argument such as `{ident}: &[f64]`; {LOOP_FORMS}"));
@@ -320,7 +328,15 @@ impl Lowerer<'_> {
                     }
                 }
             }
+            // Data outside the body: a field of `self`, a static slice. Its elements are
+            // read as numbers.
             other => {
+                if let Some((tokens, None)) = self.outer_place(other) {
+                    return Some(Source {
+                        tokens: quote!((#tokens)),
+                        elem: None,
+                    });
+                }
                 self.cx
                     .error_spanned_by(other, format!("unsupported loop; {LOOP_FORMS}"));
                 None
