@@ -44,7 +44,7 @@
 //!
 //! Every `f64` and `[f64; K]` argument is differentiated, flattened in order, unless
 //! `#[hessian(wrt(a, b))]` names a subset. Other arguments are constants: numbers, arrays,
-//! integers, booleans and data slices `&[f64]` / `&[[f64; K]]`. `f32` works as `f64` does.
+//! arrays by reference (`&[f64; K]`), integers, booleans and data slices `&[f64]` / `&[[f64; K]]`. `f32` works as `f64` does.
 //!
 //! ```
 //! /// A weighted least-squares fit of a line; `xs`, `ys` are data, `w` a constant.

@@ -243,6 +243,22 @@ impl Emitter<'_> {
         &self.lowered.calls[k as usize]
     }
 
+    /// Returns the tokens that pass one argument of a call.
+    fn call_arg(&self, arg: &CallArg) -> TokenStream {
+        match arg {
+            CallArg::Node(id) => self.operand(*id),
+            CallArg::Array(ids) => {
+                let elems = ids.iter().map(|&id| self.operand(id));
+                quote!([#(#elems),*])
+            }
+            CallArg::Tokens(t) => t.clone(),
+            CallArg::Ref(inner) => {
+                let inner = self.call_arg(inner);
+                quote!(&#inner)
+            }
+        }
+    }
+
     /// Returns the module of the function the call `inv` calls.
     pub fn callee_of(&self, inv: Id) -> TokenStream {
         callee_module(self.call(inv).callee)
@@ -263,14 +279,7 @@ impl Emitter<'_> {
     fn invoke(&self, inv: Id, level: Level) -> TokenStream {
         let call = self.call(inv);
         let module = callee_module(call.callee);
-        let args = call.args.iter().map(|a| match a {
-            CallArg::Node(id) => self.operand(*id),
-            CallArg::Array(ids) => {
-                let elems = ids.iter().map(|&id| self.operand(id));
-                quote!([#(#elems),*])
-            }
-            CallArg::Tokens(t) => t.clone(),
-        });
+        let args = call.args.iter().map(|a| self.call_arg(a));
         match level {
             Level::Value => quote!((#module::value(#(#args),*),)),
             Level::Gradient => quote!(#module::value_gradient(#(#args),*)),

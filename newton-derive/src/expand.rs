@@ -97,7 +97,17 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream>
             compose::ops(h_count, &h.calls),
             compose::ops(vgh_count, &vgh.calls),
         ],
-        callees: compose::callees_module(&item.sig.ident, &lowered, &quote!(#scalar)),
+        callees: {
+            let mut callees = compose::callees_module(&item.sig.ident, &lowered, &quote!(#scalar));
+            // The callees' operations are known only to the compiler: check the budget there.
+            if let (Some((budget, lit)), false) = (&args.max_ops, lowered.callees.is_empty()) {
+                let message = format!("`{}` and the functions it calls take more than `max_ops = {budget}` operations in the fused value, gradient and Hessian (see its `OPS`); raise the budget or simplify the function", item.sig.ident);
+                callees.extend(quote::quote_spanned! {lit.span()=>
+                    const _: () = ::core::assert!(OPS.value_gradient_hessian.total() as u64 <= #budget, #message);
+                });
+            }
+            callees
+        },
         bodies: Some(bodies),
     };
     if in_impl {

@@ -99,7 +99,7 @@ pub fn analyse(cx: &Ctxt, sig: &syn::Signature, wrt: Option<&[Ident]>) -> Signat
     for input in &sig.inputs {
         let typed = match input {
             FnArg::Receiver(r) => {
-                if r.mutability.is_some() {
+                if r.reference.is_some() && r.mutability.is_some() {
                     cx.error_spanned_by(
                         r,
                         "`#[hessian]` methods read their receiver: take `&self` (or `self`), not `&mut self`",
@@ -263,8 +263,10 @@ fn constant_kind(cx: &Ctxt, name: &Ident, ty: &Type, scalar: Scalar) -> Kind {
             cx.error_spanned_by(quote!(#and #mutability), format!("`&mut` argument `{name}` is not supported by `#[hessian]`: the generated functions only read their arguments; take `&` instead"));
             Kind::Rejected
         }
-        Type::Reference(r) => match slice_elem(&r.elem) {
-            Some((s, k)) if s == scalar => Kind::Slice(k),
+        Type::Reference(r) => match (slice_elem(&r.elem), float_shape(&r.elem)) {
+            (Some((s, k)), _) if s == scalar => Kind::Slice(k),
+            // `&[f64; 3]`: a constant array, read through the reference.
+            (_, Some((s, Some(len)))) if s == scalar => Kind::Array(len),
             _ => Kind::Opaque,
         },
         // `[f64; N]` reaches here only when `N` is not a literal

@@ -288,3 +288,69 @@ fn nested_helpers_match_oracle() {
     );
     assert_eq!(nested_helpers::OPS.value_gradient_hessian.functions, 0);
 }
+
+/// The callee's `g`, shadowed inside a block of `scoped_helpers` only.
+#[hessian]
+pub fn g(t: f64) -> f64 {
+    t * t
+}
+
+/// A nested `fn g` counts only inside its block; after it, `g` is the `#[hessian]` function
+/// again. A nested helper sees the `const`s of its block.
+#[hessian]
+pub fn scoped_helpers(x: f64) -> f64 {
+    let inner = {
+        const K: f64 = 3.0;
+        fn g(t: f64) -> f64 {
+            K * t.sin()
+        }
+        g(x)
+    };
+    inner + g(x)
+}
+
+#[test]
+fn nested_helpers_are_scoped_like_rust() {
+    Case::new([(-1.0, 1.0)]).check(generated!(scoped_helpers, |[x]| (x)), |[x]| {
+        x.sin() * 3.0 + x * x
+    });
+}
+
+/// A callee taking constants by reference, and data through a local alias.
+#[hessian(wrt(x))]
+pub fn weighted(x: f64, w: &[f64; 3], xs: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for t in xs {
+        s += w[0] * (x - t) * (x - t) + w[1] * x + w[2];
+    }
+    s
+}
+
+/// Calls `weighted` with `&w` and `&d`, where `d` is another name for the data.
+#[hessian(wrt(x))]
+#[allow(
+    clippy::needless_borrow,
+    reason = "the borrow of an alias is the case under test"
+)]
+pub fn by_reference(x: f64, w: [f64; 3], data: &[f64]) -> f64 {
+    let d = data;
+    weighted(x.sin(), &w, &d) + weighted(x, &[1.0, 0.0, 0.0], d)
+}
+
+#[test]
+fn arguments_by_reference_match_oracle() {
+    let (xs, _) = data(30, 14, |x| x);
+    let w = [0.5, 0.25, 2.0];
+    let weighted_ref = |x: D1, w: [f64; 3]| {
+        let mut s = D1::from(0.0);
+        for t in &xs {
+            s += (x - *t) * (x - *t) * w[0] + x * w[1] + w[2];
+        }
+        s
+    };
+    Case::new([(-1.0, 1.0)]).check(generated!(by_reference, |[x]| (x, w, &xs)), |[x]| {
+        weighted_ref(x.sin(), w) + weighted_ref(x, [1.0, 0.0, 0.0])
+    });
+}
+
+type D1 = crate::oracle::Dual<1>;

@@ -116,3 +116,41 @@ fn an_associated_function_matches_oracle() {
     let x = SVector::from([0.3, -0.4]);
     assert_eq!(objective.value(&x), GaussianFit::prior_value([0.3, -0.4]));
 }
+
+/// A receiver taken by value from a type that is not `Copy`, a method with its own lifetime,
+/// and a raw identifier.
+#[derive(Clone)]
+pub struct Owned {
+    pub scale: Vec<f64>,
+}
+
+impl Owned {
+    #[hessian(wrt(a))]
+    #[allow(
+        clippy::needless_lifetimes,
+        reason = "a method's own lifetime is the case under test"
+    )]
+    pub fn r#type<'d>(self, a: f64, xs: &'d [f64]) -> f64 {
+        let mut s = 0.0;
+        for x in xs {
+            s += (a * x).cos();
+        }
+        s * self.scale[0]
+    }
+}
+
+#[test]
+fn receivers_lifetimes_and_raw_names() {
+    let owned = Owned { scale: vec![2.0] };
+    let xs = [0.5, 1.0, 1.5];
+    let (v, g, h) = owned.type_value_gradient_hessian(0.3, &xs);
+    let expected: f64 = xs.iter().map(|x| 2.0 * (0.3 * x).cos()).sum();
+    assert!((v - expected).abs() < 1e-14);
+    let dg: f64 = xs.iter().map(|x| -2.0 * x * (0.3 * x).sin()).sum();
+    let dh: f64 = xs.iter().map(|x| -2.0 * x * x * (0.3 * x).cos()).sum();
+    assert!((g[0] - dg).abs() < 1e-14 && (h[(0, 0)] - dh).abs() < 1e-14);
+    let objective = owned.type_objective(&xs);
+    assert_eq!(objective.value(&SVector::from([0.3])), v);
+    assert_eq!(Owned::TYPE_DIM, 1);
+    assert!((owned.clone().r#type(0.3, &xs) - v).abs() < 1e-14);
+}

@@ -36,6 +36,8 @@ pub enum CallArg {
     Array(Vec<Id>),
     /// Anything the graph does not compute: data, an integer, a constant from outside.
     Tokens(TokenStream),
+    /// A reference to one of the above, `&w`.
+    Ref(Box<CallArg>),
 }
 
 /// One call of a differentiable function: the `Invoke` node with the same number.
@@ -57,12 +59,8 @@ impl Lowerer<'_> {
     /// Lowers a call of a path the body does not bind.
     pub(super) fn lower_path_call(&mut self, c: &syn::ExprCall, path: &syn::Path) -> Value {
         let name = path.to_token_stream().to_string().replace(' ', "");
-        if let Some(f) = path
-            .get_ident()
-            .and_then(|i| self.local_fns.get(&i.to_string()))
-        {
-            let f = f.clone();
-            return self.inline_local_fn(&f, c);
+        if let Some((depth, f)) = path.get_ident().and_then(|i| self.local_fn(&i.to_string())) {
+            return self.inline_local_fn(&f, depth, c);
         }
         let mut args = Vec::with_capacity(c.args.len());
         for arg in &c.args {
@@ -95,8 +93,8 @@ impl Lowerer<'_> {
                     let Expr::Path(p) = &*r.expr else { return None };
                     let ident = p.path.get_ident()?;
                     match self.lookup(&ident.to_string()).map(|(_, b)| &b.value) {
-                        Some(Value::Slice { .. } | Value::Opaque(_)) => {
-                            Some((ident.to_token_stream(), None))
+                        Some(Value::Slice { name, .. } | Value::Opaque(name)) => {
+                            Some((name.to_token_stream(), None))
                         }
                         _ => None,
                     }
@@ -163,6 +161,12 @@ impl Lowerer<'_> {
     /// A call with an argument that depends on the differentiated arguments: an `Invoke` of
     /// the callee's module, read through `CallValue`.
     fn compose(&mut self, c: &syn::ExprCall, path: &syn::Path, args: Vec<Argument>) -> Value {
+        if path.is_ident(&self.name) {
+            return self.unsupported(
+                path,
+                &format!("`{}` calls itself; `#[hessian]` differentiates through calls of other functions, not recursion", self.name),
+            );
+        }
         let mut call_args = Vec::with_capacity(args.len());
         let mut invocation = Invocation::default();
         let mut places = Vec::new();
@@ -221,7 +225,12 @@ impl Lowerer<'_> {
                     );
                 }
             };
-            call_args.push(arg);
+            // `g(x, &w)`: the callee takes a reference, so the generated call passes one.
+            call_args.push(if matches!(expr, Expr::Reference(_)) {
+                CallArg::Ref(Box::new(arg))
+            } else {
+                arg
+            });
         }
         let callee = self.callee_index(path, c.args.len());
         let key = call_key(callee, &call_args, invocation.scope);
@@ -257,8 +266,9 @@ impl Lowerer<'_> {
     }
 
     /// Inlines a `fn` nested in the body: its parameters are bound to the call's arguments
-    /// and its body is lowered in a scope that sees nothing else of the caller, as in Rust.
-    fn inline_local_fn(&mut self, f: &syn::ItemFn, c: &syn::ExprCall) -> Value {
+    /// and its body is lowered seeing what Rust lets it see: the items (`fn`s, `const`s) of the
+    /// blocks around its definition, at `depth`, and nothing of the caller's locals.
+    fn inline_local_fn(&mut self, f: &syn::ItemFn, depth: usize, c: &syn::ExprCall) -> Value {
         let name = &f.sig.ident;
         if !f.sig.generics.params.is_empty() {
             return self.unsupported(
@@ -267,8 +277,14 @@ impl Lowerer<'_> {
             );
         }
         if f.sig.inputs.len() != c.args.len() {
-            // rustc reports the arity mismatch on the original function.
-            return Value::Error;
+            return self.unsupported(
+                c,
+                &format!(
+                    "the helper `{name}` takes {} arguments but is given {}",
+                    f.sig.inputs.len(),
+                    c.args.len()
+                ),
+            );
         }
         if self.inline_depth >= MAX_INLINE_DEPTH {
             return self.unsupported(
@@ -276,7 +292,11 @@ impl Lowerer<'_> {
                 &format!("the helper `{name}` calls itself (or is nested {MAX_INLINE_DEPTH} calls deep); `#[hessian]` inlines helpers and cannot inline recursion"),
             );
         }
-        let mut parameters = HashMap::new();
+        let mut visible: HashMap<String, Binding> = self.block_items[..=depth]
+            .iter()
+            .flat_map(|items| items.consts.iter())
+            .map(|(n, v)| (n.clone(), Binding { value: v.clone() }))
+            .collect();
         for (input, arg) in f.sig.inputs.iter().zip(&c.args) {
             let value = self.lower_expr(arg);
             let syn::FnArg::Typed(typed) = input else {
@@ -288,31 +308,68 @@ impl Lowerer<'_> {
                     &format!("the parameters of the helper `{name}` must be plain names"),
                 );
             };
-            parameters.insert(p.ident.to_string(), Binding { value });
+            visible.insert(p.ident.to_string(), Binding { value });
         }
         let inner = State {
-            scopes: vec![parameters],
+            scopes: vec![visible],
             data_loop: self.state.data_loop.clone().map(|dl| DataLoop {
                 scope_base: 0,
                 ..dl
             }),
         };
         let outer = std::mem::replace(&mut self.state, inner);
+        let hidden = self.block_items.split_off(depth + 1);
         self.inline_depth += 1;
         let value = self.lower_body(&f.block);
         self.inline_depth -= 1;
+        self.block_items.extend(hidden);
         self.state = outer;
         value
     }
 
-    /// Records the `fn` items of a block, so calls before or after them inline them.
-    pub(super) fn register_local_fns(&mut self, block: &syn::Block) {
+    /// Returns the innermost nested `fn` named `name`, with the depth of its block.
+    fn local_fn(&self, name: &str) -> Option<(usize, syn::ItemFn)> {
+        self.block_items
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(depth, items)| items.fns.get(name).map(|f| (depth, f.clone())))
+    }
+
+    /// Opens a block's items: its `fn`s (inlined where called) and its `const`s, which Rust lets
+    /// the whole block and its nested `fn`s see, whatever their order. The `const`s are bound in
+    /// the current scope.
+    pub(super) fn enter_block(&mut self, block: &syn::Block) {
+        let mut items = BlockItems::default();
         for stmt in &block.stmts {
             if let syn::Stmt::Item(syn::Item::Fn(f)) = stmt {
-                self.local_fns.insert(f.sig.ident.to_string(), f.clone());
+                items.fns.insert(f.sig.ident.to_string(), f.clone());
+            }
+        }
+        self.block_items.push(items);
+        for stmt in &block.stmts {
+            if let syn::Stmt::Item(syn::Item::Const(c)) = stmt {
+                let value = self.lower_expr(&c.expr);
+                let name = c.ident.to_string();
+                self.bind(name.clone(), value.clone());
+                if let Some(items) = self.block_items.last_mut() {
+                    items.consts.push((name, value));
+                }
             }
         }
     }
+
+    /// Closes the innermost block's items.
+    pub(super) fn leave_block(&mut self) {
+        self.block_items.pop();
+    }
+}
+
+/// The items of one block the body can use.
+#[derive(Default)]
+pub(super) struct BlockItems {
+    fns: HashMap<String, syn::ItemFn>,
+    consts: Vec<(String, Value)>,
 }
 
 /// An argument of a call of a function outside the body, lowered.
@@ -324,16 +381,24 @@ enum Argument {
 
 /// Identifies a call by its callee and arguments, so two identical calls share one `Invoke`.
 fn call_key(callee: usize, args: &[CallArg], scope: Option<LoopId>) -> String {
-    use std::fmt::Write;
-    let mut key = format!("{callee}/{scope:?}");
-    for arg in args {
+    fn write_arg(key: &mut String, arg: &CallArg) {
+        use std::fmt::Write;
         let _ = match arg {
             CallArg::Node(id) => write!(key, "/{}", id.0),
             CallArg::Array(ids) => {
                 write!(key, "/{:?}", ids.iter().map(|i| i.0).collect::<Vec<_>>())
             }
             CallArg::Tokens(t) => write!(key, "/{t}"),
+            CallArg::Ref(inner) => {
+                key.push_str("/&");
+                write_arg(key, inner);
+                Ok(())
+            }
         };
+    }
+    let mut key = format!("{callee}/{scope:?}");
+    for arg in args {
+        write_arg(&mut key, arg);
     }
     key
 }

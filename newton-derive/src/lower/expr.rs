@@ -591,7 +591,9 @@ impl Lowerer<'_> {
             }
         }
         if let Expr::Path(p) = &*c.func {
-            if p.qself.is_none() {
+            let float_type = p.path.segments.len() == 2
+                && (p.path.segments[0].ident == "f64" || p.path.segments[0].ident == "f32");
+            if p.qself.is_none() && !float_type {
                 return self.lower_path_call(c, &p.path);
             }
         }

@@ -100,10 +100,12 @@ struct Lowerer<'a> {
     callees: Vec<Callee>,
     /// Calls lowered so far, by callee and arguments: identical calls share one `Invoke`.
     call_memo: HashMap<String, Id>,
-    /// `fn` items nested in the body, inlined where they are called.
-    local_fns: HashMap<String, syn::ItemFn>,
+    /// The items of every open block, innermost last.
+    block_items: Vec<call::BlockItems>,
     /// How many nested helpers are being inlined right now.
     inline_depth: usize,
+    /// The annotated function's name, to recognise it calling itself.
+    name: String,
 }
 
 /// Unrolled iterations allowed in one function.
@@ -126,8 +128,9 @@ pub fn lower(cx: &Ctxt, sig: &Signature, item: &syn::ItemFn) -> Option<Lowered> 
         calls: Vec::new(),
         callees: Vec::new(),
         call_memo: HashMap::new(),
-        local_fns: HashMap::new(),
+        block_items: Vec::new(),
         inline_depth: 0,
+        name: item.sig.ident.to_string(),
     };
     l.bind_arguments();
     if !sig.returns_float {

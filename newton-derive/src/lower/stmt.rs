@@ -15,9 +15,9 @@ use crate::ir::Id;
 impl Lowerer<'_> {
     /// Lowers the function body: a block whose last statement may also be `return e;`.
     pub(super) fn lower_body(&mut self, block: &syn::Block) -> Value {
-        self.register_local_fns(block);
         if let Some((Stmt::Expr(Expr::Return(ret), Some(_)), rest)) = block.stmts.split_last() {
             self.push_scope();
+            self.enter_block(block);
             for stmt in rest {
                 self.lower_stmt(stmt);
             }
@@ -25,6 +25,7 @@ impl Lowerer<'_> {
                 Some(e) => self.lower_expr(e),
                 None => self.unsupported(ret, "`return` needs a value"),
             };
+            self.leave_block();
             self.pop_scope();
             return value;
         }
@@ -33,8 +34,8 @@ impl Lowerer<'_> {
 
     /// Lowers a block in a scope of its own and returns its tail value.
     pub(super) fn lower_block(&mut self, block: &syn::Block) -> Value {
-        self.register_local_fns(block);
         self.push_scope();
+        self.enter_block(block);
         let mut value = Value::Unit;
         for (i, stmt) in block.stmts.iter().enumerate() {
             match stmt {
@@ -50,6 +51,7 @@ impl Lowerer<'_> {
                 _ => self.lower_stmt(stmt),
             }
         }
+        self.leave_block();
         self.pop_scope();
         value
     }
@@ -73,12 +75,8 @@ impl Lowerer<'_> {
                 let value = self.lower_expr(&init.expr);
                 self.bind_pattern(&local.pat, value, PatternSite::Let);
             }
-            Stmt::Item(syn::Item::Const(c)) => {
-                let value = self.lower_expr(&c.expr);
-                self.bind(c.ident.to_string(), value);
-            }
-            // Inlined where it is called.
-            Stmt::Item(syn::Item::Fn(_)) => {}
+            // Lowered when the block is entered (`enter_block`); `fn`s inline where called.
+            Stmt::Item(syn::Item::Const(_) | syn::Item::Fn(_)) => {}
             Stmt::Item(item) => {
                 self.cx.error_spanned_by(
                     item,
