@@ -15,8 +15,8 @@ use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 use syn::visit_mut::VisitMut;
 
-use crate::module::{parameters, NameElidedLifetimes, Parts};
-use crate::signature::{Kind, Signature};
+use crate::module::{body_block, parameters, params, point_args, NameElidedLifetimes, Parts};
+use crate::signature::Signature;
 
 /// Emits the user's method followed by its derivatives, as associated items.
 pub fn methods(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream {
@@ -28,14 +28,7 @@ pub fn methods(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStrea
     // The generated methods only read the receiver, whatever form the original takes it in
     // (`self`, `self: Rc<Self>`; `&mut self` is reported as an error).
     let receiver = sig.receiver.as_ref().map(|_| quote!(&self,));
-    let params: Vec<TokenStream> = sig
-        .args
-        .iter()
-        .map(|a| {
-            let (n, t) = (&a.name, &a.ty);
-            quote!(#n: #t)
-        })
-        .collect();
+    let params = params(sig);
     let functions = derivative_methods(item, sig, parts, receiver.as_ref(), &params);
     let [g_ops, h_ops, vgh_ops] = &parts.ops;
     let (dim_c, sparsity_c, ops_c, parameters_c) = (
@@ -91,14 +84,7 @@ fn derivative_methods(
     let dim = sig.dim as usize;
     let generics = &item.sig.generics;
     let where_clause = &generics.where_clause;
-    let arg_names: Vec<_> = sig.args.iter().map(|a| &a.name).collect();
-    let touch = quote!(let _ = (#(&#arg_names,)*););
-    let body = |b: Option<&TokenStream>| match b {
-        Some(b) => quote!({ #touch #b }),
-        None => {
-            quote!({ #touch ::core::unreachable!("`#[hessian]` reported errors for this method") })
-        }
-    };
+    let body = |b: Option<&TokenStream>| body_block(sig, b);
     let b = parts.bodies.as_ref();
     let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
@@ -196,29 +182,15 @@ fn objective(item: &syn::ItemFn, sig: &Signature) -> TokenStream {
         .into_iter()
         .chain(const_names.map(|n| quote!(#n,)));
     let offset = usize::from(has_self);
-    let call_args: Vec<TokenStream> = sig
-        .args
-        .iter()
-        .map(|a| match a.kind {
-            Kind::Diff(k) => {
-                let k = k as usize;
-                quote!(x[#k])
-            }
-            Kind::DiffArray { first, len } => {
-                let ks = (first as usize..first as usize + len).map(|k| quote!(x[#k]));
-                quote!([#(#ks),*])
-            }
-            _ => {
-                let i = constants
-                    .iter()
-                    .position(|c| c.name == a.name)
-                    .expect("a constant argument")
-                    + offset;
-                let i = syn::Index::from(i);
-                quote!(c.#i)
-            }
-        })
-        .collect();
+    let call_args = point_args(sig, |a| {
+        let i = constants
+            .iter()
+            .position(|c| c.name == a.name)
+            .expect("a constant argument")
+            + offset;
+        let i = syn::Index::from(i);
+        quote!(c.#i)
+    });
     let callee = |suffix: &str| {
         let f = format_ident!("{}_{suffix}", name.unraw());
         if has_self {

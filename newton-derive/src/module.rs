@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit_mut::VisitMut;
 
-use crate::signature::{Kind, Signature};
+use crate::signature::{Arg, Kind, Signature};
 
 /// The bodies of the four generated functions, each a block.
 pub struct Bodies {
@@ -36,23 +36,8 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
     let dim = sig.dim as usize;
     let generics = &item.sig.generics;
     let where_clause = &generics.where_clause;
-    let params: Vec<TokenStream> = sig
-        .args
-        .iter()
-        .map(|a| {
-            let (n, t) = (&a.name, &a.ty);
-            quote!(#n: #t)
-        })
-        .collect();
-    let arg_names: Vec<_> = sig.args.iter().map(|a| &a.name).collect();
-    let touch = quote!(let _ = (#(&#arg_names,)*););
-    let body = |b: Option<&TokenStream>| {
-        if let Some(b) = b {
-            quote!({ #touch #b })
-        } else {
-            quote!({ #touch ::core::unreachable!("`#[hessian]` reported errors for this function") })
-        }
-    };
+    let params = params(sig);
+    let body = |b: Option<&TokenStream>| body_block(sig, b);
     let b = parts.bodies.as_ref();
     let value = body(b.map(|b| &b.value));
     let gradient = body(b.map(|b| &b.gradient));
@@ -129,6 +114,49 @@ pub fn module(item: &syn::ItemFn, sig: &Signature, parts: &Parts) -> TokenStream
             #callees
         }
     }
+}
+
+/// Returns the original parameter list, `x: f64, xs: &[f64]`, for the generated functions.
+pub fn params(sig: &Signature) -> Vec<TokenStream> {
+    sig.args
+        .iter()
+        .map(|a| {
+            let (n, t) = (&a.name, &a.ty);
+            quote!(#n: #t)
+        })
+        .collect()
+}
+
+/// Wraps a generated body, or `unreachable!()` in the fallback, in a block that first touches
+/// every argument (an argument the derivatives do not need is still not "unused").
+pub fn body_block(sig: &Signature, body: Option<&TokenStream>) -> TokenStream {
+    let arg_names = sig.args.iter().map(|a| &a.name);
+    let touch = quote!(let _ = (#(&#arg_names,)*););
+    match body {
+        Some(b) => quote!({ #touch #b }),
+        None => {
+            quote!({ #touch ::core::unreachable!("`#[hessian]` reported errors for this function") })
+        }
+    }
+}
+
+/// Returns the arguments that call a generated function at the point `x` of the objective:
+/// `x[k]` for a differentiated scalar, `[x[k], …]` for an array, `constant(arg)` for the rest.
+pub fn point_args(sig: &Signature, constant: impl Fn(&Arg) -> TokenStream) -> Vec<TokenStream> {
+    sig.args
+        .iter()
+        .map(|a| match a.kind {
+            Kind::Diff(k) => {
+                let k = k as usize;
+                quote!(x[#k])
+            }
+            Kind::DiffArray { first, len } => {
+                let ks = (first as usize..first as usize + len).map(|k| quote!(x[#k]));
+                quote!([#(#ks),*])
+            }
+            _ => constant(a),
+        })
+        .collect()
 }
 
 /// Returns `Parameter` expressions for every argument, in order.
@@ -221,21 +249,10 @@ fn objective_impl(sig: &Signature, generics: &syn::Generics, real: bool) -> Toke
     let scalar = sig.scalar;
     let dim = sig.dim as usize;
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let call_args = sig.args.iter().map(|a| {
+    let call_args = point_args(sig, |a| {
         let n = &a.name;
-        match a.kind {
-            Kind::Diff(k) => {
-                let k = k as usize;
-                quote!(x[#k])
-            }
-            Kind::DiffArray { first, len } => {
-                let ks = (first as usize..first as usize + len).map(|k| quote!(x[#k]));
-                quote!([#(#ks),*])
-            }
-            _ => quote!(self.#n),
-        }
+        quote!(self.#n)
     });
-    let call_args: Vec<_> = call_args.collect();
     let vector = quote!(::newton::__private::SVector<#scalar, #dim>);
     let matrix = quote!(::newton::__private::SMatrix<#scalar, #dim, #dim>);
     // In the fallback, the module functions are unreachable, and so are these.
