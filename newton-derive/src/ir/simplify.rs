@@ -7,6 +7,9 @@ use super::ops::{Cmp, Func};
 /// Largest `|n|` for which `powi(n)` becomes multiplications.
 const MAX_SQUARING: i32 = 16;
 
+/// The most factors `logistic_complement` looks at in one product.
+const MAX_FACTORS: usize = 8;
+
 impl Graph {
     /// Interns a constant.
     pub fn constant(&mut self, value: f64) -> Id {
@@ -114,6 +117,12 @@ impl Graph {
                 return self.mul(c, xa);
             }
         }
+        // sub-logistic: x − x·w → x·r when w = u·r with r = 1/(u + 1), since 1 − u/(u + 1)
+        // = 1/(u + 1). This is softplus″ = σ − σ² = σ(1 − σ): written as σ·r it keeps full
+        // precision where σ → 1, instead of cancelling.
+        if let Some(r) = self.logistic_complement(a, b) {
+            return self.mul(a, r);
+        }
         match (self.node(a), self.node(b)) {
             // sub-neg: x − (−y) → x + y
             (_, Node::Neg(y)) => self.add(a, y),
@@ -129,6 +138,45 @@ impl Graph {
             }
             _ => self.intern(Node::Sub(a, b)),
         }
+    }
+
+    /// For `x − y` with `y = x·u·r` (as products) and `r = recip(u + 1)`, returns `r`: then
+    /// `x − y = x·(1 − u·r) = x·r`.
+    fn logistic_complement(&self, x: Id, y: Id) -> Option<Id> {
+        let mut rest = self.factors(y);
+        for f in self.factors(x) {
+            let i = rest.iter().position(|&g| g == f)?;
+            rest.swap_remove(i);
+        }
+        let [p, q] = rest[..] else { return None };
+        [(p, q), (q, p)].into_iter().find_map(|(u, r)| {
+            let Node::Call(Func::Recip, s) = self.node(r) else {
+                return None;
+            };
+            let Node::Add(v, one) = self.node(s) else {
+                return None;
+            };
+            (self.as_const(one) == Some(1.0) && v == u).then_some(r)
+        })
+    }
+
+    /// Returns the factors of a product, flattened through nested `Mul`s; a product of more
+    /// than [`MAX_FACTORS`] is returned whole, so the rule stays cheap on long products.
+    fn factors(&self, id: Id) -> Vec<Id> {
+        let mut factors = vec![id];
+        let mut i = 0;
+        while i < factors.len() {
+            if let Node::Mul(a, b) = self.node(factors[i]) {
+                if factors.len() >= MAX_FACTORS {
+                    return vec![id];
+                }
+                factors[i] = a;
+                factors.push(b);
+            } else {
+                i += 1;
+            }
+        }
+        factors
     }
 
     /// Builds `a · b`.

@@ -19,4 +19,5 @@ fn graph(build: impl FnOnce(&mut Graph, [Id; 4]) -> Id) -> (Graph, Id) {
 
 mod diff_specs;
 mod oracle;
+mod precision;
 mod schedule_specs;
