@@ -99,3 +99,53 @@ fn tanh_derivative_keeps_precision_in_the_tail() {
         }
     }
 }
+
+/// The first derivative of `f(x0)` at `x`.
+fn first_derivative(f: Func, x: f64) -> f64 {
+    let (mut g, root) = graph(|g, [x0, ..]| g.call(f, x0));
+    let gradient = differentiate(&mut g, root, 1).gradient[0];
+    eval(&g, gradient, &[x, 0.0], &[0.0, 0.0])
+}
+
+/// atanh′ = `1/((1 − u)(1 + u))`, not `1/(1 − u²)`: as `u → 1`, `1 − u` is exact and `1 − u²`
+/// is not. The reference is `1 − u²` exactly, so the test compares `1/atanh′`.
+#[test]
+fn atanh_derivative_keeps_precision_near_one() {
+    for i in 1..=40 {
+        let u = 1.0 - f64::from(i).powi(3) * 2f64.powi(-52);
+        let (m, k) = split(u);
+        assert_eq!(k, -53, "u ∈ [0.5, 1)");
+        let (n, d) = ((1u128 << 106) - m * m, 1u128 << 106);
+        let got = first_derivative(Func::Atanh, u).recip();
+        assert!(
+            ulps(got, n, d) <= 3.0,
+            "1/atanh′({u}): {} ulps",
+            ulps(got, n, d)
+        );
+        if i > 20 {
+            assert!(ulps(1.0 - u * u, n, d) > 3.0);
+        }
+    }
+}
+
+/// acosh′ = `1/(√(u − 1)·√(u + 1))`, not `1/√(u² − 1)`: as `u → 1`, `u − 1` is exact and
+/// `u² − 1` is not. The reference is `u² − 1` exactly, so the test compares `1/acosh′²`.
+#[test]
+fn acosh_derivative_keeps_precision_near_one() {
+    for i in 1..=40 {
+        let u = 1.0 + f64::from(i).powi(3) * 2f64.powi(-52);
+        let (m, k) = split(u);
+        assert_eq!(k, -52, "u ∈ [1, 2)");
+        // u² − 1 = (m² − 2^104) / 2^104.
+        let (n, d) = (m * m - (1u128 << 104), 1u128 << 104);
+        let got = first_derivative(Func::Acosh, u).powi(-2);
+        assert!(
+            ulps(got, n, d) <= 6.0,
+            "1/acosh′({u})²: {} ulps",
+            ulps(got, n, d)
+        );
+        if i > 20 {
+            assert!(ulps(u * u - 1.0, n, d) > 6.0);
+        }
+    }
+}
