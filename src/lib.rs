@@ -73,18 +73,20 @@
 //!
 //! # The body
 //!
-//! - `let` and `let mut` (with tuple and array patterns), `=`, `+=`, `-=`, `*=`, `/=` on locals,
-//!   `+ − * /`, unary `−`, literals, blocks, `const` items inside the function and
+//! - `let` and `let mut` (with tuple and array patterns), `=`, `+=`, `-=`, `*=`, `/=`, `%=` on
+//!   locals, `+ − * / %`, unary `−`, literals, blocks, `const` items inside the function and
 //!   `core::f64::consts`;
 //! - methods, on differentiated values and constants alike (`powi` takes an integer known at
 //!   compile time). The complete list, checked against the derivative table by a test:
 //!
-//!   `sqrt`, `cbrt`, `exp`, `exp2`, `ln`, `log10`, `log2`, `sin`, `cos`, `tan`, `tanh`, `sinh`, `cosh`, `atan`, `asin`, `acos`, `asinh`, `acosh`, `atanh`, `ln_1p`, `exp_m1`, `recip`, `abs`, `signum`, `floor`, `ceil`, `round`, `round_ties_even`, `trunc`, `fract`, `sin_cos`, `powi`, `powf`, `atan2`, `hypot`, `mul_add`, `max`, `min`, `clamp`, `log`, `copysign`, `to_radians`, `to_degrees`
+//!   `sqrt`, `cbrt`, `exp`, `exp2`, `ln`, `log10`, `log2`, `sin`, `cos`, `tan`, `tanh`, `sinh`, `cosh`, `atan`, `asin`, `acos`, `asinh`, `acosh`, `atanh`, `ln_1p`, `exp_m1`, `recip`, `abs`, `signum`, `floor`, `ceil`, `round`, `round_ties_even`, `trunc`, `fract`, `sin_cos`, `powi`, `powf`, `atan2`, `hypot`, `mul_add`, `max`, `min`, `clamp`, `log`, `copysign`, `to_radians`, `to_degrees`, `rem_euclid`, `div_euclid`
 //!
 //!   Piecewise methods are differentiated along the active branch: `abs` by `signum`, `max` and
 //!   `min` along the larger and smaller operand (the receiver on a tie), `clamp` along the
 //!   bound it hits or the value; `floor`, `ceil`, `round`, `round_ties_even`, `trunc` and
-//!   `signum` have derivative 0 and `fract` derivative 1 away from their jumps;
+//!   `signum` have derivative 0 and `fract` derivative 1 away from their jumps; `a % b` and
+//!   `a.rem_euclid(b)` are `a − b·q` with the quotient `q` piecewise constant (derivative 1 in
+//!   `a`, `−q` in `b`), and `div_euclid` has derivative 0;
 //! - iterator sums and folds: `xs.iter().map(|x| …).sum::<f64>()`, `xs.iter().zip(ys).map(|(x,
 //!   y)| …).sum()`, `xs.iter().sum()`, `(0..K).map(|i| …).sum()` and `.fold(0.0, |acc, x| acc +
 //!   …)`, lowered as the `for` loops they mean (rolled over data, unrolled over constant ranges);

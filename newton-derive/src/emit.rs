@@ -33,13 +33,15 @@ impl Count {
         match node {
             Node::Add(..) | Node::Sub(..) | Node::Sum(..) => self.add += 1,
             Node::Mul(..) => self.mul += 1,
-            Node::Div(..) => self.div += 1,
+            Node::Div(..) | Node::Rem(..) => self.div += 1,
             Node::Neg(_) => self.neg += 1,
             Node::Call(..)
             | Node::Powi(..)
             | Node::Powf(..)
             | Node::Atan2(..)
-            | Node::Hypot(..) => self.calls += 1,
+            | Node::Hypot(..)
+            | Node::RemEuclid(..)
+            | Node::DivEuclid(..) => self.calls += 1,
             Node::Invoke(_) => self.functions += 1,
             _ => {}
         }
@@ -176,6 +178,18 @@ impl Emitter<'_> {
             Node::Min(a, b) => {
                 let (a, b) = (r(a), o(b));
                 quote!(#a.min(#b))
+            }
+            Node::Rem(a, b) => {
+                let (a, b) = (o(a), o(b));
+                quote!(#a % #b)
+            }
+            Node::RemEuclid(a, b) => {
+                let (a, b) = (r(a), o(b));
+                quote!(#a.rem_euclid(#b))
+            }
+            Node::DivEuclid(a, b) => {
+                let (a, b) = (r(a), o(b));
+                quote!(#a.div_euclid(#b))
             }
             Node::Cmp(op, a, b) => {
                 let (a, b) = (o(a), o(b));

@@ -225,7 +225,7 @@ fn three_mistakes_give_three_errors_and_a_fallback() {
         quote!(),
         quote! {
             pub fn broken(x: f64, y: f64) -> f64 {
-                let a = x.rem_euclid(2.0);
+                let a = x.midpoint(2.0);
                 let b = match y { _ => y };
                 let c = ::std::vec![x];
                 a + b + y
@@ -235,7 +235,7 @@ fn three_mistakes_give_three_errors_and_a_fallback() {
     let errors = compile_errors(&expansion);
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(
-        errors[0].contains("unsupported method `rem_euclid`"),
+        errors[0].contains("unsupported method `midpoint`"),
         "{errors:#?}"
     );
     assert!(errors[0].contains("supported: `sqrt`"), "{errors:#?}");

@@ -208,3 +208,29 @@ fn local_array_ref<D: DualNum<f64> + Copy>(x: [D; 3]) -> D {
 fn local_array_matches_oracle() {
     Case::cube(-2.0, 2.0).check(generated!(local_array, |x| (x)), local_array_ref);
 }
+
+/// Remainders: `%` and `rem_euclid` are `a − b·q` with the quotient `q` piecewise constant,
+/// `div_euclid` is piecewise constant; `x ∈ [0.3, 2]`, `y ∈ [0.4, 1.5]`.
+#[hessian]
+pub fn remainders(x: f64, y: f64) -> f64 {
+    let mut r = (x * x) % 0.7 * y + (x * y).rem_euclid(-0.3) + y.div_euclid(0.25) * x;
+    r %= 5.0;
+    r + (x + 2.0 * y) % y + (-x).rem_euclid(y)
+}
+
+fn remainders_ref<D: DualNum<f64> + Copy>([x, y]: [D; 2]) -> D {
+    // a − b·q with q from the values, as Rust computes it
+    let rem = |a: D, b: D| a - b * (a.re() / b.re()).trunc();
+    let rem_euclid = |a: D, b: D| a - b * a.re().div_euclid(b.re());
+    let r = rem(x * x, D::from(0.7)) * y
+        + rem_euclid(x * y, D::from(-0.3))
+        + x * y.re().div_euclid(0.25);
+    let r = rem(r, D::from(5.0));
+    r + rem(x + y * 2.0, y) + rem_euclid(-x, y)
+}
+
+#[test]
+fn remainders_match_oracle() {
+    Case::new([(0.3, 2.0), (0.4, 1.5)])
+        .check(generated!(remainders, |[x, y]| (x, y)), remainders_ref);
+}

@@ -4,7 +4,7 @@ newton::network! {
         inputs: (x),
         hidden: [3, 3],
         activation: tanh,
-        residual: u.rem_euclid(2.0) - y,
+        residual: u.midpoint(2.0) - y,
     }
 }
 

@@ -2,7 +2,7 @@ use newton::hessian;
 
 #[hessian]
 fn f(x: [f64; 2]) -> f64 {
-    x[0].rem_euclid(2.0) + x[1]
+    x[0].midpoint(2.0) + x[1]
 }
 
 fn main() {

@@ -87,6 +87,8 @@ fn rule(g: &mut Graph, id: Id, var: u32, d: &[Id], zero: Id) -> Id {
         | Node::And(..)
         | Node::Or(..)
         | Node::Not(_)
+        // piecewise constant: 0 away from its jumps
+        | Node::DivEuclid(..)
         // The tuple itself has no derivative: its readers below carry the chain rule.
         | Node::Invoke(_) => zero,
         Node::Add(a, b) => g.add(d_of(a), d_of(b)),
@@ -165,6 +167,7 @@ fn rule(g: &mut Graph, id: Id, var: u32, d: &[Id], zero: Id) -> Id {
             g.select(a_active, d_of(a), d_of(b))
         }
         Node::Sum(lp, body) => g.sum(lp, d_of(body)),
+        Node::Rem(a, b) | Node::RemEuclid(a, b) => remainder(g, id, (a, d_of(a)), (b, d_of(b))),
         // g(s)′ = Σₖ ∂g/∂sₖ · sₖ′
         Node::CallValue(inv) => chain(g, inv, var, d, zero, |g, k| g.call_grad(inv, k)),
         // (∂g/∂sⱼ)′ = Σₖ ∂²g/∂sⱼ∂sₖ · sₖ′
@@ -173,6 +176,19 @@ fn rule(g: &mut Graph, id: Id, var: u32, d: &[Id], zero: Id) -> Id {
             unreachable!("`differentiate` takes two derivatives, so a callee's Hessian is a leaf")
         }
     }
+}
+
+/// `(a − b·q)′ = a′ − q·b′` for a remainder with the piecewise-constant quotient `q`
+/// (truncated for `%`, Euclidean for `rem_euclid`), given `(a, a′)` and `(b, b′)`.
+fn remainder(g: &mut Graph, id: Id, (a, da): (Id, Id), (b, db): (Id, Id)) -> Id {
+    let q = if matches!(g.node(id), Node::Rem(..)) {
+        let ratio = g.div(a, b);
+        g.call(super::ops::Func::Trunc, ratio)
+    } else {
+        g.div_euclid(a, b)
+    };
+    let qb = g.mul(q, db);
+    g.sub(da, qb)
 }
 
 /// `Σₖ coefficient(k) · sₖ′` over the slots of the invocation `inv` that depend on `var`.

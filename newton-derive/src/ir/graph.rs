@@ -48,6 +48,12 @@ pub enum Node {
     Max(Id, Id),
     /// `a.min(b)`: differentiated along the smaller operand (`a` on a tie).
     Min(Id, Id),
+    /// `a % b`, Rust's truncated remainder `a − b·trunc(a/b)`.
+    Rem(Id, Id),
+    /// `a.rem_euclid(b)`, `a − b·a.div_euclid(b)`.
+    RemEuclid(Id, Id),
+    /// `a.div_euclid(b)`: piecewise constant, derivative 0 away from its jumps.
+    DivEuclid(Id, Id),
     Cmp(Cmp, Id, Id),
     And(Id, Id),
     Or(Id, Id),
@@ -94,6 +100,9 @@ impl Node {
             | Node::Hypot(a, b)
             | Node::Max(a, b)
             | Node::Min(a, b)
+            | Node::Rem(a, b)
+            | Node::RemEuclid(a, b)
+            | Node::DivEuclid(a, b)
             | Node::Cmp(_, a, b)
             | Node::And(a, b)
             | Node::Or(a, b) => (Some(a), Some(b), None),

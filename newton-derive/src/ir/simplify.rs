@@ -396,6 +396,30 @@ impl Graph {
         }
     }
 
+    /// Builds `a % b`.
+    pub fn rem(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => self.constant(x % y),
+            _ => self.intern(Node::Rem(a, b)),
+        }
+    }
+
+    /// Builds `a.rem_euclid(b)`.
+    pub fn rem_euclid(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => self.constant(x.rem_euclid(y)),
+            _ => self.intern(Node::RemEuclid(a, b)),
+        }
+    }
+
+    /// Builds `a.div_euclid(b)`.
+    pub fn div_euclid(&mut self, a: Id, b: Id) -> Id {
+        match (self.as_const(a), self.as_const(b)) {
+            (Some(x), Some(y)) => self.constant(x.div_euclid(y)),
+            _ => self.intern(Node::DivEuclid(a, b)),
+        }
+    }
+
     /// Builds `a.min(b)`.
     pub fn min(&mut self, a: Id, b: Id) -> Id {
         match (self.as_const(a), self.as_const(b)) {

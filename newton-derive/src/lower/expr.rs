@@ -11,7 +11,7 @@ const BODY: &str = "supported: `let`, arithmetic, float methods, constant `for` 
 
 /// Methods lowered to other nodes rather than one [`Func`], with their number of arguments
 /// besides the receiver. With [`Func::ALL`] this is every supported method.
-pub const COMPOSITE_METHODS: [(&str, usize); 12] = [
+pub const COMPOSITE_METHODS: [(&str, usize); 14] = [
     ("powi", 1),
     ("powf", 1),
     ("atan2", 1),
@@ -24,6 +24,8 @@ pub const COMPOSITE_METHODS: [(&str, usize); 12] = [
     ("copysign", 1),
     ("to_radians", 0),
     ("to_degrees", 0),
+    ("rem_euclid", 1),
+    ("div_euclid", 1),
 ];
 
 /// `sin_cos`, the one method returning a tuple.
@@ -278,7 +280,7 @@ impl Lowerer<'_> {
             return v;
         }
         match op {
-            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => {
+            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) | BinOp::Rem(_) => {
                 let (Some(a), Some(b)) = (self.float(left, at), self.float(right, at)) else {
                     return Value::Error;
                 };
@@ -286,6 +288,7 @@ impl Lowerer<'_> {
                     BinOp::Add(_) => self.g.add(a, b),
                     BinOp::Sub(_) => self.g.sub(a, b),
                     BinOp::Mul(_) => self.g.mul(a, b),
+                    BinOp::Rem(_) => self.g.rem(a, b),
                     _ => self.g.div(a, b),
                 })
             }
@@ -293,7 +296,7 @@ impl Lowerer<'_> {
                 self.compare(op, left, right, at)
             }
             BinOp::And(_) | BinOp::Or(_) => self.logic(op, left, right, at),
-            _ => self.unsupported(op, &format!("operator `{}` is not supported by `#[hessian]`; supported: `+`, `-`, `*`, `/`, comparisons, `&&`, `||`, `!`", op.to_token_stream())),
+            _ => self.unsupported(op, &format!("operator `{}` is not supported by `#[hessian]`; supported: `+`, `-`, `*`, `/`, `%`, comparisons, `&&`, `||`, `!`", op.to_token_stream())),
         }
     }
 
@@ -552,6 +555,8 @@ impl Lowerer<'_> {
                 let c = g.constant(180.0 / core::f64::consts::PI);
                 g.mul(c, x)
             }
+            "rem_euclid" => g.rem_euclid(x, floats[0]),
+            "div_euclid" => g.div_euclid(x, floats[0]),
             "powf" => g.powf(x, floats[0]),
             "atan2" => g.atan2(x, floats[0]),
             "hypot" => g.hypot(x, floats[0]),

@@ -105,8 +105,9 @@ impl Lowerer<'_> {
                     BinOp::SubAssign(t) => BinOp::Sub(syn::Token![-](t.spans[0])),
                     BinOp::MulAssign(t) => BinOp::Mul(syn::Token![*](t.spans[0])),
                     BinOp::DivAssign(t) => BinOp::Div(syn::Token![/](t.spans[0])),
+                    BinOp::RemAssign(t) => BinOp::Rem(syn::Token![%](t.spans[0])),
                     _ => {
-                        self.cx.error_spanned_by(b.op, "compound assignment other than `+=`, `-=`, `*=`, `/=` is not supported by `#[hessian]`");
+                        self.cx.error_spanned_by(b.op, "compound assignment other than `+=`, `-=`, `*=`, `/=`, `%=` is not supported by `#[hessian]`");
                         return;
                     }
                 };
