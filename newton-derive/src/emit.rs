@@ -159,37 +159,20 @@ impl Emitter<'_> {
                 let a = r(a);
                 quote!(#a.powi(#n))
             }
-            Node::Powf(a, b) => {
-                let (a, b) = (r(a), o(b));
-                quote!(#a.powf(#b))
-            }
-            Node::Atan2(a, b) => {
-                let (a, b) = (r(a), o(b));
-                quote!(#a.atan2(#b))
-            }
-            Node::Hypot(a, b) => {
-                let (a, b) = (r(a), o(b));
-                quote!(#a.hypot(#b))
-            }
-            Node::Max(a, b) => {
-                let (a, b) = (r(a), o(b));
-                quote!(#a.max(#b))
-            }
-            Node::Min(a, b) => {
-                let (a, b) = (r(a), o(b));
-                quote!(#a.min(#b))
-            }
             Node::Rem(a, b) => {
                 let (a, b) = (o(a), o(b));
                 quote!(#a % #b)
             }
-            Node::RemEuclid(a, b) => {
+            Node::Powf(a, b)
+            | Node::Atan2(a, b)
+            | Node::Hypot(a, b)
+            | Node::Max(a, b)
+            | Node::Min(a, b)
+            | Node::RemEuclid(a, b)
+            | Node::DivEuclid(a, b) => {
+                let method = format_ident!("{}", binary_method(self.graph().node(id)));
                 let (a, b) = (r(a), o(b));
-                quote!(#a.rem_euclid(#b))
-            }
-            Node::DivEuclid(a, b) => {
-                let (a, b) = (r(a), o(b));
-                quote!(#a.div_euclid(#b))
+                quote!(#a.#method(#b))
             }
             Node::Cmp(op, a, b) => {
                 let (a, b) = (o(a), o(b));
@@ -440,6 +423,20 @@ impl Emitter<'_> {
         }
         let columns = cells.iter().map(|col| quote!([#(#col),*]));
         quote!(::newton::__private::SMatrix::<#s, #dim, #dim>::from([#(#columns),*]))
+    }
+}
+
+/// The `f64` method a two-operand node is emitted as: `a.powf(b)`, `a.max(b)`, ….
+fn binary_method(node: Node) -> &'static str {
+    match node {
+        Node::Powf(..) => "powf",
+        Node::Atan2(..) => "atan2",
+        Node::Hypot(..) => "hypot",
+        Node::Max(..) => "max",
+        Node::Min(..) => "min",
+        Node::RemEuclid(..) => "rem_euclid",
+        Node::DivEuclid(..) => "div_euclid",
+        _ => unreachable!("a two-operand method node"),
     }
 }
 
