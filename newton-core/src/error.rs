@@ -8,12 +8,17 @@
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The start vector's length differs from the objective's dimension.
-    #[error("the start has {found} coordinates but the objective has {expected} parameters")]
+    /// An argument's length (or a matrix's row or column count) is not what the objective or
+    /// the call needs: the start of a run, a parameter vector, an output buffer, a matrix to
+    /// classify.
+    #[error("expected {expected} {what}, found {found}")]
     DimensionMismatch {
-        /// The objective's dimension.
+        /// What was counted, naming the argument: `"coordinates of the start"`,
+        /// `"entries of θ"`, `"rows of the Jacobian"`, `"columns of the Hessian to classify"`, …
+        what: &'static str,
+        /// The length needed.
         expected: usize,
-        /// The start's length.
+        /// The length given.
         found: usize,
     },
     /// A coordinate of the start is NaN or infinite.
@@ -31,6 +36,19 @@ pub enum Error {
     /// A matrix given to [`classify`](crate::classify) holds NaN or infinite entries.
     #[error("the Hessian to classify has non-finite entries")]
     NonFiniteHessian,
+    /// A matrix given to [`classify`](crate::classify) is not symmetric beyond rounding: its
+    /// entries `(row, column)` and `(column, row)` differ by more than `√ε` times its largest
+    /// entry.
+    #[error(
+        "the Hessian to classify is not symmetric: entries ({row}, {column}) and ({column}, {row}) \
+         differ beyond rounding"
+    )]
+    NotSymmetric {
+        /// The row of the first such pair (below the diagonal).
+        row: usize,
+        /// Its column.
+        column: usize,
+    },
     /// The symmetric eigensolver behind [`classify`](crate::classify) did not converge within
     /// its iteration cap (see
     /// [`symmetric_eigen_in_place`](crate::linalg::symmetric_eigen_in_place)); it has not been
@@ -44,6 +62,19 @@ pub enum Error {
         len: usize,
         /// The network's input dimension.
         inputs: usize,
+    },
+    /// A network loss over no points: its value would be `0/0`.
+    #[error("the loss has no points: it needs at least one collocation point")]
+    NoPoints,
+    /// A network [`Workspace`](crate::network::Workspace) used with a loss it was not made
+    /// for: its buffers are sized for another point count or another network.
+    #[error(
+        "the workspace was made for a loss with another {what}; make one with this loss's \
+         `workspace()`"
+    )]
+    WorkspaceMismatch {
+        /// `"point count"` or `"network"` (widths, inputs, embedding or activation).
+        what: &'static str,
     },
     /// The number of targets differs from the number of points.
     #[error("{found} targets for {expected} points")]

@@ -153,6 +153,7 @@ where
             };
             if report.x.len() != dim.value() {
                 return Err(Error::DimensionMismatch {
+                    what: "coordinates of a report's point",
                     expected: dim.value(),
                     found: report.x.len(),
                 });

@@ -123,7 +123,7 @@ proptest! {
         prop_assume!(dim != len);
         let problem = Bumpy { dim, broken: false };
         for (name, error) in every_solver(&problem, &DVector::from_element(len, 0.5)) {
-            prop_assert_eq!(error, Some(Error::DimensionMismatch { expected: dim, found: len }), "{}", name);
+            prop_assert_eq!(error, Some(Error::DimensionMismatch { what: "coordinates of the start", expected: dim, found: len }), "{}", name);
         }
     }
 }
@@ -145,12 +145,13 @@ fn every_solver_rejects_an_objective_that_is_not_finite_at_the_start() {
 #[test]
 fn errors_read_as_sentences() {
     let e = Error::DimensionMismatch {
+        what: "coordinates of the start",
         expected: 3,
         found: 2,
     };
     assert_eq!(
         e.to_string(),
-        "the start has 2 coordinates but the objective has 3 parameters"
+        "expected 3 coordinates of the start, found 2"
     );
     let e = Error::InvalidSetting {
         name: "alpha",
@@ -216,6 +217,7 @@ fn a_census_of_reports_from_another_objective_is_a_dimension_mismatch() {
     assert_eq!(
         Census::new(&two, &reports, within(1e-6), Tolerance::Scaled).err(),
         Some(Error::DimensionMismatch {
+            what: "coordinates of a report's point",
             expected: 2,
             found: 3
         })

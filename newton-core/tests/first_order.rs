@@ -709,7 +709,11 @@ fn every_solver_rejects_a_dynamic_start_of_the_wrong_length() {
             let result = solver.minimize(&objective, &DVector::from_element(found, 0.5));
             assert_eq!(
                 result.unwrap_err(),
-                Error::DimensionMismatch { expected: 8, found },
+                Error::DimensionMismatch {
+                    what: "coordinates of the start",
+                    expected: 8,
+                    found
+                },
                 "{}",
                 solver.name()
             );

@@ -642,6 +642,7 @@ fn both_reject_bad_starts() {
     );
     let short = DVector::from_vec(vec![1.0]);
     let mismatch = Err(Error::DimensionMismatch {
+        what: "coordinates of the start",
         expected: 2,
         found: 1,
     });

@@ -759,6 +759,7 @@ fn bad_data_is_an_error() {
     assert_eq!(
         loss.value(&DVector::zeros(5), &mut ws).err(),
         Some(Error::DimensionMismatch {
+            what: "entries of θ",
             expected: arch.parameters(),
             found: 5
         })

@@ -269,6 +269,7 @@ fn run_time_settings_and_bad_data_are_checked() {
     assert_eq!(
         net.forward(&[0.0; 3], [0.5]).err(),
         Some(Error::DimensionMismatch {
+            what: "entries of θ",
             expected: small_tanh::P,
             found: 3
         })

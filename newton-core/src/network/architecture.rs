@@ -186,6 +186,8 @@ pub(crate) struct Layout {
     widths: Vec<usize>,
     /// `offsets[l] = offset(l)` for `l = 0 ..= L + 1` (entry 0 unused).
     offsets: Vec<usize>,
+    /// See [`Architecture::parameters`] (the output bias is in it, not in the widths).
+    parameters: usize,
 }
 
 impl Layout {
@@ -194,7 +196,20 @@ impl Layout {
         Self {
             widths: (0..=depth).map(|l| arch.width(l)).collect(),
             offsets: (0..=depth + 1).map(|l| arch.offset(l.max(1))).collect(),
+            parameters: arch.parameters(),
         }
+    }
+
+    /// Returns whether buffers sized for this layout fit `arch`: the same widths (features
+    /// included) and parameter count. Compares without allocating.
+    pub(crate) fn fits(&self, arch: &Architecture) -> bool {
+        self.parameters == arch.parameters()
+            && self.widths.len() == arch.depth() + 1
+            && self
+                .widths
+                .iter()
+                .enumerate()
+                .all(|(l, &w)| w == arch.width(l))
     }
 
     /// See [`Architecture::depth`].

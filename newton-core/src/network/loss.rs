@@ -43,6 +43,8 @@ pub trait Residual<J: Jet>: Sync {
 /// doubles their memory (`N·P` numbers for the Jacobian).
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
+    /// The point count the buffers are sized for; the network is in `point`'s layout.
+    points: usize,
     pub(super) point: PointWorkspace<J>,
     /// The state of a block of points, for the networks that run in blocks
     /// ([`Loss::in_blocks`]).
@@ -69,6 +71,7 @@ impl<J: Jet> Workspace<J> {
         let p = architecture.parameters();
         let point = PointWorkspace::new(architecture);
         Self {
+            points,
             second_order: Curvature::new(&point.layout, points),
             point,
             block: Block::new(architecture),
@@ -122,6 +125,9 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             });
         }
         let count = points.len() / d;
+        if count == 0 {
+            return Err(Error::NoPoints);
+        }
         if targets.len() != count && (R::USES_TARGET || !targets.is_empty()) {
             return Err(Error::TargetCount {
                 expected: count,
@@ -177,14 +183,22 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         (&self.points[i * d..(i + 1) * d], y)
     }
 
-    fn check(&self, theta: &DVector<f64>) -> Result<(), Error> {
-        if theta.len() == self.parameters() {
-            Ok(())
-        } else {
-            Err(Error::DimensionMismatch {
-                expected: self.parameters(),
-                found: theta.len(),
+    /// Rejects a vector that does not have `P` entries; `what` names it in the error.
+    fn check(&self, what: &'static str, vector: &DVector<f64>) -> Result<(), Error> {
+        check_len(what, self.parameters(), vector.len())
+    }
+
+    /// Rejects a workspace made for another loss: its buffers would be read out of bounds, or
+    /// (made for more points) hold residuals of points this loss does not have.
+    fn check_workspace(&self, ws: &Workspace<J>) -> Result<(), Error> {
+        if ws.points != self.count {
+            Err(Error::WorkspaceMismatch {
+                what: "point count",
             })
+        } else if !ws.point.layout.fits(self.architecture) {
+            Err(Error::WorkspaceMismatch { what: "network" })
+        } else {
+            Ok(())
         }
     }
 
@@ -194,7 +208,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     ///
     /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries.
     pub fn value(&self, theta: &DVector<f64>, ws: &mut Workspace<J>) -> Result<f64, Error> {
-        self.check(theta)?;
+        self.check("entries of θ", theta)?;
+        self.check_workspace(ws)?;
         if Self::in_blocks(ws) {
             self.sweep_blocks(theta.as_slice(), ws, Pass::Value);
             return Ok(self.mean_square(ws));
@@ -374,8 +389,9 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         ws: &mut Workspace<J>,
         gradient: &mut DVector<f64>,
     ) -> Result<f64, Error> {
-        self.check(theta)?;
-        self.check(gradient)?;
+        self.check("entries of θ", theta)?;
+        self.check("entries of the gradient", gradient)?;
+        self.check_workspace(ws)?;
         self.sweep(theta.as_slice(), ws, None);
         Ok(self.gradient_from_sweep(ws, gradient))
     }
@@ -404,26 +420,17 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         ws: &mut Workspace<J>,
         hessian: &mut DMatrix<f64>,
     ) -> Result<(), Error> {
-        self.check(theta)?;
+        self.check("entries of θ", theta)?;
         self.check_square(hessian)?;
+        self.check_workspace(ws)?;
         self.hessian_sweep(theta, ws, hessian);
         Ok(())
     }
 
     fn check_square(&self, hessian: &DMatrix<f64>) -> Result<(), Error> {
         let p = self.parameters();
-        if hessian.nrows() == p && hessian.ncols() == p {
-            Ok(())
-        } else {
-            Err(Error::DimensionMismatch {
-                expected: p,
-                found: if hessian.nrows() == p {
-                    hessian.ncols()
-                } else {
-                    hessian.nrows()
-                },
-            })
-        }
+        check_len("rows of the Hessian", p, hessian.nrows())?;
+        check_len("columns of the Hessian", p, hessian.ncols())
     }
 
     fn hessian_sweep(
@@ -473,9 +480,10 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         gradient: &mut DVector<f64>,
         hessian: &mut DMatrix<f64>,
     ) -> Result<f64, Error> {
-        self.check(theta)?;
-        self.check(gradient)?;
+        self.check("entries of θ", theta)?;
+        self.check("entries of the gradient", gradient)?;
         self.check_square(hessian)?;
+        self.check_workspace(ws)?;
         self.hessian_sweep(theta, ws, hessian);
         Ok(self.gradient_from_sweep(ws, gradient))
     }
@@ -494,13 +502,15 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         residuals: &mut DVector<f64>,
         jacobian: &mut DMatrix<f64>,
     ) -> Result<(), Error> {
-        self.check(theta)?;
-        if residuals.len() != self.count || jacobian.shape() != (self.count, self.parameters()) {
-            return Err(Error::DimensionMismatch {
-                expected: self.count,
-                found: residuals.len(),
-            });
-        }
+        self.check("entries of θ", theta)?;
+        check_len("residuals", self.count, residuals.len())?;
+        check_len("rows of the Jacobian", self.count, jacobian.nrows())?;
+        check_len(
+            "columns of the Jacobian",
+            self.parameters(),
+            jacobian.ncols(),
+        )?;
+        self.check_workspace(ws)?;
         self.sweep(theta.as_slice(), ws, None);
         let s = self.len().sqrt().recip();
         residuals.copy_from(&ws.residuals);
@@ -511,6 +521,19 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             }
         }
         Ok(())
+    }
+}
+
+/// Rejects a length `found` where `expected` is needed; `what` names what was counted.
+pub(super) fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Error> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(Error::DimensionMismatch {
+            what,
+            expected,
+            found,
+        })
     }
 }
 

@@ -14,6 +14,7 @@ where
 {
     if start.len() != dim.value() {
         return Err(Error::DimensionMismatch {
+            what: "coordinates of the start",
             expected: dim.value(),
             found: start.len(),
         });

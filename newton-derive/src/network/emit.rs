@@ -309,7 +309,7 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
             pub fn jet(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<Jet, ::newton::Error> {
                 use ::newton::network::Residual as _;
                 if theta.len() != P {
-                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { expected: P, found: theta.len() });
+                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: P, found: theta.len() });
                 }
                 let mut ws = ::newton::network::engine::Workspace::new(&self.architecture);
                 ::core::result::Result::Ok(::newton::network::engine::forward(&self.architecture, theta, &x, Residual.distance(&x), &mut ws))
@@ -333,7 +333,7 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
             /// As [`Network::jet`].
             pub fn basis(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<::std::vec::Vec<f64>, ::newton::Error> {
                 if theta.len() != P {
-                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { expected: P, found: theta.len() });
+                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: P, found: theta.len() });
                 }
                 let arch = &self.architecture;
                 let last = arch.width(arch.depth());
