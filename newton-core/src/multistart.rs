@@ -199,7 +199,14 @@ where
 
 /// Returns the test "closer than `radius` in the Euclidean norm", for [`Census::new`].
 ///
-/// Points of different lengths are never close. The test does not allocate.
+/// Points of different lengths are never close. The test does not allocate, and its distance
+/// neither overflows nor underflows (it is scaled by the largest difference).
+///
+/// # Errors
+///
+/// [`Error::InvalidSetting`] unless `radius` is positive: a NaN radius would make every point
+/// distinct from every other (one minimum reported as many limits), a non-positive one too.
+/// An infinite radius is allowed: every two points at a finite distance are then close.
 ///
 /// # Examples
 ///
@@ -207,22 +214,45 @@ where
 /// use nalgebra::{dvector, Vector2};
 /// use newton_core::within;
 ///
-/// let close = within(0.1);
+/// let close = within(0.1)?;
 /// assert!(close(&Vector2::new(1.0, 0.0), &Vector2::new(1.0, 0.05)));
 /// assert!(!close(&Vector2::new(1.0, 0.0), &Vector2::new(1.0, 0.2)));
-/// assert!(!within(1.0)(&dvector![0.0], &dvector![0.0, 0.0]));
+/// assert!(!within(1.0)?(&dvector![0.0], &dvector![0.0, 0.0]));
+/// assert!(within::<f64, nalgebra::Dyn>(f64::NAN).is_err());
+/// # Ok::<(), newton_core::Error>(())
 /// ```
-pub fn within<T, D>(radius: T) -> impl Fn(&OVector<T, D>, &OVector<T, D>) -> bool
+#[expect(
+    clippy::type_complexity,
+    reason = "the closure's signature is the test `Census::new` takes"
+)]
+pub fn within<T, D>(radius: T) -> Result<impl Fn(&OVector<T, D>, &OVector<T, D>) -> bool, Error>
 where
     T: RealField + Copy,
     D: Dim,
     DefaultAllocator: Allocator<D>,
 {
-    move |a, b| {
-        let squared = a
+    if radius.partial_cmp(&T::zero()) != Some(core::cmp::Ordering::Greater) {
+        return Err(Error::InvalidSetting {
+            name: "radius",
+            value: radius.to_subset().unwrap_or(f64::NAN),
+            requirement: "positive",
+        });
+    }
+    Ok(move |a: &OVector<T, D>, b: &OVector<T, D>| {
+        let largest = a
             .iter()
             .zip(b.iter())
-            .fold(T::zero(), |sum, (&x, &y)| sum + (x - y) * (x - y));
-        a.len() == b.len() && squared.sqrt() < radius
-    }
+            .fold(T::zero(), |m, (&x, &y)| m.max((x - y).abs()));
+        if a.len() != b.len() || largest.partial_cmp(&radius) != Some(core::cmp::Ordering::Less) {
+            return false;
+        }
+        if largest == T::zero() {
+            return true;
+        }
+        let squared = a.iter().zip(b.iter()).fold(T::zero(), |sum, (&x, &y)| {
+            let d = (x - y) / largest;
+            sum + d * d
+        });
+        largest * squared.sqrt() < radius
+    })
 }

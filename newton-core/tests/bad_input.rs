@@ -215,7 +215,7 @@ fn a_census_of_reports_from_another_objective_is_a_dimension_mismatch() {
     let reports = vec![Newton::default().minimize(&three, &DVector::from_element(3, 0.5))];
     assert!(reports[0].as_ref().unwrap().converged());
     assert_eq!(
-        Census::new(&two, &reports, within(1e-6), Tolerance::Scaled).err(),
+        Census::new(&two, &reports, within(1e-6).unwrap(), Tolerance::Scaled).err(),
         Some(Error::DimensionMismatch {
             what: "coordinates of a report's point",
             expected: 2,
@@ -223,14 +223,22 @@ fn a_census_of_reports_from_another_objective_is_a_dimension_mismatch() {
         })
     );
     // And `within` never panics on points of different lengths.
-    assert!(!within(1.0)(&DVector::zeros(2), &DVector::zeros(3)));
-    assert!(within(1.0)(
+    assert!(!within(1.0).unwrap()(
+        &DVector::zeros(2),
+        &DVector::zeros(3)
+    ));
+    assert!(within(1.0).unwrap()(
         &DVector::zeros(3),
         &DVector::from_element(3, 0.5)
     ));
     // An invalid tolerance is rejected even when there is nothing to classify.
     assert!(matches!(
-        Census::new(&three, &[], within(1e-6), Tolerance::Absolute(-1.0)),
+        Census::new(
+            &three,
+            &[],
+            within(1e-6).unwrap(),
+            Tolerance::Absolute(-1.0)
+        ),
         Err(Error::InvalidSetting { .. })
     ));
 }
@@ -267,14 +275,189 @@ fn a_limit_whose_hessian_is_not_finite_is_counted_among_the_errors() {
         .map(|s| Newton::default().minimize(&Holed(false), &SVector::from([s])))
         .into();
     assert!(reports[..3].iter().all(|r| r.as_ref().unwrap().x[0] == 0.0));
-    let census = Census::new(&Holed(true), &reports, within(1e-6), Tolerance::Scaled).unwrap();
+    let census = Census::new(
+        &Holed(true),
+        &reports,
+        within(1e-6).unwrap(),
+        Tolerance::Scaled,
+    )
+    .unwrap();
     assert!(census.limits.is_empty());
     assert_eq!(census.errors, vec![0, 1, 2, 3]);
     // Without the hole, one limit holds the three converged runs.
-    let census = Census::new(&Holed(false), &reports, within(1e-6), Tolerance::Scaled).unwrap();
+    let census = Census::new(
+        &Holed(false),
+        &reports,
+        within(1e-6).unwrap(),
+        Tolerance::Scaled,
+    )
+    .unwrap();
     assert_eq!(census.limits.len(), 1);
     assert_eq!(
         (census.limits[0].starts.clone(), census.errors),
         (vec![0, 1, 2], vec![3])
     );
+}
+
+#[test]
+fn a_radius_that_is_not_positive_is_an_error() {
+    for radius in [f64::NAN, 0.0, -1.0, f64::NEG_INFINITY] {
+        assert!(
+            matches!(
+                within::<f64, Dyn>(radius),
+                Err(Error::InvalidSetting { name: "radius", .. })
+            ),
+            "radius {radius}"
+        );
+    }
+    // An infinite radius joins every two points at a finite distance, and the distance itself
+    // neither overflows nor underflows.
+    let all = within::<f64, Dyn>(f64::INFINITY).unwrap();
+    assert!(all(
+        &DVector::from_element(2, -1e300),
+        &DVector::from_element(2, 1e300)
+    ));
+    let close = within::<f64, Dyn>(1e-300).unwrap();
+    assert!(close(
+        &DVector::from_element(3, 0.0),
+        &DVector::from_element(3, 1e-301)
+    ));
+    assert!(!close(
+        &DVector::from_element(3, 0.0),
+        &DVector::from_element(3, 1e-300)
+    ));
+    let far = within::<f64, Dyn>(3e200).unwrap();
+    assert!(far(
+        &DVector::from_element(2, 0.0),
+        &DVector::from_element(2, 2e200)
+    ));
+    assert!(!far(
+        &DVector::from_element(3, 0.0),
+        &DVector::from_element(3, 2e200)
+    ));
+}
+
+/// `f = ½‖x‖²` in `f32`, for settings that only fail in single precision.
+struct Bowl32;
+
+impl Objective for Bowl32 {
+    type Scalar = f32;
+    type Dim = Const<2>;
+    fn dim(&self) -> Const<2> {
+        Const
+    }
+    fn value(&self, x: &SVector<f32, 2>) -> f32 {
+        0.5 * x.norm_squared()
+    }
+    fn value_gradient(&self, x: &SVector<f32, 2>, g: &mut SVector<f32, 2>) -> f32 {
+        *g = *x;
+        self.value(x)
+    }
+    fn value_gradient_hessian(
+        &self,
+        x: &SVector<f32, 2>,
+        g: &mut SVector<f32, 2>,
+        h: &mut SMatrix<f32, 2, 2>,
+    ) -> f32 {
+        *h = SMatrix::identity();
+        self.value_gradient(x, g)
+    }
+}
+
+#[test]
+fn settings_are_checked_in_the_objective_s_precision() {
+    let start = SVector::from([1.0_f32, -2.0]);
+    let rejected = |outcome: Result<_, Error>, name: &str| match outcome {
+        Err(Error::InvalidSetting { name: n, .. }) => assert_eq!(n, name),
+        other => panic!("`{name}` accepted: {other:?}"),
+    };
+    // 1e-50 is zero in f32, 1e300 infinite, 1 − 1e-10 exactly one.
+    let newton = Newton::default().with_tolerance(1e-50).unwrap();
+    rejected(newton.minimize(&Bowl32, &start), "tolerance");
+    let relaxed = RelaxedNewton::default().with_alpha(1e300).unwrap();
+    rejected(relaxed.minimize(&Bowl32, &start), "alpha");
+    let relaxed = RelaxedNewton::default().with_lambda(1e-50).unwrap();
+    rejected(relaxed.minimize(&Bowl32, &start), "lambda");
+    let sfn = SaddleFreeNewton::default().with_alpha(1e300).unwrap();
+    rejected(sfn.minimize(&Bowl32, &start), "alpha");
+    let gd = GradientDescent::default()
+        .with_learning_rate(1e-60)
+        .unwrap();
+    rejected(gd.minimize(&Bowl32, &start), "learning_rate");
+    let adam = Adam::default().with_betas(0.9, 1.0 - 1e-10).unwrap();
+    rejected(adam.minimize(&Bowl32, &start), "beta2");
+    let adam = Adam::default().with_epsilon(1e-300).unwrap();
+    rejected(adam.minimize(&Bowl32, &start), "epsilon");
+    let bfgs = Bfgs::default().with_c1(1e-50).unwrap();
+    rejected(bfgs.minimize(&Bowl32, &start), "c1");
+    // The same settings run in f64, and a λ of exactly zero stays valid in f32.
+    let bowl = Bumpy {
+        dim: 2,
+        broken: false,
+    };
+    let start64 = DVector::from_vec(vec![1.0, -2.0]);
+    assert!(Newton::default()
+        .with_tolerance(1e-50)
+        .unwrap()
+        .with_max_iterations(3)
+        .minimize(&bowl, &start64)
+        .is_ok());
+    let report = RelaxedNewton::default()
+        .with_lambda(0.0)
+        .unwrap()
+        .minimize(&Bowl32, &start)
+        .unwrap();
+    assert!(report.converged());
+}
+
+#[test]
+fn bfgs_from_far_out_on_a_quadratic_converges() {
+    let bowl = Bowl(3);
+    for scale in [1e3, 1e50, 1e150] {
+        let start = DVector::from_vec(vec![scale, -2.0 * scale, 0.5 * scale]);
+        let report = Bfgs::default().minimize(&bowl, &start).unwrap();
+        assert!(
+            report.converged() && report.x.amax() < 1e-8,
+            "from {scale:e}: {:?} after {} iterations at {}",
+            report.termination,
+            report.iterations,
+            report.x
+        );
+    }
+}
+
+/// `f = ½ Σ (i + 1) xᵢ²` on any dimension.
+struct Bowl(usize);
+
+impl Objective for Bowl {
+    type Scalar = f64;
+    type Dim = Dyn;
+    fn dim(&self) -> Dyn {
+        Dyn(self.0)
+    }
+    fn value(&self, x: &DVector<f64>) -> f64 {
+        x.iter()
+            .enumerate()
+            .map(|(i, v)| 0.5 * (i + 1) as f64 * v * v)
+            .sum()
+    }
+    fn value_gradient(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+        for (i, (gi, xi)) in g.iter_mut().zip(x.iter()).enumerate() {
+            *gi = (i + 1) as f64 * xi;
+        }
+        self.value(x)
+    }
+    fn value_gradient_hessian(
+        &self,
+        x: &DVector<f64>,
+        g: &mut DVector<f64>,
+        h: &mut DMatrix<f64>,
+    ) -> f64 {
+        *h = DMatrix::from_fn(
+            self.0,
+            self.0,
+            |i, j| if i == j { (i + 1) as f64 } else { 0.0 },
+        );
+        self.value_gradient(x, g)
+    }
 }

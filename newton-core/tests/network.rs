@@ -20,6 +20,9 @@ use num_dual::{Dual2, Dual2DVec64, DualNum};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+#[path = "network/bad_input.rs"]
+mod bad_input;
+
 // ---------------------------------------------------------------------------------------------
 // The problems, written by hand as `network!` will generate them.
 
@@ -622,8 +625,9 @@ fn input_derivatives_match_differences_in_the_input() {
     let theta = random_theta(arch.parameters(), 9);
     let mut ws = Workspace::<Jet2In2>::new(&arch);
     let distance = |p: &[f64]| DiffusionReaction2d.distance(p);
-    let mut u =
-        |x: f64, y: f64| forward(&arch, theta.as_slice(), &[x, y], distance(&[x, y]), &mut ws);
+    let mut u = |x: f64, y: f64| {
+        forward(&arch, theta.as_slice(), &[x, y], distance(&[x, y]), &mut ws).unwrap()
+    };
     let (x, y, e) = (0.31, 0.62, 1e-4);
     let jet = u(x, y);
     let value = |x, y, ws: &mut dyn FnMut(f64, f64) -> Jet2In2| ws(x, y).0[0];
@@ -662,6 +666,7 @@ fn input_derivatives_match_differences_in_the_input() {
             Jet2In1::constant(1.0),
             &mut ws,
         )
+        .unwrap()
     };
     let (x, e) = (0.43, 1e-4);
     let jet = u(x);

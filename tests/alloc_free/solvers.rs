@@ -92,6 +92,104 @@ fn saddle_free_newton_above_the_jacobi_dimension_allocates_once_per_run() {
     assert_eq!(a, b, "2 iterations allocated {a} times, 40 allocated {b}");
 }
 
+/// Levenberg–Marquardt and Gauss–Newton on a dynamic dimension, with rejected trial steps:
+/// a rejection raises the damping and reads the curvature scale again, which must not allocate
+/// either (it took the diagonal of `JᵀJ` as a new vector).
+#[test]
+fn least_squares_runs_with_rejected_steps_allocate_once_per_run() {
+    let problem = Counted {
+        inner: ChainedRosenbrockResiduals(10),
+        trials: core::cell::Cell::new(0),
+    };
+    let start = DVector::from_fn(10, |i, _| if i % 2 == 0 { -1.2 } else { 1.0 });
+    // A damping of 1e-9 trusts the Gauss–Newton step at the start, which overshoots.
+    let lm = |steps| {
+        LevenbergMarquardt::default()
+            .with_initial_damping(1e-9)
+            .unwrap()
+            .with_max_iterations(steps)
+    };
+    let a = allocations(1, || lm(2).minimize(&problem, &start));
+    let b = allocations(1, || lm(40).minimize(&problem, &start));
+    problem.trials.set(0);
+    let report = lm(40).minimize(&problem, &start).unwrap();
+    let trials = problem.trials.get();
+    assert!(
+        trials > report.iterations,
+        "no step was rejected: {trials} trial steps for {} iterations",
+        report.iterations
+    );
+    assert!(a > 0, "the counter sees the run's buffers");
+    assert_eq!(
+        a, b,
+        "LM: 2 iterations allocated {a} times, 40 allocated {b}"
+    );
+    let gn = |steps| GaussNewton::default().with_max_iterations(steps);
+    let a = allocations(1, || gn(2).minimize(&problem, &start));
+    let b = allocations(1, || gn(40).minimize(&problem, &start));
+    assert_eq!(
+        a, b,
+        "GN: 2 iterations allocated {a} times, 40 allocated {b}"
+    );
+}
+
+/// A least-squares problem that counts its evaluations of the residuals alone: one per trial
+/// step of Levenberg–Marquardt, accepted or not.
+struct Counted<P> {
+    inner: P,
+    trials: core::cell::Cell<usize>,
+}
+
+impl<P: LeastSquares<Scalar = f64, Dim = Dyn, Residuals = Dyn>> LeastSquares for Counted<P> {
+    type Scalar = f64;
+    type Dim = Dyn;
+    type Residuals = Dyn;
+    fn dim(&self) -> Dyn {
+        self.inner.dim()
+    }
+    fn residual_count(&self) -> Dyn {
+        self.inner.residual_count()
+    }
+    fn residuals(&self, x: &DVector<f64>, r: &mut DVector<f64>) {
+        self.trials.set(self.trials.get() + 1);
+        self.inner.residuals(x, r);
+    }
+    fn residuals_jacobian(&self, x: &DVector<f64>, r: &mut DVector<f64>, j: &mut DMatrix<f64>) {
+        self.inner.residuals_jacobian(x, r, j);
+    }
+}
+
+/// The chained Rosenbrock function as least squares on a dynamic dimension:
+/// `rᵢ = 10(xᵢ₊₁ − xᵢ²)` and `1 − xᵢ`.
+struct ChainedRosenbrockResiduals(usize);
+
+impl LeastSquares for ChainedRosenbrockResiduals {
+    type Scalar = f64;
+    type Dim = Dyn;
+    type Residuals = Dyn;
+    fn dim(&self) -> Dyn {
+        Dyn(self.0)
+    }
+    fn residual_count(&self) -> Dyn {
+        Dyn(2 * (self.0 - 1))
+    }
+    fn residuals(&self, x: &DVector<f64>, r: &mut DVector<f64>) {
+        for i in 0..self.0 - 1 {
+            r[2 * i] = 10.0 * (x[i + 1] - x[i] * x[i]);
+            r[2 * i + 1] = 1.0 - x[i];
+        }
+    }
+    fn residuals_jacobian(&self, x: &DVector<f64>, r: &mut DVector<f64>, j: &mut DMatrix<f64>) {
+        self.residuals(x, r);
+        j.fill(0.0);
+        for i in 0..self.0 - 1 {
+            j[(2 * i, i)] = -20.0 * x[i];
+            j[(2 * i, i + 1)] = 10.0;
+            j[(2 * i + 1, i)] = -1.0;
+        }
+    }
+}
+
 /// Rosenbrock's function as least squares, `r = (10(y − x²), 1 − x)`.
 struct RosenbrockResiduals;
 

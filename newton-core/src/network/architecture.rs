@@ -5,6 +5,10 @@ use nalgebra::DMatrix;
 
 use crate::Error;
 
+/// The largest frequency `ω` of a `sin(ω·)` activation: its fourth derivative, which the jets
+/// of PINN residuals need, scales by `ω⁴`, finite up to about `1.3e77`.
+pub const MAX_OMEGA: f64 = 1e77;
+
 /// A neuron's nonlinearity.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
@@ -89,8 +93,9 @@ impl Architecture {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSetting`] for 0 or more than 3 inputs, no hidden layer, a zero width, a
-    /// non-finite `ω` or Fourier frequency, or frequencies whose column count is not `inputs`.
+    /// [`Error::InvalidSetting`] for 0 or more than 3 inputs, no hidden layer, a zero width, an
+    /// `ω` that is not positive or above [`MAX_OMEGA`], a non-finite Fourier frequency, or
+    /// frequencies whose column count is not `inputs`.
     pub fn validate(&self) -> Result<(), Error> {
         let invalid = |name, value: f64, requirement| {
             Err(Error::InvalidSetting {
@@ -109,8 +114,14 @@ impl Architecture {
             return invalid("hidden", count(w), "positive widths");
         }
         if let Activation::Sin { omega } = self.activation {
-            if !omega.is_finite() {
-                return invalid("omega", omega, "finite");
+            // ω = 0 is a network of zeros (every `sin(0·h)` vanishes), and the fourth
+            // derivative the jets need scales by ω⁴, which overflows above about 1.3e77.
+            if !(omega > 0.0 && omega <= MAX_OMEGA) {
+                return invalid(
+                    "omega",
+                    omega,
+                    "positive and at most 1e77 (so that ω⁴ is finite)",
+                );
             }
         }
         if let Embedding::Fourier { frequencies } = &self.embedding {

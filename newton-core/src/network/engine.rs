@@ -21,6 +21,8 @@ use super::architecture::{Architecture, Embedding, Layout};
 use super::gram::PANEL;
 use super::jet::Jet;
 use super::lanes::LANES;
+use super::loss::check_len;
+use crate::Error;
 
 /// The per-point state of the engine, allocated once for an architecture and reused for every
 /// point and every evaluation.
@@ -105,7 +107,28 @@ pub(crate) fn stride(below: usize, offset: usize) -> usize {
 
 /// Runs the forward pass at the point `x` with distance jet `distance` and returns the output
 /// jet `U = D·(Σⱼ cⱼ Zᴸⱼ + c₀)`.
+///
+/// # Errors
+///
+/// [`Error::DimensionMismatch`] unless `θ` has `P` entries and `x` one per input, and
+/// [`Error::WorkspaceMismatch`] if `ws` was made for another network.
 pub fn forward<J: Jet>(
+    arch: &Architecture,
+    theta: &[f64],
+    x: &[f64],
+    distance: J,
+    ws: &mut Workspace<J>,
+) -> Result<J, Error> {
+    check_len("entries of θ", arch.parameters(), theta.len())?;
+    check_len("coordinates of the point", arch.inputs, x.len())?;
+    if !ws.layout.fits(arch) {
+        return Err(Error::WorkspaceMismatch { what: "network" });
+    }
+    Ok(forward_point(arch, theta, x, distance, ws))
+}
+
+/// [`forward`] without its checks, for the loss, which checks once per evaluation.
+pub(crate) fn forward_point<J: Jet>(
     arch: &Architecture,
     theta: &[f64],
     x: &[f64],
@@ -185,7 +208,7 @@ fn features<J: Jet>(arch: &Architecture, x: &[f64], xi: &mut [J]) {
 
 /// Runs the backward pass of the dual `rho` from the last forward pass: writes
 /// `∇_θ ⟨ρ, U⟩` into `gradient` and keeps the adjoints for the second-order term.
-pub fn backward<J: Jet>(
+pub(crate) fn backward<J: Jet>(
     arch: &Architecture,
     theta: &[f64],
     rho: J,

@@ -96,8 +96,10 @@ impl<const N: usize> WithSimd for TanhLanes<'_, N> {
             out: d,
         } = self;
         for q in 0..N {
-            // Below −708 the scale 2ⁿ would underflow; tanh is ±1 to the last bit there.
-            let x = (-2.0 * h[q].abs()).max(-700.0);
+            // Below −708 the scale 2ⁿ would underflow; tanh is ±1 to the last bit there. Not
+            // `max`, which returns −700 for a NaN: a NaN pre-activation must give NaN out.
+            let x = -2.0 * h[q].abs();
+            let x = if x < -700.0 { -700.0 } else { x };
             // Every SIMD path of `pulp` on x86-64 (v3 and v4) has FMA.
             let (e, m) = exp_expm1(x, fused || S::F64_LANES >= 4);
             // One division: `1 + e = 2 + m`, and division is the slowest vector operation.
@@ -298,6 +300,38 @@ mod tests {
                     (m - x.exp_m1()).abs() <= 2.3e-16 * x.exp_m1().abs(),
                     "expm1({x}), fused {fused}"
                 );
+            }
+        }
+    }
+
+    /// A NaN pre-activation gives NaN in every derivative, on every path: the dispatched one,
+    /// the inlined one with and without fused multiply-adds, and the scalar one; an infinite one
+    /// gives the limits of `tanh` (to below 1e-300 in `tanh′`) and NaN for `sin`.
+    #[test]
+    fn nan_in_is_nan_out() {
+        let h = [f64::NAN, 0.5, f64::INFINITY, f64::NEG_INFINITY];
+        for activation in [Activation::Tanh, Activation::Sin { omega: 2.0 }] {
+            let mut paths = vec![activation.derivatives_lanes(&h)];
+            for fused in [false, true] {
+                let mut d = [[0.0; 4]; 5];
+                activation.derivatives_inline(&h, (4, fused), &mut d);
+                paths.push(d);
+            }
+            paths.push(core::array::from_fn(|i| {
+                h.map(|hq| activation.derivatives(hq)[i])
+            }));
+            for d in paths {
+                for row in &d {
+                    assert!(row[0].is_nan(), "{activation:?}: {d:?}");
+                    assert!(row[1].is_finite(), "{activation:?}: {d:?}");
+                }
+                if activation == Activation::Tanh {
+                    assert_eq!((d[0][2], d[0][3]), (1.0, -1.0));
+                    // e⁻⁷⁰⁰ from the clamp, or 0.
+                    assert!((0.0..1e-300).contains(&d[1][2]), "{d:?}");
+                } else {
+                    assert!(d[0][2].is_nan() && d[0][3].is_nan());
+                }
             }
         }
     }

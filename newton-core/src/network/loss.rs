@@ -7,7 +7,7 @@ use pulp::{Arch, Simd, WithSimd};
 use super::architecture::Architecture;
 use super::block::{Block, BLOCK};
 use super::curvature::Curvature;
-use super::engine::{backward, forward, tangents, Workspace as PointWorkspace};
+use super::engine::{backward, forward_point, tangents, Workspace as PointWorkspace};
 use super::gram::{add_product_of_strips, mirror_upper, through_panels, Panels, Part, Strips};
 use super::jet::Jet;
 use crate::Error;
@@ -216,7 +216,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         }
         for i in 0..self.count {
             let (x, y) = self.point(i);
-            let u = forward(
+            let u = forward_point(
                 self.architecture,
                 theta.as_slice(),
                 x,
@@ -244,7 +244,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         let n = self.len();
         for i in 0..self.count {
             let (x, y) = self.point(i);
-            let u = forward(arch, theta, x, self.residual.distance(x), &mut ws.point);
+            let u = forward_point(arch, theta, x, self.residual.distance(x), &mut ws.point);
             let (r, rho) = self.residual.residual(x, y, &u);
             ws.residuals[i] = r;
             backward(arch, theta, rho, &mut ws.point, &mut ws.row);

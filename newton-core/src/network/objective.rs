@@ -5,7 +5,7 @@ use core::cell::RefCell;
 
 use nalgebra::{DMatrix, DVector, Dyn};
 
-use super::engine::forward;
+use super::engine::forward_point;
 use super::jet::Jet;
 use super::loss::{Loss, Residual, Workspace};
 use crate::{LeastSquares, Objective};
@@ -82,7 +82,7 @@ impl<J: Jet, R: Residual<J>> LeastSquares for NetworkObjective<'_, '_, J, R> {
         let s = self.loss.len().sqrt().recip();
         for i in 0..self.loss.count {
             let (p, y) = self.loss.point(i);
-            let u = forward(
+            let u = forward_point(
                 self.loss.architecture,
                 x.as_slice(),
                 p,

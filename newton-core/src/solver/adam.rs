@@ -4,7 +4,7 @@
 use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OVector, RealField};
 
 use super::gradient_descent::descend;
-use super::settings::{half_open_unit, limits_accessors, positive, Limits};
+use super::settings::{half_open_unit, in_precision, limits_accessors, positive, Limits};
 use super::Minimizer;
 use crate::{Error, Objective, Report};
 
@@ -120,7 +120,7 @@ impl Minimizer for Adam {
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
-        let mut moments = Moments::new(self, objective.dim());
+        let mut moments = Moments::new(self, objective.dim())?;
         descend(objective, start, &self.limits, |x, g, trial| {
             moments.step(x, g, trial);
         })
@@ -150,17 +150,17 @@ where
     D: Dim,
     DefaultAllocator: Allocator<D>,
 {
-    fn new(settings: &Adam, dim: D) -> Self {
-        Self {
-            eta: nalgebra::convert(settings.learning_rate),
-            beta1: nalgebra::convert(settings.beta1),
-            beta2: nalgebra::convert(settings.beta2),
-            epsilon: nalgebra::convert(settings.epsilon),
+    fn new(settings: &Adam, dim: D) -> Result<Self, Error> {
+        Ok(Self {
+            eta: in_precision("learning_rate", settings.learning_rate, positive)?,
+            beta1: in_precision("beta1", settings.beta1, half_open_unit)?,
+            beta2: in_precision("beta2", settings.beta2, half_open_unit)?,
+            epsilon: in_precision("epsilon", settings.epsilon, positive)?,
             m: OVector::zeros_generic(dim, Const::<1>),
             v: OVector::zeros_generic(dim, Const::<1>),
             beta1_t: T::one(),
             beta2_t: T::one(),
-        }
+        })
     }
 
     /// Advances `t` by one and writes `x − η m̂/(√v̂ + ε)` into `trial`.

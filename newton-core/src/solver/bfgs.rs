@@ -167,8 +167,8 @@ impl Minimizer for Bfgs {
         if let Some(what) = non_finite(value, &g, None) {
             return Err(Error::NonFiniteAtStart { what });
         }
-        let wolfe = StrongWolfe::new(self.c1, self.c2);
-        let mut tracker = Tracker::new(&self.limits);
+        let wolfe = StrongWolfe::new(self.c1, self.c2)?;
+        let mut tracker = Tracker::new(&self.limits)?;
         let mut iteration = 0;
         loop {
             if let Some(stop) = tracker.record_and_stop(&x, value, &g, iteration) {
@@ -187,12 +187,10 @@ impl Minimizer for Bfgs {
                     return Ok(tracker.finish(x, value, &g, iteration, termination));
                 }
             };
-            // Until curvature has been measured, `p = −∇L` has the gradient's units; a unit
-            // first trial keeps the first step's length at most 1.
             let initial = if work.scaled {
                 one
             } else {
-                one.min(one / g.norm())
+                first_trial(value, &g)
             };
             let start = Sample {
                 alpha: nalgebra::zero(),
@@ -226,6 +224,42 @@ impl Minimizer for Bfgs {
                 }
             }
         }
+    }
+}
+
+/// The first trial step along `p = −∇L`, before any curvature has been measured, when `p` still
+/// has the gradient's units.
+///
+/// A step of length at most 1 (`α = min(1, 1/‖∇L‖)`), unless the decrease it predicts,
+/// `α‖∇L‖²`, is below what `L` can resolve at its magnitude (a start far out, as `x = 1e150` on a
+/// quadratic, where `L = 1e300`): the line search could never see it, and would extrapolate
+/// from it a decade per evaluation. Then the step predicts a decrease of `|L|` instead, the
+/// whole of a loss bounded below by zero (the exact step on a quadratic with minimum 0).
+fn first_trial<T, D>(value: T, g: &OVector<T, D>) -> T
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D>,
+{
+    let one = T::one();
+    // ‖∇L‖ scaled by its largest entry, so that neither the norm nor its square overflows.
+    let largest = g.amax();
+    if largest == T::zero() {
+        return one;
+    }
+    let relative = g
+        .iter()
+        .fold(T::zero(), |sum, &gi| sum + (gi / largest) * (gi / largest))
+        .sqrt();
+    let norm = largest * relative;
+    let unit = one.min(one / norm);
+    let resolution = nalgebra::convert::<f64, T>(1024.0) * T::default_epsilon() * value.abs();
+    // α‖∇L‖² < resolution, written so that neither side overflows.
+    if unit * norm < resolution / norm {
+        // |L| / ‖∇L‖², in the same order.
+        value.abs() / norm / norm
+    } else {
+        unit
     }
 }
 

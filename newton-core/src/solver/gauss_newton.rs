@@ -111,7 +111,7 @@ impl GaussNewton {
         let mut trial = current.clone();
         let mut factor = current.jtj.clone();
         let mut step = current.jtr.clone();
-        let mut tracker = Tracker::new(&self.limits);
+        let mut tracker = Tracker::new(&self.limits)?;
         let mut iteration = 0;
         let termination = loop {
             if let Some(stop) =
@@ -240,7 +240,8 @@ where
 
     /// Returns `max diag(JᵀJ)`, the largest squared column norm of `J`: the scale of the damping.
     pub(super) fn curvature_scale(&self) -> T {
-        self.jtj.diagonal().iter().fold(T::zero(), |m, &d| m.max(d))
+        // Not `diagonal()`, which allocates a vector for a dynamic dimension.
+        (0..self.jtj.nrows()).fold(T::zero(), |m, i| m.max(self.jtj[(i, i)]))
     }
 }
 

@@ -4,7 +4,7 @@
 use nalgebra::{allocator::Allocator, Const, DefaultAllocator, OVector};
 
 use super::run::{all_finite, check_start, non_finite, Tracker};
-use super::settings::{limits_accessors, positive, Limits};
+use super::settings::{in_precision, limits_accessors, positive, Limits};
 use super::Minimizer;
 use crate::{Error, Objective, Report, Termination};
 
@@ -102,7 +102,7 @@ impl Minimizer for GradientDescent {
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
-        let eta: O::Scalar = nalgebra::convert(self.learning_rate);
+        let eta: O::Scalar = in_precision("learning_rate", self.learning_rate, positive)?;
         descend(objective, start, &self.limits, |x, g, trial| {
             trial.copy_from(x);
             trial.axpy(-eta, g, nalgebra::one());
@@ -139,7 +139,7 @@ where
     if let Some(what) = non_finite(value, &g, None) {
         return Err(Error::NonFiniteAtStart { what });
     }
-    let mut tracker = Tracker::new(limits);
+    let mut tracker = Tracker::new(limits)?;
     let mut iteration = 0;
     loop {
         let termination = if let Some(stop) = tracker.record_and_stop(&x, value, &g, iteration) {

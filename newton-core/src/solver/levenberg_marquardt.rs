@@ -5,7 +5,7 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, Re
 
 use super::gauss_newton::Point;
 use super::run::{copy_shifted, Tracker};
-use super::settings::{limits_accessors, positive, Limits};
+use super::settings::{in_precision, limits_accessors, positive, Limits};
 use crate::linalg::{cholesky_in_place, cholesky_solve_in_place};
 use crate::{Error, LeastSquares, Report, Termination};
 
@@ -147,8 +147,8 @@ impl LevenbergMarquardt {
         let mut current = Point::start(problem, start)?;
         let mut work = Workspace::new(&current);
         let mut noise = loss_noise(&current);
-        let mut damping = Damping::new(self.initial_damping, current.curvature_scale());
-        let mut tracker = Tracker::new(&self.limits);
+        let mut damping = Damping::new(self.initial_damping, current.curvature_scale())?;
+        let mut tracker = Tracker::new(&self.limits)?;
         let mut iteration = 0;
         let termination = 'steps: loop {
             if let Some(stop) =
@@ -189,13 +189,13 @@ struct Damping<T> {
 
 impl<T: RealField + Copy> Damping<T> {
     /// `μ₀ = τ · max diag(JᵀJ)`, `ν = 2`.
-    fn new(tau: f64, scale: T) -> Self {
-        let tau = nalgebra::convert(tau);
-        Self {
+    fn new(tau: f64, scale: T) -> Result<Self, Error> {
+        let tau = in_precision("initial_damping", tau, positive)?;
+        Ok(Self {
             tau,
             mu: tau * scale,
             nu: nalgebra::convert(2.0),
-        }
+        })
     }
 
     /// After a step with gain ratio `ρ > 0`: `μ ← μ · max(1/3, 1 − (2ρ − 1)³)`, `ν ← 2`.

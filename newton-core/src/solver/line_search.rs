@@ -6,6 +6,9 @@
 
 use nalgebra::RealField;
 
+use super::settings::{in_precision, open_unit};
+use crate::Error;
+
 /// Evaluations of `φ` one search may spend, bracketing and zoom together.
 pub(crate) const MAX_EVALUATIONS: usize = 40;
 
@@ -50,13 +53,17 @@ struct Far<T> {
 }
 
 impl<T: RealField + Copy> StrongWolfe<T> {
-    /// Takes `0 < c₁ < c₂ < 1`, validated by the caller's setters.
-    pub(crate) fn new(c1: f64, c2: f64) -> Self {
+    /// Takes `0 < c₁ < c₂ < 1`, validated by the caller's setters, and converts them to `T`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] if `c₁` or `c₂` does not survive the conversion.
+    pub(crate) fn new(c1: f64, c2: f64) -> Result<Self, Error> {
         debug_assert!(0.0 < c1 && c1 < c2 && c2 < 1.0);
-        Self {
-            c1: nalgebra::convert(c1),
-            c2: nalgebra::convert(c2),
-        }
+        Ok(Self {
+            c1: in_precision("c1", c1, open_unit)?,
+            c2: in_precision("c2", c2, open_unit)?,
+        })
     }
 
     /// Searches from `start` (`α = 0`, with `φ′(0) < 0`) beginning with the trial step
@@ -292,12 +299,14 @@ mod tests {
         };
         let mut evaluations = 0;
         let mut last = None;
-        let outcome = StrongWolfe::new(c1, c2).search(start, initial, |a| {
-            evaluations += 1;
-            let (v, s) = f(a);
-            last = Some(a);
-            (v.is_finite() && s.is_finite()).then_some((v, s))
-        });
+        let outcome = StrongWolfe::new(c1, c2)
+            .unwrap()
+            .search(start, initial, |a| {
+                evaluations += 1;
+                let (v, s) = f(a);
+                last = Some(a);
+                (v.is_finite() && s.is_finite()).then_some((v, s))
+            });
         let Outcome::Accepted(accepted) = outcome else {
             panic!("search failed from α₀ = {initial} with c = ({c1}, {c2}): {outcome:?}");
         };
@@ -362,8 +371,9 @@ mod tests {
             value: 0.0,
             slope: -1.0,
         };
-        let outcome =
-            StrongWolfe::new(1e-4, 0.9).search(start, 0.25, |a| (a <= 1.0).then_some((-a, -1.0)));
+        let outcome = StrongWolfe::new(1e-4, 0.9)
+            .unwrap()
+            .search(start, 0.25, |a| (a <= 1.0).then_some((-a, -1.0)));
         assert_eq!(outcome, Outcome::Failed { non_finite: true });
     }
 
@@ -375,10 +385,12 @@ mod tests {
             slope: -1.0,
         };
         let mut evaluations = 0;
-        let outcome = StrongWolfe::new(1e-4, 0.9).search(start, 1.0, |a| {
-            evaluations += 1;
-            Some((-a, -1.0))
-        });
+        let outcome = StrongWolfe::new(1e-4, 0.9)
+            .unwrap()
+            .search(start, 1.0, |a| {
+                evaluations += 1;
+                Some((-a, -1.0))
+            });
         assert_eq!(outcome, Outcome::Failed { non_finite: false });
         assert_eq!(evaluations, MAX_EVALUATIONS);
     }

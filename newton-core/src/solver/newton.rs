@@ -85,7 +85,7 @@ impl Minimizer for Newton {
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
-        let rule = ShiftedNewtonStep::new(1.0, 0.0);
+        let rule = ShiftedNewtonStep::new(1.0, 0.0)?;
         second_order::minimize(objective, start, &self.limits, &rule)
     }
 }

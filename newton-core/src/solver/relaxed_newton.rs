@@ -5,7 +5,9 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, Re
 
 use super::run::copy_shifted;
 use super::second_order::{self, Solved, StepRule, Workspace};
-use super::settings::{limits_accessors, shift_accessors, Limits};
+use super::settings::{
+    in_precision, limits_accessors, non_negative, positive, shift_accessors, Limits,
+};
 use super::Minimizer;
 use crate::linalg::{lu_in_place, lu_solve_in_place};
 use crate::{Error, Objective, Report};
@@ -70,7 +72,7 @@ impl Minimizer for RelaxedNewton {
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
-        let rule = ShiftedNewtonStep::new(self.alpha, self.lambda);
+        let rule = ShiftedNewtonStep::new(self.alpha, self.lambda)?;
         second_order::minimize(objective, start, &self.limits, &rule)
     }
 }
@@ -82,11 +84,16 @@ pub(crate) struct ShiftedNewtonStep<T> {
 }
 
 impl<T: RealField + Copy> ShiftedNewtonStep<T> {
-    pub(crate) fn new(alpha: f64, lambda: f64) -> Self {
-        Self {
-            alpha: nalgebra::convert(alpha),
-            lambda: nalgebra::convert(lambda),
-        }
+    /// Takes validated settings and converts them to `T`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] if `α` or `λ` does not survive the conversion.
+    pub(crate) fn new(alpha: f64, lambda: f64) -> Result<Self, Error> {
+        Ok(Self {
+            alpha: in_precision("alpha", alpha, positive)?,
+            lambda: in_precision("lambda", lambda, non_negative)?,
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
-use super::settings::Limits;
+use super::settings::{in_precision, positive, Limits};
 use crate::{Error, Inertia, Record, Report, Termination};
 
 /// Rejects a start of the wrong length or with a non-finite coordinate.
@@ -85,12 +85,17 @@ where
     D: Dim,
     DefaultAllocator: Allocator<D>,
 {
-    pub(crate) fn new(limits: &Limits) -> Self {
-        Self {
-            tolerance: nalgebra::convert(limits.tolerance),
+    /// Starts the bookkeeping of a run.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] if the tolerance does not survive conversion to `T`.
+    pub(crate) fn new(limits: &Limits) -> Result<Self, Error> {
+        Ok(Self {
+            tolerance: in_precision("tolerance", limits.tolerance, positive)?,
             max_iterations: limits.max_iterations,
             trajectory: limits.trajectory.then(Vec::new),
-        }
+        })
     }
 
     /// Returns `true` when the trajectory is on, so that what only a record needs is computed

@@ -4,7 +4,9 @@
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
 use super::second_order::{self, Solved, StepRule, Workspace};
-use super::settings::{limits_accessors, shift_accessors, Limits};
+use super::settings::{
+    in_precision, limits_accessors, non_negative, positive, shift_accessors, Limits,
+};
 use super::Minimizer;
 use crate::linalg::symmetric_eigen_in_place;
 use crate::{Error, Inertia, Objective, Report, Tolerance};
@@ -72,8 +74,8 @@ impl Minimizer for SaddleFreeNewton {
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
         let rule = AbsoluteEigenStep {
-            alpha: nalgebra::convert(self.alpha),
-            lambda: nalgebra::convert(self.lambda),
+            alpha: in_precision("alpha", self.alpha, positive)?,
+            lambda: in_precision("lambda", self.lambda, non_negative)?,
         };
         second_order::minimize(objective, start, &self.limits, &rule)
     }

@@ -103,7 +103,7 @@ where
     if let Some(what) = non_finite(value, &g, Some(&h)) {
         return Err(Error::NonFiniteAtStart { what });
     }
-    let mut tracker = Tracker::new(limits);
+    let mut tracker = Tracker::new(limits)?;
     let alpha = rule.alpha();
     let mut iteration = 0;
     loop {

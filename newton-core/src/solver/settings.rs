@@ -1,6 +1,8 @@
 //! What every solver shares: when to stop, whether to record the trajectory, and the checks
 //! behind every validating `with_*` setter.
 
+use nalgebra::RealField;
+
 use crate::Error;
 
 /// Stopping rule and recording switch, embedded in every solver's configuration.
@@ -144,6 +146,29 @@ pub(crate) fn open_unit(name: &'static str, value: f64) -> Result<f64, Error> {
 /// Accepts a setting in the half-open interval `[0, 1)`.
 pub(crate) fn half_open_unit(name: &'static str, value: f64) -> Result<f64, Error> {
     check(name, value, (0.0..1.0).contains(&value), "in [0, 1)")
+}
+
+/// Converts a setting, validated in `f64` by `valid` (one of the checks above), to the
+/// objective's scalar type, and checks it again there: a tolerance of `1e-50` is zero in `f32`,
+/// a step length of `1e300` infinite, a `β₂` of `1 − 1e-10` exactly one.
+pub(crate) fn in_precision<T: RealField + Copy>(
+    name: &'static str,
+    value: f64,
+    valid: fn(&'static str, f64) -> Result<f64, Error>,
+) -> Result<T, Error> {
+    let converted: T = nalgebra::convert(value);
+    let back: f64 = converted.to_subset().unwrap_or(f64::NAN);
+    let flushed = value != 0.0 && back == 0.0;
+    if flushed || valid(name, back).is_err() {
+        Err(Error::InvalidSetting {
+            name,
+            value,
+            requirement: "valid also in the objective's scalar type (it underflows, overflows \
+                          or rounds out of its range there)",
+        })
+    } else {
+        Ok(converted)
+    }
 }
 
 fn check(

@@ -250,7 +250,9 @@ fn constructors(d: &Declaration) -> TokenStream {
             /// # Errors
             ///
             /// [`newton::Error::InvalidSetting`](::newton::Error::InvalidSetting) unless `ω`
-            /// is finite.
+            /// is positive and at most
+            /// [`newton::network::MAX_OMEGA`](::newton::network::MAX_OMEGA) (1e77, so that ω⁴
+            /// is finite).
             pub fn with_omega(mut self, omega: f64) -> ::core::result::Result<Self, ::newton::Error> {
                 self.architecture.activation = ::newton::network::Activation::Sin { omega };
                 self.architecture.validate()?;
@@ -312,7 +314,7 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
                     return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: P, found: theta.len() });
                 }
                 let mut ws = ::newton::network::engine::Workspace::new(&self.architecture);
-                ::core::result::Result::Ok(::newton::network::engine::forward(&self.architecture, theta, &x, Residual.distance(&x), &mut ws))
+                ::newton::network::engine::forward(&self.architecture, theta, &x, Residual.distance(&x), &mut ws)
             }
 
             /// Returns the network's output `u(x)`.
@@ -353,7 +355,9 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
             /// `U(−a, a)`, `a = √(6/(fan_in + fan_out))`, biases 0.
             pub fn init_xavier<R: ::newton::__private::rand::Rng + ?Sized>(&self, rng: &mut R) -> ::newton::nalgebra::DVector<f64> {
                 let mut theta = ::newton::nalgebra::DVector::zeros(P);
-                ::newton::network::init_xavier(&self.architecture, rng, theta.as_mut_slice());
+                // Cannot fail: the architecture was validated when `self` was built, and
+                // `theta` has its `P` entries.
+                let _ = ::newton::network::init_xavier(&self.architecture, rng, theta.as_mut_slice());
                 theta
             }
         }

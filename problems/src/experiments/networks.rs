@@ -187,7 +187,9 @@ impl<R: Copy> Problem<R> {
         (0..count)
             .map(|_| {
                 let mut theta = DVector::zeros(self.arch.parameters());
-                init_xavier(&self.arch, &mut rng, theta.as_mut_slice());
+                // The architecture is a checked one and `theta` has its length.
+                let drawn = init_xavier(&self.arch, &mut rng, theta.as_mut_slice());
+                debug_assert!(drawn.is_ok(), "{drawn:?}");
                 theta
             })
             .collect()
@@ -214,12 +216,15 @@ impl<R> Problem<R> {
         )?)
     }
 
-    /// The output jet at point `x`.
+    /// The output jet at point `x`; NaN if `θ`, `x` or `ws` does not fit the network (the
+    /// report's callers make all three from it, so that does not happen).
     pub fn jet<J: Jet>(&self, theta: &[f64], x: &[f64], ws: &mut engine::Workspace<J>) -> J
     where
         R: Residual<J>,
     {
-        engine::forward(&self.arch, theta, x, self.residual.distance(x), ws)
+        let jet = engine::forward(&self.arch, theta, x, self.residual.distance(x), ws);
+        debug_assert!(jet.is_ok(), "{jet:?}");
+        jet.unwrap_or_else(|_| J::constant(f64::NAN))
     }
 
     /// The residuals at `u ≡ 0` (`r⁰ᵢ`, i.e. `−f` up to sign), and, for each basis function
