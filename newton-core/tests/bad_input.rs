@@ -426,6 +426,12 @@ fn bfgs_from_far_out_on_a_quadratic_converges() {
     }
 }
 
+/// The curvature `i + 1` of coordinate `i` of [`Bowl`].
+#[expect(clippy::cast_precision_loss, reason = "small dimensions")]
+fn weight(i: usize) -> f64 {
+    (i + 1) as f64
+}
+
 /// `f = ½ Σ (i + 1) xᵢ²` on any dimension.
 struct Bowl(usize);
 
@@ -438,12 +444,12 @@ impl Objective for Bowl {
     fn value(&self, x: &DVector<f64>) -> f64 {
         x.iter()
             .enumerate()
-            .map(|(i, v)| 0.5 * (i + 1) as f64 * v * v)
+            .map(|(i, v)| 0.5 * weight(i) * v * v)
             .sum()
     }
     fn value_gradient(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
         for (i, (gi, xi)) in g.iter_mut().zip(x.iter()).enumerate() {
-            *gi = (i + 1) as f64 * xi;
+            *gi = weight(i) * xi;
         }
         self.value(x)
     }
@@ -453,11 +459,7 @@ impl Objective for Bowl {
         g: &mut DVector<f64>,
         h: &mut DMatrix<f64>,
     ) -> f64 {
-        *h = DMatrix::from_fn(
-            self.0,
-            self.0,
-            |i, j| if i == j { (i + 1) as f64 } else { 0.0 },
-        );
+        *h = DMatrix::from_fn(self.0, self.0, |i, j| if i == j { weight(i) } else { 0.0 });
         self.value_gradient(x, g)
     }
 }
