@@ -21,6 +21,28 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// A file of a replaced report could not be removed.
+    #[error("cannot remove `{path}`: {source}")]
+    Remove {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The output directory holds a report of another kind, or report files of an unrecognised
+    /// one, which writing there would replace.
+    #[error(
+        "`{dir}` holds {found}, which this run would replace with {writing}; pass `--force` to \
+         replace it anyway, or `--out` to write elsewhere"
+    )]
+    OtherReport {
+        /// The directory.
+        dir: PathBuf,
+        /// What it holds: "the full report of `reproduce` (seed 0)".
+        found: String,
+        /// What this run writes, in the same words.
+        writing: String,
+    },
     /// A file could not be read.
     #[error("cannot read `{path}`: {source}")]
     Read {

@@ -23,7 +23,8 @@
 //! as num-dual), [`finite_differences`] (a central-difference Hessian, the peer every benchmark
 //! includes), [`stationary`] (the known stationary points and their types), [`experiments`]
 //! (the experiments of the paper, one file each), [`report`] (the `reproduce` and `run`
-//! commands, which write `REPORT.md`, `results.json` and the figures drawn by [`plot`]) and
+//! commands, which write `REPORT.md`, `results.json` and the figures drawn by [`plot`], into
+//! a directory [`out_dir`] checks holds no report of another kind) and
 //! [`bench_report`] (the `bench-report` command, which writes `BENCHMARKS.md`).
 
 pub mod bench_composition;
@@ -44,6 +45,7 @@ pub mod instructions;
 pub mod kernels;
 pub mod network_peer;
 pub mod networks;
+pub mod out_dir;
 pub mod paired;
 pub mod plot;
 pub mod report;

@@ -1,10 +1,11 @@
 //! `problems`: reproduces the experiments of newton's `PROBLEMS.md` and writes `BENCHMARKS.md`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use problems::experiments::Settings;
+use problems::out_dir::Overwrite;
 use problems::{bench_report, report, Error};
 
 /// Reproduces the experiments of Rowan, "Nonlinear discretizations and Newton's method"
@@ -14,13 +15,19 @@ use problems::{bench_report, report, Error};
 struct Cli {
     /// Seed of every random draw (starts, Fourier frequencies, random matrices); printed in the
     /// report.
-    #[arg(long, global = true, default_value_t = 0)]
+    #[arg(long, global = true, default_value_t = 0, allow_hyphen_values = true)]
     seed: u64,
     /// Directory REPORT.md, results.json and figures/ are written to [default: `report` for
-    /// `reproduce`, `report/run-<names>` for `run`, each under `report/quick` with `--quick`,
-    /// so that neither `run` nor `--quick` overwrites the report of a full `reproduce`].
+    /// `reproduce`, `report/run-<names>` for `run`, each under `report/quick` with `--quick`;
+    /// `report` is at the root of the workspace this binary was built in, whatever the current
+    /// directory]. A directory holding a report of another kind (full or quick, other
+    /// experiments or settings) is refused unless `--force` is given.
     #[arg(long, global = true)]
     out: Option<PathBuf>,
+    /// Writes into `--out` even when it holds a report of another kind, replacing it (its
+    /// figures that the new report does not draw are removed).
+    #[arg(long, global = true)]
+    force: bool,
     /// A small version of every experiment (seconds): fewer starts, draws and sweep cells.
     #[arg(long, global = true)]
     quick: bool,
@@ -31,50 +38,40 @@ struct Cli {
 }
 
 /// The experiments' constants; each defaults to PROBLEMS.md (or to the `--quick` set).
+///
+/// Every value may start with `-` (`allow_hyphen_values`), so that `--tolerance -1e-9` reaches
+/// the validation and its "must be positive", and `--starts -3` clap's invalid-value message
+/// naming the flag; `allow_negative_numbers` is not enough, as clap does not take `-1e-9` (a
+/// signed exponent) or `-1,2` (a list) for a number and reports an unexpected argument `-1`.
 #[derive(Debug, clap::Args)]
 struct Constants {
     /// Xavier starts per network experiment [default: 20; quick 2].
-    #[arg(long, global = true)]
+    #[arg(long, global = true, allow_hyphen_values = true)]
     starts: Option<usize>,
     /// Uniform starts of the torus census [default: 1000; quick 200].
-    #[arg(long, global = true)]
+    #[arg(long, global = true, allow_hyphen_values = true)]
     torus_starts: Option<usize>,
     /// Random symmetric matrices per dimension [default: 100000; quick 5000].
-    #[arg(long, global = true)]
+    #[arg(long, global = true, allow_hyphen_values = true)]
     draws: Option<usize>,
     /// Width W of the tanh regression network; compiled widths: 4, 8, 10, 16, 32 (the other
     /// networks exist at W = 10 only) [default: 10].
-    #[arg(long, global = true)]
+    #[arg(long, global = true, allow_hyphen_values = true)]
     width: Option<usize>,
     /// Step lengths α of the relaxed-Newton sweep, comma-separated [default: 1,0.5,0.25].
-    #[arg(
-        long,
-        global = true,
-        value_delimiter = ',',
-        allow_negative_numbers = true
-    )]
+    #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true)]
     alpha: Option<Vec<f64>>,
     /// Shifts λ of the relaxed-Newton sweep, comma-separated; the PINNs add 1 [default: 1e-4,1e-2].
-    #[arg(
-        long,
-        global = true,
-        value_delimiter = ',',
-        allow_negative_numbers = true
-    )]
+    #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true)]
     lambda: Option<Vec<f64>>,
     /// Frequencies ω of the 1-D PINN sweep, comma-separated [default: 1,2,3,6].
-    #[arg(
-        long,
-        global = true,
-        value_delimiter = ',',
-        allow_negative_numbers = true
-    )]
+    #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true)]
     omega: Option<Vec<f64>>,
     /// Convergence tolerance ‖∇L‖∞ of the network runs [default: 1e-9].
-    #[arg(long, global = true, allow_negative_numbers = true)]
+    #[arg(long, global = true, allow_hyphen_values = true)]
     tolerance: Option<f64>,
     /// Step limit of the second-order network runs [default: 300; quick 60].
-    #[arg(long, global = true)]
+    #[arg(long, global = true, allow_hyphen_values = true)]
     max_iterations: Option<usize>,
 }
 
@@ -175,16 +172,21 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let settings = cli.constants.settings(cli.seed, cli.quick);
+    let overwrite = if cli.force {
+        Overwrite::Force
+    } else {
+        Overwrite::SameKind
+    };
     match cli.command {
         Command::Reproduce => {
             let out = cli.out.unwrap_or_else(|| default_out(&[], cli.quick));
-            reproduce(settings, &[], &out)
+            reproduce(settings, &[], &out, overwrite)
         }
         Command::Run { experiments } => {
             let out = cli
                 .out
                 .unwrap_or_else(|| default_out(&experiments, cli.quick));
-            reproduce(settings, &experiments, &out)
+            reproduce(settings, &experiments, &out, overwrite)
         }
         Command::List => {
             print!("{}", report::list());
@@ -264,10 +266,10 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// Where a run writes without `--out`: the full report in `report/`, and anything smaller in a
-/// directory of its own inside it, named after what it ran.
+/// Where a run writes without `--out`: the full report in `report/` at the workspace root, and
+/// anything smaller in a directory of its own inside it, named after what it ran.
 fn default_out(names: &[String], quick: bool) -> PathBuf {
-    let mut dir = PathBuf::from("report");
+    let mut dir = default_root().join("report");
     if quick {
         dir.push("quick");
     }
@@ -277,20 +279,39 @@ fn default_out(names: &[String], quick: bool) -> PathBuf {
     dir
 }
 
-/// Runs `names` (all when empty), prints the summary and the seed, and fails when a known-value
-/// check failed.
-fn reproduce(settings: Settings, names: &[String], out: &std::path::Path) -> Result<(), Error> {
+/// The directory the default output paths are in: the root of the workspace this binary was
+/// built in, so that `cd problems && cargo run …` writes the same `report/` as a run from the
+/// root (and `bench-report` writes `BENCHMARKS.md` there too); the current directory when that
+/// workspace is gone (a binary copied elsewhere), rather than recreating its path.
+fn default_root() -> PathBuf {
+    let root = bench_report::workspace_root();
+    if root.join("Cargo.toml").is_file() {
+        root
+    } else {
+        PathBuf::new()
+    }
+}
+
+/// Runs `names` (all when empty), prints the summary, the seed and the absolute path written,
+/// and fails when a known-value check failed.
+fn reproduce(
+    settings: Settings,
+    names: &[String],
+    out: &Path,
+    overwrite: Overwrite,
+) -> Result<(), Error> {
     settings.validate()?;
     for name in names {
         problems::experiments::find(name)?;
     }
+    let shown = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     eprintln!(
         "seed {}{}; writing to {}",
         settings.seed,
         if settings.quick { " (quick)" } else { "" },
-        out.display()
+        shown.display()
     );
-    let r = report::reproduce(settings, names, out, true)?;
+    let r = report::reproduce(settings, names, out, overwrite, true)?;
     for s in &r.sections {
         println!(
             "{:<16} {:<15} {:>9}  {}",
@@ -316,22 +337,26 @@ fn reproduce(settings: Settings, names: &[String], out: &std::path::Path) -> Res
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::default_out;
 
     #[test]
     fn only_the_full_run_writes_to_report() {
-        assert_eq!(default_out(&[], false), Path::new("report"));
-        assert_eq!(default_out(&[], true), Path::new("report/quick"));
+        let report = problems::bench_report::workspace_root().join("report");
+        assert_eq!(default_out(&[], false), report);
+        assert_eq!(default_out(&[], true), report.join("quick"));
         let names = ["torus".to_owned(), "pinn-1d".to_owned()];
-        assert_eq!(
-            default_out(&names, false),
-            Path::new("report/run-torus-pinn-1d")
-        );
+        assert_eq!(default_out(&names, false), report.join("run-torus-pinn-1d"));
         assert_eq!(
             default_out(&names[..1], true),
-            Path::new("report/quick/run-torus")
+            report.join("quick/run-torus")
         );
+    }
+
+    /// `cd problems && cargo run …` writes to the workspace's `report/`, not `problems/report`.
+    #[test]
+    fn the_default_output_does_not_depend_on_the_current_directory() {
+        let out = default_out(&[], false);
+        assert!(out.is_absolute(), "{}", out.display());
+        assert!(out.parent().unwrap().join("Cargo.lock").is_file());
     }
 }

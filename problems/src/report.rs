@@ -1,11 +1,13 @@
 //! The `reproduce` and `run` commands: run experiments, then write `REPORT.md`, `results.json`
-//! and the SVG figures into the output directory.
+//! and the SVG figures into the output directory, if it holds no report of another kind
+//! ([`crate::out_dir`]).
 //!
 //! ```no_run
 //! use problems::experiments::Settings;
+//! use problems::out_dir::Overwrite;
 //! use problems::report::reproduce;
 //!
-//! let r = reproduce(Settings::quick(0), &[], "report".as_ref(), false)?;
+//! let r = reproduce(Settings::quick(0), &[], "report".as_ref(), Overwrite::SameKind, false)?;
 //! assert!(r.markdown.contains("Seed: `0`"));
 //! # Ok::<(), problems::Error>(())
 //! ```
@@ -17,6 +19,7 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::experiments::{self, Context, Experiment, Section, Settings, EXPERIMENTS};
+use crate::out_dir::{Found, Kind, Overwrite};
 use crate::Error;
 
 /// The outcome of a run: the sections, the rendered report and where it went.
@@ -51,17 +54,23 @@ impl Reproduction {
 /// `REPORT.md`, `results.json` and `figures/*.svg` into `out_dir`.
 ///
 /// The settings and the output directory are checked before any experiment starts, so a bad
-/// flag or an unwritable directory fails at once.
+/// flag, an unwritable directory or one holding another report fails at once. With
+/// [`Overwrite::SameKind`], a directory holding a report of another kind (other experiments,
+/// quick instead of full or the reverse, other settings) or report files without a readable
+/// `results.json` is refused; see [`crate::out_dir`]. Either way the figures of the replaced
+/// report that this one does not write are removed after it is written.
 ///
 /// # Errors
 ///
 /// [`Error::InvalidFlag`] / [`Error::UnknownWidth`] for bad settings,
-/// [`Error::UnknownExperiment`] for a bad name, [`Error::CreateDir`] / [`Error::Write`] when the
+/// [`Error::UnknownExperiment`] for a bad name, [`Error::OtherReport`] for a directory holding
+/// another report, [`Error::CreateDir`] / [`Error::Write`] / [`Error::Remove`] when the
 /// directory cannot be written, and an experiment's own error (a solver rejecting its input).
 pub fn reproduce(
     settings: Settings,
     names: &[String],
     out_dir: &Path,
+    overwrite: Overwrite,
     progress: bool,
 ) -> Result<Reproduction, Error> {
     settings.validate()?;
@@ -78,17 +87,22 @@ pub fn reproduce(
         }
         selected
     };
-    let figures = out_dir.join("figures");
-    prepare(&figures)?;
+    // Absolute, so that errors and `report_path` name the directory whatever the current one.
+    let out_dir = std::path::absolute(out_dir).map_err(|source| Error::CreateDir {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
+    let kind = Kind::new(
+        &selected.iter().map(|e| e.name).collect::<Vec<_>>(),
+        &settings,
+    )?;
+    let found = Found::inspect(&out_dir);
+    found.check(&out_dir, &kind, overwrite)?;
+    prepare(&out_dir.join("figures"))?;
     let start = Instant::now();
     let context = Context::new(settings.clone(), progress);
     let sections = experiments::run_all(&selected, &context)?;
     let seconds = start.elapsed().as_secs_f64();
-    for section in &sections {
-        for figure in &section.figures {
-            write(&out_dir.join(&figure.file), &figure.svg)?;
-        }
-    }
     let markdown = render(&settings, &sections, seconds);
     let json = json!({
         "seed": settings.seed,
@@ -97,12 +111,24 @@ pub fn reproduce(
         "seconds": seconds,
         "sections": sections,
     });
+    let report_path = out_dir.join("REPORT.md");
+    let mut written = Vec::new();
+    for section in &sections {
+        for figure in &section.figures {
+            write(&out_dir.join(&figure.file), &figure.svg)?;
+            written.push(figure.file.as_str());
+        }
+    }
+    write(&report_path, &markdown)?;
+    // `results.json` is the manifest saying which report the directory holds: written last, so
+    // that an interrupted write leaves the old one, which lists the old figures.
     write(
         &out_dir.join("results.json"),
         &serde_json::to_string_pretty(&json)?,
     )?;
-    let report_path = out_dir.join("REPORT.md");
-    write(&report_path, &markdown)?;
+    for stale in found.stale_figures(&out_dir, &written) {
+        remove(&stale)?;
+    }
     Ok(Reproduction {
         settings,
         sections,
@@ -123,6 +149,17 @@ fn prepare(dir: &Path) -> Result<(), Error> {
     write(&probe, "")?;
     let _ = std::fs::remove_file(probe);
     Ok(())
+}
+
+/// Removes a file of a replaced report; one already gone is fine.
+fn remove(path: &Path) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Remove {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn write(path: &Path, contents: &str) -> Result<(), Error> {
@@ -251,12 +288,19 @@ pub fn list() -> String {
 mod tests {
     use super::{anchor, reproduce};
     use crate::experiments::Settings;
+    use crate::out_dir::Overwrite;
 
     #[test]
     fn an_unusable_out_dir_is_an_error_before_anything_runs() {
         let file = std::env::temp_dir().join(format!("newton-report-file-{}", std::process::id()));
         std::fs::write(&file, "not a directory").unwrap();
-        let result = reproduce(Settings::quick(0), &[], &file.join("report"), false);
+        let result = reproduce(
+            Settings::quick(0),
+            &[],
+            &file.join("report"),
+            Overwrite::SameKind,
+            false,
+        );
         let _ = std::fs::remove_file(&file);
         assert!(
             matches!(result, Err(crate::Error::CreateDir { .. })),
@@ -269,9 +313,13 @@ mod tests {
         let dir = std::env::temp_dir().join("newton-report-unused");
         let mut s = Settings::quick(0);
         s.width = 12;
-        let e = reproduce(s, &[], &dir, false).unwrap_err().to_string();
+        let e = reproduce(s, &[], &dir, Overwrite::SameKind, false)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("4, 8, 10, 16, 32"), "{e}");
-        let e = reproduce(Settings::quick(0), &["nope".to_owned()], &dir, false).unwrap_err();
+        let names = ["nope".to_owned()];
+        let e =
+            reproduce(Settings::quick(0), &names, &dir, Overwrite::SameKind, false).unwrap_err();
         assert!(e.to_string().contains("torus-solvers"), "{e}");
     }
 

@@ -77,3 +77,36 @@ pub fn spectrum<const D: usize>(h: &SMatrix<f64, D, D>) -> Vec<f64> {
     let c = newton::classify(h, newton::Tolerance::Scaled).expect("a finite Hessian");
     c.eigenvalues.iter().rev().copied().collect()
 }
+
+/// A fresh directory under the system's temporary one, named after the test and the process,
+/// removed on drop.
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    /// Creates the empty directory `newton-<name>-<pid>`.
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("newton-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    /// Writes `file` (a path relative to the directory), creating its parents.
+    pub fn put(&self, file: &str, contents: &str) -> &Self {
+        let path = self.0.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Reads `file`, `None` when it does not exist.
+    pub fn read(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.0.join(file)).ok()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -7,8 +7,10 @@
 #![allow(clippy::float_cmp, reason = "exact values are checked exactly")]
 
 mod circle;
+mod cli;
 mod common;
 mod oracle;
+mod out_dir;
 mod report;
 mod rosenbrock;
 mod slides;

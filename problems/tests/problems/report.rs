@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use newton::{Minimizer as _, Newton, RelaxedNewton};
 use problems::experiments::{Settings, EXPERIMENTS};
+use problems::out_dir::Overwrite;
 use problems::report::{reproduce, Reproduction};
 use rand::SeedableRng as _;
 use rand_chacha::ChaCha8Rng;
@@ -21,7 +22,8 @@ fn quick() -> &'static (Reproduction, PathBuf) {
     RUN.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("newton-quick-report-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let r = reproduce(Settings::quick(SEED), &[], &dir, false).expect("the quick run succeeds");
+        let r = reproduce(Settings::quick(SEED), &[], &dir, Overwrite::SameKind, false)
+            .expect("the quick run succeeds");
         (r, dir)
     })
 }
@@ -340,10 +342,9 @@ fn converged_regression_runs_are_classified_by_the_rule() {
         lambdas: vec![1e-4],
         ..Settings::quick(SEED)
     };
-    let dir = std::env::temp_dir().join(format!("newton-tanh-rule-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let r = reproduce(settings.clone(), &["tanh".to_owned()], &dir, false).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = crate::common::Scratch::new("tanh-rule");
+    let names = ["tanh".to_owned()];
+    let r = reproduce(settings.clone(), &names, &dir.0, Overwrite::SameKind, false).unwrap();
     let results = &section(&r.json, "tanh")["results"];
     let method_runs = |name: &str| -> Vec<Value> {
         results["methods"]
