@@ -4,7 +4,7 @@ use core::fmt;
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
-use crate::linalg::symmetric_eigen_in_place;
+use crate::linalg::scaled_symmetric_eigen;
 use crate::Error;
 
 /// The type of a stationary point, from the signs of its Hessian's eigenvalues.
@@ -101,6 +101,8 @@ impl Inertia {
     /// (`tolerance.threshold(max|λ|)`), and returns the counts with the threshold.
     ///
     /// The tolerance is taken as given; [`classify`] rejects a negative or non-finite one.
+    /// [`classify`] counts on the spectrum scaled by a power of two, which gives the same counts
+    /// and threshold unless an eigenvalue is infinite (beyond the range) or subnormal.
     ///
     /// # Examples
     ///
@@ -184,6 +186,9 @@ where
     /// The counts behind [`Classification::stationary`].
     pub inertia: Inertia,
     /// The eigenvalues, ascending (for spectrum plots).
+    ///
+    /// An eigenvalue whose magnitude is beyond the largest finite value of `T` is `±∞`, which
+    /// takes entries within a factor `n` of that value; it was still counted with its sign.
     pub eigenvalues: OVector<T, D>,
     /// The magnitude at or below which an eigenvalue counted as zero.
     pub threshold: T,
@@ -191,20 +196,35 @@ where
 
 /// Classifies a stationary point from its symmetric Hessian.
 ///
-/// The eigenvalues come from [`symmetric_eigen_in_place`]; an eigenvalue within the
-/// [`Tolerance`]'s threshold of zero makes the point [`Stationary::Degenerate`].
+/// `hessian` must be square and symmetric up to rounding: `|hᵢⱼ − hⱼᵢ| ≤ √ε · max|hₖₗ|` for every
+/// pair, with `ε` the scalar type's machine epsilon (a Hessian summed in floating point may differ
+/// across its diagonal in the last bits; one that differs by more is not a Hessian, and its
+/// eigenvalues need not even be real). What is classified is the symmetric part `(H + Hᵀ)/2`.
+///
+/// The eigenvalues come from
+/// [`symmetric_eigen_in_place`](crate::linalg::symmetric_eigen_in_place); an eigenvalue within
+/// the [`Tolerance`]'s threshold of zero makes the point [`Stationary::Degenerate`]. The signs are
+/// counted on the spectrum of `σH`, with `σ` the power of two the eigensolver scaled by, against
+/// the threshold for that spectrum (`σa` for `Tolerance::Absolute(a)`; the others are relative),
+/// so the inertia does not depend on the scale of `H`. It survives entries near the largest
+/// finite value, where an eigenvalue may be reported as `±∞`, and graded Hessians such as
+/// `diag(1e-300, 1e300)`, whose small eigenvalue is not flushed by a scaling of the whole matrix
+/// (up to dimension [`JACOBI_MAX_DIM`](crate::linalg::JACOBI_MAX_DIM); above it, eigenvalues
+/// below about `ε · max|λ|` are rounding noise, whatever the tolerance).
 ///
 /// # Errors
 ///
 /// [`Error::InvalidSetting`] if the tolerance's bound (`Relative` or `Absolute`) is negative or
-/// not finite, [`Error::NonFiniteHessian`] if an entry of `hessian` is NaN or infinite, and
+/// not finite, [`Error::DimensionMismatch`] if `hessian` is not square (possible only with
+/// dynamic dimensions), [`Error::NonFiniteHessian`] if an entry of `hessian` is NaN or infinite,
+/// [`Error::NotSymmetric`] if two mirrored entries differ beyond rounding, and
 /// [`Error::EigenNotConverged`] if the eigensolver hit its iteration cap.
 ///
 /// # Examples
 ///
 /// ```
-/// use nalgebra::Matrix2;
-/// use newton_core::{classify, Stationary, Tolerance};
+/// use nalgebra::{dmatrix, Matrix2};
+/// use newton_core::{classify, Error, Stationary, Tolerance};
 ///
 /// // The slides' bowl, cap and saddle.
 /// let bowl = classify(&Matrix2::new(4.0, -1.0, -1.0, 6.0), Tolerance::Scaled)?;
@@ -214,6 +234,13 @@ where
 /// assert_eq!(cap.stationary, Stationary::Maximum);
 /// let saddle = classify(&Matrix2::new(4.0, 0.0, 0.0, -4.0), Tolerance::Scaled)?;
 /// assert_eq!(saddle.stationary, Stationary::Saddle { index: 1 });
+///
+/// // A rotation's generator is no Hessian.
+/// let spin = dmatrix![1.0, 5.0; -5.0, 1.0];
+/// assert_eq!(
+///     classify(&spin, Tolerance::Scaled),
+///     Err(Error::NotSymmetric { row: 1, column: 0 })
+/// );
 /// # Ok::<(), newton_core::Error>(())
 /// ```
 pub fn classify<T, D>(
@@ -226,21 +253,84 @@ where
     DefaultAllocator: Allocator<D> + Allocator<D, D>,
 {
     let tolerance = tolerance.validate()?;
+    let (rows, columns) = hessian.shape_generic();
+    if rows.value() != columns.value() {
+        return Err(Error::DimensionMismatch {
+            what: "columns of the Hessian to classify",
+            expected: rows.value(),
+            found: columns.value(),
+        });
+    }
     if hessian.iter().any(|x| !x.is_finite()) {
         return Err(Error::NonFiniteHessian);
     }
-    let (rows, cols) = hessian.shape_generic();
     let mut work = hessian.clone();
+    symmetrize(&mut work)?;
     let mut eigenvalues = OVector::<T, D>::zeros_generic(rows, nalgebra::Const::<1>);
-    let mut vectors = OMatrix::<T, D, D>::zeros_generic(rows, cols);
-    if !symmetric_eigen_in_place(&mut work, &mut eigenvalues, &mut vectors) {
-        return Err(Error::EigenNotConverged);
+    let mut vectors = OMatrix::<T, D, D>::zeros_generic(rows, columns);
+    let scale = scaled_symmetric_eigen(&mut work, &mut eigenvalues, &mut vectors)
+        .ok_or(Error::EigenNotConverged)?;
+    let scaled_threshold = match tolerance {
+        // In f64 where `T` converts to it, so that an f32 bound below f32's range still scales
+        // into it.
+        Tolerance::Absolute(a) => nalgebra::try_convert::<T, f64>(scale).map_or_else(
+            || nalgebra::convert::<f64, T>(a) * scale,
+            |s| nalgebra::convert(a * s),
+        ),
+        Tolerance::Scaled | Tolerance::Relative(_) => tolerance.threshold(eigenvalues.amax()),
+    };
+    let inertia = Inertia::from_eigenvalues(eigenvalues.as_slice(), scaled_threshold);
+    let threshold = match tolerance {
+        Tolerance::Absolute(a) => nalgebra::convert(a),
+        Tolerance::Scaled | Tolerance::Relative(_) => scaled_threshold / scale,
+    };
+    if scale != T::one() {
+        for l in eigenvalues.iter_mut() {
+            *l /= scale;
+        }
     }
-    let (inertia, threshold) = Inertia::from_spectrum(eigenvalues.as_slice(), tolerance);
     Ok(Classification {
         stationary: Stationary::from_inertia(inertia),
         inertia,
         eigenvalues,
         threshold,
     })
+}
+
+/// Replaces the finite square matrix `h` by its symmetric part `(H + Hᵀ)/2`, or returns the first
+/// pair (below the diagonal, column by column) whose entries differ by more than `√ε · max|hᵢⱼ|`.
+fn symmetrize<T, D>(h: &mut OMatrix<T, D, D>) -> Result<(), Error>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D, D>,
+{
+    let two = T::one() + T::one();
+    // √ε < 1, so the bound is finite and is not a square that could overflow.
+    let bound = T::default_epsilon().sqrt() * h.amax();
+    let n = h.nrows();
+    for column in 0..n {
+        for row in column + 1..n {
+            let (lower, upper) = (h[(row, column)], h[(column, row)]);
+            if lower == upper {
+                continue;
+            }
+            // The difference overflows to ∞ only for entries of opposite signs beyond half the
+            // largest finite value, which differ by more than any bound: ∞ is rightly rejected.
+            if (lower - upper).abs() > bound {
+                return Err(Error::NotSymmetric { row, column });
+            }
+            // The sum overflows only for two entries beyond half the largest finite value, which
+            // halve exactly.
+            let sum = lower + upper;
+            let mean = if sum.is_finite() {
+                sum / two
+            } else {
+                lower / two + upper / two
+            };
+            h[(row, column)] = mean;
+            h[(column, row)] = mean;
+        }
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
-use super::assert_square;
+use super::{assert_square, usize_to_f64};
 
 /// Up to this dimension the decomposition is cyclic Jacobi; above it, Householder
 /// tridiagonalisation and the implicit QL iteration. Both work in place in the caller's storage
@@ -33,11 +33,19 @@ const QL_ITERATIONS_PER_EIGENVALUE: usize = 30;
 /// `false` when the iteration did not converge (or `a` has a non-finite entry); `values` and
 /// `vectors` are then meaningless.
 ///
-/// Reads the whole of `a`, which must be symmetric (as every Hessian newton produces is). The
-/// matrix is divided by its largest entry before the iteration and the eigenvalues multiplied
-/// back, so that neither the convergence test nor the rotations overflow or underflow for
-/// entries near the ends of the floating-point range. At `n ≤` [`JACOBI_MAX_DIM`] the method is
-/// cyclic Jacobi, above it Householder tridiagonalisation and implicit QL; neither allocates.
+/// Reads the whole of `a`, which must be symmetric (as every Hessian newton produces is). At
+/// `n ≤` [`JACOBI_MAX_DIM`] the method is cyclic Jacobi, above it Householder tridiagonalisation
+/// and implicit QL; neither allocates. The iteration runs on `σA`, with `σ` an exact power of two
+/// chosen so that nothing overflows and the matrix is not subnormal, and the eigenvalues are
+/// divided by `σ` on return. Jacobi scales only when it must (entries above `max/(4n)`, or all
+/// entries below 1, where scaling up is exact), so that a graded matrix such as
+/// `diag(1e-300, 1e300)` keeps its tiny entries; QL always works at unit scale.
+///
+/// An eigenvalue is therefore `±∞` only when its magnitude reaches the largest finite value of
+/// `T` (possible for entries within a factor `n` of it, e.g. `[[1e308, 1e308], [1e308, 1e308]]`,
+/// whose true eigenvalue `2e308` is not representable), and the eigenvectors stay accurate there.
+/// [`classify`](crate::classify) counts signs on the scaled spectrum, so its inertia is right
+/// even then.
 ///
 /// Non-convergence has not been observed (Jacobi converges in 6–10 sweeps, QL in two or three
 /// iterations per eigenvalue), but both iterations are capped, so a call always returns.
@@ -80,95 +88,194 @@ where
         n,
         "symmetric_eigen_in_place: `values` must have {n} entries"
     );
-    let scale = a.amax();
-    if !scale.is_finite() {
+    let Some(scale) = scaled_symmetric_eigen(a, values, vectors) else {
         return false;
+    };
+    if scale != T::one() {
+        // Exact, unless the true eigenvalue is beyond the range (±∞) or subnormal (rounded).
+        for l in values.iter_mut() {
+            *l /= scale;
+        }
     }
-    if scale == T::zero() {
+    true
+}
+
+/// Like [`symmetric_eigen_in_place`], but leaves the eigenvalues of `σA` in `values` and returns
+/// the power of two `σ` (`None` when the iteration did not converge or `a` is not finite).
+///
+/// The scaled eigenvalues are all finite, at most `n · max|σaᵢⱼ| ≤ max/4` in magnitude, so signs
+/// and ratios read from them are exact where the unscaled ones may have overflowed.
+///
+/// `a` and `vectors` must be square of the dimension of `values`.
+pub(crate) fn scaled_symmetric_eigen<T, D>(
+    a: &mut OMatrix<T, D, D>,
+    values: &mut OVector<T, D>,
+    vectors: &mut OMatrix<T, D, D>,
+) -> Option<T>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D, D> + Allocator<D>,
+{
+    let n = a.nrows();
+    let mut largest = T::zero();
+    for &x in a.iter() {
+        // Not only ∞: Jacobi's tests are comparisons, which a NaN passes silently.
+        if !x.is_finite() {
+            return None;
+        }
+        largest = largest.max(x.abs());
+    }
+    if largest == T::zero() {
         values.fill(T::zero());
         vectors.fill_with_identity();
-        return true;
+        return Some(T::one());
     }
-    // Division (not multiplication by 1/scale, which overflows for a subnormal scale) leaves every
-    // entry in [−1, 1] with a relative error of ε: a componentwise perturbation, which costs even
-    // the graded matrices Jacobi is accurate for nothing.
-    for x in a.iter_mut() {
-        *x /= scale;
-    }
-    let converged = if n > JACOBI_MAX_DIM {
-        vectors.copy_from(a);
-        tridiagonalise(vectors, values, a);
-        implicit_ql(values, a, vectors)
+    let use_jacobi = n <= JACOBI_MAX_DIM;
+    let high = if use_jacobi {
+        // Every entry of every matrix Jacobi forms is at most ‖A‖₂ ≤ n · max|aᵢⱼ|, and a rotated
+        // entry is the sum of two such products: below max/4 with this bound.
+        T::max_value().map_or(largest.max(T::one() + T::one()), |max| {
+            max / nalgebra::convert::<f64, T>(4.0 * usize_to_f64(n))
+        })
     } else {
-        let converged = jacobi(a, vectors);
+        // QL squares entries (`el1 · e[l]` in the shift), so it needs unit scale.
+        T::one() + T::one()
+    };
+    let scale = power_of_two_scale(largest, high);
+    if scale != T::one() {
+        for x in a.iter_mut() {
+            *x *= scale;
+        }
+    }
+    let converged = if use_jacobi {
+        let converged = jacobi(a, vectors, values);
         for i in 0..n {
             values[i] = a[(i, i)];
         }
         converged
+    } else {
+        vectors.copy_from(a);
+        tridiagonalise(vectors, values, a);
+        implicit_ql(values, a, vectors)
     };
-    for l in values.iter_mut() {
-        *l *= scale;
-    }
     sort_ascending(values, vectors);
-    converged
+    converged.then_some(scale)
+}
+
+/// Returns the power of two `σ` that brings `largest` (positive and finite) to at most `high`
+/// (`high ≥ 2`), and, if it is below 1, to at least 1 or as close as a representable `σ` gets.
+///
+/// Multiplying by a power of two is exact unless the product is subnormal, so scaling up costs
+/// nothing and scaling down only the bits of entries far below the largest. For a subnormal
+/// `largest` the factor up to 1 may not be representable (`2⁻¹⁰⁷⁴ · 2¹⁰²³ = 2⁻⁵¹` for `f64`, and
+/// likewise `2⁻²²` for `f32`): the result is then at least `ε`, clear of the subnormal range.
+fn power_of_two_scale<T: RealField + Copy>(largest: T, high: T) -> T {
+    let one = T::one();
+    let two = one + one;
+    // Coarse steps, then single ones: at most about 64 iterations from anywhere in the range.
+    let step = nalgebra::convert::<f64, T>(4_294_967_296.0);
+    let mut scale = one;
+    while largest * scale / step > high {
+        scale /= step;
+    }
+    while largest * scale > high {
+        scale /= two;
+    }
+    while largest * scale * step < one && (scale * step).is_finite() {
+        scale *= step;
+    }
+    while largest * scale < one && (scale * two).is_finite() {
+        scale *= two;
+    }
+    scale
 }
 
 /// Cyclic Jacobi (Golub & Van Loan, *Matrix Computations*, 4th ed., Alg. 8.5.3): rotates `a`
-/// to diagonal form, accumulating the rotations in `vectors`. Returns `false` if the
-/// off-diagonal mass has not fallen below `ε²‖A‖²_F` after [`MAX_SWEEPS`] sweeps.
+/// to diagonal form, accumulating the rotations in `vectors`. Returns `false` if a sweep still
+/// rotated after [`MAX_SWEEPS`] sweeps; converged is a whole sweep that rotates nothing.
 ///
-/// `a` must be scaled to `max|aᵢⱼ| = 1`, so that `‖A‖²_F` neither overflows nor underflows.
-fn jacobi<T, D>(a: &mut OMatrix<T, D, D>, vectors: &mut OMatrix<T, D, D>) -> bool
+/// An entry is rotated away only if `|a_pq| > ε r_p r_q`. At the start `rᵢ = √|aᵢᵢ|`, which is
+/// the test of Demmel & Veselić (*Jacobi's method is more accurate than QR*, SIAM J. Matrix Anal.
+/// Appl. 13, 1992): relative to the two diagonal entries rather than to `‖A‖`, which is what lets
+/// the small eigenvalues of a graded matrix converge to high relative accuracy. Then `rᵢ` grows
+/// with what row `i` is computed from: a rotation moves the diagonal by `|t a_pq|` and mixes `s`
+/// times row `q` into row `p`, and leaves rounding of `ε` times that behind, so `r_p` becomes at
+/// least `√|t a_pq|` and `|s| r_q` (each `√` of a magnitude in units of a diagonal entry). Without
+/// that, the zero eigenvalues of a rank-deficient matrix, which appear as diagonal entries of
+/// size `ε‖A‖` reached by cancellation, would be re-diagonalised among themselves to full
+/// relative accuracy, about as many sweeps again spent on rounding noise.
+///
+/// The test squares nothing, so it holds at any scale: `a` need only be scaled so that the
+/// rotations cannot overflow (entries at most `max/(4n)`). `reach` (the caller's `values`) is
+/// scratch for the `rᵢ`.
+fn jacobi<T, D>(
+    a: &mut OMatrix<T, D, D>,
+    vectors: &mut OMatrix<T, D, D>,
+    reach: &mut OVector<T, D>,
+) -> bool
 where
     T: RealField + Copy,
     D: Dim,
-    DefaultAllocator: Allocator<D, D>,
+    DefaultAllocator: Allocator<D, D> + Allocator<D>,
 {
     let n = a.nrows();
     vectors.fill_with_identity();
+    for i in 0..n {
+        reach[i] = a[(i, i)].abs().sqrt();
+    }
     let eps = T::default_epsilon();
-    let total = a.norm_squared();
+    let large_tau = eps.sqrt().recip();
     for _ in 0..MAX_SWEEPS {
-        let mut off = T::zero();
+        let mut rotated = false;
         for q in 1..n {
             for p in 0..q {
-                off += a[(p, q)] * a[(p, q)];
+                if a[(p, q)].abs() > eps * reach[p] * reach[q] {
+                    let (s, shift) = rotate(a, vectors, p, q, large_tau);
+                    let (r_p, r_q, r_shift) = (reach[p], reach[q], shift.sqrt());
+                    reach[p] = r_p.max(s * r_q).max(r_shift);
+                    reach[q] = r_q.max(s * r_p).max(r_shift);
+                    rotated = true;
+                }
             }
         }
-        // Off-diagonal mass below ε²‖A‖²_F: the diagonal holds the eigenvalues to working
-        // precision.
-        if off <= eps * eps * total {
+        if !rotated {
             return true;
-        }
-        for q in 1..n {
-            for p in 0..q {
-                rotate(a, vectors, p, q);
-            }
         }
     }
     false
 }
 
-/// Applies the Jacobi rotation that zeroes `a[(p, q)]`.
-fn rotate<T, D>(a: &mut OMatrix<T, D, D>, vectors: &mut OMatrix<T, D, D>, p: usize, q: usize)
+/// Applies the Jacobi rotation that zeroes `a[(p, q)]` (non-zero), and returns `|s|`, its sine,
+/// and `|t · a_pq|`, the amount by which it moved each diagonal entry. `large_tau` is `1/√ε`.
+fn rotate<T, D>(
+    a: &mut OMatrix<T, D, D>,
+    vectors: &mut OMatrix<T, D, D>,
+    p: usize,
+    q: usize,
+    large_tau: T,
+) -> (T, T)
 where
     T: RealField + Copy,
     D: Dim,
     DefaultAllocator: Allocator<D, D>,
 {
-    let a_pq = a[(p, q)];
-    if a_pq == T::zero() {
-        return;
-    }
     let one = T::one();
     let two = one + one;
-    let tau = (a[(q, q)] - a[(p, p)]) / (two * a_pq);
-    // The smaller root of t² + 2τt − 1 = 0, so that the rotation angle is at most π/4.
-    let t = if tau >= T::zero() {
+    // Infinite when a_pq is tiny against the gap of the diagonal: t is then 0 and the rotation
+    // only drops a_pq, which is below the rounding of either diagonal entry.
+    let tau = (a[(q, q)] - a[(p, p)]) / (two * a[(p, q)]);
+    // The smaller root of t² + 2τt − 1 = 0, so that the rotation angle is at most π/4. Beyond
+    // |τ| = 1/√ε, √(1 + τ²) rounds to |τ| and the root is 1/(2τ) to working precision; computing
+    // it so avoids the overflow of τ².
+    let t = if tau.abs() > large_tau {
+        (two * tau).recip()
+    } else if tau >= T::zero() {
         one / (tau + (one + tau * tau).sqrt())
     } else {
         -one / (-tau + (one + tau * tau).sqrt())
     };
+    let shift = (t * a[(p, q)]).abs();
     let c = one / (one + t * t).sqrt();
     let s = t * c;
     let n = a.nrows();
@@ -190,6 +297,7 @@ where
         vectors[(k, p)] = c * v_kp - s * v_kq;
         vectors[(k, q)] = s * v_kp + c * v_kq;
     }
+    (s.abs(), shift)
 }
 
 /// Householder reduction of the symmetric matrix in `v` to tridiagonal form, accumulating the

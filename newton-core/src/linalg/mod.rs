@@ -12,6 +12,7 @@ mod lu;
 mod syrk;
 
 pub use cholesky::{cholesky_in_place, cholesky_solve_in_place};
+pub(crate) use eigen::scaled_symmetric_eigen;
 pub use eigen::{symmetric_eigen_in_place, JACOBI_MAX_DIM};
 pub use lu::{lu_in_place, lu_solve_in_place};
 pub use syrk::add_gram_upper;

@@ -178,6 +178,97 @@ fn eigenvalues_survive_entries_near_the_ends_of_the_range() {
     ));
 }
 
+#[test]
+#[expect(clippy::float_cmp, reason = "the entries left alone are exact")]
+fn jacobi_scales_only_when_the_rotations_could_overflow() {
+    // Scaling diag(1e-300, 1e300) to unit size would flush 1e-300 to zero.
+    let mut a = Matrix2::new(1e-300, 0.0, 0.0, 1e300);
+    let (mut values, mut vectors) = (Vector2::zeros(), Matrix2::zeros());
+    assert!(symmetric_eigen_in_place(&mut a, &mut values, &mut vectors));
+    assert_eq!(values, Vector2::new(1e-300, 1e300));
+    // 1e308 [[1, 1], [1, 1]]: the eigenvalue 2e308 is beyond f64 and only it overflows; the
+    // other is exactly 0 and the eigenvectors are exact to rounding.
+    let mut a = Matrix2::new(1.0, 1.0, 1.0, 1.0) * 1e308;
+    assert!(symmetric_eigen_in_place(&mut a, &mut values, &mut vectors));
+    assert_eq!(values, Vector2::new(0.0, f64::INFINITY));
+    let half = 0.5_f64.sqrt();
+    assert!((vectors.abs() - Matrix2::repeat(half)).amax() < 1e-15);
+    // A coupling tiny against the gap of the diagonal: τ = (a_qq − a_pp)/(2a_pq) overflows to ∞,
+    // and the rotation must not turn that into NaN. The small eigenvalue, −1e-600, underflows.
+    for a_qq in [1e300, -1e300] {
+        let a = Matrix2::new(0.0, 1e-300, 1e-300, a_qq);
+        assert!(symmetric_eigen_in_place(
+            &mut a.clone(),
+            &mut values,
+            &mut vectors
+        ));
+        assert!(values.iter().all(|l| l.is_finite()), "{values}");
+        assert!(values.iter().any(|&l| l == a_qq));
+        assert!((vectors.transpose() * vectors - Matrix2::identity()).amax() < 1e-15);
+    }
+    // A finite τ whose square overflows: [[0, 1e-100], [1e-100, 1e100]] has τ = 5e199, and its
+    // small eigenvalue is −a_pq²/a_qq = −1e-300.
+    let a = Matrix2::new(0.0, 1e-100, 1e-100, 1e100);
+    assert!(symmetric_eigen_in_place(
+        &mut a.clone(),
+        &mut values,
+        &mut vectors
+    ));
+    assert!((values[0] / -1e-300 - 1.0).abs() < 1e-15, "{values}");
+    assert_eq!(values[1], 1e100);
+}
+
+#[test]
+fn jacobi_decomposes_rank_deficient_and_graded_matrices_accurately() {
+    // Rank-deficient matrices are where the convergence test meets rounding noise: their zero
+    // eigenvalues come out as diagonal entries of size ε‖A‖.
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for (n, rank) in [(20, 1), (40, 2), (64, 5), (64, 32)] {
+        let mut a = DMatrix::zeros(n, n);
+        for k in 0..rank {
+            let u = DVector::from_fn(n, |_, _| rng.random_range(-1.0..1.0));
+            let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+            a += &u * u.transpose() * sign;
+        }
+        let (mut values, mut vectors) = (DVector::zeros(n), DMatrix::zeros(n, n));
+        assert!(symmetric_eigen_in_place(
+            &mut a.clone(),
+            &mut values,
+            &mut vectors
+        ));
+        assert_decomposes(&a, &values, &vectors, 1e-12);
+        let zeros = values.iter().filter(|l| l.abs() < 1e-12 * a.amax()).count();
+        assert_eq!(zeros, n - rank, "n = {n}, rank {rank}");
+    }
+    // D M D for a well-conditioned M and D spanning 1 … 1e-57: every eigenvalue to high
+    // relative accuracy (Demmel & Veselić), checked by the product, which is det M · Πdᵢ².
+    let n = 20;
+    let m = random_symmetric(n, &mut rng) * 0.3 + DMatrix::identity(n, n) * 6.0;
+    let d = DVector::from_fn(n, |i, _| 10f64.powi(-3 * i32::try_from(i).unwrap()));
+    let a = DMatrix::from_fn(n, n, |i, j| d[i] * m[(i, j)] * d[j]);
+    let (mut values, mut vectors) = (DVector::zeros(n), DMatrix::zeros(n, n));
+    assert!(symmetric_eigen_in_place(
+        &mut a.clone(),
+        &mut values,
+        &mut vectors
+    ));
+    let log_det = m
+        .clone()
+        .cholesky()
+        .unwrap()
+        .l()
+        .diagonal()
+        .map(f64::ln)
+        .sum()
+        * 2.0
+        + d.map(f64::ln).sum() * 2.0;
+    let log_product = values.map(f64::ln).sum();
+    assert!(
+        (log_product - log_det).abs() < 1e-12 * log_det.abs(),
+        "{log_product} vs {log_det}"
+    );
+}
+
 /// A graded matrix with exactly known spectrum: blocks `sₖ [[1, b], [b, δ]]` with
 /// `δ = 2⁻⁴⁰`, `b = 2⁻²¹` at scales `sₖ = 1, 2⁻³⁰, 2⁻⁶⁰`, interleaved by a permutation. Each
 /// block's eigenvalues are `sₖ λ₊` and `sₖ (δ − b²)/λ₊` with `λ₊ = (1 + δ)/2 + √(((1 − δ)/2)² + b²)`
