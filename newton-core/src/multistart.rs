@@ -100,8 +100,8 @@ where
     /// For the runs that did not converge: each termination with the starts that ended so.
     pub unconverged: Vec<(Termination, Vec<usize>)>,
     /// The starts whose run returned an error (bad start), or that converged to a point that
-    /// could not be classified (the Hessian there is not finite, or its eigenvalues did not
-    /// converge), ascending.
+    /// could not be classified (the Hessian there is not finite, not symmetric, or its
+    /// eigenvalues did not converge), ascending.
     pub errors: Vec<usize>,
 }
 
@@ -118,7 +118,7 @@ where
     /// [`within`] gives the usual Euclidean test, and a periodic problem (angles) passes its own.
     ///
     /// A converged run whose limit cannot be classified, because `objective`'s Hessian is not
-    /// finite there or its eigenvalues did not converge, is counted among the
+    /// finite or not symmetric there, or its eigenvalues did not converge, is counted among the
     /// [`errors`](Census::errors), not as a limit; a later run reaching the same point is tried
     /// again.
     ///
@@ -181,7 +181,9 @@ where
                     classification,
                     starts: vec![index],
                 }),
-                Err(Error::NonFiniteHessian | Error::EigenNotConverged) => {
+                Err(
+                    Error::NonFiniteHessian | Error::NotSymmetric { .. } | Error::EigenNotConverged,
+                ) => {
                     census.errors.push(index);
                 }
                 Err(error) => return Err(error),

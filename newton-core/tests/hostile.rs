@@ -123,7 +123,9 @@ fn acceptable(name: &str, outcome: &Result<Report<f64, Dyn>, Error>) -> Result<(
             if finite {
                 Ok(())
             } else {
-                Err(format!("{name}: non-finite result without NonFinite: {report:?}"))
+                Err(format!(
+                    "{name}: non-finite result without NonFinite: {report:?}"
+                ))
             }
         }
     }
@@ -144,19 +146,63 @@ fn every_solver(problem: &Wavy, start: &DVector<f64>, s: &[f64; 4]) -> Result<()
             }
         }};
     }
-    run!("Newton", Newton::default().with_tolerance(s[0]).map(|m| m.with_max_iterations(limit(30))));
-    run!("relaxed Newton", RelaxedNewton::default().with_alpha(s[0]).and_then(|m| m.with_lambda(s[1])).map(|m| m.with_max_iterations(limit(30))));
-    run!("saddle-free Newton", SaddleFreeNewton::default().with_alpha(s[1]).and_then(|m| m.with_lambda(s[2])).map(|m| m.with_max_iterations(limit(30))));
-    run!("BFGS", Bfgs::default().with_c2(s[2].abs().fract()).and_then(|m| m.with_tolerance(s[0])).map(|m| m.with_max_iterations(limit(50))));
-    run!("gradient descent", GradientDescent::default().with_learning_rate(s[1]).map(|m| m.with_max_iterations(limit(200))));
-    run!("Adam", Adam::default().with_betas(s[0].abs().fract(), s[1].abs().fract()).and_then(|m| m.with_epsilon(s[2])).map(|m| m.with_max_iterations(limit(200))));
+    run!(
+        "Newton",
+        Newton::default()
+            .with_tolerance(s[0])
+            .map(|m| m.with_max_iterations(limit(30)))
+    );
+    run!(
+        "relaxed Newton",
+        RelaxedNewton::default()
+            .with_alpha(s[0])
+            .and_then(|m| m.with_lambda(s[1]))
+            .map(|m| m.with_max_iterations(limit(30)))
+    );
+    run!(
+        "saddle-free Newton",
+        SaddleFreeNewton::default()
+            .with_alpha(s[1])
+            .and_then(|m| m.with_lambda(s[2]))
+            .map(|m| m.with_max_iterations(limit(30)))
+    );
+    run!(
+        "BFGS",
+        Bfgs::default()
+            .with_c2(s[2].abs().fract())
+            .and_then(|m| m.with_tolerance(s[0]))
+            .map(|m| m.with_max_iterations(limit(50)))
+    );
+    run!(
+        "gradient descent",
+        GradientDescent::default()
+            .with_learning_rate(s[1])
+            .map(|m| m.with_max_iterations(limit(200)))
+    );
+    run!(
+        "Adam",
+        Adam::default()
+            .with_betas(s[0].abs().fract(), s[1].abs().fract())
+            .and_then(|m| m.with_epsilon(s[2]))
+            .map(|m| m.with_max_iterations(limit(200)))
+    );
     for (name, outcome) in [
-        ("Gauss–Newton", catch_unwind(AssertUnwindSafe(|| {
-            GaussNewton::default().with_tolerance(s[0]).map(|m| m.with_max_iterations(limit(30)).minimize(problem, start))
-        }))),
-        ("Levenberg–Marquardt", catch_unwind(AssertUnwindSafe(|| {
-            LevenbergMarquardt::default().with_initial_damping(s[1]).map(|m| m.with_max_iterations(limit(30)).minimize(problem, start))
-        }))),
+        (
+            "Gauss–Newton",
+            catch_unwind(AssertUnwindSafe(|| {
+                GaussNewton::default()
+                    .with_tolerance(s[0])
+                    .map(|m| m.with_max_iterations(limit(30)).minimize(problem, start))
+            })),
+        ),
+        (
+            "Levenberg–Marquardt",
+            catch_unwind(AssertUnwindSafe(|| {
+                LevenbergMarquardt::default()
+                    .with_initial_damping(s[1])
+                    .map(|m| m.with_max_iterations(limit(30)).minimize(problem, start))
+            })),
+        ),
     ] {
         let outcome = outcome.map_err(|_| format!("{name} panicked"))?;
         if let Ok(run) = outcome {
@@ -182,7 +228,11 @@ fn architecture(choice: &[usize; 4], omega: f64, frequency: f64) -> Architecture
     };
     let embedding = if choice[3] % 3 == 0 {
         Embedding::Fourier {
-            frequencies: DMatrix::from_element(1 + choice[0] % 2, inputs.max(1) - choice[1] % 2, frequency),
+            frequencies: DMatrix::from_element(
+                1 + choice[0] % 2,
+                inputs.max(1) - choice[1] % 2,
+                frequency,
+            ),
         }
     } else {
         Embedding::Identity
@@ -218,7 +268,8 @@ fn every_loss_entry(
     let finite_in = theta.iter().all(|v| v.is_finite()) && theta.amax() < 10.0;
     let check = |what: &str, outcome: Result<f64, Error>, outputs: &[&[f64]]| {
         if let Ok(value) = outcome {
-            let finite = value.is_finite() && outputs.iter().all(|o| o.iter().all(|v| v.is_finite()));
+            let finite =
+                value.is_finite() && outputs.iter().all(|o| o.iter().all(|v| v.is_finite()));
             if finite_in && theta.len() == p && !finite {
                 return Err(format!("{what}: finite θ gave a non-finite result"));
             }
@@ -229,10 +280,16 @@ fn every_loss_entry(
     let (mut r, mut j) = (DVector::zeros(n), DMatrix::zeros(n, p));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         check("value", loss.value(theta, &mut ws), &[])?;
-        check("gradient", loss.gradient_into(theta, &mut ws, &mut g), &[g.as_slice()])?;
+        check(
+            "gradient",
+            loss.gradient_into(theta, &mut ws, &mut g),
+            &[g.as_slice()],
+        )?;
         let vgh = loss.value_gradient_hessian_into(theta, &mut ws, &mut g, &mut h);
         check("Hessian", vgh, &[g.as_slice(), h.as_slice()])?;
-        let rj = loss.residuals_jacobian_into(theta, &mut ws, &mut r, &mut j).map(|()| 0.0);
+        let rj = loss
+            .residuals_jacobian_into(theta, &mut ws, &mut r, &mut j)
+            .map(|()| 0.0);
         check("Jacobian", rj, &[r.as_slice(), j.as_slice()])?;
         let mut start = vec![0.0; theta.len()];
         let _ = init_xavier(arch, &mut ChaCha8Rng::seed_from_u64(1), &mut start);
@@ -248,7 +305,7 @@ fn every_loss_entry(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn solvers_return_on_any_input(

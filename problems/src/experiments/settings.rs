@@ -171,8 +171,8 @@ impl Settings {
             (
                 "omega",
                 &self.omegas,
-                |v| v > 0.0 && v.is_finite(),
-                "positive and finite",
+                |v| v > 0.0 && v <= newton::network::MAX_OMEGA,
+                "positive and at most 1e77 (so that ω⁴ is finite)",
             ),
         ];
         for (name, values, ok, requirement) in lists {
@@ -180,17 +180,26 @@ impl Settings {
                 return Err(flag(name, String::new(), "a non-empty list"));
             }
             if let Some(v) = values.iter().find(|v| !ok(**v)) {
-                return Err(flag(name, v.to_string(), requirement));
+                return Err(flag(name, as_typed(*v), requirement));
             }
         }
         if !positive(self.tolerance) {
             return Err(flag(
                 "tolerance",
-                self.tolerance.to_string(),
+                as_typed(self.tolerance),
                 "positive and finite",
             ));
         }
         Ok(())
+    }
+}
+
+/// A number as a user would type it: `-1e-9`, not `-0.000000001`.
+fn as_typed(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-3..1e6).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
     }
 }
 
@@ -229,8 +238,20 @@ mod tests {
         edge.draws = 100_000_000;
         edge.max_iterations = 1_000_000;
         assert_eq!(edge.validate().ok(), Some(()));
-        let mut zero = base;
+        let mut zero = base.clone();
         zero.network_starts = 0;
         assert_eq!(flag_of(&zero), Some("starts"));
+        // ω as the runtime accepts it: ω⁴ must be finite.
+        let mut huge = base;
+        huge.omegas = vec![1.0, 1e78];
+        assert_eq!(flag_of(&huge), Some("omega"));
+    }
+
+    #[test]
+    fn values_are_shown_as_typed() {
+        assert_eq!(super::as_typed(-1e-9), "-1e-9");
+        assert_eq!(super::as_typed(2.5), "2.5");
+        assert_eq!(super::as_typed(1e200), "1e200");
+        assert_eq!(super::as_typed(f64::NAN), "NaN");
     }
 }

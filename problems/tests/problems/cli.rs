@@ -24,7 +24,7 @@ fn negative_values_reach_the_validation() {
     let cases: [(&[&str], &str); 14] = [
         (
             &["--tolerance", "-1e-9"],
-            "invalid `--tolerance` value `-0.000000001`: must be positive",
+            "invalid `--tolerance` value `-1e-9`: must be positive",
         ),
         (
             &["--tolerance", "-1"],
