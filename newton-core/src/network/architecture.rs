@@ -9,6 +9,11 @@ use crate::Error;
 /// of PINN residuals need, scales by `ω⁴`, finite up to about `1.3e77`.
 pub const MAX_OMEGA: f64 = 1e77;
 
+/// The largest magnitude of a Fourier frequency `B`: beyond it, `2πBx` for coordinates of
+/// order one has lost ten of its sixteen digits and `sin 2πBx` is noise (and an entry near
+/// `f64::MAX` overflows `2πBx` outright).
+pub const MAX_FREQUENCY: f64 = 1e6;
+
 /// A neuron's nonlinearity.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
@@ -94,8 +99,9 @@ impl Architecture {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] for 0 or more than 3 inputs, no hidden layer, a zero width, an
-    /// `ω` that is not positive or above [`MAX_OMEGA`], a non-finite Fourier frequency, or
-    /// frequencies whose column count is not `inputs`.
+    /// `ω` that is not positive or above [`MAX_OMEGA`], a Fourier frequency that is not finite
+    /// or above [`MAX_FREQUENCY`] in magnitude, or frequencies whose column count is not
+    /// `inputs`.
     pub fn validate(&self) -> Result<(), Error> {
         let invalid = |name, value: f64, requirement| {
             Err(Error::InvalidSetting {
@@ -132,8 +138,8 @@ impl Architecture {
                     "a non-empty matrix with one column per input",
                 );
             }
-            if let Some(&b) = frequencies.iter().find(|b| !b.is_finite()) {
-                return invalid("frequencies", b, "finite");
+            if let Some(&b) = frequencies.iter().find(|b| !(b.abs() <= MAX_FREQUENCY)) {
+                return invalid("frequencies", b, "at most 1e6 in magnitude");
             }
         }
         Ok(())

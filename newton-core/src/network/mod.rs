@@ -52,7 +52,7 @@ mod lanes;
 mod loss;
 mod objective;
 
-pub use architecture::{Activation, Architecture, Embedding, MAX_OMEGA};
+pub use architecture::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
 pub use init::init_xavier;
 pub use jet::{Jet, Jet2, Jet2In1, Jet2In2, Jet2In3};
 pub use loss::{Loss, Residual, Workspace};
