@@ -250,10 +250,24 @@ fn run_time_settings_and_bad_data_are_checked() {
         network.architecture().activation,
         newton::network::Activation::Sin { omega: 2.0 }
     );
-    assert!(matches!(
-        small_siren::Network::new().with_omega(f64::NAN),
-        Err(Error::InvalidSetting { .. })
-    ));
+    // ω = 0 is a network of zeros, and ω⁴ (in the PINNs' jets) overflows above MAX_OMEGA.
+    for omega in [f64::NAN, 0.0, -2.0, 1e78, 1e200, f64::INFINITY] {
+        assert!(
+            matches!(
+                small_siren::Network::new().with_omega(omega),
+                Err(Error::InvalidSetting { name: "omega", .. })
+            ),
+            "ω = {omega}"
+        );
+    }
+    assert!(small_siren::Network::new()
+        .with_omega(newton::network::MAX_OMEGA)
+        .is_ok());
+    // A loss over no points is an error, not NaN everywhere (which LM then called converged).
+    assert_eq!(
+        small_siren::Network::new().loss(&[], &[]).err(),
+        Some(Error::NoPoints)
+    );
     assert!(matches!(
         small_fourier::Network::new(DMatrix::zeros(3, 1)),
         Err(Error::InvalidSetting { .. })

@@ -138,7 +138,10 @@ impl Architecture {
                     "a non-empty matrix with one column per input",
                 );
             }
-            if let Some(&b) = frequencies.iter().find(|b| !(b.abs() <= MAX_FREQUENCY)) {
+            if let Some(&b) = frequencies
+                .iter()
+                .find(|b| b.is_nan() || b.abs() > MAX_FREQUENCY)
+            {
                 return invalid("frequencies", b, "at most 1e6 in magnitude");
             }
         }

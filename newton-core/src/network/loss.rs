@@ -37,6 +37,11 @@ pub trait Residual<J: Jet>: Sync {
 /// Everything one evaluation of a [`Loss`] needs besides its inputs and outputs: allocated once,
 /// reused for every evaluation, so evaluations allocate nothing.
 ///
+/// A workspace is sized for one point count and one network's layout; a loss given a workspace
+/// made for another returns [`Error::WorkspaceMismatch`] (its buffers would be read out of
+/// bounds, or, made for more points, add residuals of points the loss does not have). Losses of
+/// the same network over the same number of points may share one.
+///
 /// The Jacobian and the stacked factors of the second-order term are stored a block of eight
 /// points per vector, as the sweep computes them; those of large products (`JᵀJ` from
 /// `P = 40`) are also kept in rows of eight columns for the faster kernel there, which about
@@ -108,8 +113,9 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     ///
     /// [`Error::InvalidSetting`] for an invalid architecture, [`Error::PointDimension`] if the
     /// points do not split into points of `d` coordinates, [`Error::TargetCount`] if the targets
-    /// are neither `N` values nor (for a residual without `y`) empty, and
-    /// [`Error::NonFiniteData`] for a NaN or infinite coordinate or target.
+    /// are neither `N` values nor (for a residual without `y`) empty,
+    /// [`Error::NonFiniteData`] for a NaN or infinite coordinate or target, and
+    /// [`Error::NoPoints`] for no points at all.
     pub fn new(
         architecture: &'a Architecture,
         residual: R,
@@ -206,7 +212,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     ///
     /// # Errors
     ///
-    /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries.
+    /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries, and
+    /// [`Error::WorkspaceMismatch`] if `ws` was made for another loss.
     pub fn value(&self, theta: &DVector<f64>, ws: &mut Workspace<J>) -> Result<f64, Error> {
         self.check("entries of θ", theta)?;
         self.check_workspace(ws)?;
@@ -382,7 +389,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     ///
     /// # Errors
     ///
-    /// [`Error::DimensionMismatch`] if `θ` or `gradient` does not have `P` entries.
+    /// [`Error::DimensionMismatch`] if `θ` or `gradient` does not have `P` entries, and
+    /// [`Error::WorkspaceMismatch`] if `ws` was made for another loss.
     pub fn gradient_into(
         &self,
         theta: &DVector<f64>,
@@ -413,7 +421,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     ///
     /// # Errors
     ///
-    /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries or `hessian` is not `P × P`.
+    /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries or `hessian` is not `P × P`,
+    /// and [`Error::WorkspaceMismatch`] if `ws` was made for another loss.
     pub fn hessian_into(
         &self,
         theta: &DVector<f64>,
@@ -472,7 +481,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// # Errors
     ///
     /// [`Error::DimensionMismatch`] if `θ` or `gradient` does not have `P` entries or
-    /// `hessian` is not `P × P`.
+    /// `hessian` is not `P × P`, and [`Error::WorkspaceMismatch`] if `ws` was made for another
+    /// loss.
     pub fn value_gradient_hessian_into(
         &self,
         theta: &DVector<f64>,
@@ -494,7 +504,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// # Errors
     ///
     /// [`Error::DimensionMismatch`] if `θ` does not have `P` entries, `residuals` not `N`, or
-    /// `jacobian` is not `N × P`.
+    /// `jacobian` is not `N × P`, and [`Error::WorkspaceMismatch`] if `ws` was made for another
+    /// loss.
     pub fn residuals_jacobian_into(
         &self,
         theta: &DVector<f64>,
