@@ -1,5 +1,7 @@
 //! Every solver turns bad input into an error value: a start with a NaN or infinite coordinate,
-//! a start of the wrong length, an objective that is not finite at the start. Never a panic.
+//! a start of the wrong length, an objective that is not finite at the start, a setting invalid
+//! in the objective's precision. Never a panic. `hostile` feeds random bad input to every public
+//! entry point.
 
 use nalgebra::{Const, DMatrix, DVector, Dyn, SMatrix, SVector};
 use newton_core::{
@@ -7,6 +9,9 @@ use newton_core::{
     LevenbergMarquardt, Minimizer, Newton, Objective, RelaxedNewton, SaddleFreeNewton, Tolerance,
 };
 use proptest::prelude::*;
+
+#[path = "bad_input/hostile.rs"]
+mod hostile;
 
 /// `f(x) = ½‖x‖² + Σ cos xᵢ` on any dimension, or NaN everywhere when `broken`.
 struct Bumpy {

@@ -16,13 +16,14 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use nalgebra::{DMatrix, DVector, Dyn};
+
+use super::Bumpy;
 use newton_core::network::{
     init_xavier, Activation, Architecture, Embedding, Loss, Regression, Workspace,
 };
 use newton_core::{
-    classify, within, Adam, Bfgs, Census, Error, GaussNewton, GradientDescent, LeastSquares,
-    LevenbergMarquardt, Minimizer, Newton, Objective, RelaxedNewton, Report, SaddleFreeNewton,
-    Termination, Tolerance,
+    classify, within, Adam, Bfgs, Census, Error, GaussNewton, GradientDescent, LevenbergMarquardt,
+    Minimizer, Newton, RelaxedNewton, Report, SaddleFreeNewton, Termination, Tolerance,
 };
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -55,63 +56,6 @@ fn poisoned(len: usize, seed: u64, bad: &[(prop::sample::Index, f64)]) -> DVecto
     v
 }
 
-/// `f = ½‖x‖² + Σ cos xᵢ` as an objective and as least squares (`rᵢ = sin xᵢ`, plus one).
-struct Wavy(usize);
-
-impl Objective for Wavy {
-    type Scalar = f64;
-    type Dim = Dyn;
-    fn dim(&self) -> Dyn {
-        Dyn(self.0)
-    }
-    fn value(&self, x: &DVector<f64>) -> f64 {
-        0.5 * x.norm_squared() + x.iter().map(|v| v.cos()).sum::<f64>()
-    }
-    fn value_gradient(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
-        for (gi, xi) in g.iter_mut().zip(x.iter()) {
-            *gi = xi - xi.sin();
-        }
-        self.value(x)
-    }
-    fn value_gradient_hessian(
-        &self,
-        x: &DVector<f64>,
-        g: &mut DVector<f64>,
-        h: &mut DMatrix<f64>,
-    ) -> f64 {
-        h.fill(0.0);
-        for i in 0..self.0 {
-            h[(i, i)] = 1.0 - x[i].cos();
-        }
-        self.value_gradient(x, g)
-    }
-}
-
-impl LeastSquares for Wavy {
-    type Scalar = f64;
-    type Dim = Dyn;
-    type Residuals = Dyn;
-    fn dim(&self) -> Dyn {
-        Dyn(self.0)
-    }
-    fn residual_count(&self) -> Dyn {
-        Dyn(self.0 + 1)
-    }
-    fn residuals(&self, x: &DVector<f64>, r: &mut DVector<f64>) {
-        for i in 0..self.0 {
-            r[i] = x[i].sin();
-        }
-        r[self.0] = 1.0;
-    }
-    fn residuals_jacobian(&self, x: &DVector<f64>, r: &mut DVector<f64>, j: &mut DMatrix<f64>) {
-        self.residuals(x, r);
-        j.fill(0.0);
-        for i in 0..self.0 {
-            j[(i, i)] = x[i].cos();
-        }
-    }
-}
-
 /// A run's outcome is acceptable: an error, or a report whose loss is finite unless the run
 /// says it stopped at a non-finite one.
 fn acceptable(name: &str, outcome: &Result<Report<f64, Dyn>, Error>) -> Result<(), String> {
@@ -134,7 +78,7 @@ fn acceptable(name: &str, outcome: &Result<Report<f64, Dyn>, Error>) -> Result<(
 }
 
 /// Every solver, configured with `settings` wherever a setter takes them, from `start`.
-fn every_solver(problem: &Wavy, start: &DVector<f64>, s: &[f64; 4]) -> Result<(), String> {
+fn every_solver(problem: &Bumpy, start: &DVector<f64>, s: &[f64; 4]) -> Result<(), String> {
     let limit = |max: usize| {
         if s[3].abs() < 1e6 {
             (s[3].abs() as usize).min(max)
@@ -334,7 +278,7 @@ proptest! {
         settings in prop::array::uniform4(any_value()),
     ) {
         let start = poisoned(len.unwrap_or(dim), seed, &bad);
-        every_solver(&Wavy(dim), &start, &settings).map_err(TestCaseError::fail)?;
+        every_solver(&Bumpy { dim, broken: false }, &start, &settings).map_err(TestCaseError::fail)?;
     }
 
     #[test]
@@ -362,10 +306,10 @@ proptest! {
         }
         let dim = rows.max(1);
         let reports: Vec<_> = (0..3)
-            .map(|k| Newton::default().with_max_iterations(5).minimize(&Wavy(dim), &poisoned(dim + k % 2, seed + k as u64, &bad)))
+            .map(|k| Newton::default().with_max_iterations(5).minimize(&Bumpy { dim, broken: false }, &poisoned(dim + k % 2, seed + k as u64, &bad)))
             .collect();
         let census = catch_unwind(AssertUnwindSafe(|| {
-            within::<f64, Dyn>(radius).map(|same| Census::new(&Wavy(dim), &reports, same, tolerance))
+            within::<f64, Dyn>(radius).map(|same| Census::new(&Bumpy { dim, broken: false }, &reports, same, tolerance))
         }));
         prop_assert!(census.is_ok(), "Census panicked");
     }
