@@ -468,3 +468,76 @@ impl Objective for Bowl {
         self.value_gradient(x, g)
     }
 }
+
+/// `f = ½ xᵀHx` with `H = [[p, q], [q, p]]`, `p = 0.5e308`, `q = 1.5e308`: a saddle whose
+/// eigenvalues are `p + q = 2e308` along `(1, 1)`, beyond the largest finite value, and
+/// `p − q = −1e308` along `(1, −1)`.
+struct HugeSaddle;
+
+const HUGE: SMatrix<f64, 2, 2> = SMatrix::<f64, 2, 2>::new(0.5e308, 1.5e308, 1.5e308, 0.5e308);
+
+impl Objective for HugeSaddle {
+    type Scalar = f64;
+    type Dim = Const<2>;
+    fn dim(&self) -> Const<2> {
+        Const
+    }
+    fn value(&self, p: &SVector<f64, 2>) -> f64 {
+        0.5 * p.dot(&(HUGE * p))
+    }
+    fn value_gradient(&self, p: &SVector<f64, 2>, g: &mut SVector<f64, 2>) -> f64 {
+        *g = HUGE * p;
+        self.value(p)
+    }
+    fn value_gradient_hessian(
+        &self,
+        p: &SVector<f64, 2>,
+        g: &mut SVector<f64, 2>,
+        h: &mut SMatrix<f64, 2, 2>,
+    ) -> f64 {
+        *h = HUGE;
+        self.value_gradient(p, g)
+    }
+}
+
+/// Saddle-free Newton reads the inertia and takes the step on the scaled spectrum, so an
+/// eigenvalue beyond the range neither hides the saddle nor stops the run as singular.
+#[test]
+fn saddle_free_newton_steps_where_an_eigenvalue_overflows() {
+    let start = SVector::from([1e-300, 3e-300]);
+    let report = SaddleFreeNewton::default()
+        .with_max_iterations(1)
+        .with_trajectory(true)
+        .minimize(&HugeSaddle, &start)
+        .unwrap();
+    let first = &report.trajectory.as_ref().unwrap()[0];
+    assert_eq!(
+        first.inertia,
+        Some(newton_core::Inertia {
+            negative: 1,
+            zero: 0,
+            positive: 1
+        })
+    );
+    assert_eq!(
+        (report.termination, report.iterations),
+        (newton_core::Termination::MaxIterations, 1)
+    );
+    // The step removes the (x + y) component and doubles the escaping (x − y) one.
+    let (s, d) = (report.x[0] + report.x[1], report.x[0] - report.x[1]);
+    assert!(
+        s.abs() < 1e-310 && (d - 2.0 * (start[0] - start[1])).abs() < 1e-315,
+        "{}",
+        report.x
+    );
+    // And classify agrees.
+    let mut h = SMatrix::zeros();
+    let mut g = SVector::zeros();
+    let _ = HugeSaddle.value_gradient_hessian(&start, &mut g, &mut h);
+    assert_eq!(
+        newton_core::classify(&h, Tolerance::Scaled)
+            .unwrap()
+            .stationary,
+        newton_core::Stationary::Saddle { index: 1 }
+    );
+}

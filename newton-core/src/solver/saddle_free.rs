@@ -8,7 +8,7 @@ use super::settings::{
     in_precision, limits_accessors, non_negative, positive, shift_accessors, Limits,
 };
 use super::Minimizer;
-use crate::linalg::symmetric_eigen_in_place;
+use crate::linalg::scaled_symmetric_eigen;
 use crate::{Error, Inertia, Objective, Report, Tolerance};
 
 /// Saddle-free Newton, `θ ← θ − α(|H| + λI)⁻¹∇L` with `|H| = Q|Λ|Qᵀ`.
@@ -104,7 +104,7 @@ where
         work: &mut Workspace<T, D>,
         step: &mut OVector<T, D>,
     ) -> Solved {
-        let Some(inertia) = self.inertia(hessian, work) else {
+        let Some((inertia, scale)) = decompose(hessian, work) else {
             return Solved {
                 inertia: None,
                 singular: true,
@@ -112,18 +112,20 @@ where
         };
         // Below ε‖H‖ a curvature is rounding noise, and dividing by it would be too.
         let singular = T::default_epsilon() * work.values.amax();
-        // coefficients = (|Λ| + λI)⁻¹ Qᵀ ∇L
+        // coefficients = (|Λ| + λI)⁻¹ Qᵀ ∇L, with `values` holding σΛ:
+        // cₖ / (|λₖ| + λ) = (cₖ / (|σλₖ| + σλ)) · σ, finite also where |λₖ| overflows.
+        let shift = self.lambda * scale;
         work.coefficients
             .gemv_tr(T::one(), &work.vectors, gradient, T::zero());
         for (c, &l) in work.coefficients.iter_mut().zip(work.values.iter()) {
-            let curvature = l.abs() + self.lambda;
-            if !curvature.is_finite() || curvature <= singular {
+            let curvature = l.abs() + shift;
+            if curvature.partial_cmp(&singular) != Some(core::cmp::Ordering::Greater) {
                 return Solved {
                     inertia: Some(inertia),
                     singular: true,
                 };
             }
-            *c /= curvature;
+            *c = *c / curvature * scale;
         }
         step.gemv(T::one(), &work.vectors, &work.coefficients, T::zero());
         Solved {
@@ -135,8 +137,22 @@ where
     /// Decomposes `H = QΛQᵀ` into `work.vectors` and `work.values` and counts its inertia;
     /// `None` if the eigensolver did not converge.
     fn inertia(&self, hessian: &OMatrix<T, D, D>, work: &mut Workspace<T, D>) -> Option<Inertia> {
-        work.factor.copy_from(hessian);
-        symmetric_eigen_in_place(&mut work.factor, &mut work.values, &mut work.vectors)
-            .then(|| Inertia::from_spectrum(work.values.as_slice(), Tolerance::Scaled).0)
+        decompose(hessian, work).map(|(inertia, _)| inertia)
     }
+}
+
+/// Decomposes `σH = QΛQᵀ` into `work.vectors` and `work.values`, with `σ` the power of two the
+/// eigensolver scaled by, and counts the inertia on that spectrum, which stays finite (and so
+/// its threshold meaningful) for entries of `H` near the largest finite value. Returns the
+/// inertia and `σ`; `None` if the eigensolver did not converge.
+fn decompose<T, D>(hessian: &OMatrix<T, D, D>, work: &mut Workspace<T, D>) -> Option<(Inertia, T)>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D> + Allocator<D, D>,
+{
+    work.factor.copy_from(hessian);
+    let scale = scaled_symmetric_eigen(&mut work.factor, &mut work.values, &mut work.vectors)?;
+    let (inertia, _) = Inertia::from_spectrum(work.values.as_slice(), Tolerance::Scaled);
+    Some((inertia, scale))
 }
