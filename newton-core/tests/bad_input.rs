@@ -541,3 +541,48 @@ fn saddle_free_newton_steps_where_an_eigenvalue_overflows() {
         newton_core::Stationary::Saddle { index: 1 }
     );
 }
+
+/// Near a stationary point of a loss far from zero, the first step of BFGS stays short: it
+/// converges to the nearby minimum, not to one a leap away.
+#[test]
+fn bfgs_from_near_a_minimum_of_a_loss_far_from_zero_stays_there() {
+    // f = 1e6 + 1 − cos 2πx: minima at every integer, lifted to 1e6; from 1 + 1e-9 the
+    // decrease of any step is far below the resolution of 1e6, which must not make the first
+    // step a leap to another minimum.
+    struct Lifted;
+    impl Objective for Lifted {
+        type Scalar = f64;
+        type Dim = Dyn;
+        fn dim(&self) -> Dyn {
+            Dyn(1)
+        }
+        fn value(&self, x: &DVector<f64>) -> f64 {
+            1e6 + (1.0 - (std::f64::consts::TAU * x[0]).cos())
+        }
+        fn value_gradient(&self, x: &DVector<f64>, g: &mut DVector<f64>) -> f64 {
+            g[0] = std::f64::consts::TAU * (std::f64::consts::TAU * x[0]).sin();
+            self.value(x)
+        }
+        fn value_gradient_hessian(
+            &self,
+            x: &DVector<f64>,
+            g: &mut DVector<f64>,
+            h: &mut DMatrix<f64>,
+        ) -> f64 {
+            h[(0, 0)] = std::f64::consts::TAU.powi(2) * (std::f64::consts::TAU * x[0]).cos();
+            self.value_gradient(x, g)
+        }
+    }
+    let start = DVector::from_vec(vec![1.0 + 1e-9]);
+    let report = Bfgs::default()
+        .with_tolerance(1e-12)
+        .unwrap()
+        .minimize(&Lifted, &start)
+        .unwrap();
+    assert!(
+        report.converged() && (report.x[0] - 1.0).abs() < 1e-9,
+        "{:?} at {}",
+        report.termination,
+        report.x
+    );
+}

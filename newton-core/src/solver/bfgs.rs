@@ -190,7 +190,7 @@ impl Minimizer for Bfgs {
             let initial = if work.scaled {
                 one
             } else {
-                first_trial(value, &g)
+                first_trial(&x, &g)
             };
             let start = Sample {
                 alpha: nalgebra::zero(),
@@ -230,12 +230,14 @@ impl Minimizer for Bfgs {
 /// The first trial step along `p = −∇L`, before any curvature has been measured, when `p` still
 /// has the gradient's units.
 ///
-/// A step of length at most 1 (`α = min(1, 1/‖∇L‖)`), unless the decrease it predicts,
-/// `α‖∇L‖²`, is below what `L` can resolve at its magnitude (a start far out, as `x = 1e150` on a
-/// quadratic, where `L = 1e300`): the line search could never see it, and would extrapolate
-/// from it a decade per evaluation. Then the step predicts a decrease of `|L|` instead, the
-/// whole of a loss bounded below by zero (the exact step on a quadratic with minimum 0).
-fn first_trial<T, D>(value: T, g: &OVector<T, D>) -> T
+/// A step of length at most 1 (`α = min(1, 1/‖∇L‖)`), unless that is below `√ε‖x‖∞`: far out
+/// (a start at `x = 1e150`) a unit step barely moves `x`, or not at all, so the line search sees
+/// no change in value or slope and would extrapolate from it a decade per evaluation, out of
+/// evaluations long before the step is long enough. The first trial is then the step of that
+/// relative length, which the line search resolves and extrapolates from. Near a stationary
+/// point the unit step is kept: the rule looks at `x`, not at the loss, whose decrease there is
+/// rightly unresolvable.
+fn first_trial<T, D>(x: &OVector<T, D>, g: &OVector<T, D>) -> T
 where
     T: RealField + Copy,
     D: Dim,
@@ -253,11 +255,9 @@ where
         .sqrt();
     let norm = largest * relative;
     let unit = one.min(one / norm);
-    let resolution = nalgebra::convert::<f64, T>(1024.0) * T::default_epsilon() * value.abs();
-    // α‖∇L‖² < resolution, written so that neither side overflows.
-    if unit * norm < resolution / norm {
-        // |L| / ‖∇L‖², in the same order.
-        value.abs() / norm / norm
+    let visible = T::default_epsilon().sqrt() * x.amax() / norm;
+    if visible.is_finite() {
+        unit.max(visible)
     } else {
         unit
     }
