@@ -4,6 +4,7 @@ use core::fmt;
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
+use crate::error::check_len;
 use crate::linalg::scaled_symmetric_eigen;
 use crate::Error;
 
@@ -254,13 +255,11 @@ where
 {
     let tolerance = tolerance.validate()?;
     let (rows, columns) = hessian.shape_generic();
-    if rows.value() != columns.value() {
-        return Err(Error::DimensionMismatch {
-            what: "columns of the Hessian to classify",
-            expected: rows.value(),
-            found: columns.value(),
-        });
-    }
+    check_len(
+        "columns of the Hessian to classify",
+        rows.value(),
+        columns.value(),
+    )?;
     if hessian.iter().any(|x| !x.is_finite()) {
         return Err(Error::NonFiniteHessian);
     }

@@ -4,6 +4,20 @@
 //! is not an error but a [`Termination`](crate::Termination) of the run's report, which still
 //! holds the last finite iterate.
 
+/// Rejects a length `found` where `expected` is needed, with a [`Error::DimensionMismatch`]
+/// whose `what` names what was counted: the one length check of the crate.
+pub(crate) fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Error> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(Error::DimensionMismatch {
+            what,
+            expected,
+            found,
+        })
+    }
+}
+
 /// Bad input to a solver or to [`classify`](crate::classify): a run never starts on it.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]

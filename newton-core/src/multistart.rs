@@ -4,6 +4,8 @@
 use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 use rayon::prelude::*;
 
+use crate::error::check_len;
+use crate::linalg::scaled_norm;
 use crate::{classify, Classification, Error, Objective, Report, Termination, Tolerance};
 
 /// Runs `solve` from every start in parallel (rayon's global pool) and returns the outcomes in
@@ -151,13 +153,11 @@ where
                 census.errors.push(index);
                 continue;
             };
-            if report.x.len() != dim.value() {
-                return Err(Error::DimensionMismatch {
-                    what: "coordinates of a report's point",
-                    expected: dim.value(),
-                    found: report.x.len(),
-                });
-            }
+            check_len(
+                "coordinates of a report's point",
+                dim.value(),
+                report.x.len(),
+            )?;
             if !report.converged() {
                 match census
                     .unconverged
@@ -241,20 +241,6 @@ where
         });
     }
     Ok(move |a: &OVector<T, D>, b: &OVector<T, D>| {
-        let largest = a
-            .iter()
-            .zip(b.iter())
-            .fold(T::zero(), |m, (&x, &y)| m.max((x - y).abs()));
-        if a.len() != b.len() || largest.partial_cmp(&radius) != Some(core::cmp::Ordering::Less) {
-            return false;
-        }
-        if largest == T::zero() {
-            return true;
-        }
-        let squared = a.iter().zip(b.iter()).fold(T::zero(), |sum, (&x, &y)| {
-            let d = (x - y) / largest;
-            sum + d * d
-        });
-        largest * squared.sqrt() < radius
+        a.len() == b.len() && scaled_norm(a.iter().zip(b.iter()).map(|(&x, &y)| x - y)) < radius
     })
 }

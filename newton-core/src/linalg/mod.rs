@@ -25,6 +25,21 @@ pub(crate) fn usize_to_f64(n: usize) -> f64 {
     n as f64
 }
 
+/// Returns the Euclidean norm of `values`, scaled by their largest magnitude so that neither the
+/// squares nor their sum overflows or underflows (`1e200` and `1e-200` entries stay exact to
+/// rounding); `0` when every value is zero. Walks the values twice and allocates nothing.
+pub(crate) fn scaled_norm<T: RealField + Copy>(values: impl Iterator<Item = T> + Clone) -> T {
+    let largest = values.clone().fold(T::zero(), |m, v| m.max(v.abs()));
+    if largest == T::zero() {
+        return T::zero();
+    }
+    let squares = values.fold(T::zero(), |sum, v| {
+        let r = v / largest;
+        sum + r * r
+    });
+    largest * squares.sqrt()
+}
+
 /// Returns the order of the square matrix `m`, or panics naming `function` and `argument`.
 ///
 /// A static `OMatrix<T, D, D>` is square by its type; a dynamic one need not be.

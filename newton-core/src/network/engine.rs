@@ -21,7 +21,7 @@ use super::architecture::{Architecture, Embedding, Layout};
 use super::gram::PANEL;
 use super::jet::Jet;
 use super::lanes::LANES;
-use super::loss::check_len;
+use crate::error::check_len;
 use crate::Error;
 
 /// The per-point state of the engine, allocated once for an architecture and reused for every

@@ -3,7 +3,7 @@
 use rand::Rng;
 
 use super::architecture::Architecture;
-use super::loss::check_len;
+use crate::error::check_len;
 use crate::Error;
 
 /// Writes a Xavier/Glorot-uniform draw into `theta`: every weight of layer `l` from

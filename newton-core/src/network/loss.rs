@@ -10,6 +10,7 @@ use super::curvature::Curvature;
 use super::engine::{backward, forward_point, tangents, Workspace as PointWorkspace};
 use super::gram::{add_product_of_strips, mirror_upper, through_panels, Panels, Part, Strips};
 use super::jet::Jet;
+use crate::error::check_len;
 use crate::Error;
 
 /// The residual of one collocation point as a function of the output jet, and the distance
@@ -532,19 +533,6 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             }
         }
         Ok(())
-    }
-}
-
-/// Rejects a length `found` where `expected` is needed; `what` names what was counted.
-pub(super) fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Error> {
-    if found == expected {
-        Ok(())
-    } else {
-        Err(Error::DimensionMismatch {
-            what,
-            expected,
-            found,
-        })
     }
 }
 

@@ -7,6 +7,7 @@ use super::line_search::{Outcome, Sample, StrongWolfe};
 use super::run::{all_finite, check_start, non_finite, Tracker};
 use super::settings::{limits_accessors, open_unit, Limits};
 use super::Minimizer;
+use crate::linalg::scaled_norm;
 use crate::{Error, Objective, Report, Termination};
 
 /// BFGS on the inverse Hessian approximation `H`, with a strong-Wolfe line search along
@@ -244,16 +245,9 @@ where
     DefaultAllocator: Allocator<D>,
 {
     let one = T::one();
-    // ‖∇L‖ scaled by its largest entry, so that neither the norm nor its square overflows.
-    let largest = g.amax();
-    if largest == T::zero() {
-        return one;
-    }
-    let relative = g
-        .iter()
-        .fold(T::zero(), |sum, &gi| sum + (gi / largest) * (gi / largest))
-        .sqrt();
-    let norm = largest * relative;
+    // Scaled, so that neither the norm nor its square overflows for a start far out; for
+    // ∇L = 0, `unit` is 1 and `visible` not finite.
+    let norm = scaled_norm(g.iter().copied());
     let unit = one.min(one / norm);
     let visible = T::default_epsilon().sqrt() * x.amax() / norm;
     if visible.is_finite() {

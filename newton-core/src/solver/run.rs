@@ -3,6 +3,7 @@
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
 use super::settings::{in_precision, positive, Limits};
+use crate::error::check_len;
 use crate::{Error, Inertia, Record, Report, Termination};
 
 /// Rejects a start of the wrong length or with a non-finite coordinate.
@@ -12,13 +13,7 @@ where
     D: Dim,
     DefaultAllocator: Allocator<D>,
 {
-    if start.len() != dim.value() {
-        return Err(Error::DimensionMismatch {
-            what: "coordinates of the start",
-            expected: dim.value(),
-            found: start.len(),
-        });
-    }
+    check_len("coordinates of the start", dim.value(), start.len())?;
     match start.iter().position(|x| !x.is_finite()) {
         Some(index) => Err(Error::NonFiniteStart { index }),
         None => Ok(()),
