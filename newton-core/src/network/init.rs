@@ -2,7 +2,7 @@
 
 use rand::Rng;
 
-use super::architecture::Architecture;
+use super::model::Architecture;
 use crate::error::check_len;
 use crate::Error;
 

@@ -6,6 +6,18 @@
 //! two). The parameter derivatives of those jets are what the exact loss Hessian needs; the
 //! duals below (a jet of weights, one per component) carry them backwards.
 
+/// Returns the number of inputs `D` of an order-two jet with `k` components (`0` for the
+/// plain number), or `None` for a shape that is not `1 + D + D(D+1)/2`.
+pub(crate) const fn inputs(k: usize) -> Option<usize> {
+    match k {
+        1 => Some(0),
+        3 => Some(1),
+        6 => Some(2),
+        10 => Some(3),
+        _ => None,
+    }
+}
+
 /// The algebra of truncated input derivatives that the network engine is generic over.
 ///
 /// A jet stores `K` components: the value, then (for order-two jets in `d` inputs) the `d`

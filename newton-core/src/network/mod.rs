@@ -40,22 +40,25 @@
 //! # Ok::<(), newton_core::Error>(())
 //! ```
 
-mod architecture;
-mod block;
 mod curvature;
-pub mod engine;
-mod form;
-mod gram;
 mod init;
 mod jet;
-mod lanes;
+mod kernels;
 mod loss;
+mod model;
 mod objective;
+mod passes;
 
-pub use architecture::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
+/// One point through a network outside a loss: the forward pass of jets that `network!`'s
+/// `Network::jet` and `forward` run.
+pub mod engine {
+    pub use super::passes::point::{forward, Workspace};
+}
+
 pub use init::init_xavier;
 pub use jet::{Jet, Jet2, Jet2In1, Jet2In2, Jet2In3};
 pub use loss::{Loss, Residual, Workspace};
+pub use model::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
 pub use objective::NetworkObjective;
 
 /// The regression residual `r = u − y`, without a distance function.

@@ -5,9 +5,9 @@ use core::cell::RefCell;
 
 use nalgebra::{DMatrix, DVector, Dyn};
 
-use super::engine::forward_point;
 use super::jet::Jet;
 use super::loss::{Loss, Residual, Workspace};
+use super::passes::point::forward_point;
 use crate::{LeastSquares, Objective};
 
 impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {

@@ -4,11 +4,10 @@
 
 use core::marker::PhantomData;
 
-use super::super::block::jets::{self, MAX_K};
-use super::super::block::{Block, Lanes, BLOCK};
-use super::super::form::inputs;
-use super::super::gram::Strips;
-use super::super::jet::Jet;
+use super::super::jet::{inputs, Jet};
+use super::super::kernels::lane_jets::{self as jets, MAX_K};
+use super::super::kernels::{Lanes, Strips, BLOCK};
+use super::super::passes::block::Block;
 use super::{folded, share, summed, Curvature};
 
 impl<J: Jet> Curvature<J> {

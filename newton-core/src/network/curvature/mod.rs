@@ -1,5 +1,5 @@
 //! The second-order term `Σᵢ sᵢ ∇²_θ⟨ρᵢ, Uᵢ⟩` of the loss Hessian, summed over the points block
-//! by block (the blocks are described in [`engine`](super::engine)).
+//! by block (the blocks are described in [`point`](super::passes::point)).
 //!
 //! Added point by point, each block is a scattered rank-`K` update of the `P × P` Hessian, and
 //! at `W = 32` those updates are most of the cost. Every block is instead a sum over points of
@@ -31,16 +31,16 @@
 //! the jet go point by point.
 
 mod block;
+mod form;
 
-use super::architecture::Layout;
-use super::block::{Lanes, BLOCK};
-use super::engine::{stride, Workspace as PointWorkspace};
-use super::form::Form;
-use super::gram::{
-    add_partial_product, add_product, add_product_of_strips, combine, through_panels, Panels, Part,
-    Strips, PANEL,
-};
 use super::jet::Jet;
+use super::kernels::panels::{add_partial_product, add_product, combine};
+use super::kernels::{
+    add_product_of_strips, through_panels, Lanes, Panels, Part, Strips, BLOCK, PANEL,
+};
+use super::model::Layout;
+use super::passes::point::{stride, Workspace as PointWorkspace};
+use form::Form;
 
 /// The bytes of activation factors one chunk may hold, about a quarter of a typical L2.
 const CHUNK_BYTES: usize = 512 * 1024;
@@ -359,7 +359,7 @@ impl<J: Jet> Curvature<J> {
     }
 
     /// Records point `i` of `points` with weight `scale` from the point workspace after its
-    /// forward pass, backward pass and [`tangents`](super::engine::tangents). The sweep
+    /// forward pass, backward pass and [`tangents`](super::passes::point::tangents). The sweep
     /// records the points in order, so point 0 starts the sums afresh.
     pub(crate) fn record(&mut self, i: usize, points: usize, scale: f64, ws: &PointWorkspace<J>) {
         let depth = self.layout.depth();

@@ -15,13 +15,13 @@
 //! transposes again, but once per product rather than once per use) and multiplied there
 //! ([`add_product_of_strips`]).
 //!
-//! [`Panels`]: super::Panels
+//! [`Panels`]: super::panels::Panels
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::super::block::{Lanes, BLOCK};
 use super::super::jet::Jet;
-use super::{add_leading_product, fused_add, report, Panels, Part, PANEL};
+use super::panels::{add_leading_product, fused_add, report, Panels, Part};
+use super::{Lanes, BLOCK, PANEL};
 
 /// A matrix whose rows are the `k` jet components of each of `points` points, stored in strips
 /// of [`BLOCK`] points: in strip `s`, component `c` of column `q` is one lane vector (one value

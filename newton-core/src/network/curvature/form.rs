@@ -15,20 +15,8 @@
 //! the largest products, and the duals cost a few multiply-adds per tangent instead of a full
 //! [`Jet::through_product`].
 
-use super::gram::PANEL;
-use super::jet::Jet;
-
-/// Returns the number of inputs `D` of an order-two jet with `k` components (`0` for the
-/// plain number), or `None` for a shape that is not `1 + D + D(D+1)/2`.
-pub(crate) const fn inputs(k: usize) -> Option<usize> {
-    match k {
-        1 => Some(0),
-        3 => Some(1),
-        6 => Some(2),
-        10 => Some(3),
-        _ => None,
-    }
-}
+use super::super::jet::{inputs, Jet};
+use super::super::kernels::PANEL;
 
 /// Returns the rows per point that [`Form::put`] writes for jets with `k` components.
 pub(crate) const fn rank(k: usize) -> usize {
@@ -103,7 +91,7 @@ impl<J: Jet> Form<J> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::jet::{Jet2, Jet2In1, Jet2In2, Jet2In3};
+    use super::super::super::jet::{Jet2, Jet2In1, Jet2In2, Jet2In3};
     use super::*;
 
     fn sample<J: Jet>(seed: f64) -> J {

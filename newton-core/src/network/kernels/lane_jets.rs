@@ -10,8 +10,7 @@
 //! updated in place through a slice, or `K × 8` sums in one local array, compiles to scalar
 //! code with spills), and no `core::array::from_fn` (its closure is not always inlined).
 
-use super::super::form::inputs;
-use super::super::jet::Jet;
+use super::super::jet::{inputs, Jet};
 use super::{Lanes, BLOCK};
 
 /// The most components a jet of [`Jet2`](super::super::Jet2) has (three inputs).

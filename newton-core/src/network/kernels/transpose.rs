@@ -6,8 +6,7 @@
 //! Jacobian's panels were about a third of the backward pass. In registers it is eight loads,
 //! 24 two-source permutations and eight stores.
 
-use super::super::block::{Lanes, BLOCK};
-use super::PANEL;
+use super::{Lanes, BLOCK, PANEL};
 
 /// Writes the rows of `rows` (`lanes × k` rows of [`PANEL`] entries, point by point, each
 /// point's `k` components in turn) from `columns` (`PANEL × k` lane jets: column `j`'s
@@ -131,7 +130,7 @@ mod x86 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Panels;
+    use super::super::panels::Panels;
     use super::*;
 
     /// The shuffled transpose stores every entry where the element-by-element one does, for

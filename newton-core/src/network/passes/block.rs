@@ -1,5 +1,5 @@
 //! [`BLOCK`] points at a time through the network: the forward and backward passes of
-//! [`engine`](super::engine) with every quantity a vector over the points.
+//! [`point`](super::point) with every quantity a vector over the points.
 //!
 //! At `W = 4 … 10` a point's pass is a few dozen jet operations per layer: one point at a time,
 //! each neuron's sum and activation is a short dependent chain, and the loop overhead, the
@@ -9,26 +9,18 @@
 //! sums are vector multiply-adds and `tanh` runs at its throughput. The curvature records a
 //! block from this state (`Curvature::record_block`), in the same layout as point by point.
 
-pub(crate) mod jets;
-
 use core::marker::PhantomData;
 
-use super::architecture::{Architecture, Embedding, Layout};
-use super::gram::Strips;
-use super::jet::Jet;
-use jets::MAX_K;
-
-/// Points per block: one AVX-512 register of `f64`s, or two AVX2 ones.
-pub(crate) const BLOCK: usize = 8;
+use super::super::jet::Jet;
+use super::super::kernels::lane_jets::{self as jets, MAX_K};
+use super::super::kernels::{Lanes, Strips, BLOCK};
+use super::super::model::{Architecture, Embedding, Layout};
 
 /// Neurons per call of the activation.
 const NEURONS: usize = 4;
 
-/// One value per point of a block.
-pub(crate) type Lanes = [f64; BLOCK];
-
 /// The state of one block of points, allocated once for an architecture. Index `l` as in the
-/// point [`Workspace`](super::engine::Workspace): `z[0] = ξ(x)`, `z[l]` the outputs of hidden
+/// point [`Workspace`](super::point::Workspace): `z[0] = ξ(x)`, `z[l]` the outputs of hidden
 /// layer `l`, `s1`, `s2`, `adj_z`, `adj_h` entry 0 unused; neuron `k`'s lane jet is entries
 /// `k·K .. (k + 1)·K` of its layer ([`Block::jet`]).
 #[derive(Clone, Debug)]
@@ -171,7 +163,7 @@ impl<J: Jet> Block<J> {
     }
 
     /// Writes the feature jets `ξ(x)` of the block's points into `z[0]` (`cos` rows before
-    /// `sin` rows for Fourier features, as [`engine`](super::engine) does).
+    /// `sin` rows for Fourier features, as [`point`](super::point) does).
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     fn features<'x>(&mut self, arch: &Architecture, point: impl Fn(usize) -> &'x [f64]) {

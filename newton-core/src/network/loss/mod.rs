@@ -4,12 +4,13 @@
 use nalgebra::{DMatrix, DVector};
 use pulp::{Arch, Simd, WithSimd};
 
-use super::architecture::Architecture;
-use super::block::{Block, BLOCK};
 use super::curvature::Curvature;
-use super::engine::{backward, forward_point, tangents, Workspace as PointWorkspace};
-use super::gram::{add_product_of_strips, mirror_upper, through_panels, Panels, Part, Strips};
 use super::jet::Jet;
+use super::kernels::panels::mirror_upper;
+use super::kernels::{add_product_of_strips, through_panels, Panels, Part, Strips, BLOCK};
+use super::model::Architecture;
+use super::passes::block::Block;
+use super::passes::point::{backward, forward_point, tangents, Workspace as PointWorkspace};
 use crate::error::check_len;
 use crate::Error;
 

@@ -17,10 +17,10 @@
 //! stacked matrices (one kernel call per block, in the private `curvature` module) and written
 //! into the Hessian once.
 
-use super::architecture::{Architecture, Embedding, Layout};
-use super::gram::PANEL;
-use super::jet::Jet;
-use super::lanes::LANES;
+use super::super::jet::Jet;
+use super::super::kernels::activations::LANES;
+use super::super::kernels::PANEL;
+use super::super::model::{Architecture, Embedding, Layout};
 use crate::error::check_len;
 use crate::Error;
 

@@ -15,16 +15,8 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::block::BLOCK;
+use super::{transpose, BLOCK, PANEL};
 
-mod strips;
-mod transpose;
-
-pub(crate) use strips::{add_product_of_strips, through_panels, Strips};
-
-/// Columns per panel, and per micro-tile of `C`: eight `f64`s are two AVX2 registers or one
-/// AVX-512 register (which takes two panels per tile).
-pub(crate) const PANEL: usize = 8;
 /// Rows per micro-tile of `C`: `4 × 8` accumulators are eight AVX2 registers, which leaves room
 /// for the loads and broadcasts of one step.
 const ROWS: usize = 4;
@@ -38,7 +30,7 @@ const ROWS: usize = 4;
 pub(crate) struct Panels {
     rows: usize,
     cols: usize,
-    data: Vec<f64>,
+    pub(super) data: Vec<f64>,
 }
 
 impl Panels {
@@ -259,7 +251,7 @@ impl<F: FnMut(usize, usize, f64)> WithSimd for Product<'_, F> {
     reason = "compiled for the caller's target features only when inlined into it"
 )]
 #[inline(always)]
-fn report<const M: usize, const N: usize>(
+pub(super) fn report<const M: usize, const N: usize>(
     add: &mut impl FnMut(usize, usize, f64),
     part: Part,
     (p0, p_end): (usize, usize),
@@ -288,7 +280,7 @@ fn report<const M: usize, const N: usize>(
     reason = "compiled for the caller's target features only when inlined into it"
 )]
 #[inline(always)]
-fn fused_add(fused: bool, v: f64, x: f64, y: f64) -> f64 {
+pub(super) fn fused_add(fused: bool, v: f64, x: f64, y: f64) -> f64 {
     if fused {
         x.mul_add(y, v)
     } else {

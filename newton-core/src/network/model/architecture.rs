@@ -3,6 +3,7 @@
 
 use nalgebra::DMatrix;
 
+use super::Activation;
 use crate::Error;
 
 /// The largest frequency `ω` of a `sin(ω·)` activation: its fourth derivative, which the jets
@@ -13,44 +14,6 @@ pub const MAX_OMEGA: f64 = 1e77;
 /// order one has lost ten of its sixteen digits and `sin 2πBx` is noise (and an entry near
 /// `f64::MAX` overflows `2πBx` outright).
 pub const MAX_FREQUENCY: f64 = 1e6;
-
-/// A neuron's nonlinearity.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Activation {
-    /// `tanh`.
-    Tanh,
-    /// `sin(ω·)`, the SIREN activation; `ω` scales the pre-activation.
-    Sin {
-        /// The frequency `ω`.
-        omega: f64,
-    },
-}
-
-impl Activation {
-    /// Returns `σ(h), σ′(h), …, σ⁗(h)`: an order-two jet of `σ″(H)` needs four derivatives.
-    #[must_use]
-    pub fn derivatives(self, h: f64) -> [f64; 5] {
-        match self {
-            Self::Tanh => {
-                // One transcendental instead of `tanh` and `cosh`: with `e = exp(−2|h|)`,
-                // `tanh|h| = (1 − e)/(1 + e)` and `1/cosh² = 4e/(1 + e)²`, the latter keeping its
-                // relative precision for large |h|, where `1 − t²` loses it.
-                let m = (-2.0 * h.abs()).exp_m1();
-                let t = (-m / (2.0 + m)).copysign(h);
-                let d1 = 4.0 * (1.0 + m) / ((2.0 + m) * (2.0 + m));
-                let d2 = -2.0 * t * d1;
-                let d3 = -2.0 * (d1 * d1 + t * d2);
-                let d4 = -2.0 * (3.0 * d1 * d2 + t * d3);
-                [t, d1, d2, d3, d4]
-            }
-            Self::Sin { omega } => {
-                let (s, c) = (omega * h).sin_cos();
-                let w2 = omega * omega;
-                [s, omega * c, -w2 * s, -w2 * omega * c, w2 * w2 * s]
-            }
-        }
-    }
-}
 
 /// What the first layer sees.
 #[derive(Clone, Debug, PartialEq)]
@@ -195,71 +158,6 @@ impl Architecture {
     #[must_use]
     pub fn parameters(&self) -> usize {
         self.offset(self.depth() + 1) + self.width(self.depth()) + usize::from(self.output_bias)
-    }
-}
-
-/// The parameter layout of an [`Architecture`], precomputed so that the engine's inner loops
-/// index parameters in constant time ([`Architecture::offset`] sums over the layers).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Layout {
-    /// `widths[l]` for `l = 0 ..= L` (0 is the feature layer).
-    widths: Vec<usize>,
-    /// `offsets[l] = offset(l)` for `l = 0 ..= L + 1` (entry 0 unused).
-    offsets: Vec<usize>,
-    /// See [`Architecture::parameters`] (the output bias is in it, not in the widths).
-    parameters: usize,
-}
-
-impl Layout {
-    pub(crate) fn new(arch: &Architecture) -> Self {
-        let depth = arch.depth();
-        Self {
-            widths: (0..=depth).map(|l| arch.width(l)).collect(),
-            offsets: (0..=depth + 1).map(|l| arch.offset(l.max(1))).collect(),
-            parameters: arch.parameters(),
-        }
-    }
-
-    /// Returns whether buffers sized for this layout fit `arch`: the same widths (features
-    /// included) and parameter count. Compares without allocating.
-    pub(crate) fn fits(&self, arch: &Architecture) -> bool {
-        self.parameters == arch.parameters()
-            && self.widths.len() == arch.depth() + 1
-            && self
-                .widths
-                .iter()
-                .enumerate()
-                .all(|(l, &w)| w == arch.width(l))
-    }
-
-    /// See [`Architecture::depth`].
-    #[inline]
-    pub(crate) fn depth(&self) -> usize {
-        self.widths.len() - 1
-    }
-
-    /// See [`Architecture::width`].
-    #[inline]
-    pub(crate) fn width(&self, l: usize) -> usize {
-        self.widths[l]
-    }
-
-    /// See [`Architecture::offset`].
-    #[inline]
-    pub(crate) fn offset(&self, l: usize) -> usize {
-        self.offsets[l]
-    }
-
-    /// See [`Architecture::weight`].
-    #[inline]
-    pub(crate) fn weight(&self, l: usize, j: usize, i: usize) -> usize {
-        self.offsets[l] + j * self.widths[l - 1] + i
-    }
-
-    /// See [`Architecture::bias`].
-    #[inline]
-    pub(crate) fn bias(&self, l: usize, j: usize) -> usize {
-        self.offsets[l] + self.widths[l] * self.widths[l - 1] + j
     }
 }
 

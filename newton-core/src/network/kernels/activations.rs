@@ -10,8 +10,6 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::architecture::Activation;
-
 /// Neurons per call: four `f64`s are one AVX2 register (two SSE2 ones), and one call covers a
 /// layer of the smallest networks, where the activation costs the most.
 pub(crate) const LANES: usize = 4;
@@ -22,52 +20,59 @@ const ROUND: f64 = 6_755_399_441_055_744.0;
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 
-impl Activation {
-    /// Returns [`Activation::derivatives`] of each of `h`, component by component: entry `[i][q]`
-    /// is `σ⁽ⁱ⁾(h[q])`. `N` is [`LANES`] for the neurons of a layer at one point, or the points
-    /// of a [`block`](super::block) for one neuron.
-    pub(crate) fn derivatives_lanes<const N: usize>(self, h: &[f64; N]) -> [[f64; N]; 5] {
-        let mut d = [[0.0; N]; 5];
-        let out = &mut d;
-        match self {
-            Self::Tanh => Arch::new().dispatch(TanhLanes {
-                h,
-                highest: 4,
-                fused: false,
-                out,
-            }),
-            Self::Sin { omega } => Arch::new().dispatch(SinLanes { h, omega, out }),
-        }
-        d
-    }
+/// `tanh` and its derivatives of `h` (entry `[i][q]` is `σ⁽ⁱ⁾(h[q])`) under `pulp`'s runtime
+/// dispatch, for a caller that is not dispatched itself (the point pass).
+pub(crate) fn tanh_dispatched<const N: usize>(h: &[f64; N], out: &mut [[f64; N]; 5]) {
+    Arch::new().dispatch(TanhLanes {
+        h,
+        highest: 4,
+        fused: false,
+        out,
+    });
+}
 
-    /// [`Activation::derivatives_lanes`] for a caller already compiled under `pulp`'s dispatch
-    /// (the block sweep): inlined there, so that it is compiled for the caller's vectors rather
-    /// than through a second dispatch and call. Derivatives above order `highest` may be left zero: plain numbers
-    /// (no input derivatives in the jets) need `σ`, `σ′` and `σ″` only, and for `tanh` the
-    /// two above are a fifth of the work. `fused` says that the caller's target has fused
-    /// multiply-adds (its own SIMD type, under which this is compiled). Written into `out`: returned, the 1280 bytes of a
-    /// block's four neurons are copied by a call to `memcpy`.
-    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
-    #[inline(always)]
-    pub(crate) fn derivatives_inline<const N: usize>(
-        self,
-        h: &[f64; N],
-        (highest, fused): (usize, bool),
-        out: &mut [[f64; N]; 5],
-    ) {
-        let simd = pulp::Scalar::new();
-        match self {
-            Self::Tanh => TanhLanes {
-                h,
-                highest,
-                fused,
-                out,
-            }
-            .with_simd(simd),
-            Self::Sin { omega } => SinLanes { h, omega, out }.with_simd(simd),
-        }
+/// `sin(ωh)` and its derivatives, as [`tanh_dispatched`].
+pub(crate) fn sin_dispatched<const N: usize>(omega: f64, h: &[f64; N], out: &mut [[f64; N]; 5]) {
+    Arch::new().dispatch(SinLanes { h, omega, out });
+}
+
+/// [`tanh_dispatched`] for a caller already compiled under `pulp`'s dispatch (the block pass):
+/// inlined there, so that it is compiled for the caller's vectors rather than through a second
+/// dispatch and call. Derivatives above order `highest` may be left zero: plain numbers (no
+/// input derivatives in the jets) need `σ`, `σ′` and `σ″` only, and for `tanh` the two above
+/// are a fifth of the work. `fused` says that the caller's target has fused multiply-adds.
+/// Written into `out`: returned, the 1280 bytes of a block's four neurons are copied by a call
+/// to `memcpy`.
+#[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+#[inline(always)]
+pub(crate) fn tanh_inline<const N: usize>(
+    h: &[f64; N],
+    (highest, fused): (usize, bool),
+    out: &mut [[f64; N]; 5],
+) {
+    TanhLanes {
+        h,
+        highest,
+        fused,
+        out,
     }
+    .with_simd(pulp::Scalar::new());
+}
+
+/// [`sin_dispatched`] inlined into a dispatched caller, as [`tanh_inline`].
+#[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+#[inline(always)]
+pub(crate) fn sin_inline<const N: usize>(omega: f64, h: &[f64; N], out: &mut [[f64; N]; 5]) {
+    SinLanes { h, omega, out }.with_simd(pulp::Scalar::new());
+}
+
+/// `sin(ωh)` and its four derivatives by libm, for one value: the reference of [`SinLanes`],
+/// and its fallback far from zero.
+#[must_use]
+pub(crate) fn sin_derivatives(omega: f64, h: f64) -> [f64; 5] {
+    let (s, c) = (omega * h).sin_cos();
+    let w2 = omega * omega;
+    [s, omega * c, -w2 * s, -w2 * omega * c, w2 * w2 * s]
 }
 
 /// `tanh` and its derivatives up to order `highest` (those above are zero) under `pulp`'s
@@ -154,7 +159,7 @@ impl<const N: usize> WithSimd for SinLanes<'_, N> {
         }
         if far {
             for (q, &hq) in h.iter().enumerate() {
-                for (row, v) in d.iter_mut().zip(Activation::Sin { omega }.derivatives(hq)) {
+                for (row, v) in d.iter_mut().zip(sin_derivatives(omega, hq)) {
                     row[q] = v;
                 }
             }
@@ -279,6 +284,7 @@ const INVERSE_FACTORIALS: [f64; 13] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::Activation;
 
     /// With the multiply-adds fused and without.
     #[test]

@@ -1,0 +1,28 @@
+//! The kernels: the few loops where the engine spends its time, each written once for the
+//! widest vectors the processor has (under `pulp`'s runtime dispatch) and independent of the
+//! network around them. They depend on nothing in [`network`](super) but [`Jet`](super::Jet).
+//!
+//! - [`panels`] and [`strips`]: packed matrices and the register-blocked products `C += AᵀB`
+//!   behind `JᵀJ` and the point-summed blocks of the second-order term ([`transpose`] moves
+//!   a block of points from one layout to the other);
+//! - [`lane_jets`]: the jet algebra with every component a vector over a block of points;
+//! - [`activations`]: `tanh` and `sin` with their derivatives, a vector of arguments at a time.
+
+pub(crate) mod activations;
+pub(crate) mod lane_jets;
+pub(crate) mod panels;
+pub(crate) mod strips;
+mod transpose;
+
+pub(crate) use panels::{Panels, Part};
+pub(crate) use strips::{add_product_of_strips, through_panels, Strips};
+
+/// Points per block: one AVX-512 register of `f64`s, or two AVX2 ones.
+pub(crate) const BLOCK: usize = 8;
+
+/// One value per point of a block.
+pub(crate) type Lanes = [f64; BLOCK];
+
+/// Columns per panel, and per micro-tile of `C`: eight `f64`s are two AVX2 registers or one
+/// AVX-512 register (which takes two panels per tile).
+pub(crate) const PANEL: usize = 8;
