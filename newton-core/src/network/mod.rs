@@ -48,6 +48,7 @@ mod loss;
 mod model;
 mod objective;
 mod passes;
+mod plan;
 
 /// One point through a network outside a loss: the forward pass of jets that `network!`'s
 /// `Network::jet` and `forward` run.

@@ -261,7 +261,11 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             let Some(h) = hessian.as_deref_mut() else {
                 continue;
             };
-            tangents(theta, &mut ws.point, ws.second_order.tangent_layers());
+            tangents(
+                theta,
+                &mut ws.point,
+                ws.second_order.plan().tangent_layers(),
+            );
             ws.second_order.record(i, self.count, r / n, &ws.point);
             if R::NONLINEAR {
                 self.residual_curvature(theta, x, y, &u, r / n, ws, h);
@@ -273,7 +277,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// for two hidden layers and a residual affine in the jet, whose second-order term needs
     /// nothing but the shared products.
     fn in_blocks(ws: &Workspace<J>) -> bool {
-        !R::NONLINEAR && ws.second_order.records_blocks()
+        ws.second_order.plan().sweeps_blocks(R::NONLINEAR)
     }
 
     /// Runs the forward pass of the block of points from `first`.

@@ -75,13 +75,6 @@ impl<J: Jet> Block<J> {
         }
     }
 
-    /// Returns the lane jet of neuron `k` in `layer`.
-    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
-    #[inline(always)]
-    pub(crate) fn jet(layer: &[Lanes], k: usize) -> &[Lanes] {
-        &layer[k * J::K..(k + 1) * J::K]
-    }
-
     /// Returns the output jet `U` of point `q` of the last forward pass.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]

@@ -1,0 +1,188 @@
+//! The activation blocks of the layers that do not share their tangents, one product `ΛᵀR`
+//! per neuron, and the output term of such a top layer.
+//!
+//! The activation of neuron `(l, k)` with tangents `Tᵢ` of `Hˡₖ` over its support `S` adds
+//! `Σᵢ ⟨sᵢκᵢ, Tᵢ Tᵢ⟩ = ΛᵀR` on `S × S` (`κ = σ″(Hˡₖ)*Z̄ˡₖ`), with `R` and `Λ` the stacked
+//! factors of the form `⟨κ, a·b⟩` ([`Form`]: `2 + D` rows per point rather than `K`). The
+//! factors are stacked a chunk of points at a time and multiplied into a dense `S × S`
+//! accumulator per neuron whenever the chunk is full: stacked over all points they are
+//! megabytes at the PINN sizes, and writing them point by point then misses the cache on every
+//! store, while a chunk stays in L2 between being written and being read.
+
+use super::super::jet::Jet;
+use super::super::kernels::panels::add_partial_product;
+use super::super::kernels::{Panels, Part, PANEL};
+use super::super::passes::point::{stride, Workspace as PointWorkspace};
+use super::super::plan::Plan;
+use super::form::Form;
+use super::stack::{parameter, put_jet, upper};
+
+/// The stacked factors and sums of the layers that do not share their tangents. Index `l` runs
+/// over the hidden layers from 1 (entry 0 is empty), then neuron `k`.
+#[derive(Clone, Debug)]
+pub(super) struct Factored {
+    /// `R` and `Λ` of the activation of neuron `(l, k)` for the current chunk of points,
+    /// [`Form::RANK`] rows per point, on the neuron's support.
+    reduced: Vec<Vec<Panels>>,
+    weighted: Vec<Vec<Panels>>,
+    /// `ΛᵀR` of neuron `(l, k)` summed over the chunks so far: `S × S`, column-major, upper.
+    sums: Vec<Vec<Vec<f64>>>,
+    /// The output term `Σᵢ ⟨ωᵢⱼ, Tᴸᵢⱼ⟩` per neuron `j` of layer `L` (`S` entries each, padded
+    /// to whole panels), summed while recording: it needs no product, so the top layer keeps
+    /// no `K`-row tangents.
+    output: Vec<f64>,
+}
+
+impl Factored {
+    pub(super) fn new<J: Jet>(plan: &Plan) -> Self {
+        let (depth, rows) = (plan.depth(), plan.chunk * Form::<J>::RANK);
+        let layout = &plan.layout;
+        Self {
+            reduced: per_neuron(plan, |l| Panels::new(rows, plan.support(l))),
+            weighted: per_neuron(plan, |l| Panels::new(rows, plan.support(l))),
+            sums: per_neuron(plan, |l| vec![0.0; plan.support(l) * plan.support(l)]),
+            output: vec![0.0; layout.width(depth) * plan.support(depth).div_ceil(PANEL) * PANEL],
+        }
+    }
+
+    /// Starts the output sums afresh, before the first point.
+    pub(super) fn start(&mut self) {
+        self.output.fill(0.0);
+    }
+
+    /// Records point `i` (`slot` in its chunk) for layer `l` with its neurons' weighted duals
+    /// `kappa`: the rows of `R` and `Λ` over each neuron's tangents, those tangents into
+    /// `tangents` where the affine term above reads them, and for the top layer its output
+    /// term with `adj_s` (`s̄` scaled by the point's weight).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one point's state, passed through"
+    )]
+    pub(super) fn record<J: Jet>(
+        &mut self,
+        plan: &Plan,
+        l: usize,
+        (i, slot): (usize, usize),
+        kappa: &[J],
+        adj_s: J,
+        ws: &PointWorkspace<J>,
+        tangents: &mut [Panels],
+    ) {
+        let (layout, depth, rank) = (&plan.layout, plan.depth(), Form::<J>::RANK);
+        let stride = stride(layout.width(l - 1), layout.offset(l));
+        let support = plan.support(l);
+        let keeps = plan.keeps_tangents(l);
+        let rows = ws.support_h[l].chunks_exact(stride);
+        for (k, row) in rows.enumerate().take(layout.width(l)) {
+            let form = Form::new(kappa[k]);
+            let omega = adj_s.through_product(ws.s1[l][k]);
+            let (r, w) = (&mut self.reduced[l][k], &mut self.weighted[l][k]);
+            // Jet by jet: gathering a panel of jets into rows first would read eight scalar
+            // stores back as one vector load, which the store buffer cannot forward. The
+            // padding columns are never written, so they stay zero; skipping them matters for
+            // the first layer, whose support of `d + 1` is mostly padding.
+            for (panel, jets) in row[..support].chunks(PANEL).enumerate() {
+                let (rb, wb) = (
+                    r.block_mut(slot, rank, panel),
+                    w.block_mut(slot, rank, panel),
+                );
+                if keeps {
+                    let tb = tangents[k].block_mut(i, J::K, panel);
+                    for (c, jet) in jets.iter().enumerate() {
+                        form.put(jet, rb, wb, c);
+                        put_jet(tb, c, jet);
+                    }
+                } else if l == depth {
+                    let at = (k * stride / PANEL + panel) * PANEL;
+                    let sums = &mut self.output[at..at + PANEL];
+                    for ((c, jet), sum) in jets.iter().enumerate().zip(sums) {
+                        form.put(jet, rb, wb, c);
+                        *sum += omega.dot(jet);
+                    }
+                } else {
+                    for (c, jet) in jets.iter().enumerate() {
+                        form.put(jet, rb, wb, c);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `ΛᵀR` over the first `points` points of the chunk to every neuron's sums; the
+    /// `first` chunk writes them instead, which spares zeroing megabytes of sums at `W = 32`
+    /// (the product reports every upper entry, and only those are read).
+    pub(super) fn flush<J: Jet>(&mut self, plan: &Plan, points: usize, first: bool) {
+        let rows = points * Form::<J>::RANK;
+        let chunks = self.weighted.iter().zip(&self.reduced).zip(&mut self.sums);
+        for (l, ((weighted, reduced), sums)) in chunks.enumerate().skip(1) {
+            let m = plan.factored(l);
+            for ((w, r), s) in weighted.iter().zip(reduced).zip(sums) {
+                let n = r.cols();
+                let (w, r) = ((w, m), (r, n));
+                if first {
+                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] = v);
+                } else {
+                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] += v);
+                }
+            }
+        }
+    }
+
+    /// Adds the activation sums of every neuron of layer `l` to the upper triangle of `h`
+    /// (`p × p`, column-major).
+    pub(super) fn add_activations(&self, plan: &Plan, l: usize, h: &mut [f64], p: usize) {
+        for (k, sums) in self.sums[l].iter().enumerate() {
+            add_activation(plan, l, k, sums, h, p);
+        }
+    }
+
+    /// Adds the output term of a top layer that does not share its tangents.
+    pub(super) fn add_output(&self, plan: &Plan, h: &mut [f64], p: usize) {
+        let (layout, depth) = (&plan.layout, plan.depth());
+        let support = plan.support(depth);
+        let c = layout.offset(depth + 1);
+        let padded = support.div_ceil(PANEL) * PANEL;
+        for (j, sums) in self.output.chunks_exact(padded).enumerate() {
+            for (col, &v) in sums[..support].iter().enumerate() {
+                h[upper(c + j, parameter(layout, depth, j, col), p)] += v;
+            }
+        }
+    }
+}
+
+/// Returns `f(l)` for every neuron of every layer `l` that does not share its tangents.
+fn per_neuron<T>(plan: &Plan, f: impl Fn(usize) -> T) -> Vec<Vec<T>> {
+    (0..=plan.depth())
+        .map(|l| {
+            let n = if l == 0 || plan.shares(l) {
+                0
+            } else {
+                plan.layout.width(l)
+            };
+            (0..n).map(|_| f(l)).collect()
+        })
+        .collect()
+}
+
+/// Adds the activation sums of neuron `(l, k)` (upper triangle of the factored rows, `S × S`
+/// column-major) to the upper triangle of `h`. The block of the parameters below layer `l` is
+/// most of the entries and its columns are contiguous in `h`, so it is added a column slice at
+/// a time rather than entry by entry.
+fn add_activation(plan: &Plan, l: usize, k: usize, sums: &[f64], h: &mut [f64], p: usize) {
+    let layout = &plan.layout;
+    let w = layout.width(l - 1);
+    let n = plan.support(l);
+    let m = plan.factored(l);
+    for b in 0..n {
+        let pb = parameter(layout, l, k, b);
+        let column = &sums[b * n..b * n + (b + 1).min(m)];
+        let (own, lower) = column.split_at(column.len().min(w + 1));
+        for (a, &v) in own.iter().enumerate() {
+            h[upper(parameter(layout, l, k, a), pb, p)] += v;
+        }
+        // Columns past the neuron's own row are parameters `0 ..= pb` in order.
+        for (t, &v) in h[pb * p..][..lower.len()].iter_mut().zip(lower) {
+            *t += v;
+        }
+    }
+}

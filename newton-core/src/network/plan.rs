@@ -1,0 +1,246 @@
+//! The plan of a loss: how the second-order term of its Hessian is formed, worked out once from
+//! the layout, the jet and the point count when the workspace is allocated, and read by every
+//! evaluation.
+//!
+//! The second-order term `Σᵢ sᵢ ∇²_θ⟨ρᵢ, Uᵢ⟩` is a sum of blocks per layer (see
+//! [`point`](super::passes::point)), and each is a sum over the points. Every block can be
+//! formed as a product per neuron of stacked per-point factors; some layers need less, and the
+//! plan says which, layer by layer ([`LayerPlan`]):
+//! - **shared tangents.** In the first layer, and in the second when the block of the
+//!   parameters of layer 1 is summed over its neurons first, the tangents of every neuron
+//!   `Hˡₖ` are the same up to its weights, so the activation and output blocks of all neurons
+//!   are one product `GᵀB` of every neuron's duals `G` with the shared tangents `B`;
+//! - **the previous layer summed.** Above the first layer, the block of the parameters of layer
+//!   `l − 1` in the activations of layer `l` sums over the neurons of layer `l` before the
+//!   points, one product of `Wₗ₋₁²/2` duals with `(Wₗ₋₂ + 1)²/2` squares of inputs instead of
+//!   `Wₗ` products of the whole support. Alone it saves little where layer `l − 1` sees one
+//!   input, but it lets layer 2 share its tangents, which is what makes one-input networks fast;
+//! - **the affine term folded.** In the second layer, the affine term (`A²` against the
+//!   parameters of layer 1) is a few more columns of the shared product, rather than a product
+//!   per neuron of layer 1 with per-point duals.
+//!
+//! With two hidden layers nothing is left but the shared products, so the points can run a
+//! block at a time ([`Plan::sweeps_blocks`]); deeper networks and residuals with curvature in
+//! the jet go point by point.
+
+use super::jet::{inputs, Jet};
+use super::kernels::lane_jets::MAX_K;
+use super::kernels::{through_panels, BLOCK, PANEL};
+use super::model::Layout;
+
+/// The bytes of activation factors one chunk may hold, about a quarter of a typical L2.
+const CHUNK_BYTES: usize = 512 * 1024;
+/// The rows of a chunk's products, at least (to amortise the accumulation).
+const CHUNK_ROWS: usize = 32;
+/// The points of a chunk, at most.
+const CHUNK_POINTS: usize = 128;
+
+/// How the second-order blocks of one hidden layer are formed (see the module documentation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct LayerPlan {
+    /// The activation and output blocks are one product `GᵀB` over tangents that every neuron
+    /// shares up to its weights.
+    pub(crate) shares: bool,
+    /// The block of the parameters of layer `l − 1` sums over this layer's neurons first.
+    pub(crate) sums_previous: bool,
+    /// The affine term of this layer is part of its shared product.
+    pub(crate) folds_affine: bool,
+}
+
+impl LayerPlan {
+    /// The plan of hidden layer `l` (`0` is the feature layer, which has no blocks).
+    fn of(l: usize) -> Self {
+        let sums_previous = l >= 2;
+        // Layer 2 shares only when the block of layer 1 comes from the summed product.
+        let shares = l == 1 || (l == 2 && sums_previous);
+        Self {
+            shares,
+            sums_previous,
+            folds_affine: l == 2 && shares,
+        }
+    }
+}
+
+/// How a loss forms its Hessian: the layer plans, the chunk of points between products, and
+/// whether the points run a block at a time.
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    pub(crate) layout: Layout,
+    /// Index `l` for `l = 0 ..= L` (entry 0 is the feature layer's, all `false`).
+    layers: Vec<LayerPlan>,
+    /// Points per chunk of the stacked activation factors (a multiple of [`BLOCK`] or all
+    /// points), so that a chunk stays in L2 between being written and being read.
+    pub(crate) chunk: usize,
+    /// Whether the jets have the shape the block pass knows and every layer shares its tangents.
+    blocks: bool,
+}
+
+impl Plan {
+    /// Works out the plan of a loss over `points` points with jets `J` and rows per point
+    /// `rank` in the activation factors.
+    pub(crate) fn new<J: Jet>(layout: &Layout, points: usize, rank: usize) -> Self {
+        let depth = layout.depth();
+        let layers: Vec<LayerPlan> = (0..=depth).map(LayerPlan::of).collect();
+        let blocks =
+            J::K <= MAX_K && inputs(J::K).is_some() && layers[1..].iter().all(|p| p.shares);
+        let mut plan = Self {
+            layout: layout.clone(),
+            layers,
+            chunk: 0,
+            blocks,
+        };
+        plan.chunk = plan.chunk_points::<J>(points, rank);
+        plan
+    }
+
+    /// The points per chunk: as many as [`CHUNK_BYTES`] of stacked factors hold, in chunks of
+    /// about equal size (a last chunk of a few points would cost a whole accumulation of the
+    /// products) and whole blocks (a block of points never straddles two chunks).
+    fn chunk_points<J: Jet>(&self, points: usize, rank: usize) -> usize {
+        let panels = |n: usize| n.div_ceil(PANEL) * PANEL;
+        // The bytes per point: `R` and `Λ` (`rank` rows per point) of the layers that do not
+        // share their tangents, `G` and `B` (`K` rows) of those that do.
+        let per_point: usize = (1..=self.depth())
+            .map(|l| {
+                if self.shares(l) {
+                    // Strips padded to whole panels, and their copies where the product
+                    // runs through `Panels`.
+                    let (g, b) = self.shared_columns(l);
+                    let copies = if through_panels(g, b) { 2 } else { 1 };
+                    J::K * (panels(g) + panels(b)) * copies
+                } else {
+                    2 * rank * self.layout.width(l) * panels(self.support(l))
+                }
+            })
+            .sum::<usize>()
+            * 8;
+        // At least a block of points, whatever the bytes: the block sweep writes a block's
+        // strip at once.
+        let fewest = (CHUNK_ROWS / rank).max(BLOCK);
+        let most = (CHUNK_BYTES / per_point.max(1)).clamp(fewest, CHUNK_POINTS.max(fewest));
+        let chunk = points.max(1).div_ceil(points.max(1).div_ceil(most));
+        chunk.next_multiple_of(BLOCK).min(points.max(1))
+    }
+
+    /// Returns the number of hidden layers `L`.
+    pub(crate) fn depth(&self) -> usize {
+        self.layout.depth()
+    }
+
+    /// Returns whether layer `l` shares its tangents ([`LayerPlan::shares`]).
+    pub(crate) fn shares(&self, l: usize) -> bool {
+        self.layers.get(l).is_some_and(|p| p.shares)
+    }
+
+    /// Returns whether layer `l` sums the block of layer `l − 1` first
+    /// ([`LayerPlan::sums_previous`]).
+    pub(crate) fn sums_previous(&self, l: usize) -> bool {
+        self.layers.get(l).is_some_and(|p| p.sums_previous)
+    }
+
+    /// Returns whether the affine term of layer `l` is folded into its shared product
+    /// ([`LayerPlan::folds_affine`]).
+    pub(crate) fn folds_affine(&self, l: usize) -> bool {
+        self.layers.get(l).is_some_and(|p| p.folds_affine)
+    }
+
+    /// Returns whether the tangents of the neurons of layer `l` are stacked for the affine term
+    /// of layer `l + 1`: unless `l` is the top layer or the term above is folded.
+    pub(crate) fn keeps_tangents(&self, l: usize) -> bool {
+        l > 0 && l < self.depth() && !self.folds_affine(l + 1)
+    }
+
+    /// Returns whether the sweeps run [`BLOCK`] points at a time, for a residual that is
+    /// `nonlinear` in the jet or not: the one place where the pass is chosen.
+    pub(crate) fn sweeps_blocks(&self, nonlinear: bool) -> bool {
+        self.blocks && !nonlinear
+    }
+
+    /// Returns the layers whose tangents the point pass must fill: all but a top layer that
+    /// shares them.
+    pub(crate) fn tangent_layers(&self) -> usize {
+        let depth = self.depth();
+        if self.shares(depth) {
+            depth - 1
+        } else {
+            depth
+        }
+    }
+
+    /// Returns the support of a neuron of layer `l`: row `k` of `Aˡ`, `bˡₖ` and every parameter
+    /// below layer `l`.
+    pub(crate) fn support(&self, l: usize) -> usize {
+        self.layout.width(l - 1) + 1 + self.layout.offset(l)
+    }
+
+    /// Returns the columns of `G` and `B` of a layer that shares its tangents: in `G` the duals
+    /// `κₖ ⊳ Z̃ₐ`, then for the top layer `ωₖ`, then where the affine term is folded `sH̄ₖ`; in
+    /// `B` the inputs and `1`, then for `l = 2` the parameters of layer 1.
+    pub(crate) fn shared_columns(&self, l: usize) -> (usize, usize) {
+        let layout = &self.layout;
+        let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
+        let top = if l == layout.depth() { width } else { 0 };
+        let affine = if self.folds_affine(l) { width } else { 0 };
+        let below = if l == 2 { layout.offset(2) } else { 0 };
+        (width * own + top + affine, own + below)
+    }
+
+    /// Returns the columns of the support of a neuron of layer `l` whose activation block is a
+    /// product of stacked factors: all but those of the parameters of layer `l − 1` (which come
+    /// last) when the previous layer is summed, all of them otherwise.
+    pub(crate) fn factored(&self, l: usize) -> usize {
+        let layout = &self.layout;
+        if self.sums_previous(l) {
+            layout.width(l - 1) + 1 + layout.offset(l - 1)
+        } else {
+            self.support(l)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Activation, Architecture, Embedding, Jet2In1};
+
+    fn plan(widths: &[usize], points: usize) -> Plan {
+        let arch = Architecture {
+            inputs: 1,
+            embedding: Embedding::Identity,
+            widths: widths.to_vec(),
+            activation: Activation::Tanh,
+            output_bias: false,
+        };
+        Plan::new::<Jet2In1>(&Layout::new(&arch), points, 3)
+    }
+
+    /// Two layers share, fold and sum, so they run in blocks; a third layer does not share,
+    /// and the network goes point by point; so does any nonlinear residual.
+    #[test]
+    fn two_layers_run_in_blocks_and_three_point_by_point() {
+        let two = plan(&[4, 4], 100);
+        assert!(two.sweeps_blocks(false) && !two.sweeps_blocks(true));
+        assert!(two.shares(1) && two.shares(2) && two.folds_affine(2));
+        assert_eq!(two.tangent_layers(), 1);
+        let three = plan(&[4, 4, 4], 100);
+        assert!(!three.sweeps_blocks(false));
+        assert!(!three.shares(3) && three.sums_previous(3) && three.keeps_tangents(2));
+        assert!(!three.keeps_tangents(1), "layer 2 folds its affine term");
+        assert_eq!(three.tangent_layers(), 3);
+    }
+
+    /// Chunks hold whole blocks of points, no more than all of them.
+    #[test]
+    fn chunks_hold_whole_blocks() {
+        for points in [1, 7, 8, 9, 100, 1000, 5000] {
+            for widths in [&[4, 4][..], &[32, 32], &[3, 5, 2]] {
+                let chunk = plan(widths, points).chunk;
+                assert!(
+                    chunk == points || chunk.is_multiple_of(BLOCK),
+                    "{points} {widths:?}"
+                );
+                assert!((1..=points).contains(&chunk));
+            }
+        }
+    }
+}
