@@ -1,18 +1,34 @@
 //! The runtime of `network!`: exact, allocation-free loss, gradient and Hessian of small fully
 //! connected networks (MLP, SIREN, Fourier features, PINNs with input derivatives).
 //!
-//! `network!` declares an architecture and a residual; it compiles the residual's derivatives
-//! in the output jet at compile time and hands them, as a [`Residual`], to this engine, which
-//! is specialised to the layered structure:
-//! - a forward pass of [`Jet`]s gives `u` and its input derivatives `u.x`, `u.xx`, … exactly;
-//! - one backward pass per point gives the residual Jacobian's row `∇_θ rᵢ`; with two hidden
-//!   layers and a residual affine in the jet (every network of the paper), both passes run
-//!   eight points at a time, each jet component a vector over the points (private `block`
-//!   module);
-//! - the Hessian is `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by one packed product, the second-order term
-//!   by the curvature of each layer's operations (see [`engine`] for the blocks).
+//! # What is compiled and what runs at run time
 //!
-//! Nothing is allocated per evaluation: a [`Workspace`] holds every buffer.
+//! `network!` compiles the residual and the distance function: their derivatives in the
+//! components of the output jet (`u`, `u.x`, `u.xx`, …) are generated at compile time, as
+//! `#[hessian]` does, and handed to this engine as a [`Residual`]. The layers are not
+//! compiled per declaration: they run in this engine over an [`Architecture`] whose widths,
+//! depth, activation and embedding are run-time values, so a network of width 4 and one of
+//! width 32 run the same machine code. Its speed comes from the structure of the Hessian of a
+//! layered network, not from unrolling: every block of it is a sum over points of products
+//! of per-point factors, which the engine forms as a few packed matrix products with SIMD
+//! kernels.
+//!
+//! # The pipeline
+//!
+//! | step | module | what it does |
+//! |---|---|---|
+//! | model | `model` | [`Architecture`] (inputs, embedding, widths, [`Activation`]) and the layout of `θ` |
+//! | plan | `plan` | once per loss: how each layer's second-order blocks are formed, the chunk of points between products, and whether the points run a block at a time |
+//! | passes | `passes` | per point ([`engine`]) or per block of eight points: the forward pass of [`Jet`]s, the backward pass of a dual (a row of the residual Jacobian), the tangents |
+//! | sweep | `loss` | [`Loss`] runs the passes over every point (one trait, two sweeps, chosen by the plan) and writes residuals and the Jacobian `J` into a [`Workspace`] |
+//! | curvature | `curvature` | records each point's factors of the second-order term `Σᵢ rᵢ∇²rᵢ` and sums them by products |
+//! | kernels | `kernels` | the products `AᵀB` (for `JᵀJ` and the curvature), the lane-jet algebra, vector `tanh` and `sin`: independent of the rest |
+//!
+//! The Hessian is then `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by one packed product, the
+//! second-order term by the curvature's products, both written into the upper triangle and
+//! mirrored. Nothing is allocated per evaluation: the [`Workspace`] holds every buffer.
+//! Each module depends only on those above it in the table (the kernels on none), which a
+//! test checks.
 //!
 //! # Examples
 //!
@@ -44,6 +60,8 @@ mod curvature;
 mod init;
 mod jet;
 mod kernels;
+#[cfg(test)]
+mod layering;
 mod loss;
 mod model;
 mod objective;
@@ -58,27 +76,6 @@ pub mod engine {
 
 pub use init::init_xavier;
 pub use jet::{Jet, Jet2, Jet2In1, Jet2In2, Jet2In3};
-pub use loss::{Loss, Residual, Workspace};
+pub use loss::{Loss, Regression, Residual, Workspace};
 pub use model::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
 pub use objective::NetworkObjective;
-
-/// The regression residual `r = u − y`, without a distance function.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Regression;
-
-impl Residual<f64> for Regression {
-    const USES_TARGET: bool = true;
-    const NONLINEAR: bool = false;
-
-    fn distance(&self, _: &[f64]) -> f64 {
-        1.0
-    }
-
-    fn residual(&self, _: &[f64], y: f64, u: &f64) -> (f64, f64) {
-        (u - y, 1.0)
-    }
-
-    fn curvature(&self, _: &[f64], _: f64, _: &f64, out: &mut [f64]) {
-        out.fill(0.0);
-    }
-}

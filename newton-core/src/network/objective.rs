@@ -7,7 +7,6 @@ use nalgebra::{DMatrix, DVector, Dyn};
 
 use super::jet::Jet;
 use super::loss::{Loss, Residual, Workspace};
-use super::passes::point::forward_point;
 use crate::{LeastSquares, Objective};
 
 impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
@@ -78,19 +77,9 @@ impl<J: Jet, R: Residual<J>> LeastSquares for NetworkObjective<'_, '_, J, R> {
     }
 
     fn residuals(&self, x: &DVector<f64>, residuals: &mut DVector<f64>) {
-        let ws = &mut self.workspace.borrow_mut();
-        let s = self.loss.len().sqrt().recip();
-        for i in 0..self.loss.count {
-            let (p, y) = self.loss.point(i);
-            let u = forward_point(
-                self.loss.architecture,
-                x.as_slice(),
-                p,
-                self.loss.residual.distance(p),
-                &mut ws.point,
-            );
-            residuals[i] = s * self.loss.residual.residual(p, y, &u).0;
-        }
+        self.loss
+            .residuals_into(x, &mut self.workspace.borrow_mut(), residuals)
+            .expect(CHECKED);
     }
 
     fn residuals_jacobian(

@@ -11,11 +11,13 @@
 pub(crate) mod activations;
 pub(crate) mod lane_jets;
 pub(crate) mod panels;
+pub(crate) mod strip_product;
 pub(crate) mod strips;
 mod transpose;
 
 pub(crate) use panels::{Panels, Part};
-pub(crate) use strips::{add_product_of_strips, through_panels, Strips};
+pub(crate) use strip_product::{add_product_of_strips, through_panels};
+pub(crate) use strips::Strips;
 
 /// Points per block: one AVX-512 register of `f64`s, or two AVX2 ones.
 pub(crate) const BLOCK: usize = 8;

@@ -1,0 +1,428 @@
+//! The inner-product kernel `C += AᵀB` on [`Strips`], which pairs their lane vectors as they
+//! are: entry `(p, q)` of `AᵀB` is the sum over the strips of the lane-wise products of column
+//! `p` of `A` with column `q` of `B`, accumulated in a vector and summed across its lanes once
+//! at the end; and, for large products, the copy into [`Panels`] and their outer-product
+//! kernel.
+
+use pulp::{Arch, Simd, WithSimd};
+
+use super::panels::{add_leading_product, fused_add, report, Panels, Part};
+use super::strips::{sum_lanes, Strips, CACHE_BLOCK_BYTES};
+use super::{Lanes, BLOCK};
+
+/// Calls `add(p, q, (AᵀB)[p][q])` for every entry of `AᵀB` in `part` over the first `points`
+/// points of `a` and `b`, each exactly once; with [`Part::Upper`] a few entries with `p > q`
+/// near the diagonal are skipped, never reported.
+///
+/// # Panics
+///
+/// If `a` and `b` have different jets or fewer than `points` points.
+pub(crate) fn add_strip_product(
+    a: &Strips,
+    b: &Strips,
+    points: usize,
+    part: Part,
+    add: impl FnMut(usize, usize, f64),
+) {
+    assert!(
+        a.k == b.k && points <= a.points && points <= b.points,
+        "AᵀB over the same rows, as many as stored"
+    );
+    Arch::new().dispatch(StripProduct {
+        a,
+        b,
+        strips: points.div_ceil(BLOCK),
+        part,
+        add,
+    });
+}
+
+/// The entries of a product `AᵀB` from which [`add_product_of_strips`] copies its operands into
+/// [`Panels`]: the outer-product kernel of those runs at about twice the rate of the strips'
+/// inner-product kernel on large products (whose per-tile sums across lanes it has not, and
+/// whose operands it streams in order), while on small ones the copies would cost more than
+/// the product (`W = 4`).
+const PANEL_PRODUCT_ENTRIES: usize = 40 * 40;
+
+/// Returns whether [`add_product_of_strips`] multiplies `a` by `b` through [`Panels`].
+pub(crate) fn through_panels(a_cols: usize, b_cols: usize) -> bool {
+    a_cols * b_cols >= PANEL_PRODUCT_ENTRIES
+}
+
+/// [`add_strip_product`], or for a large product the same by the kernel of [`Panels`] after
+/// copying `a` and `b` into `scratch` (allocated by the caller as [`through_panels`] says:
+/// `points × k` rows and the columns of `a` and of `b`; `b` is not copied when it is `a`).
+pub(crate) fn add_product_of_strips(
+    a: &Strips,
+    b: &Strips,
+    points: usize,
+    part: Part,
+    (a_rows, b_rows): (&mut Panels, &mut Panels),
+    add: impl FnMut(usize, usize, f64),
+) {
+    if !through_panels(a.cols, b.cols) {
+        add_strip_product(a, b, points, part, add);
+        return;
+    }
+    let rows = points * a.k;
+    a.copy_into(points, a_rows);
+    if core::ptr::eq(a, b) {
+        add_leading_product(a_rows, a_rows, rows, part, add);
+    } else {
+        b.copy_into(points, b_rows);
+        add_leading_product(a_rows, b_rows, rows, part, add);
+    }
+}
+
+struct StripProduct<'a, F> {
+    a: &'a Strips,
+    b: &'a Strips,
+    strips: usize,
+    part: Part,
+    add: F,
+}
+
+impl<F: FnMut(usize, usize, f64)> WithSimd for StripProduct<'_, F> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loops must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        // A tile of `M × N` entries is `M·N` vector accumulators: sixteen of the 32 AVX-512
+        // registers, or with 256-bit registers (two per lane vector) eight of sixteen.
+        if S::F64_LANES >= BLOCK {
+            product::<4, 4, S, F>(simd, self);
+        } else {
+            product::<2, 2, S, F>(simd, self);
+        }
+    }
+}
+
+/// The tiles of a [`StripProduct`], `M` columns of `A` by `N` of `B` at a time, with one fused
+/// multiply-add per step where `fused`.
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn product<const M: usize, const N: usize, S: Simd, F: FnMut(usize, usize, f64)>(
+    simd: S,
+    task: StripProduct<'_, F>,
+) {
+    // Every SIMD path of `pulp` on x86-64 (v3 and v4) has FMA; the scalar one may not.
+    let fused = S::F64_LANES >= 4;
+    let StripProduct {
+        a,
+        b,
+        strips,
+        part,
+        mut add,
+    } = task;
+    // The columns of `A` a cache block at a time: each tile of `B` is paired with the whole
+    // block while the block stays in L2. Column by column over all of `A`, every tile of `B`
+    // would stream `A` from L3 at `W = 32` (a megabyte).
+    let column_bytes = strips * a.k * core::mem::size_of::<Lanes>();
+    let block = (CACHE_BLOCK_BYTES / column_bytes.max(1))
+        .max(1)
+        .next_multiple_of(M);
+    for pb in (0..a.cols).step_by(block) {
+        let pb_end = a.cols.min(pb + block);
+        let q_start = match part {
+            Part::Full => 0,
+            Part::Upper => pb - pb % N,
+        };
+        for q0 in (q_start..b.cols).step_by(N) {
+            let q_end = b.cols.min(q0 + N);
+            let p_end = match part {
+                Part::Full => pb_end,
+                Part::Upper => pb_end.min(q_end),
+            };
+            for p0 in (pb..p_end).step_by(M) {
+                let corner = ((a, p0), (b, q0));
+                // The jets' sizes as constants, for the loops over their components.
+                let acc = match a.k {
+                    1 => tile::<M, N, 1, S>(simd, fused, corner, strips),
+                    3 => tile::<M, N, 3, S>(simd, fused, corner, strips),
+                    6 => tile::<M, N, 6, S>(simd, fused, corner, strips),
+                    _ => tile::<M, N, 0, S>(simd, fused, corner, strips),
+                };
+                report(&mut add, part, (p0, p_end), (q0, q_end), &acc);
+            }
+        }
+    }
+}
+
+/// The `M × N` block of `AᵀB` from columns `p0..` of `A` and `q0..` of `B` over the first
+/// `strips` strips, for jets of `K` components (`0`: `a.k`, known at run time only). The
+/// padding of the [`Strips`] holds the columns of a last tile past `cols`, as zeros.
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn tile<const M: usize, const N: usize, const K: usize, S: Simd>(
+    simd: S,
+    fused: bool,
+    ((a, p0), (b, q0)): ((&Strips, usize), (&Strips, usize)),
+    strips: usize,
+) -> [[f64; N]; M] {
+    let k = if K == 0 { a.k } else { K };
+    debug_assert!(a.k == k && p0 + M <= a.stride && q0 + N <= b.stride);
+    let mut acc = [[[0.0; BLOCK]; N]; M];
+    // Offsets stepped by the strides rather than `chunks_exact`, whose count is a division
+    // per tile (tens of cycles, against a few hundred for the whole tile at `W = 4`).
+    let (step_a, step_b) = (a.stride * k, b.stride * k);
+    assert!(strips * step_a <= a.data.len() && strips * step_b <= b.data.len());
+    let (mut at_a, mut at_b) = (p0 * k, q0 * k);
+    for _ in 0..strips {
+        let (xs, ys) = (&a.data[at_a..][..M * k], &b.data[at_b..][..N * k]);
+        at_a += step_a;
+        at_b += step_b;
+        for c in 0..k {
+            let mut x = [[0.0; BLOCK]; M];
+            for (i, x) in x.iter_mut().enumerate() {
+                *x = xs[i * k + c];
+            }
+            let mut y = [[0.0; BLOCK]; N];
+            for (j, y) in y.iter_mut().enumerate() {
+                *y = ys[j * k + c];
+            }
+            for (acc, x) in acc.iter_mut().zip(&x) {
+                for (acc, y) in acc.iter_mut().zip(&y) {
+                    for ((v, &x), &y) in acc.iter_mut().zip(x).zip(y) {
+                        *v = fused_add(fused, *v, x, y);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = [[0.0; N]; M];
+    for (out, acc) in out.iter_mut().zip(&acc) {
+        let (fours, rest) = pulp::as_arrays::<4, _>(acc);
+        let (out_fours, out_rest) = pulp::as_arrays_mut::<4, _>(out);
+        for (o, acc) in out_fours.iter_mut().zip(fours) {
+            *o = sum_lanes4(simd, acc);
+        }
+        for (o, acc) in out_rest.iter_mut().zip(rest) {
+            *o = sum_lanes(simd, acc);
+        }
+    }
+    out
+}
+
+/// Returns the sums of the lanes of each of four vectors: with AVX-512 by shuffles of the four
+/// together (ten operations where one at a time takes about thirty).
+#[expect(
+    clippy::inline_always,
+    reason = "compiled for the caller's target features only when inlined into it"
+)]
+#[inline(always)]
+fn sum_lanes4<S: Simd>(simd: S, acc: &[Lanes; 4]) -> [f64; 4] {
+    #[cfg(target_arch = "x86_64")]
+    if S::F64_LANES == BLOCK {
+        if let Some(v4) = pulp::x86::V4::try_new() {
+            return x86::sum_lanes4(v4, acc);
+        }
+    }
+    let mut out = [0.0; 4];
+    for (o, acc) in out.iter_mut().zip(acc) {
+        *o = sum_lanes(simd, acc);
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use core::arch::x86_64::__m512d;
+    use pulp::cast;
+    use pulp::x86::V4;
+
+    use super::Lanes;
+
+    /// Indices of `_mm512_permutex2var_pd` (8 and up select from the second operand).
+    type Index = [i64; 8];
+
+    /// [`sum_lanes4`](super::sum_lanes4) by halves: the low and high halves of `a` and `b`
+    /// added (`[a′ | b′]`, four partial sums each), then their pairs (`[a″ b″ c″ d″]`, two
+    /// each), then the two of each. Inlined, so that it is compiled for AVX-512.
+    #[inline(always)]
+    pub(super) fn sum_lanes4(simd: V4, acc: &[Lanes; 4]) -> [f64; 4] {
+        const LOW_HALVES: Index = [0, 1, 2, 3, 8, 9, 10, 11];
+        const HIGH_HALVES: Index = [4, 5, 6, 7, 12, 13, 14, 15];
+        const LOW_PAIRS: Index = [0, 1, 4, 5, 8, 9, 12, 13];
+        const HIGH_PAIRS: Index = [2, 3, 6, 7, 10, 11, 14, 15];
+        const EVEN: Index = [0, 2, 4, 6, 0, 2, 4, 6];
+        const ODD: Index = [1, 3, 5, 7, 1, 3, 5, 7];
+        let f = simd.avx512f;
+        let mix =
+            |a: __m512d, index: Index, b: __m512d| f._mm512_permutex2var_pd(a, cast(index), b);
+        let halves =
+            |a: __m512d, b: __m512d| f._mm512_add_pd(mix(a, LOW_HALVES, b), mix(a, HIGH_HALVES, b));
+        let v: [__m512d; 4] = [cast(acc[0]), cast(acc[1]), cast(acc[2]), cast(acc[3])];
+        let (ab, cd) = (halves(v[0], v[1]), halves(v[2], v[3]));
+        let pairs = f._mm512_add_pd(mix(ab, LOW_PAIRS, cd), mix(ab, HIGH_PAIRS, cd));
+        let sums: [f64; 8] = cast(f._mm512_add_pd(mix(pairs, EVEN, pairs), mix(pairs, ODD, pairs)));
+        [sums[0], sums[1], sums[2], sums[3]]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::DMatrix;
+
+    use super::super::super::jet::{Jet, Jet2In1};
+    use super::*;
+
+    /// Stores `m` (rows point after point, `k` per point) as strips.
+    fn stripped(m: &DMatrix<f64>, k: usize) -> Strips {
+        let mut out = Strips::new(m.nrows() / k, k, m.ncols());
+        for i in 0..m.nrows() / k {
+            if k == 1 {
+                out.set_row(i, &m.row(i).iter().copied().collect::<Vec<_>>());
+                continue;
+            }
+            for q in 0..m.ncols() {
+                let mut jet = Jet2In1::default();
+                for c in 0..k {
+                    *jet.get_mut(c) = m[(i * k + c, q)];
+                }
+                out.put_jet(i, q, &jet);
+            }
+        }
+        out
+    }
+
+    fn sample(n: usize, m: usize, seed: usize) -> DMatrix<f64> {
+        DMatrix::from_fn(n, m, |i, q| {
+            f64::from(u8::try_from((i * 31 + q * 17 + seed) % 13).unwrap()) - 6.0
+        })
+    }
+
+    /// Integer data, so every sum is exact whatever its order: the products of every SIMD
+    /// path this processor has and the scalar one equal nalgebra's, for one row per point and
+    /// for jets of three components, with short strips, edge tiles and several cache blocks.
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn products_match_nalgebra_on_every_simd_path() {
+        fn check<S: Simd>(simd: S) {
+            for k in [1, 3] {
+                // The last: columns of 38 strips of three rows, 7 KB, so `A` takes three cache
+                // blocks.
+                let sizes = [
+                    (1, 1, 1),
+                    (3, 4, 9),
+                    (7, 5, 5),
+                    (10, 9, 17),
+                    (33, 18, 3),
+                    (300, 45, 47),
+                ];
+                for (n, m, w) in sizes {
+                    let (a, b) = (sample(n * k, m, 0), sample(n * k, w, 5));
+                    let (sa, sb) = (stripped(&a, k), stripped(&b, k));
+                    let want = a.transpose() * &b;
+                    let mut got = DMatrix::from_element(m, w, f64::NAN);
+                    simd.vectorize(StripProduct {
+                        a: &sa,
+                        b: &sb,
+                        strips: n.div_ceil(BLOCK),
+                        part: Part::Full,
+                        add: |p, q, v| got[(p, q)] = v,
+                    });
+                    assert_eq!(got, want, "k {k}: {n} × {m} by {n} × {w}");
+                    let gram = a.transpose() * &a;
+                    let mut upper = DMatrix::from_element(m, m, f64::NAN);
+                    simd.vectorize(StripProduct {
+                        a: &sa,
+                        b: &sa,
+                        strips: n.div_ceil(BLOCK),
+                        part: Part::Upper,
+                        add: |p, q, v| {
+                            assert!(p <= q);
+                            upper[(p, q)] = v;
+                        },
+                    });
+                    for q in 0..m {
+                        for p in 0..=q {
+                            assert_eq!(upper[(p, q)], gram[(p, q)], "k {k}: {n} × {m} gram");
+                        }
+                    }
+                }
+            }
+        }
+        check(pulp::Scalar);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some(simd) = pulp::x86::V3::try_new() {
+                check(simd);
+            }
+            if let Some(simd) = pulp::x86::V4::try_new() {
+                check(simd);
+            }
+        }
+    }
+
+    /// Large products go through copies into [`Panels`], small ones not; either way the sums
+    /// are nalgebra's, and a Gram matrix copies its one operand once.
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn products_through_panels_match_nalgebra() {
+        for (k, n, m, w) in [(1, 21, 70, 66), (3, 9, 64, 65), (1, 13, 5, 7)] {
+            let (a, b) = (sample(n * k, m, 2), sample(n * k, w, 7));
+            let (sa, sb) = (stripped(&a, k), stripped(&b, k));
+            let mut scratch = if through_panels(m, w) {
+                (Panels::new(n * k, m), Panels::new(n * k, w))
+            } else {
+                (Panels::default(), Panels::default())
+            };
+            let mut got = DMatrix::from_element(m, w, f64::NAN);
+            let into = (&mut scratch.0, &mut scratch.1);
+            add_product_of_strips(&sa, &sb, n, Part::Full, into, |p, q, v| got[(p, q)] = v);
+            assert_eq!(got, a.transpose() * &b, "k {k}: {n} × {m} by {n} × {w}");
+            let gram = a.transpose() * &a;
+            let mut upper = DMatrix::from_element(m, m, f64::NAN);
+            let into = (&mut scratch.0, &mut Panels::default());
+            add_product_of_strips(&sa, &sa, n, Part::Upper, into, |p, q, v| upper[(p, q)] = v);
+            for q in 0..m {
+                for p in 0..=q {
+                    assert_eq!(upper[(p, q)], gram[(p, q)], "k {k}: {n} × {m} gram");
+                }
+            }
+        }
+    }
+
+    /// A product over the leading points ignores what the lanes past them held once cleared.
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn a_product_over_cleared_leading_points() {
+        let (a, b) = (sample(22, 6, 1), sample(22, 7, 4));
+        let (mut sa, mut sb) = (stripped(&a, 1), stripped(&b, 1));
+        sa.clear_from(13);
+        sb.clear_from(13);
+        let want = a.rows(0, 13).transpose() * b.rows(0, 13);
+        let mut got = DMatrix::from_element(6, 7, f64::NAN);
+        add_strip_product(&sa, &sb, 13, Part::Full, |p, q, v| got[(p, q)] = v);
+        assert_eq!(got, want);
+        assert_eq!(sa.get(12, 3), a[(12, 3)]);
+        assert_eq!(sa.get(13, 3), 0.0);
+    }
+
+    #[test]
+    #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
+    fn the_transposed_product_with_a_vector() {
+        for n in [1, 8, 13, 17] {
+            let a = sample(n, 11, 2);
+            let x: Vec<f64> = (0..n)
+                .map(|i| f64::from(u32::try_from(i).unwrap()))
+                .collect();
+            let mut out = vec![1.0; 11];
+            stripped(&a, 1).add_transpose_times(2.0, &x, &mut out);
+            let want = a.transpose() * nalgebra::DVector::from_vec(x) * 2.0;
+            for (o, w) in out.iter().zip(&want) {
+                assert_eq!(*o, w + 1.0, "{n} points");
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The buffers of one loss evaluation, allocated once.
+
+use nalgebra::DVector;
+
+use super::super::curvature::Curvature;
+use super::super::jet::Jet;
+use super::super::kernels::{through_panels, Panels, Strips};
+use super::super::model::Architecture;
+use super::super::passes::block::Block;
+use super::super::passes::point::Workspace as PointWorkspace;
+
+/// Everything one evaluation of a [`Loss`] needs besides its inputs and outputs: allocated once,
+/// reused for every evaluation, so evaluations allocate nothing.
+///
+/// A workspace is sized for one point count and one network's layout; a loss given a workspace
+/// made for another returns [`Error::WorkspaceMismatch`] (its buffers would be read out of
+/// bounds, or, made for more points, add residuals of points the loss does not have). Losses of
+/// the same network over the same number of points may share one.
+///
+/// The Jacobian and the stacked factors of the second-order term are stored a block of eight
+/// points per vector, as the sweep computes them; those of large products (`JᵀJ` from
+/// `P = 40`) are also kept in rows of eight columns for the faster kernel there, which about
+/// doubles their memory (`N·P` numbers for the Jacobian).
+#[derive(Clone, Debug)]
+pub struct Workspace<J: Jet> {
+    /// The point count the buffers are sized for; the network is in `point`'s layout.
+    pub(crate) points: usize,
+    pub(crate) point: PointWorkspace<J>,
+    /// The state of a block of points, for the networks that run in blocks
+    /// ([`Loss::in_blocks`]).
+    pub(crate) block: Block<J>,
+    /// The per-point factors of the second-order term, summed over the points at the end.
+    pub(crate) second_order: Curvature<J>,
+    /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), in strips of a block of
+    /// points as the block sweep computes it.
+    pub(crate) jacobian: Strips,
+    /// The Jacobian copied for `JᵀJ` by the kernel of [`Panels`], where that is faster (empty
+    /// otherwise).
+    pub(crate) jacobian_rows: Panels,
+    pub(crate) residuals: DVector<f64>,
+    pub(crate) row: Vec<f64>,
+    /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
+    pub(crate) component_rows: Vec<f64>,
+    pub(crate) curvature: Vec<f64>,
+}
+
+impl<J: Jet> Workspace<J> {
+    /// Allocates the workspace for `architecture` and `points` collocation points.
+    #[must_use]
+    pub fn new(architecture: &Architecture, points: usize) -> Self {
+        let p = architecture.parameters();
+        let point = PointWorkspace::new(architecture);
+        Self {
+            points,
+            second_order: Curvature::new(&point.layout, points),
+            point,
+            block: Block::new(architecture),
+            jacobian: Strips::new(points, 1, p),
+            jacobian_rows: if through_panels(p, p) {
+                Panels::new(points, p)
+            } else {
+                Panels::default()
+            },
+            residuals: DVector::zeros(points),
+            row: vec![0.0; p],
+            component_rows: vec![0.0; J::K * p],
+            curvature: vec![0.0; J::K * J::K],
+        }
+    }
+}
