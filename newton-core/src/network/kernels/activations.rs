@@ -2,7 +2,7 @@
 //! or calls so that they compile to vector instructions.
 //!
 //! At small widths the forward pass is dominated by `tanh`: one `expm1` call into libm per
-//! neuron and point (800 per evaluation at `W = 4`, a fifth of the time). Here `exp(x)` and
+//! neuron and point, a long dependent chain that does not vectorise. Here `exp(x)` and
 //! `expm1(x)` for `x = −2|h| ≤ 0` share one Cody–Waite reduction `x = n ln 2 + r`,
 //! `|r| ≤ ln 2 / 2`, and one polynomial: `expm1(x) = 2ⁿ expm1(r) + (2ⁿ − 1)`, which keeps the
 //! relative precision of `expm1` near zero (`n = 0`) and never cancels otherwise (`|expm1| > ¼`),

@@ -1,12 +1,12 @@
 //! Packed matrices and the register-blocked kernels `C += AᵀB` behind the Gauss–Newton product
 //! `JᵀJ` and the point-aggregated second-order blocks of the network engine: [`Panels`], one
 //! point's row of eight columns at a time, for the sweeps that go point by point, and
-//! [`Strips`], one column of a block of points at a time, as the block sweep computes them.
+//! [`Strips`](super::Strips), one column of a block of points at a time, as the block sweep computes them.
 //!
 //! A GEMM spends its time in a micro-kernel that keeps a block of `C` in registers and streams
 //! two thin slices of `A` and `B` past it. matrixmultiply packs those slices into a buffer it
 //! allocates on every call; here the caller's matrices are stored packed from the start (in
-//! [`Panels`] or [`Strips`] allocated once, with the copies of large strips into panels), so
+//! [`Panels`] or [`Strips`](super::Strips) allocated once, with the copies of large strips into panels), so
 //! the kernels never touch the heap.
 //! The kernel runs under `pulp`'s runtime dispatch, so the same safe loops are compiled for
 //! AVX-512 or AVX2 with FMA when the processor has them and for the baseline otherwise; with
@@ -63,7 +63,7 @@ impl Panels {
     }
 
     /// Writes panel `t` of the rows of the points `first .. first + lanes` of a block of
-    /// [`Strips`], `k` rows per point (the components of a jet), from its first
+    /// [`Strips`](super::Strips), `k` rows per point (the components of a jet), from its first
     /// `columns.len() / k` columns: column `j`'s component `c` is `columns[j·k + c]`, one value
     /// per point. Each row's piece of the panel is stored in one pass, rather than a column at
     /// a time with stores `PANEL` entries apart.
@@ -296,9 +296,9 @@ struct Kernel {
     /// Even and odd rows of a single-panel tile summed apart and added at the end: with
     /// 512-bit registers a `4 × 8` tile is four accumulators, each a chain of dependent
     /// multiply-adds that the two FMA units would wait on; two sums per entry double the chains
-    /// in flight (the 32 registers hold them). Measured, it pays for the narrow products of the
-    /// first layers (SIREN, Fourier features and the PINNs 5–10 % faster); the two-panel tile
-    /// already has eight chains and is slower split.
+    /// in flight (the 32 registers hold them). It pays for the narrow products of the first
+    /// layers (SIREN, Fourier features, the PINNs); the two-panel tile already has eight chains
+    /// and is slower split.
     split: bool,
 }
 

@@ -38,8 +38,8 @@ pub(crate) fn add_strip_product(
 }
 
 /// The entries of a product `AᵀB` from which [`add_product_of_strips`] copies its operands into
-/// [`Panels`]: the outer-product kernel of those runs at about twice the rate of the strips'
-/// inner-product kernel on large products (whose per-tile sums across lanes it has not, and
+/// [`Panels`]: the outer-product kernel of those runs faster than the strips' inner-product
+/// kernel on large products (whose per-tile sums across lanes it has not, and
 /// whose operands it streams in order), while on small ones the copies would cost more than
 /// the product (`W = 4`).
 const PANEL_PRODUCT_ENTRIES: usize = 40 * 40;

@@ -4,7 +4,7 @@
 //! The block sweep computes every column of a stacked factor (a Jacobian entry, a dual, a
 //! shared tangent) as one lane vector over the [`BLOCK`] points of a block. A [`Panels`]
 //! operand wants each point's row of eight columns instead, so every panel had to be transposed
-//! on its way in: at `W = 4` those transposes cost about an eighth of an evaluation. [`Strips`]
+//! on its way in, a cost of the order of the small products themselves. [`Strips`]
 //! keep the lane vectors, and the kernel pairs them as they are: entry `(p, q)` of `AᵀB` is the
 //! sum over the strips of the lane-wise products of column `p` of `A` with column `q` of `B`,
 //! accumulated in a vector and summed across its lanes once at the end.
@@ -13,7 +13,7 @@
 //! the floating-point units for every four multiply-adds, where the outer-product kernel of
 //! [`Panels`] has none: from about `40 × 40` entries the operands are copied into panels (the
 //! transposes again, but once per product rather than once per use) and multiplied there
-//! ([`add_product_of_strips`]).
+//! ([`add_product_of_strips`](super::add_product_of_strips)).
 //!
 //! [`Panels`]: super::panels::Panels
 

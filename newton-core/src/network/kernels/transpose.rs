@@ -2,9 +2,9 @@
 //! rows of a panel (one point, eight columns), by AVX-512 shuffles where the processor has
 //! them.
 //!
-//! Written element by element, a transpose is 64 loads and 64 stores; at `W = 4` those of the
-//! Jacobian's panels were about a third of the backward pass. In registers it is eight loads,
-//! 24 two-source permutations and eight stores.
+//! Written element by element, a transpose is 64 loads and 64 stores, as many as the small
+//! products it feeds do arithmetic. In registers it is eight loads, 24 two-source permutations
+//! and eight stores.
 
 use super::{Lanes, BLOCK, PANEL};
 

@@ -9,11 +9,11 @@ use super::super::model::Architecture;
 use super::super::passes::block::Block;
 use super::super::passes::point::Workspace as PointWorkspace;
 
-/// Everything one evaluation of a [`Loss`] needs besides its inputs and outputs: allocated once,
+/// Everything one evaluation of a [`Loss`](super::Loss) needs besides its inputs and outputs: allocated once,
 /// reused for every evaluation, so evaluations allocate nothing.
 ///
 /// A workspace is sized for one point count and one network's layout; a loss given a workspace
-/// made for another returns [`Error::WorkspaceMismatch`] (its buffers would be read out of
+/// made for another returns [`Error::WorkspaceMismatch`](crate::Error::WorkspaceMismatch) (its buffers would be read out of
 /// bounds, or, made for more points, add residuals of points the loss does not have). Losses of
 /// the same network over the same number of points may share one.
 ///
@@ -27,7 +27,7 @@ pub struct Workspace<J: Jet> {
     pub(crate) points: usize,
     pub(crate) point: PointWorkspace<J>,
     /// The state of a block of points, for the networks that run in blocks
-    /// ([`Loss::in_blocks`]).
+    /// ([`Plan::sweeps_blocks`](super::super::plan::Plan::sweeps_blocks)).
     pub(crate) block: Block<J>,
     /// The per-point factors of the second-order term, summed over the points at the end.
     pub(crate) second_order: Curvature<J>,

@@ -22,7 +22,7 @@ const NEURONS: usize = 4;
 /// The state of one block of points, allocated once for an architecture. Index `l` as in the
 /// point [`Workspace`](super::point::Workspace): `z[0] = ξ(x)`, `z[l]` the outputs of hidden
 /// layer `l`, `s1`, `s2`, `adj_z`, `adj_h` entry 0 unused; neuron `k`'s lane jet is entries
-/// `k·K .. (k + 1)·K` of its layer ([`Block::jet`]).
+/// `k·K .. (k + 1)·K` of its layer.
 #[derive(Clone, Debug)]
 pub(crate) struct Block<J: Jet> {
     pub(crate) layout: Layout,
