@@ -41,6 +41,8 @@
 //! ```
 
 mod architecture;
+#[doc(hidden)]
+pub mod bench_hooks;
 mod block;
 mod curvature;
 pub mod engine;
