@@ -1,8 +1,8 @@
 //! Criterion benchmarks of `network!` losses (PROBLEMS.md §4) at the benchmark point
 //! `θₖ = 0.5 sin(0.7k + 0.3)`: the exact fused value, gradient and Hessian against the floor of
-//! forming `JᵀJ` alone by a GEMM (nalgebra → matrixmultiply), num-dual's runtime
-//! forward-mode Hessian (where it finishes in benchmark time: tanh at W = 4 and 8) and central
-//! differences of newton's own gradient.
+//! forming `JᵀJ` alone (by matrixmultiply, by faer and by newton's own kernel; the report takes
+//! the fastest), num-dual's runtime forward-mode Hessian (where it finishes in benchmark time:
+//! tanh at W = 4 and 8) and central differences of newton's own gradient.
 //!
 //! `cargo bench --bench network` takes a few minutes; `NEWTON_BENCH_QUICK=1` for a smoke run.
 //! Afterwards `cargo run --release -p problems -- bench-report` writes `BENCHMARKS.md`.
@@ -12,9 +12,11 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use newton::nalgebra::{DMatrix, DVector};
+use newton::network::bench_hooks::Gram;
 use newton::network::{Jet, Loss, Residual};
 use problems::bench_report::{
-    self, CENTRAL_DIFFERENCES, JTJ_GEMM, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
+    self, CENTRAL_DIFFERENCES, JTJ_ENGINE, JTJ_FAER, JTJ_MATRIXMULTIPLY, NEWTON_HESSIAN,
+    NEWTON_VGH, NUM_DUAL,
 };
 use problems::bench_settings::{BenchSettings, Timing};
 use problems::finite_differences::central_hessian_dyn;
@@ -53,8 +55,7 @@ fn contenders<J: Jet, R: Residual<J>>(
         Some(w) => BenchmarkId::new(what, w),
         None => BenchmarkId::from_parameter(what),
     };
-    let p = loss.parameters();
-    let n = loss.points();
+    let (p, n) = (loss.parameters(), loss.points());
     let theta = point(p);
     let mut ws = loss.workspace();
     let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
@@ -70,17 +71,10 @@ fn contenders<J: Jet, R: Residual<J>>(
                 .map(|()| h[(0, 0)])
         });
     });
-    // The floor: the Gauss–Newton product alone, from the real Jacobian, by one GEMM.
     let (mut r, mut j) = (DVector::zeros(n), DMatrix::zeros(n, p));
     loss.residuals_jacobian_into(&theta, &mut ws, &mut r, &mut j)
         .expect("the benchmark point has P entries");
-    let jt = j.transpose();
-    group.bench_function(id(JTJ_GEMM), |b| {
-        b.iter(|| {
-            h.gemm(1.0, black_box(&jt), black_box(&j), 0.0);
-            h[(0, 0)]
-        });
-    });
+    floors(group, &id, &j);
     if differences {
         group.bench_function(id(CENTRAL_DIFFERENCES), |b| {
             b.iter(|| {
@@ -92,6 +86,125 @@ fn contenders<J: Jet, R: Residual<J>>(
                 )
             });
         });
+    }
+}
+
+/// Times the floor of a network Hessian: `JᵀJ` alone, from the real Jacobian `J` (`N × P`,
+/// column-major), by the fastest GEMMs at hand and by the engine's own kernel, each into
+/// storage allocated here, after checking that all three agree with nalgebra's product.
+fn floors(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: &dyn Fn(&str) -> BenchmarkId,
+    j: &DMatrix<f64>,
+) {
+    let (n, p) = j.shape();
+    let want = j.transpose() * j;
+    let scale = want.amax();
+    let check = |what: &str, got: &[f64]| {
+        let diff = got
+            .iter()
+            .zip(want.as_slice())
+            .fold(0.0_f64, |m, (g, w)| m.max((g - w).abs()));
+        assert!(
+            diff <= 1e-12 * scale,
+            "{what}: |ΔJᵀJ| = {diff:e} of {scale:e}"
+        );
+    };
+    let mut h = vec![f64::NAN; p * p];
+    jtj_matrixmultiply(j, &mut h);
+    check(JTJ_MATRIXMULTIPLY, &h);
+    group.bench_function(id(JTJ_MATRIXMULTIPLY), |b| {
+        b.iter(|| {
+            jtj_matrixmultiply(black_box(j), &mut h);
+            h[0]
+        });
+    });
+    h.fill(f64::NAN);
+    jtj_faer(j, &mut h);
+    check(JTJ_FAER, &h);
+    group.bench_function(id(JTJ_FAER), |b| {
+        b.iter(|| {
+            jtj_faer(black_box(j), &mut h);
+            h[0]
+        });
+    });
+    let mut gram = Gram::new(j.as_slice(), n, p);
+    h.fill(f64::NAN);
+    gram.gram_into(&mut h);
+    check(JTJ_ENGINE, &h);
+    group.bench_function(id(JTJ_ENGINE), |b| {
+        b.iter(|| {
+            gram.gram_into(&mut h);
+            h[0]
+        });
+    });
+}
+
+/// Writes `JᵀJ` into `h` (`P × P`, column-major) by matrixmultiply's GEMM, reading `Jᵀ` from
+/// `J`'s own storage with the strides swapped rather than from a transposed copy.
+#[expect(
+    unsafe_code,
+    reason = "matrixmultiply's GEMM takes raw pointers and strides"
+)]
+fn jtj_matrixmultiply(j: &DMatrix<f64>, h: &mut [f64]) {
+    let (n, p) = j.shape();
+    assert_eq!(h.len(), p * p, "JᵀJ has P² entries");
+    let stride = |s: usize| isize::try_from(s).expect("a stride within isize");
+    // SAFETY: `Jᵀ` (P × N, row stride N, column stride 1) and `J` (N × P, row stride 1, column
+    // stride N) both read only the N·P entries of `j`; `C` (P × P, column-major) is `h`.
+    unsafe {
+        matrixmultiply::dgemm(
+            p,
+            n,
+            p,
+            1.0,
+            j.as_ptr(),
+            stride(n),
+            1,
+            j.as_ptr(),
+            1,
+            stride(n),
+            0.0,
+            h.as_mut_ptr(),
+            1,
+            stride(p),
+        );
+    }
+}
+
+/// Writes `JᵀJ` into `h` (`P × P`, column-major) by faer's sequential GEMM, with `Jᵀ` a
+/// transposed view of `J`: the lower triangle only, by faer's triangular product, then mirrored,
+/// the fastest way faer has (its full product does nearly twice the multiply-adds).
+fn jtj_faer(j: &DMatrix<f64>, h: &mut [f64]) {
+    use faer::linalg::matmul::triangular::{matmul, BlockStructure};
+    let (n, p) = j.shape();
+    let j = faer::MatRef::from_column_major_slice(j.as_slice(), n, p);
+    matmul(
+        faer::MatMut::from_column_major_slice_mut(h, p, p),
+        BlockStructure::TriangularLower,
+        faer::Accum::Replace,
+        j.transpose(),
+        BlockStructure::Rectangular,
+        j,
+        BlockStructure::Rectangular,
+        1.0,
+        faer::Par::Seq,
+    );
+    mirror_lower(h, p);
+}
+
+/// Copies the lower triangle of `h` (`p × p`, column-major) onto its upper triangle, in square
+/// blocks so that the transposed reads stay in cache (as the engine mirrors its product).
+fn mirror_lower(h: &mut [f64], p: usize) {
+    const B: usize = 32;
+    for rb in (0..p).step_by(B) {
+        for cb in (rb..p).step_by(B) {
+            for c in cb..(cb + B).min(p) {
+                for r in rb..(rb + B).min(c) {
+                    h[c * p + r] = h[r * p + c];
+                }
+            }
+        }
     }
 }
 

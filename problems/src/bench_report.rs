@@ -86,8 +86,13 @@ pub const NUM_DUAL: &str = "num_dual";
 /// The central-difference Hessian from `2·D` generated gradients.
 pub const CENTRAL_DIFFERENCES: &str = "central_differences";
 
-/// The Gauss–Newton product `JᵀJ` alone by one GEMM: the floor of a network Hessian.
-pub const JTJ_GEMM: &str = "jtj_gemm";
+/// The Gauss–Newton product `JᵀJ` alone by matrixmultiply's GEMM on `J` with swapped strides:
+/// one of the floors of a network Hessian.
+pub const JTJ_MATRIXMULTIPLY: &str = "jtj_matrixmultiply";
+/// `JᵀJ` alone by faer's sequential GEMM on a transposed view of `J`: another floor.
+pub const JTJ_FAER: &str = "jtj_faer";
+/// `JᵀJ` alone by newton's own product kernel on `J` as the engine stores it: another floor.
+pub const JTJ_ENGINE: &str = "jtj_engine";
 
 pub use crate::bench_networks::NETWORK_GROUPS;
 
@@ -185,9 +190,9 @@ pub(crate) struct Case {
     /// The size, for groups with several.
     pub(crate) size: Option<usize>,
     /// The contenders, in the order of `times`.
-    contenders: [&'static str; 5],
+    contenders: &'static [&'static str],
     /// Median nanoseconds per contender, `None` where criterion has no result.
-    pub(crate) times: [Option<f64>; 5],
+    pub(crate) times: Vec<Option<f64>>,
     /// The oldest and newest estimate file of the case.
     written: (Option<SystemTime>, Option<SystemTime>),
 }
@@ -198,7 +203,7 @@ impl Case {
         criterion_dir: &Path,
         group: &'static str,
         size: Option<usize>,
-        contenders: [&'static str; 5],
+        contenders: &'static [&'static str],
         label: String,
     ) -> Result<Self, Error> {
         let mut case = Self {
@@ -206,7 +211,7 @@ impl Case {
             group,
             size,
             contenders,
-            times: [None; 5],
+            times: vec![None; contenders.len()],
             written: (None, None),
         };
         for (slot, contender) in case.times.iter_mut().zip(contenders) {
@@ -303,7 +308,7 @@ pub fn generate(criterion_dir: &Path, stable: Stable<'_>) -> Result<String, Erro
                 criterion_dir,
                 group.name,
                 size,
-                CONTENDERS,
+                &CONTENDERS,
                 label,
             )?);
         }
@@ -486,7 +491,7 @@ fn render(
             row.label,
             ops_vgh(row.group, row.size).map_or_else(|| "—".to_owned(), |o| o.to_string())
         )?;
-        for t in row.times {
+        for &t in &row.times {
             write!(md, " {} |", format_ns(t))?;
         }
         writeln!(

@@ -56,6 +56,8 @@
 //! # Ok::<(), newton_core::Error>(())
 //! ```
 
+#[doc(hidden)]
+pub mod bench_hooks;
 mod curvature;
 mod init;
 mod jet;
