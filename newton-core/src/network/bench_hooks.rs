@@ -1,9 +1,15 @@
-//! Entry points for `benches/network.rs` only, not part of the API: the engine's own `JᵀJ`
-//! kernel on a given Jacobian, so that the floor of a network Hessian can be timed against
-//! general GEMMs on the same matrix.
+//! Entry points for the benchmarks only, not part of the API: the engine's own `JᵀJ` kernel on
+//! a given Jacobian, so that the floor of a network Hessian can be timed against general GEMMs
+//! on the same matrix (`benches/network.rs`), and each kernel alone at the sizes the engine
+//! runs it at (`benches/kernels.rs`).
 
-use super::kernels::panels::mirror_upper;
-use super::kernels::{add_product_of_strips, through_panels, Panels, Part, Strips};
+use pulp::{Arch, Simd, WithSimd};
+
+use super::jet::Jet;
+use super::kernels::lane_jets;
+use super::kernels::panels::{add_product, mirror_upper};
+use super::kernels::{activations, add_product_of_strips, through_panels};
+use super::kernels::{Lanes, Panels, Part, Strips, BLOCK};
 
 /// A residual Jacobian held as the engine holds it during a Hessian, with the scratch that its
 /// Gauss–Newton product needs: what [`Gram::gram_into`] times is what each evaluation of
@@ -57,6 +63,202 @@ impl Gram {
         add_product_of_strips(j, j, n, Part::Upper, scratch, |a, b, v| h[b * p + a] = v);
         mirror_upper(h, p);
     }
+}
+
+/// A product `AᵀB` of two stacked factors of jets with `k` components over `points` points, as
+/// the curvature forms its blocks: [`Strips`] multiplied as they are or, from 40 × 40 entries,
+/// copied into [`Panels`] first (both on every call, as the engine does).
+#[derive(Clone, Debug)]
+pub struct StripProduct {
+    a: Strips,
+    b: Strips,
+    scratch: (Panels, Panels),
+    out: Vec<f64>,
+}
+
+impl StripProduct {
+    /// Fills `A` (`a` columns) and `B` (`b` columns) with reproducible values.
+    #[must_use]
+    pub fn new(points: usize, k: usize, a: usize, b: usize) -> Self {
+        let fill = |cols: usize, seed: usize| {
+            let mut s = Strips::new(points, k, cols);
+            let mut row = vec![0.0; cols];
+            for i in 0..points {
+                for (q, v) in row.iter_mut().enumerate() {
+                    *v = value(i * 31 + q * 7 + seed);
+                }
+                s.set_row(i, &row);
+            }
+            s
+        };
+        let scratch = if through_panels(a, b) {
+            (Panels::new(points * k, a), Panels::new(points * k, b))
+        } else {
+            (Panels::default(), Panels::default())
+        };
+        Self {
+            a: fill(a, 1),
+            b: fill(b, 2),
+            scratch,
+            out: vec![0.0; a * b],
+        }
+    }
+
+    /// Forms `AᵀB` (row-major) and returns one of its entries.
+    pub fn run(&mut self) -> f64 {
+        let (n, points) = (self.b.cols(), self.a.points());
+        let out = &mut self.out;
+        let scratch = (&mut self.scratch.0, &mut self.scratch.1);
+        add_product_of_strips(&self.a, &self.b, points, Part::Full, scratch, |p, q, v| {
+            out[p * n + q] = v;
+        });
+        self.out[0]
+    }
+}
+
+/// A product `AᵀB` of two [`Panels`] of `rows` rows, as the affine term forms its blocks.
+#[derive(Clone, Debug)]
+pub struct PanelProduct {
+    a: Panels,
+    b: Panels,
+    out: Vec<f64>,
+}
+
+impl PanelProduct {
+    /// Fills `A` (`a` columns) and `B` (`b` columns) with reproducible values.
+    #[must_use]
+    pub fn new(rows: usize, a: usize, b: usize) -> Self {
+        let fill = |cols: usize, seed: usize| {
+            let mut m = Panels::new(rows, cols);
+            for i in 0..rows {
+                for q in 0..cols {
+                    let block = m.block_mut(i, 1, q / super::kernels::PANEL);
+                    block[q % super::kernels::PANEL] = value(i * 31 + q * 7 + seed);
+                }
+            }
+            m
+        };
+        Self {
+            a: fill(a, 1),
+            b: fill(b, 2),
+            out: vec![0.0; a * b],
+        }
+    }
+
+    /// Forms `AᵀB` (row-major) and returns one of its entries.
+    pub fn run(&mut self) -> f64 {
+        let n = self.b.cols();
+        let out = &mut self.out;
+        add_product(&self.a, &self.b, Part::Full, |p, q, v| out[p * n + q] = v);
+        self.out[0]
+    }
+}
+
+/// The copy of a Jacobian of `points` points and `cols` columns from [`Strips`] into
+/// [`Panels`], through the `8 × 8` transposes, as large products make it.
+#[derive(Clone, Debug)]
+pub struct Transposes {
+    strips: Strips,
+    panels: Panels,
+}
+
+impl Transposes {
+    /// Fills the strips with reproducible values.
+    #[must_use]
+    pub fn new(points: usize, cols: usize) -> Self {
+        let product = StripProduct::new(points, 1, cols, 1);
+        Self {
+            panels: Panels::new(points, cols),
+            strips: product.a,
+        }
+    }
+
+    /// Copies the strips into the panels.
+    pub fn run(&mut self) {
+        self.strips
+            .copy_into(self.strips.points(), &mut self.panels);
+    }
+}
+
+/// `tanh` and its four derivatives at the 32 values `h` (four neurons of a block of eight
+/// points), by the vector kernel under `pulp`'s dispatch.
+pub fn tanh(h: &[f64; 32], out: &mut [[f64; 32]; 5]) {
+    activations::tanh_dispatched(h, out);
+}
+
+/// `sin(ωh)` and its four derivatives, as [`tanh`].
+pub fn sin(omega: f64, h: &[f64; 32], out: &mut [[f64; 32]; 5]) {
+    activations::sin_dispatched(omega, h, out);
+}
+
+/// `a ⊳ b` of `jets` pairs of lane jets of `J` (the duals of the backward pass and the
+/// curvature's columns), under `pulp`'s dispatch as the block sweep runs it.
+#[derive(Clone, Debug)]
+pub struct LaneProducts {
+    a: Vec<Lanes>,
+    b: Vec<Lanes>,
+    out: Vec<Lanes>,
+}
+
+impl LaneProducts {
+    /// Fills `jets` pairs of lane jets with `k` components each.
+    #[must_use]
+    pub fn new(jets: usize, k: usize) -> Self {
+        let lanes = |seed: usize| -> Vec<Lanes> {
+            (0..jets * k)
+                .map(|c| core::array::from_fn(|q| value(c * 8 + q + seed)))
+                .collect()
+        };
+        Self {
+            a: lanes(1),
+            b: lanes(2),
+            out: vec![[0.0; BLOCK]; jets * k],
+        }
+    }
+
+    /// Forms every `a ⊳ b` for jets `J` and returns one lane of the last.
+    pub fn run<J: Jet>(&mut self) -> f64 {
+        Arch::new().dispatch(Through::<J> {
+            products: self,
+            marker: core::marker::PhantomData,
+        });
+        self.out[self.out.len() - 1][0]
+    }
+}
+
+/// [`LaneProducts::run`], dispatched.
+struct Through<'a, J> {
+    products: &'a mut LaneProducts,
+    marker: core::marker::PhantomData<J>,
+}
+
+impl<J: Jet> WithSimd for Through<'_, J> {
+    type Output = ();
+
+    #[expect(
+        clippy::inline_always,
+        reason = "the loop must be inlined into pulp's target-feature function to be compiled for it"
+    )]
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let LaneProducts { a, b, out } = self.products;
+        let k = J::K;
+        for ((a, b), out) in a
+            .chunks_exact(k)
+            .zip(b.chunks_exact(k))
+            .zip(out.chunks_exact_mut(k))
+        {
+            lane_jets::through_product::<J>(a, b, out);
+        }
+    }
+}
+
+/// A reproducible value in `[−1, 1)` for entry `i`.
+fn value(i: usize) -> f64 {
+    let bits = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
+    #[expect(clippy::cast_precision_loss, reason = "53 bits are exact")]
+    let unit = bits as f64 / (1u64 << 53) as f64;
+    2.0 * unit - 1.0
 }
 
 #[cfg(test)]
