@@ -1,8 +1,10 @@
 //! Criterion micro-benchmarks of the network engine's kernels alone, at the sizes the engine
 //! runs them at (PROBLEMS.md §4: `N = 100` regression points, the 2-D PINN's 256), through the
 //! hidden `newton::network::bench_hooks`:
-//! - `strip_product`: `AᵀB` of stacked factors (`JᵀJ` at W = 4 and W = 16, layer 2's shared
-//!   product at W = 4, the 2-D PINN's shared product at W = 10);
+//! - `gram`: `JᵀJ` of a Jacobian at W = 4 and W = 16 as the Hessian forms it (upper triangle,
+//!   mirrored);
+//! - `strip_product`: `AᵀB` of stacked factors (layer 2's shared product at W = 4, the 2-D
+//!   PINN's at W = 10);
 //! - `panel_product`: `AᵀB` of panels (an affine term of a three-layer network);
 //! - `transposes`: the Jacobian copied from strips into panels (W = 16);
 //! - `activations`: `tanh` and `sin` with four derivatives, four neurons by eight points;
@@ -14,7 +16,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use newton::network::bench_hooks::{self, LaneProducts, PanelProduct, StripProduct, Transposes};
+use newton::network::bench_hooks::{
+    self, Gram, LaneProducts, PanelProduct, StripProduct, Transposes,
+};
 use newton::network::{Jet2In1, Jet2In2};
 use problems::bench_settings::{BenchSettings, Timing};
 
@@ -32,12 +36,24 @@ fn config() -> Criterion {
 }
 
 fn products(c: &mut Criterion) {
+    let mut group = c.benchmark_group("kernels/gram");
+    for (name, n, p) in [("jtj_w4", 100, 32), ("jtj_w16", 100, 320)] {
+        let j: Vec<f64> = (0..n * p)
+            .map(|i| (0.37 * f64::from(u32::try_from(i).unwrap())).sin())
+            .collect();
+        let (mut gram, mut h) = (Gram::new(&j, n, p), vec![0.0; p * p]);
+        group.bench_function(BenchmarkId::from_parameter(name), |bench| {
+            bench.iter(|| {
+                gram.gram_into(&mut h);
+                h[0]
+            });
+        });
+    }
+    group.finish();
     let mut group = c.benchmark_group("kernels/strip_product");
     // (name, points, jet components, columns of A, columns of B)
     for (name, points, k, a, b) in [
-        ("jtj_w4", 100, 1, 32, 32),
         ("shared_w4_layer2", 100, 1, 28, 13),
-        ("jtj_w16", 100, 1, 320, 320),
         ("pinn2d_shared_layer2", 256, 6, 130, 41),
     ] {
         let mut product = StripProduct::new(points, k, a, b);
