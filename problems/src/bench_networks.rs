@@ -252,7 +252,7 @@ fn write_section(md: &mut String, rows: &[Case]) -> fmt::Result {
 mod tests {
     use std::path::PathBuf;
 
-    use super::{read, render, CONTENDERS, JTJ_FAER, NETWORK_GROUPS};
+    use super::{read, render, CONTENDERS, FLOOR_TARGETS, JTJ_FAER, NETWORK_GROUPS};
 
     /// The median of a benchmark from its group, size and contender, `None` for no result.
     type Medians = fn(&str, Option<usize>, &str) -> Option<f64>;
@@ -334,6 +334,19 @@ mod tests {
         );
         assert!(md.contains("| faer | 2.80× |"), "{md}");
         assert!(md.contains("| engine | 3.50× |"), "{md}");
+    }
+
+    #[test]
+    fn every_case_is_under_one_target() {
+        for group in &NETWORK_GROUPS {
+            for size in group.cases() {
+                let n = FLOOR_TARGETS
+                    .iter()
+                    .filter(|t| (t.covers)(group.name, size))
+                    .count();
+                assert_eq!(n, 1, "{} {size:?}", group.name);
+            }
+        }
     }
 
     /// A floor with one of its ways missing would be too high, so the targets it decides are
