@@ -5,10 +5,12 @@
 //! - [`panels`] and [`strips`]: packed matrices and the register-blocked products `C += AᵀB`
 //!   behind `JᵀJ` and the point-summed blocks of the second-order term ([`transpose`] moves
 //!   a block of points from one layout to the other);
+//! - [`gram`]: `JᵀJ` by faer's triangular product, which beats the strip kernel there;
 //! - [`lane_jets`]: the jet algebra with every component a vector over a block of points;
 //! - [`activations`]: `tanh` and `sin` with their derivatives, a vector of arguments at a time.
 
 pub(crate) mod activations;
+pub(crate) mod gram;
 pub(crate) mod lane_jets;
 pub(crate) mod panels;
 pub(crate) mod strip_product;

@@ -130,6 +130,19 @@ impl Strips {
         });
     }
 
+    /// Writes the matrix of one row per point (`k = 1`) into `out`, column-major
+    /// (`points × cols`): within a strip a column's lane vector is its next `BLOCK` entries.
+    pub(crate) fn copy_to_columns(&self, out: &mut [f64]) {
+        debug_assert!(self.k == 1 && out.len() == self.points * self.cols);
+        let n = self.points;
+        for (s, strip) in self.data.chunks_exact(self.stride).enumerate() {
+            let (first, lanes) = (s * BLOCK, (n - s * BLOCK).min(BLOCK));
+            for (column, values) in out.chunks_exact_mut(n).zip(strip) {
+                column[first..first + lanes].copy_from_slice(&values[..lanes]);
+            }
+        }
+    }
+
     /// Adds `alpha · Aᵀx` to `out` (`cols` entries) for `x` with one entry per point, for one
     /// row per point.
     pub(crate) fn add_transpose_times(&self, alpha: f64, x: &[f64], out: &mut [f64]) {

@@ -11,8 +11,8 @@ mod workspace;
 use nalgebra::{DMatrix, DVector};
 
 use super::jet::Jet;
+use super::kernels::gram::gram_upper;
 use super::kernels::panels::mirror_upper;
-use super::kernels::{add_product_of_strips, Panels, Part};
 use super::model::Architecture;
 use crate::error::check_len;
 use crate::Error;
@@ -227,17 +227,13 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         let alpha = 1.0 / self.len();
         let p = hessian.nrows();
         let h = hessian.as_mut_slice();
-        let (j, n) = (&ws.jacobian, self.count);
-        let scratch = (&mut ws.jacobian_rows, &mut Panels::default());
-        if R::NONLINEAR {
-            add_product_of_strips(j, j, n, Part::Upper, scratch, |a, b, v| {
-                h[b * p + a] += alpha * v;
-            });
-        } else {
-            add_product_of_strips(j, j, n, Part::Upper, scratch, |a, b, v| {
-                h[b * p + a] = alpha * v;
-            });
-        }
+        gram_upper(
+            &ws.jacobian,
+            &mut ws.jacobian_columns,
+            alpha,
+            R::NONLINEAR,
+            h,
+        );
         ws.second_order.assemble(theta.as_slice(), h, p);
         mirror_upper(h, p);
     }

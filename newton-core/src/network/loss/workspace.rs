@@ -4,7 +4,7 @@ use nalgebra::DVector;
 
 use super::super::curvature::Curvature;
 use super::super::jet::Jet;
-use super::super::kernels::{through_panels, Panels, Strips};
+use super::super::kernels::Strips;
 use super::super::model::Architecture;
 use super::super::passes::block::Block;
 use super::super::passes::point::Workspace as PointWorkspace;
@@ -18,9 +18,9 @@ use super::super::passes::point::Workspace as PointWorkspace;
 /// the same network over the same number of points may share one.
 ///
 /// The Jacobian and the stacked factors of the second-order term are stored a block of eight
-/// points per vector, as the sweep computes them; those of large products (`JᵀJ` from
-/// `P = 40`) are also kept in rows of eight columns for the faster kernel there, which about
-/// doubles their memory (`N·P` numbers for the Jacobian).
+/// points per vector, as the sweep computes them; the Jacobian is also copied column-major for
+/// `JᵀJ`, and the factors of large products into rows of eight columns for the faster kernel
+/// there, which about doubles their memory.
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
     /// The point count the buffers are sized for; the network is in `point`'s layout.
@@ -34,9 +34,8 @@ pub struct Workspace<J: Jet> {
     /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), in strips of a block of
     /// points as the block sweep computes it.
     pub(crate) jacobian: Strips,
-    /// The Jacobian copied for `JᵀJ` by the kernel of [`Panels`], where that is faster (empty
-    /// otherwise).
-    pub(crate) jacobian_rows: Panels,
+    /// The Jacobian copied column-major for `JᵀJ` (`N × P`).
+    pub(crate) jacobian_columns: Vec<f64>,
     pub(crate) residuals: DVector<f64>,
     pub(crate) row: Vec<f64>,
     /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
@@ -56,11 +55,7 @@ impl<J: Jet> Workspace<J> {
             point,
             block: Block::new(architecture),
             jacobian: Strips::new(points, 1, p),
-            jacobian_rows: if through_panels(p, p) {
-                Panels::new(points, p)
-            } else {
-                Panels::default()
-            },
+            jacobian_columns: vec![0.0; points * p],
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
             component_rows: vec![0.0; J::K * p],
