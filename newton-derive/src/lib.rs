@@ -56,6 +56,7 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> TokenStream {
 ///         embedding: none,             // or fourier(m): [cos 2πBx, sin 2πBx], B at run time
 ///         output_bias: false,          // optional, false by default
 ///         distance: x * (1.0 - x),     // optional; multiplies every basis function
+///         target: none,                // optional: the residual uses no target
 ///         residual: u.xx + 4.0 * PI * PI * (2.0 * PI * x).sin(),
 ///     }
 /// }

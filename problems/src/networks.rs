@@ -66,6 +66,7 @@ newton::network! {
         activation: sin(1.0),
         embedding: none,
         distance: x * (1.0 - x) * y * (1.0 - y),
+        target: none,
         residual: -(u.xx + u.yy) + 1.0 * u - (5.0 * PI * PI + 1.0) * (2.0 * PI * x).sin() * (PI * y).sin(),
     }
 }

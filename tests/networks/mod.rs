@@ -66,6 +66,7 @@ newton::network! {
         hidden: [3, 4],
         activation: sin(1.0),
         distance: x * (1.0 - x) * y * (1.0 - y),
+        target: none,
         residual: -(u.xx + u.yy) + 1.0 * u + 0.5 * u.yx - (5.0 * PI * PI + 1.0) * (TAU * x).sin() * (PI * y).sin(),
     }
 }
@@ -77,6 +78,16 @@ newton::network! {
         hidden: [2, 2],
         activation: tanh,
         residual: u * u.t - target,
+    }
+}
+
+newton::network! {
+    /// A fit over the plane whose residual uses both the coordinate `y` and the target.
+    pub plane_fit {
+        inputs: (x, y),
+        hidden: [2, 2],
+        activation: tanh,
+        residual: u - target * y,
     }
 }
 
@@ -296,4 +307,25 @@ fn run_time_settings_and_bad_data_are_checked() {
     // A PINN takes no targets, and a regression needs them.
     assert!(pinn.loss(&[0.1, 0.2], &[]).is_ok());
     assert!(net.loss(&[0.1, 0.2], &[]).is_err());
+}
+
+/// With an input named `y`, `y` is the coordinate and `target` the target; `target: none`
+/// declares a residual without one.
+#[test]
+fn y_is_the_coordinate_when_it_is_an_input() {
+    use newton::network::Residual as R;
+    assert_eq!(
+        plane_fit::Residual.residual(&[0.5, 3.0], 2.0, &1.5),
+        (1.5 - 6.0, 1.0)
+    );
+    assert!(<plane_fit::Residual as R<f64>>::USES_TARGET);
+    assert!(!<small_diffusion::Residual as R<small_diffusion::Jet>>::USES_TARGET);
+    let net = plane_fit::Network::new();
+    assert_eq!(
+        net.loss(&[0.1, 0.2], &[]).err(),
+        Some(newton::Error::TargetCount {
+            expected: 1,
+            found: 0
+        })
+    );
 }

@@ -147,7 +147,7 @@ fn residual_impl(d: &Declaration, uses: &Uses, k: usize, has_distance: bool) -> 
     } else {
         quote!(<Jet as ::newton::network::Jet>::constant(1.0))
     };
-    let uses_target = uses.target;
+    let uses_target = uses.uses_target();
     quote! {
         /// The declared residual and distance function, with their derivatives in the output
         /// jet compiled by `#[hessian]`.
@@ -292,7 +292,7 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
             }
 
             /// Returns the loss `(1/2N) Σᵢ rᵢ²` over `points` (`N × INPUTS`, one point after
-            /// another) and `targets` (`N` values, or none when the residual does not use `y`).
+            /// another) and `targets` (`N` values, or none when the residual uses no target).
             ///
             /// # Errors
             ///

@@ -17,6 +17,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let declaration = raw.check(&cx);
     let mut residual = declaration.residual.clone();
     let uses = rewrite::rewrite(&cx, &mut residual, &declaration.inputs, true);
+    rewrite::check_target(&cx, &uses, declaration.target);
     let distance = declaration.distance.clone().map(|mut e| {
         rewrite::rewrite(&cx, &mut e, &declaration.inputs, false);
         e
