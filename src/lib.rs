@@ -294,6 +294,5 @@ pub mod __private {
     pub use newton_core::compose::{
         count_nonzero, expect_differentiated, hessian_nonzero, nonzero,
     };
-    pub use newton_core::rand;
     pub use newton_core::{FnObjective, Objective, OpCount, Ops, Parameter};
 }

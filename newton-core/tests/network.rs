@@ -791,3 +791,47 @@ fn saturated_tanh_neurons_match_num_dual() {
         1e-9,
     );
 }
+
+/// `init_xavier` depends on the seed alone: the same seed gives the same `θ`, biases are 0 and
+/// every weight lies in its layer's `(−a, a)`. The pinned entries are the contract that a seed
+/// means the same start in every version (the generator is `ChaCha8`, the mapping newton's own).
+#[test]
+fn xavier_starts_depend_on_the_seed_alone() {
+    use newton_core::network::init_xavier;
+    let arch = architecture(1, 3, Activation::Tanh, Embedding::Identity);
+    let draw = |seed| {
+        let mut theta = vec![f64::NAN; arch.parameters()];
+        init_xavier(&arch, seed, &mut theta).unwrap();
+        theta
+    };
+    let theta = draw(5);
+    assert_eq!(theta, draw(5));
+    assert_ne!(theta, draw(6));
+    for l in 1..=2 {
+        let (fan_in, fan_out) = (arch.width(l - 1), arch.width(l));
+        let a = (6.0 / (fan_in + fan_out) as f64).sqrt();
+        for j in 0..fan_out {
+            assert_eq!(theta[arch.bias(l, j)], 0.0);
+            for i in 0..fan_in {
+                let w = theta[arch.weight(l, j, i)];
+                assert!(w.abs() < a && w != 0.0, "A{l}[{j}][{i}] = {w}");
+            }
+        }
+    }
+    let c = arch.offset(3);
+    assert!(
+        theta[c..].iter().all(|w| w.abs() < 1.5_f64.sqrt()),
+        "c: fan-in 3, fan-out 1"
+    );
+    let zero = draw(0);
+    assert_eq!(
+        [zero[0], zero[1], zero[c]],
+        [
+            0.512_128_085_555_494_9,
+            -0.083_474_391_703_316_54,
+            0.058_922_505_524_119_005
+        ],
+        "{:?}",
+        [zero[0], zero[1], zero[c]]
+    );
+}

@@ -2,8 +2,6 @@
 
 use newton::nalgebra::{DMatrix, DVector};
 use problems::networks as nets;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 use super::allocations;
 
@@ -14,7 +12,7 @@ macro_rules! assert_allocation_free {
         let (points, targets) = ($points, $targets);
         let loss = network.loss(&points, &targets).unwrap();
         let mut ws = loss.workspace();
-        let theta = network.init_xavier(&mut ChaCha8Rng::seed_from_u64(2));
+        let theta = network.init_xavier(2);
         let (mut g, mut h) = (DVector::zeros($p), DMatrix::zeros($p, $p));
         let (mut r, mut j) = (
             DVector::zeros(loss.points()),

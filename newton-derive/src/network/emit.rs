@@ -351,13 +351,16 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
                     .collect()
             }
 
-            /// Draws a Xavier/Glorot-uniform start (`PROBLEMS.md` §4): weights
-            /// `U(−a, a)`, `a = √(6/(fan_in + fan_out))`, biases 0.
-            pub fn init_xavier<R: ::newton::__private::rand::Rng + ?Sized>(&self, rng: &mut R) -> ::newton::nalgebra::DVector<f64> {
+            /// Draws a Xavier/Glorot-uniform start from `seed`: weights `U(−a, a)`,
+            /// `a = √(6/(fan_in + fan_out))`, biases 0. The same seed gives the same `θ`
+            /// whatever version of `rand` the caller uses: the generator is fixed, see
+            /// [`newton::network::init_xavier`](::newton::network::init_xavier).
+            #[must_use]
+            pub fn init_xavier(&self, seed: u64) -> ::newton::nalgebra::DVector<f64> {
                 let mut theta = ::newton::nalgebra::DVector::zeros(P);
                 // Cannot fail: the architecture was validated when `self` was built, and
                 // `theta` has its `P` entries.
-                let _ = ::newton::network::init_xavier(&self.architecture, rng, theta.as_mut_slice());
+                let _ = ::newton::network::init_xavier(&self.architecture, seed, theta.as_mut_slice());
                 theta
             }
         }
