@@ -53,12 +53,11 @@ fn network_losses_allocate_nothing_per_evaluation() {
         ys.clone(),
         nets::fourier_regression::P
     );
-    assert_allocation_free!(
-        nets::tanh_regression_32::Network::new(),
-        xs,
-        ys,
-        nets::tanh_regression_32::P
-    );
+    let wide = nets::tanh_regression::Network::new()
+        .with_widths(&[32, 32])
+        .unwrap();
+    let p = wide.parameters();
+    assert_allocation_free!(wide, xs, ys, p);
     assert_allocation_free!(
         nets::pinn_poisson_1d::Network::new(),
         nets::poisson_points(),

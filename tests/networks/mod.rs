@@ -131,7 +131,13 @@ fn constants_follow_the_declarations() {
     assert_eq!(problems::networks::tanh_regression::P, 140);
     assert_eq!(problems::networks::fourier_regression::P, 290);
     assert_eq!(problems::networks::pinn_diffusion_reaction_2d::P, 150);
-    assert_eq!(problems::networks::tanh_regression_32::P, 1152);
+    assert_eq!(
+        problems::networks::tanh_regression::Network::new()
+            .with_widths(&[32, 32])
+            .unwrap()
+            .parameters(),
+        1152
+    );
 }
 
 /// The residual, its jet gradient and the distance jet are the declared formulas.
@@ -307,6 +313,146 @@ fn run_time_settings_and_bad_data_are_checked() {
     // A PINN takes no targets, and a regression needs them.
     assert!(pinn.loss(&[0.1, 0.2], &[]).is_ok());
     assert!(net.loss(&[0.1, 0.2], &[]).is_err());
+}
+
+/// `(L, ∇L, ∇²L)` of a loss at `t`, from the fused evaluation.
+fn fused<J: Jet, R: newton::network::Residual<J>>(
+    loss: &newton::network::Loss<'_, J, R>,
+    t: &DVector<f64>,
+) -> (f64, DVector<f64>, DMatrix<f64>) {
+    let p = loss.parameters();
+    let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
+    let v = loss
+        .value_gradient_hessian_into(t, &mut loss.workspace(), &mut g, &mut h)
+        .unwrap();
+    (v, g, h)
+}
+
+/// The declared widths are a default: at other widths (one to three layers, a width of one),
+/// the emitted network's loss is the engine's loss built by hand on the same architecture, bit
+/// for bit, and matches num-dual; every method reads `P` from the run-time architecture.
+#[test]
+fn with_widths_matches_a_loss_built_by_hand_and_num_dual() {
+    use newton::network::{Activation, Architecture, Embedding, Loss, Regression};
+    use newton_test_support::network as oracle;
+    let xs: Vec<f64> = (0..13).map(|i| f64::from(i) / 12.0).collect();
+    let ys: Vec<f64> = xs.iter().map(|x| (TAU * x).sin()).collect();
+    let cases: [&[usize]; 4] = [&[1], &[5], &[2, 7], &[4, 1, 3]];
+    for (seed, widths) in (0..).zip(cases) {
+        let network = small_tanh::Network::new().with_widths(widths).unwrap();
+        let arch = Architecture {
+            inputs: 1,
+            embedding: Embedding::Identity,
+            widths: widths.to_vec(),
+            activation: Activation::Tanh,
+            output_bias: false,
+        };
+        assert_eq!(network.architecture(), &arch);
+        let p = network.parameters();
+        assert_eq!(p, arch.parameters());
+        let t = network.init_xavier(seed);
+        assert_eq!(t.len(), p);
+        let ours = fused(&network.loss(&xs, &ys).unwrap(), &t);
+        let by_hand = fused(&Loss::new(&arch, Regression, &xs, &ys).unwrap(), &t);
+        assert_eq!(ours, by_hand, "{widths:?}");
+        let (v, g, h) = oracle::regression(&arch, &xs, &ys, &t);
+        assert!((ours.0 - v).abs() < 1e-12, "{widths:?}: value");
+        assert!((&ours.1 - g).amax() < 1e-12, "{widths:?}: gradient");
+        assert!((&ours.2 - h).amax() < 1e-11, "{widths:?}: Hessian");
+        // The output is the basis weighted by c, at the run-time widths.
+        let x = [0.37];
+        let basis = network.basis(t.as_slice(), x).unwrap();
+        let last = widths[widths.len() - 1];
+        assert_eq!(basis.len(), last);
+        let c = &t.as_slice()[p - last..];
+        let sum: f64 = basis.iter().zip(c).map(|(b, c)| b * c).sum();
+        assert!((sum - network.forward(t.as_slice(), x).unwrap()).abs() < 1e-14);
+    }
+    // A PINN at other widths (and another ω) against num-dual.
+    let points: Vec<f64> = (1..=9).map(|i| f64::from(i) / 10.0).collect();
+    let network = small_poisson::Network::new()
+        .with_widths(&[3, 2, 4])
+        .unwrap()
+        .with_omega(2.0)
+        .unwrap();
+    let t = network.init_xavier(11);
+    let ours = fused(&network.loss(&points, &[]).unwrap(), &t);
+    let (v, g, h) = oracle::pinn(
+        network.architecture(),
+        &points,
+        oracle::box_distance,
+        |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
+        &t,
+    );
+    assert!((ours.0 - v).abs() < 1e-10 * v.abs().max(1.0), "PINN value");
+    assert!(
+        (&ours.1 - &g).amax() < 1e-10 * g.amax().max(1.0),
+        "PINN gradient"
+    );
+    assert!(
+        (&ours.2 - &h).amax() < 1e-10 * h.amax().max(1.0),
+        "PINN Hessian"
+    );
+}
+
+/// A 2-D PINN with a mixed derivative at other widths: its Hessian against central differences
+/// of its gradient (num-dual's oracle forms no mixed derivatives).
+#[test]
+fn with_widths_hessians_match_differences_of_the_gradient() {
+    let points: Vec<f64> = (0..9)
+        .flat_map(|i| [f64::from(i % 3 + 1) / 4.0, f64::from(i / 3 + 1) / 4.0])
+        .collect();
+    let network = small_diffusion::Network::new()
+        .with_widths(&[2, 5])
+        .unwrap();
+    let p = network.parameters();
+    assert_eq!(p, 2 * 3 + 5 * 3 + 5);
+    let loss = network.loss(&points, &[]).unwrap();
+    let t = network.init_xavier(3);
+    let (_, _, h) = fused(&loss, &t);
+    let mut ws = loss.workspace();
+    let mut gradient = |t: &DVector<f64>| {
+        let mut g = DVector::zeros(p);
+        loss.gradient_into(t, &mut ws, &mut g).unwrap();
+        g
+    };
+    let e = 1e-5;
+    for q in 0..p {
+        let (mut plus, mut minus) = (t.clone(), t.clone());
+        plus[q] += e;
+        minus[q] -= e;
+        let column = (gradient(&plus) - gradient(&minus)) / (2.0 * e);
+        let d = (h.column(q) - column).amax();
+        assert!(d < 1e-6 * h.amax().max(1.0), "column {q}: {d:e}");
+    }
+}
+
+#[test]
+fn widths_without_a_layer_or_with_an_empty_one_are_rejected() {
+    use newton::Error;
+    let empty: &[usize] = &[];
+    for widths in [empty, &[0], &[3, 0], &[0, 3, 3]] {
+        assert!(
+            matches!(
+                small_tanh::Network::new().with_widths(widths),
+                Err(Error::InvalidSetting { name: "hidden", .. })
+            ),
+            "{widths:?}"
+        );
+    }
+    // θ of the declared length does not fit a network at other widths.
+    let network = small_tanh::Network::new().with_widths(&[4, 4]).unwrap();
+    assert_eq!(
+        network.forward(&[0.0; small_tanh::P], [0.5]).err(),
+        Some(Error::DimensionMismatch {
+            what: "entries of θ",
+            expected: network.parameters(),
+            found: small_tanh::P
+        })
+    );
+    assert!(network.basis(&[0.0; small_tanh::P], [0.5]).is_err());
+    // The declared constants stay those of the declaration.
+    assert_eq!((small_tanh::WIDTHS, small_tanh::P), ([3, 3], 21));
 }
 
 /// With an input named `y`, `y` is the coordinate and `target` the target; `target: none`

@@ -1,9 +1,12 @@
 //! The runtime of `network!`: exact, allocation-free loss, gradient and Hessian of small fully
 //! connected networks (MLP, SIREN, Fourier features, PINNs with input derivatives).
 //!
-//! `network!` declares an architecture and a residual; it compiles the residual's derivatives
-//! in the output jet at compile time and hands them, as a [`Residual`], to this engine, which
-//! is specialised to the layered structure:
+//! `network!` declares an architecture and a residual. What it compiles is the residual and
+//! the distance function, differentiated in the output jet at compile time and handed to this
+//! engine as a [`Residual`]. The layers run here, at run time, over an [`Architecture`] whose
+//! widths, `ω` and Fourier frequencies are run-time settings (the declared widths are only the
+//! default): the same machine code serves every width. The engine exploits the layered
+//! structure:
 //! - a forward pass of [`Jet`]s gives `u` and its input derivatives `u.x`, `u.xx`, … exactly;
 //! - one backward pass per point gives the residual Jacobian's row `∇_θ rᵢ`; with two hidden
 //!   layers and a residual affine in the jet (every network of the paper), both passes run

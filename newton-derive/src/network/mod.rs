@@ -1,6 +1,8 @@
 //! `network!`: checks the declaration, rewrites the residual and distance into functions that
 //! `#[hessian]` differentiates in the output jet, and emits a module around newton's network
-//! engine (`newton::network`), specialised to the declared architecture.
+//! engine (`newton::network`). Only the residual and the distance are compiled; the layers run
+//! in the engine over an `Architecture` whose widths are a run-time setting, the declared ones
+//! being the default.
 
 mod declaration;
 mod emit;
