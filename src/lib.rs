@@ -257,7 +257,17 @@
 //!
 //! [`network!`] declares a fully connected network and its residual and emits its exact,
 //! allocation-free loss, gradient and Hessian, including the second-order residual term and,
-//! for PINNs, the parameter derivatives of `u.xx`:
+//! for PINNs, the parameter derivatives of `u.xx`.
+//!
+//! What is compiled is the residual and the distance function: `#[hessian]` differentiates
+//! them in the output jet (`u`, `u.x`, `u.xx`, …) at compile time. The layers run at run time,
+//! in the engine of [`network`](mod@network) over an [`Architecture`](network::Architecture)
+//! whose widths, `ω` and Fourier frequencies are run-time settings: the declared `hidden:` widths
+//! (the module's `WIDTHS` and `P`) are the default of `Network::new`, `Network::with_widths`
+//! sets others, and `Network::parameters` is the length of `θ` at the network's widths.
+//! `Network::init_xavier(seed)` draws a start from a `u64` seed with a fixed generator
+//! ([`network::init_xavier`]), so a seed gives the same `θ` whatever version of `rand` the
+//! caller uses.
 //!
 //! ```
 //! use newton::nalgebra::{DMatrix, DVector};
@@ -281,6 +291,16 @@
 //! let (mut g, mut h) = (DVector::zeros(poisson::P), DMatrix::zeros(poisson::P, poisson::P));
 //! let value = loss.value_gradient_hessian_into(&theta, &mut workspace, &mut g, &mut h)?;
 //! assert!(value > 0.0 && h == h.transpose());
+//!
+//! // The same declaration at other widths: three hidden layers, P = 76.
+//! let deeper = poisson::Network::new().with_widths(&[6, 4, 6])?;
+//! let p = deeper.parameters();
+//! assert_eq!((poisson::P, p), (32, 76));
+//! let theta = deeper.init_xavier(7);
+//! let loss = deeper.loss(&points, &[])?;
+//! let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
+//! loss.value_gradient_hessian_into(&theta, &mut loss.workspace(), &mut g, &mut h)?;
+//! assert!(poisson::Network::new().with_widths(&[4, 0]).is_err());
 //! # Ok::<(), newton::Error>(())
 //! ```
 
@@ -294,6 +314,5 @@ pub mod __private {
     pub use newton_core::compose::{
         count_nonzero, expect_differentiated, hessian_nonzero, nonzero,
     };
-    pub use newton_core::rand;
     pub use newton_core::{FnObjective, Objective, OpCount, Ops, Parameter};
 }

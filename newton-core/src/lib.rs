@@ -40,6 +40,3 @@ pub use solver::{
 
 /// Re-exported so that generated code and users name the same linear-algebra types.
 pub use nalgebra;
-/// Re-exported so that `network!`'s `init_xavier` takes the random generators users have.
-#[doc(hidden)]
-pub use rand;

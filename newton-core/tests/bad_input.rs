@@ -10,7 +10,6 @@ use newton_core::{
 };
 use proptest::prelude::*;
 
-#[path = "bad_input/hostile.rs"]
 mod hostile;
 
 /// `f(x) = ½‖x‖² + Σ cos xᵢ` on any dimension, or NaN everywhere when `broken`.

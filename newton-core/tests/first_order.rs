@@ -2,7 +2,8 @@
 //! steps behave, what they reject, how they end when the objective stops being finite, and that
 //! their loops allocate nothing.
 //!
-//! This binary's global allocator counts allocations of armed threads (see [`allocations`]).
+//! The test binary's global allocator counts allocations of armed threads (see
+//! [`allocations`]).
 #![expect(
     clippy::float_cmp,
     reason = "reports must hold exactly the loss at their point, and settings exactly what was set"
@@ -13,7 +14,7 @@ use std::hint::black_box;
 
 use nalgebra::{Const, DMatrix, DVector, Dyn, SMatrix, SVector, Vector2};
 use newton_core::{Adam, Bfgs, Error, GradientDescent, Minimizer, Objective, Report, Termination};
-use newton_test_support::{allocations, Counting};
+use newton_test_support::allocations;
 use rand::{Rng as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
 
@@ -874,9 +875,6 @@ fn names() {
 // ---------------------------------------------------------------------------------------------
 // Allocation
 // ---------------------------------------------------------------------------------------------
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 #[test]
 fn the_counter_sees_allocations() {

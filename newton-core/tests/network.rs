@@ -1,6 +1,7 @@
 //! The network engine against num-dual (runtime autodiff) and central differences: loss,
 //! gradient and exact Hessian for every variant of PROBLEMS.md §4, input derivatives, the
-//! structure of the trivial stationary point, and zero allocations per evaluation.
+//! structure of the trivial stationary point, and zero allocations per evaluation. The oracle
+//! is `newton_test_support::network`.
 
 #![allow(
     clippy::cast_precision_loss,
@@ -8,19 +9,17 @@
     reason = "grid indices are small; the fused and separate evaluations are compared exactly"
 )]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::f64::consts::{PI, TAU};
 
 use nalgebra::{DMatrix, DVector};
 use newton_core::network::{
     Activation, Architecture, Embedding, Jet, Jet2In1, Jet2In2, Jet2In3, Loss, Regression, Residual,
 };
-use num_dual::{Dual2, Dual2DVec64, DualNum};
+use newton_test_support::allocations;
+use newton_test_support::network::{self as oracle, box_distance, Oracle};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-#[path = "network/bad_input.rs"]
 mod bad_input;
 
 // ---------------------------------------------------------------------------------------------
@@ -170,143 +169,28 @@ fn random_theta(p: usize, seed: u64) -> DVector<f64> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The oracle: the same networks over any dual number.
+// The oracle of each problem.
 
-/// `Σⱼ cⱼ z²ⱼ(ξ(x)) + c₀` over dual numbers, in the parameter order of `Architecture`.
-fn network_sum<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: &[T]) -> T {
-    let features: Vec<T> = match &arch.embedding {
-        Embedding::Identity => x.to_vec(),
-        Embedding::Fourier { frequencies } => {
-            let m = frequencies.nrows();
-            let t: Vec<T> = (0..m)
-                .map(|row| {
-                    x.iter().enumerate().fold(T::zero(), |s, (i, xi)| {
-                        s + xi.clone() * (TAU * frequencies[(row, i)])
-                    })
-                })
-                .collect();
-            t.iter()
-                .map(DualNum::cos)
-                .chain(t.iter().map(DualNum::sin))
-                .collect()
-        }
-    };
-    let mut z = features;
-    for l in 1..=arch.depth() {
-        z = (0..arch.width(l))
-            .map(|k| {
-                let h = z
-                    .iter()
-                    .enumerate()
-                    .fold(theta[arch.bias(l, k)].clone(), |s, (i, zi)| {
-                        s + theta[arch.weight(l, k, i)].clone() * zi.clone()
-                    });
-                match arch.activation {
-                    Activation::Tanh => h.tanh(),
-                    Activation::Sin { omega } => (h * omega).sin(),
-                }
-            })
-            .collect();
-    }
-    let c = arch.offset(arch.depth() + 1);
-    let bias = if arch.output_bias {
-        theta[c + z.len()].clone()
-    } else {
-        T::zero()
-    };
-    z.iter()
-        .enumerate()
-        .fold(bias, |s, (j, zj)| s + theta[c + j].clone() * zj.clone())
-}
-
-type Oracle = (f64, DVector<f64>, DMatrix<f64>);
-
-/// num-dual's `(L, ∇L, ∇²L)` of the regression loss `(1/2N) Σ (u − y)²`.
-fn oracle_regression(arch: &Architecture, xs: &[f64], ys: &[f64], theta: &DVector<f64>) -> Oracle {
-    num_dual::hessian(
-        |t: DVector<Dual2DVec64>| {
-            let t = t.as_slice();
-            let n = xs.len() as f64;
-            xs.iter()
-                .zip(ys)
-                .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
-                    let r = network_sum(arch, t, &[Dual2DVec64::from_re(*x)]) - *y;
-                    s + r.clone() * r * (0.5 / n)
-                })
-        },
-        theta,
-    )
-}
-
-/// A number with a second-order derivative in one input direction over parameter duals.
-type InputDual = Dual2<Dual2DVec64, f64>;
-
-/// num-dual's `(L, ∇L, ∇²L)` of a PINN loss; `u` and its second derivative along each input
-/// come from a second-order dual in that input over the parameter duals.
-fn oracle_pinn(
-    arch: &Architecture,
-    points: &[f64],
-    residual: impl Fn(&[f64], &[Dual2DVec64], &[Dual2DVec64]) -> Dual2DVec64,
-    theta: &DVector<f64>,
-) -> Oracle {
-    let d = arch.inputs;
-    num_dual::hessian(
-        |t: DVector<Dual2DVec64>| {
-            let lifted: Vec<InputDual> = t.iter().map(|v| Dual2::from_re(v.clone())).collect();
-            let n = (points.len() / d) as f64;
-            points.chunks(d).fold(Dual2DVec64::from_re(0.0), |s, p| {
-                // u along each axis: value and second derivative.
-                let mut u = Dual2DVec64::from_re(0.0);
-                let mut second = Vec::new();
-                for axis in 0..d {
-                    let x: Vec<InputDual> = p
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &v)| {
-                            let one = if i == axis { 1.0 } else { 0.0 };
-                            Dual2::new(
-                                Dual2DVec64::from_re(v),
-                                Dual2DVec64::from_re(one),
-                                Dual2DVec64::from_re(0.0),
-                            )
-                        })
-                        .collect();
-                    let distance =
-                        x.iter()
-                            .fold(InputDual::from_re(Dual2DVec64::from_re(1.0)), |acc, xi| {
-                                acc * xi.clone()
-                                    * (InputDual::from_re(Dual2DVec64::from_re(1.0)) - xi.clone())
-                            });
-                    let out = distance * network_sum(arch, &lifted, &x);
-                    u = out.re.clone();
-                    second.push(out.v2.clone());
-                }
-                let r = residual(p, &[u], &second);
-                s + r.clone() * r * (0.5 / n)
-            })
-        },
-        theta,
-    )
-}
-
-/// [`oracle_pinn`] of the 1-D Poisson residual `u″ + 4π² sin 2πx`.
+/// [`oracle::pinn`] of the 1-D Poisson residual `u″ + 4π² sin 2πx`.
 fn oracle_poisson(arch: &Architecture, points: &[f64], theta: &DVector<f64>) -> Oracle {
-    oracle_pinn(
+    oracle::pinn(
         arch,
         points,
+        box_distance,
         |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
         theta,
     )
 }
 
-/// [`oracle_pinn`] of the 2-D diffusion–reaction residual `−Δu + κu − f`.
+/// [`oracle::pinn`] of the 2-D diffusion–reaction residual `−Δu + κu − f`.
 fn oracle_diffusion_reaction(arch: &Architecture, points: &[f64], theta: &DVector<f64>) -> Oracle {
-    oracle_pinn(
+    oracle::pinn(
         arch,
         points,
+        box_distance,
         |p, u, second| {
             let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
-            -(second[0].clone() + second[1].clone()) + u[0].clone() * KAPPA - f
+            -(second[0].clone() + second[1].clone()) + u.clone() * KAPPA - f
         },
         theta,
     )
@@ -397,7 +281,7 @@ fn regression_losses_match_num_dual() {
             assert_close(
                 name,
                 &evaluate(&loss, &theta),
-                &oracle_regression(&arch, &xs, &ys, &theta),
+                &oracle::regression(&arch, &xs, &ys, &theta),
                 1e-11,
             );
         }
@@ -416,7 +300,7 @@ fn many_points_in_blocks_and_chunks_match_num_dual() {
         assert_close(
             name,
             &evaluate(&loss, &theta),
-            &oracle_regression(&arch, &xs, &ys, &theta),
+            &oracle::regression(&arch, &xs, &ys, &theta),
             1e-11,
         );
     }
@@ -434,7 +318,7 @@ fn an_output_bias_and_three_layers_match_num_dual() {
     assert_close(
         "3 layers + bias",
         &evaluate(&loss, &theta),
-        &oracle_regression(&arch, &xs, &ys, &theta),
+        &oracle::regression(&arch, &xs, &ys, &theta),
         1e-11,
     );
 }
@@ -446,19 +330,7 @@ fn a_nonlinear_residual_matches_num_dual() {
     let arch = architecture(1, 3, Activation::Tanh, Embedding::Identity);
     let loss = Loss::new(&arch, Squared, &xs, &ys).unwrap();
     let theta = random_theta(arch.parameters(), 5);
-    let want = num_dual::hessian(
-        |t: DVector<Dual2DVec64>| {
-            let t = t.as_slice();
-            xs.iter()
-                .zip(&ys)
-                .fold(Dual2DVec64::from_re(0.0), |s, (x, y)| {
-                    let u = network_sum(&arch, t, &[Dual2DVec64::from_re(*x)]);
-                    let r = u.clone() * u - *y;
-                    s + r.clone() * r * (0.5 / xs.len() as f64)
-                })
-        },
-        &theta,
-    );
+    let want = oracle::of_output(&arch, &xs, &ys, &theta, |u, y| u.clone() * u - y);
     assert_close("u² − y", &evaluate(&loss, &theta), &want, 1e-11);
 }
 
@@ -496,9 +368,10 @@ fn a_three_input_pinn_matches_num_dual() {
     let arch = architecture(3, 3, Activation::Tanh, Embedding::Identity);
     let loss = Loss::new(&arch, Poisson3d, &points, &[]).unwrap();
     let theta = random_theta(arch.parameters(), 5);
-    let want = oracle_pinn(
+    let want = oracle::pinn(
         &arch,
         &points,
+        box_distance,
         |p, _, second| second[0].clone() + second[1].clone() + second[2].clone() + source_3d(p),
         &theta,
     );
@@ -778,54 +651,14 @@ fn bad_data_is_an_error() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Zero allocations per evaluation (this binary's global allocator).
-
-thread_local! {
-    static ARMED: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-struct Counting;
-
-#[expect(
-    unsafe_code,
-    reason = "a global allocator is an unsafe trait; this one forwards"
-)]
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ARMED.try_with(|a| a.get().then(|| COUNT.with(|c| c.set(c.get() + 1))));
-        // SAFETY: forwarded precondition.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded precondition.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ARMED.try_with(|a| a.get().then(|| COUNT.with(|c| c.set(c.get() + 1))));
-        // SAFETY: forwarded precondition.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations(f: impl FnOnce()) -> usize {
-    COUNT.with(|c| c.set(0));
-    ARMED.with(|a| a.set(true));
-    f();
-    ARMED.with(|a| a.set(false));
-    COUNT.with(Cell::get)
-}
+// Zero allocations per evaluation (the test binary's global allocator counts this thread's).
 
 fn assert_no_allocations<J: Jet, R: Residual<J>>(name: &str, loss: &Loss<'_, J, R>) {
     let p = loss.parameters();
     let mut ws = loss.workspace();
     let theta = random_theta(p, 3);
     let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
-    let n = allocations(|| {
+    let ((), n) = allocations(|| {
         for _ in 0..3 {
             loss.value_gradient_hessian_into(&theta, &mut ws, &mut g, &mut h)
                 .unwrap();
@@ -839,7 +672,7 @@ fn assert_no_allocations<J: Jet, R: Residual<J>>(name: &str, loss: &Loss<'_, J, 
 #[test]
 fn evaluations_allocate_nothing() {
     assert_eq!(
-        allocations(|| drop(std::hint::black_box(vec![1.0]))),
+        allocations(|| drop(std::hint::black_box(vec![1.0]))).1,
         1,
         "the counter is in use"
     );
@@ -954,7 +787,51 @@ fn saturated_tanh_neurons_match_num_dual() {
     assert_close(
         "saturated",
         &evaluate(&loss, &theta),
-        &oracle_regression(&arch, &xs, &ys, &theta),
+        &oracle::regression(&arch, &xs, &ys, &theta),
         1e-9,
+    );
+}
+
+/// `init_xavier` depends on the seed alone: the same seed gives the same `θ`, biases are 0 and
+/// every weight lies in its layer's `(−a, a)`. The pinned entries are the contract that a seed
+/// means the same start in every version (the generator is `ChaCha8`, the mapping newton's own).
+#[test]
+fn xavier_starts_depend_on_the_seed_alone() {
+    use newton_core::network::init_xavier;
+    let arch = architecture(1, 3, Activation::Tanh, Embedding::Identity);
+    let draw = |seed| {
+        let mut theta = vec![f64::NAN; arch.parameters()];
+        init_xavier(&arch, seed, &mut theta).unwrap();
+        theta
+    };
+    let theta = draw(5);
+    assert_eq!(theta, draw(5));
+    assert_ne!(theta, draw(6));
+    for l in 1..=2 {
+        let (fan_in, fan_out) = (arch.width(l - 1), arch.width(l));
+        let a = (6.0 / (fan_in + fan_out) as f64).sqrt();
+        for j in 0..fan_out {
+            assert_eq!(theta[arch.bias(l, j)], 0.0);
+            for i in 0..fan_in {
+                let w = theta[arch.weight(l, j, i)];
+                assert!(w.abs() < a && w != 0.0, "A{l}[{j}][{i}] = {w}");
+            }
+        }
+    }
+    let c = arch.offset(3);
+    assert!(
+        theta[c..].iter().all(|w| w.abs() < 1.5_f64.sqrt()),
+        "c: fan-in 3, fan-out 1"
+    );
+    let zero = draw(0);
+    assert_eq!(
+        [zero[0], zero[1], zero[c]],
+        [
+            0.512_128_085_555_494_9,
+            -0.083_474_391_703_316_54,
+            0.058_922_505_524_119_005
+        ],
+        "{:?}",
+        [zero[0], zero[1], zero[c]]
     );
 }

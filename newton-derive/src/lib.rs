@@ -51,15 +51,19 @@ pub fn hessian(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     /// docs
 ///     pub name {
 ///         inputs: (x),                 // 1 to 3 coordinates
-///         hidden: [10, 10],            // widths, one or more layers
+///         hidden: [10, 10],            // default widths; `Network::with_widths` sets others
 ///         activation: sin(1.0),        // or tanh
 ///         embedding: none,             // or fourier(m): [cos 2πBx, sin 2πBx], B at run time
 ///         output_bias: false,          // optional, false by default
 ///         distance: x * (1.0 - x),     // optional; multiplies every basis function
+///         target: none,                // optional: the residual uses no target
 ///         residual: u.xx + 4.0 * PI * PI * (2.0 * PI * x).sin(),
 ///     }
 /// }
 /// ```
+///
+/// The residual and the distance are compiled (differentiated in the output jet by
+/// `#[hessian]`); the layers run in newton's run-time engine, whose widths are a setting.
 ///
 /// The `newton` crate's front page documents the emitted module with compiled examples.
 #[proc_macro]

@@ -108,10 +108,10 @@ fn over_floor(case: &Case) -> Option<f64> {
 fn parameters(group: &str, size: Option<usize>) -> Option<usize> {
     use crate::networks as n;
     Some(match (group, size) {
-        ("network_tanh", Some(4)) => n::tanh_regression_4::P,
-        ("network_tanh", Some(8)) => n::tanh_regression_8::P,
-        ("network_tanh", Some(16)) => n::tanh_regression_16::P,
-        ("network_tanh", Some(32)) => n::tanh_regression_32::P,
+        ("network_tanh", Some(w)) => n::tanh_regression::Network::new()
+            .with_widths(&[w, w])
+            .ok()?
+            .parameters(),
         ("network_siren", _) => n::siren_regression::P,
         ("network_fourier", _) => n::fourier_regression::P,
         ("pinn_poisson_1d", _) => n::pinn_poisson_1d::P,

@@ -89,16 +89,6 @@ pub enum Error {
         /// The names that exist, comma-separated.
         available: String,
     },
-    /// A network width that was not compiled was asked for.
-    #[error("{network} is compiled only at W ∈ {{{available}}}, not W = {width} (a network's widths are part of its compiled shape)")]
-    UnknownWidth {
-        /// The width asked for.
-        width: usize,
-        /// Which network.
-        network: &'static str,
-        /// The compiled widths, comma-separated.
-        available: &'static str,
-    },
     /// A figure could not be drawn.
     #[error("cannot draw the figure `{figure}`: {reason}")]
     Plot {

@@ -54,8 +54,8 @@ struct Constants {
     /// Random symmetric matrices per dimension [default: 100000; quick 5000].
     #[arg(long, global = true, allow_hyphen_values = true)]
     draws: Option<usize>,
-    /// Width W of the tanh regression network; compiled widths: 4, 8, 10, 16, 32 (the other
-    /// networks exist at W = 10 only) [default: 10].
+    /// Width W of both hidden layers of the tanh regression network, 1 to 128 (the other
+    /// networks keep W = 10) [default: 10].
     #[arg(long, global = true, allow_hyphen_values = true)]
     width: Option<usize>,
     /// Step lengths α of the relaxed-Newton sweep, comma-separated [default: 1,0.5,0.25].

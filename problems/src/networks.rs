@@ -3,14 +3,16 @@
 //! Two hidden layers, no output bias. Regression on `N = 100` grid points of `[0, 1]` against
 //! `sin 2πx` (tanh, SIREN with `ω = 6`, Fourier features with `m = 8`), the 1-D Poisson PINN and
 //! the 2-D diffusion–reaction PINN (SIREN with `ω = 1`, exact boundary conditions through the
-//! distance function). The declared widths are the project's defaults (`W = 10`); the
-//! benchmark widths `W ∈ {4, 8, 16, 32}` of tanh regression are declared as well, since a
-//! network's widths are part of its compiled shape.
+//! distance function). The declared widths are the project's defaults (`W = 10`); other widths
+//! (the benchmarks' `W ∈ {4, 8, 16, 32}`, the CLI's `--width`) are a run-time setting,
+//! `tanh_regression::Network::new().with_widths(&[w, w])`: `network!` compiles the residual,
+//! and the layers run in newton's engine at any width.
 
 use core::f64::consts::{PI, TAU};
 
 newton::network! {
-    /// Regression of `sin 2πx` by a `tanh` network, `W = 10` (`P = 140`).
+    /// Regression of `sin 2πx` by a `tanh` network, `W = 10` (`P = 140`); `with_widths` gives
+    /// the other widths.
     pub tanh_regression {
         inputs: (x),
         hidden: [10, 10],
@@ -66,28 +68,10 @@ newton::network! {
         activation: sin(1.0),
         embedding: none,
         distance: x * (1.0 - x) * y * (1.0 - y),
+        target: none,
         residual: -(u.xx + u.yy) + 1.0 * u - (5.0 * PI * PI + 1.0) * (2.0 * PI * x).sin() * (PI * y).sin(),
     }
 }
-
-macro_rules! tanh_width {
-    ($name:ident, $w:literal, $p:literal) => {
-        newton::network! {
-            #[doc = concat!("Regression of `sin 2πx` by a `tanh` network, `W = ", $w, "` (`P = ", $p, "`): a benchmark width.")]
-            pub $name {
-                inputs: (x),
-                hidden: [$w, $w],
-                activation: tanh,
-                residual: u - y,
-            }
-        }
-    };
-}
-
-tanh_width!(tanh_regression_4, 4, 32);
-tanh_width!(tanh_regression_8, 8, 96);
-tanh_width!(tanh_regression_16, 16, 320);
-tanh_width!(tanh_regression_32, 32, 1152);
 
 /// The number of regression points, `N = 100`.
 pub const REGRESSION_POINTS: usize = 100;

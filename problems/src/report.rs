@@ -62,7 +62,7 @@ impl Reproduction {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidFlag`] / [`Error::UnknownWidth`] for bad settings,
+/// [`Error::InvalidFlag`] for bad settings,
 /// [`Error::UnknownExperiment`] for a bad name, [`Error::OtherReport`] for a directory holding
 /// another report, [`Error::CreateDir`] / [`Error::Write`] / [`Error::Remove`] when the
 /// directory cannot be written, and an experiment's own error (a solver rejecting its input).
@@ -312,11 +312,14 @@ mod tests {
     fn bad_settings_and_names_are_errors() {
         let dir = std::env::temp_dir().join("newton-report-unused");
         let mut s = Settings::quick(0);
-        s.width = 12;
+        s.width = 0;
         let e = reproduce(s, &[], &dir, Overwrite::SameKind, false)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("4, 8, 10, 16, 32"), "{e}");
+        assert!(
+            e.contains("`--width` value `0`: must be between 1 and 128"),
+            "{e}"
+        );
         let names = ["nope".to_owned()];
         let e =
             reproduce(Settings::quick(0), &names, &dir, Overwrite::SameKind, false).unwrap_err();

@@ -1,9 +1,10 @@
-//! What newton's test suites share: a counting global allocator for the zero-allocation tests.
+//! What newton's test suites share: a counting global allocator for the zero-allocation tests,
+//! and an independent num-dual oracle of the network losses.
 //!
 //! "Zero heap allocations per evaluation" is a tested property, and every test binary that
 //! tests it needs the same allocator. It lives here once, so that a fix to it (the thread-local
-//! teardown below, say) reaches every suite. A test binary installs it and wraps the calls it
-//! checks in [`allocations`] or [`allocations_repeated`]:
+//! teardown, say) reaches every suite. A test binary installs it and wraps the calls it checks
+//! in [`allocations`] or [`allocations_repeated`]:
 //!
 //! ```
 //! use newton_test_support::{allocations, allocations_repeated, Counting};
@@ -19,78 +20,12 @@
 //! ```
 //!
 //! Counting is armed per thread, so the test harness and tests running concurrently on other
-//! threads are not counted.
+//! threads are not counted: one binary can hold many allocation tests running in parallel.
+//!
+//! [`network`] computes a network loss's value, gradient and Hessian with `num_dual::hessian`,
+//! straight from the definition of the architecture, for the engine's tests to compare against.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::hint::black_box;
+mod counting;
+pub mod network;
 
-thread_local! {
-    /// Whether allocations on this thread are being counted.
-    static ARMED: Cell<bool> = const { Cell::new(false) };
-    /// Allocations counted on this thread while armed.
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Forwards to [`System`], counting the allocations of armed threads.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Counting;
-
-fn note() {
-    // `try_with`: the allocator also runs while thread-locals are being torn down.
-    let _ = ARMED.try_with(|armed| {
-        if armed.get() {
-            COUNT.with(|count| count.set(count.get() + 1));
-        }
-    });
-}
-
-#[expect(
-    unsafe_code,
-    reason = "a global allocator is an unsafe trait; this one forwards"
-)]
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        // SAFETY: forwarded precondition.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded precondition.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-/// Returns `f`'s result and the number of allocations it made on this thread. Counts only
-/// when [`Counting`] is the binary's global allocator (check with a test that allocates).
-pub fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    COUNT.with(|count| count.set(0));
-    ARMED.with(|armed| armed.set(true));
-    let result = black_box(f());
-    ARMED.with(|armed| armed.set(false));
-    (result, COUNT.with(Cell::get))
-}
-
-/// Runs `f` `times` times and returns the number of allocations the runs made on this thread.
-pub fn allocations_repeated<R>(times: usize, mut f: impl FnMut() -> R) -> usize {
-    allocations(|| {
-        for _ in 0..times {
-            black_box(f());
-        }
-    })
-    .1
-}
+pub use counting::{allocations, allocations_repeated, Counting};

@@ -2,8 +2,6 @@
 
 use newton::nalgebra::{DMatrix, DVector};
 use problems::networks as nets;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 use super::allocations;
 
@@ -14,7 +12,7 @@ macro_rules! assert_allocation_free {
         let (points, targets) = ($points, $targets);
         let loss = network.loss(&points, &targets).unwrap();
         let mut ws = loss.workspace();
-        let theta = network.init_xavier(&mut ChaCha8Rng::seed_from_u64(2));
+        let theta = network.init_xavier(2);
         let (mut g, mut h) = (DVector::zeros($p), DMatrix::zeros($p, $p));
         let (mut r, mut j) = (
             DVector::zeros(loss.points()),
@@ -55,12 +53,11 @@ fn network_losses_allocate_nothing_per_evaluation() {
         ys.clone(),
         nets::fourier_regression::P
     );
-    assert_allocation_free!(
-        nets::tanh_regression_32::Network::new(),
-        xs,
-        ys,
-        nets::tanh_regression_32::P
-    );
+    let wide = nets::tanh_regression::Network::new()
+        .with_widths(&[32, 32])
+        .unwrap();
+    let p = wide.parameters();
+    assert_allocation_free!(wide, xs, ys, p);
     assert_allocation_free!(
         nets::pinn_poisson_1d::Network::new(),
         nets::poisson_points(),

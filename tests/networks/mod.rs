@@ -66,6 +66,7 @@ newton::network! {
         hidden: [3, 4],
         activation: sin(1.0),
         distance: x * (1.0 - x) * y * (1.0 - y),
+        target: none,
         residual: -(u.xx + u.yy) + 1.0 * u + 0.5 * u.yx - (5.0 * PI * PI + 1.0) * (TAU * x).sin() * (PI * y).sin(),
     }
 }
@@ -77,6 +78,16 @@ newton::network! {
         hidden: [2, 2],
         activation: tanh,
         residual: u * u.t - target,
+    }
+}
+
+newton::network! {
+    /// A fit over the plane whose residual uses both the coordinate `y` and the target.
+    pub plane_fit {
+        inputs: (x, y),
+        hidden: [2, 2],
+        activation: tanh,
+        residual: u - target * y,
     }
 }
 
@@ -120,7 +131,13 @@ fn constants_follow_the_declarations() {
     assert_eq!(problems::networks::tanh_regression::P, 140);
     assert_eq!(problems::networks::fourier_regression::P, 290);
     assert_eq!(problems::networks::pinn_diffusion_reaction_2d::P, 150);
-    assert_eq!(problems::networks::tanh_regression_32::P, 1152);
+    assert_eq!(
+        problems::networks::tanh_regression::Network::new()
+            .with_widths(&[32, 32])
+            .unwrap()
+            .parameters(),
+        1152
+    );
 }
 
 /// The residual, its jet gradient and the distance jet are the declared formulas.
@@ -233,7 +250,7 @@ fn at_c_zero_the_emitted_gradients_of_hidden_parameters_are_exactly_zero() {
     let network = problems::networks::pinn_poisson_1d::Network::new();
     let loss = network.loss(&points, &[]).unwrap();
     let p = problems::networks::pinn_poisson_1d::P;
-    let mut t = network.init_xavier(&mut ChaCha8Rng::seed_from_u64(1));
+    let mut t = network.init_xavier(1);
     t.rows_mut(p - 10, 10).fill(0.0);
     let mut g = DVector::zeros(p);
     loss.gradient_into(&t, &mut loss.workspace(), &mut g)
@@ -296,4 +313,165 @@ fn run_time_settings_and_bad_data_are_checked() {
     // A PINN takes no targets, and a regression needs them.
     assert!(pinn.loss(&[0.1, 0.2], &[]).is_ok());
     assert!(net.loss(&[0.1, 0.2], &[]).is_err());
+}
+
+/// `(L, ∇L, ∇²L)` of a loss at `t`, from the fused evaluation.
+fn fused<J: Jet, R: newton::network::Residual<J>>(
+    loss: &newton::network::Loss<'_, J, R>,
+    t: &DVector<f64>,
+) -> (f64, DVector<f64>, DMatrix<f64>) {
+    let p = loss.parameters();
+    let (mut g, mut h) = (DVector::zeros(p), DMatrix::zeros(p, p));
+    let v = loss
+        .value_gradient_hessian_into(t, &mut loss.workspace(), &mut g, &mut h)
+        .unwrap();
+    (v, g, h)
+}
+
+/// The declared widths are a default: at other widths (one to three layers, a width of one),
+/// the emitted network's loss is the engine's loss built by hand on the same architecture, bit
+/// for bit, and matches num-dual; every method reads `P` from the run-time architecture.
+#[test]
+fn with_widths_matches_a_loss_built_by_hand_and_num_dual() {
+    use newton::network::{Activation, Architecture, Embedding, Loss, Regression};
+    use newton_test_support::network as oracle;
+    let xs: Vec<f64> = (0..13).map(|i| f64::from(i) / 12.0).collect();
+    let ys: Vec<f64> = xs.iter().map(|x| (TAU * x).sin()).collect();
+    let cases: [&[usize]; 4] = [&[1], &[5], &[2, 7], &[4, 1, 3]];
+    for (seed, widths) in (0..).zip(cases) {
+        let network = small_tanh::Network::new().with_widths(widths).unwrap();
+        let arch = Architecture {
+            inputs: 1,
+            embedding: Embedding::Identity,
+            widths: widths.to_vec(),
+            activation: Activation::Tanh,
+            output_bias: false,
+        };
+        assert_eq!(network.architecture(), &arch);
+        let p = network.parameters();
+        assert_eq!(p, arch.parameters());
+        let t = network.init_xavier(seed);
+        assert_eq!(t.len(), p);
+        let ours = fused(&network.loss(&xs, &ys).unwrap(), &t);
+        let by_hand = fused(&Loss::new(&arch, Regression, &xs, &ys).unwrap(), &t);
+        assert_eq!(ours, by_hand, "{widths:?}");
+        let (v, g, h) = oracle::regression(&arch, &xs, &ys, &t);
+        assert!((ours.0 - v).abs() < 1e-12, "{widths:?}: value");
+        assert!((&ours.1 - g).amax() < 1e-12, "{widths:?}: gradient");
+        assert!((&ours.2 - h).amax() < 1e-11, "{widths:?}: Hessian");
+        // The output is the basis weighted by c, at the run-time widths.
+        let x = [0.37];
+        let basis = network.basis(t.as_slice(), x).unwrap();
+        let last = widths[widths.len() - 1];
+        assert_eq!(basis.len(), last);
+        let c = &t.as_slice()[p - last..];
+        let sum: f64 = basis.iter().zip(c).map(|(b, c)| b * c).sum();
+        assert!((sum - network.forward(t.as_slice(), x).unwrap()).abs() < 1e-14);
+    }
+    // A PINN at other widths (and another ω) against num-dual.
+    let points: Vec<f64> = (1..=9).map(|i| f64::from(i) / 10.0).collect();
+    let network = small_poisson::Network::new()
+        .with_widths(&[3, 2, 4])
+        .unwrap()
+        .with_omega(2.0)
+        .unwrap();
+    let t = network.init_xavier(11);
+    let ours = fused(&network.loss(&points, &[]).unwrap(), &t);
+    let (v, g, h) = oracle::pinn(
+        network.architecture(),
+        &points,
+        oracle::box_distance,
+        |p, _, second| second[0].clone() + 4.0 * PI * PI * (TAU * p[0]).sin(),
+        &t,
+    );
+    assert!((ours.0 - v).abs() < 1e-10 * v.abs().max(1.0), "PINN value");
+    assert!(
+        (&ours.1 - &g).amax() < 1e-10 * g.amax().max(1.0),
+        "PINN gradient"
+    );
+    assert!(
+        (&ours.2 - &h).amax() < 1e-10 * h.amax().max(1.0),
+        "PINN Hessian"
+    );
+}
+
+/// A 2-D PINN with a mixed derivative at other widths: its Hessian against central differences
+/// of its gradient (num-dual's oracle forms no mixed derivatives).
+#[test]
+fn with_widths_hessians_match_differences_of_the_gradient() {
+    let points: Vec<f64> = (0..9)
+        .flat_map(|i| [f64::from(i % 3 + 1) / 4.0, f64::from(i / 3 + 1) / 4.0])
+        .collect();
+    let network = small_diffusion::Network::new()
+        .with_widths(&[2, 5])
+        .unwrap();
+    let p = network.parameters();
+    assert_eq!(p, 2 * 3 + 5 * 3 + 5);
+    let loss = network.loss(&points, &[]).unwrap();
+    let t = network.init_xavier(3);
+    let (_, _, h) = fused(&loss, &t);
+    let mut ws = loss.workspace();
+    let mut gradient = |t: &DVector<f64>| {
+        let mut g = DVector::zeros(p);
+        loss.gradient_into(t, &mut ws, &mut g).unwrap();
+        g
+    };
+    let e = 1e-5;
+    for q in 0..p {
+        let (mut plus, mut minus) = (t.clone(), t.clone());
+        plus[q] += e;
+        minus[q] -= e;
+        let column = (gradient(&plus) - gradient(&minus)) / (2.0 * e);
+        let d = (h.column(q) - column).amax();
+        assert!(d < 1e-6 * h.amax().max(1.0), "column {q}: {d:e}");
+    }
+}
+
+#[test]
+fn widths_without_a_layer_or_with_an_empty_one_are_rejected() {
+    use newton::Error;
+    let empty: &[usize] = &[];
+    for widths in [empty, &[0], &[3, 0], &[0, 3, 3]] {
+        assert!(
+            matches!(
+                small_tanh::Network::new().with_widths(widths),
+                Err(Error::InvalidSetting { name: "hidden", .. })
+            ),
+            "{widths:?}"
+        );
+    }
+    // θ of the declared length does not fit a network at other widths.
+    let network = small_tanh::Network::new().with_widths(&[4, 4]).unwrap();
+    assert_eq!(
+        network.forward(&[0.0; small_tanh::P], [0.5]).err(),
+        Some(Error::DimensionMismatch {
+            what: "entries of θ",
+            expected: network.parameters(),
+            found: small_tanh::P
+        })
+    );
+    assert!(network.basis(&[0.0; small_tanh::P], [0.5]).is_err());
+    // The declared constants stay those of the declaration.
+    assert_eq!((small_tanh::WIDTHS, small_tanh::P), ([3, 3], 21));
+}
+
+/// With an input named `y`, `y` is the coordinate and `target` the target; `target: none`
+/// declares a residual without one.
+#[test]
+fn y_is_the_coordinate_when_it_is_an_input() {
+    use newton::network::Residual as R;
+    assert_eq!(
+        plane_fit::Residual.residual(&[0.5, 3.0], 2.0, &1.5),
+        (1.5 - 6.0, 1.0)
+    );
+    assert!(<plane_fit::Residual as R<f64>>::USES_TARGET);
+    assert!(!<small_diffusion::Residual as R<small_diffusion::Jet>>::USES_TARGET);
+    let net = plane_fit::Network::new();
+    assert_eq!(
+        net.loss(&[0.1, 0.2], &[]).err(),
+        Some(newton::Error::TargetCount {
+            expected: 1,
+            found: 0
+        })
+    );
 }

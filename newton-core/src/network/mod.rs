@@ -7,8 +7,9 @@
 //! components of the output jet (`u`, `u.x`, `u.xx`, …) are generated at compile time, as
 //! `#[hessian]` does, and handed to this engine as a [`Residual`]. The layers are not
 //! compiled per declaration: they run in this engine over an [`Architecture`] whose widths,
-//! depth, activation and embedding are run-time values, so a network of width 4 and one of
-//! width 32 run the same machine code. Its speed comes from the structure of the Hessian of a
+//! depth, activation and embedding are run-time values (the declared widths are only the
+//! default, `Network::with_widths` changes them), so a network of width 4 and one of width 32
+//! run the same machine code. Its speed comes from the structure of the Hessian of a
 //! layered network, not from unrolling: every block of it is a sum over points of products
 //! of per-point factors, which the engine forms as a few packed matrix products with SIMD
 //! kernels.
@@ -22,11 +23,12 @@
 //! | passes | `passes` | per point ([`engine`]) or per block of eight points: the forward pass of [`Jet`]s, the backward pass of a dual (a row of the residual Jacobian), the tangents |
 //! | sweep | `loss` | [`Loss`] runs the passes over every point (one trait, two sweeps, chosen by the plan) and writes residuals and the Jacobian `J` into a [`Workspace`] |
 //! | curvature | `curvature` | records each point's factors of the second-order term `Σᵢ rᵢ∇²rᵢ` and sums them by products |
-//! | kernels | `kernels` | the products `AᵀB` (for `JᵀJ` and the curvature), the lane-jet algebra, vector `tanh` and `sin`: independent of the rest |
+//! | kernels | `kernels` | `JᵀJ` (by faer), the products `AᵀB` of the curvature, the lane-jet algebra, vector `tanh` and `sin`: independent of the rest |
 //!
-//! The Hessian is then `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by one packed product, the
+//! The Hessian is then `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by faer's triangular product, the
 //! second-order term by the curvature's products, both written into the upper triangle and
-//! mirrored. Nothing is allocated per evaluation: the [`Workspace`] holds every buffer.
+//! mirrored. Nothing is allocated per evaluation: the [`Workspace`] holds every buffer (faer
+//! allocates its packing buffer once per thread, on the first product).
 //! Each module depends only on those above it in the table (the kernels on none), which a
 //! test checks.
 //!

@@ -9,7 +9,8 @@
 //!     embedding: none,           // or fourier(8)
 //!     output_bias: false,
 //!     distance: x * (1.0 - x),   // optional
-//!     residual: u.xx + u.yy - y,
+//!     target: none,              // optional: the residual uses no target
+//!     residual: u.xx + u.yy - (PI * y).sin(),
 //! }
 //! ```
 //!
@@ -24,14 +25,25 @@ use syn::{Attribute, Expr, Ident, LitBool, Token, Visibility};
 use crate::ctxt::Ctxt;
 
 /// The fields a declaration may have, for error messages.
-const FIELDS: &str =
-    "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `distance`, `residual`";
+const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `distance`, `target`, `residual`";
 
 /// The activation as declared.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
     Tanh,
     Sin(f64),
+}
+
+/// What the declaration says about the target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Nothing: the residual's use of `target` (or `y`) decides.
+    Unstated,
+    /// `target: none`: the residual uses no target, so a `y` among the inputs is that
+    /// coordinate without ambiguity.
+    None,
+    /// A value that is not `none`, already reported; nothing more is checked about the target.
+    Invalid,
 }
 
 /// A declaration after checking, with defaults in place of the mistakes.
@@ -46,6 +58,7 @@ pub struct Declaration {
     pub fourier: Option<usize>,
     pub output_bias: bool,
     pub distance: Option<Expr>,
+    pub target: Target,
     pub residual: Expr,
 }
 
@@ -110,6 +123,7 @@ impl Raw {
             fourier: None,
             output_bias: false,
             distance: None,
+            target: Target::Unstated,
             residual: syn::parse_quote!(u),
         };
         let mut required = [
@@ -134,6 +148,7 @@ impl Raw {
                 "embedding" => d.fourier = embedding(cx, &value),
                 "output_bias" => d.output_bias = output_bias(cx, &value),
                 "distance" => d.distance = Some(value),
+                "target" => d.target = target(cx, &value),
                 "residual" => d.residual = value,
                 _ => {
                     cx.error_spanned_by(
@@ -322,6 +337,21 @@ fn embedding(cx: &Ctxt, value: &Expr) -> Option<usize> {
         None => {
             cx.error_spanned_by(value, format!("unsupported embedding; {SUPPORTED}"));
             None
+        }
+    }
+}
+
+/// `target: none`, the only value of the field (a residual that uses the target needs no
+/// declaration of it).
+fn target(cx: &Ctxt, value: &Expr) -> Target {
+    match call(value) {
+        Some((name, None)) if name == "none" => Target::None,
+        _ => {
+            cx.error_spanned_by(
+                value,
+                "`target` takes `none` (the residual uses no target); leave the field out when the residual uses `target`",
+            );
+            Target::Invalid
         }
     }
 }

@@ -1,5 +1,10 @@
 //! The module `network!` emits: constants, the compiled residual and distance, `Residual`,
 //! `Network` and the `Loss` and `Workspace` aliases.
+//!
+//! Only the residual and the distance are compiled (by `#[hessian]`, in the output jet). The
+//! layers are newton's run-time engine over the `Architecture` that `Network` holds, so the
+//! declared widths are a default, not a shape baked into the code: `Network::with_widths`
+//! changes them, and every emitted method reads the parameter count from the architecture.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -18,7 +23,7 @@ fn jet_components(uses: &Uses, d: usize) -> usize {
     }
 }
 
-/// The parameter count of the architecture.
+/// The parameter count of the declared architecture.
 fn parameters(d: &Declaration) -> usize {
     let features = d.fourier.map_or(d.inputs.len(), |m| 2 * m);
     let mut previous = features;
@@ -88,9 +93,11 @@ pub fn module(
             pub type Jet = #jet;
             /// The number of input coordinates.
             pub const INPUTS: usize = #dim;
-            /// The widths of the hidden layers.
+            /// The declared widths of the hidden layers: the default of `Network`, which
+            /// `Network::with_widths` changes at run time.
             pub const WIDTHS: [usize; #layers] = [#(#widths),*];
-            /// The number of parameters `P`: `[A¹ row-major, b¹, …, c]`.
+            /// The number of parameters `P` at the declared widths, `[A¹ row-major, b¹, …, c]`;
+            /// `Network::parameters` gives it at the network's run-time widths.
             pub const P: usize = #p;
             #omega_const
             #fourier_const
@@ -147,7 +154,7 @@ fn residual_impl(d: &Declaration, uses: &Uses, k: usize, has_distance: bool) -> 
     } else {
         quote!(<Jet as ::newton::network::Jet>::constant(1.0))
     };
-    let uses_target = uses.target;
+    let uses_target = uses.uses_target();
     quote! {
         /// The declared residual and distance function, with their derivatives in the output
         /// jet compiled by `#[hessian]`.
@@ -246,6 +253,7 @@ fn constructors(d: &Declaration) -> TokenStream {
     let with_omega = matches!(d.activation, Activation::Sin(_)).then(|| {
         quote! {
             /// Returns the network with the frequency `ω` of its `sin(ω·)` activation changed.
+            /// The frequency is a run-time setting of the engine; nothing is recompiled.
             ///
             /// # Errors
             ///
@@ -266,6 +274,23 @@ fn constructors(d: &Declaration) -> TokenStream {
         impl Network {
             #constructor
             #with_omega
+
+            /// Returns the network with hidden layers of the given widths in place of the
+            /// declared `WIDTHS`: any number of layers, each at least one neuron wide. The
+            /// compiled residual and distance serve every width, since the layers run in
+            /// newton's engine, whose widths are a run-time setting; `P` grows as the sum of
+            /// `wₗ(wₗ₋₁ + 1)`, and a Hessian takes `P²` numbers.
+            ///
+            /// # Errors
+            ///
+            /// [`newton::Error::InvalidSetting`](::newton::Error::InvalidSetting) (`hidden`) for
+            /// no layers or a zero width, as
+            /// [`Architecture::validate`](::newton::network::Architecture::validate) reports.
+            pub fn with_widths(mut self, widths: &[usize]) -> ::core::result::Result<Self, ::newton::Error> {
+                self.architecture.widths = widths.to_vec();
+                self.architecture.validate()?;
+                ::core::result::Result::Ok(self)
+            }
         }
     }
 }
@@ -276,7 +301,8 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
     let constructors = constructors(d);
     let value = if k == 1 { quote!(u) } else { quote!(u.0[0]) };
     quote! {
-        /// The declared network: its architecture, with the run-time settings (`ω`, `B`).
+        /// The declared network: its architecture, with the run-time settings (the widths, `ω`,
+        /// `B`).
         #[derive(Clone, Debug, PartialEq)]
         pub struct Network {
             architecture: ::newton::network::Architecture,
@@ -291,8 +317,15 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
                 &self.architecture
             }
 
+            /// Returns the number of parameters `P` at the network's widths: the length of `θ`
+            /// for every method (the constant `P` is the count at the declared widths).
+            #[must_use]
+            pub fn parameters(&self) -> usize {
+                self.architecture.parameters()
+            }
+
             /// Returns the loss `(1/2N) Σᵢ rᵢ²` over `points` (`N × INPUTS`, one point after
-            /// another) and `targets` (`N` values, or none when the residual does not use `y`).
+            /// another) and `targets` (`N` values, or none when the residual uses no target).
             ///
             /// # Errors
             ///
@@ -307,11 +340,12 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
             /// # Errors
             ///
             /// [`newton::Error::DimensionMismatch`](::newton::Error::DimensionMismatch) unless
-            /// `theta` has `P` entries.
+            /// `theta` has [`Network::parameters`] entries.
             pub fn jet(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<Jet, ::newton::Error> {
                 use ::newton::network::Residual as _;
-                if theta.len() != P {
-                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: P, found: theta.len() });
+                let p = self.parameters();
+                if theta.len() != p {
+                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: p, found: theta.len() });
                 }
                 let mut ws = ::newton::network::engine::Workspace::new(&self.architecture);
                 ::newton::network::engine::forward(&self.architecture, theta, &x, Residual.distance(&x), &mut ws)
@@ -334,8 +368,9 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
             ///
             /// As [`Network::jet`].
             pub fn basis(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<::std::vec::Vec<f64>, ::newton::Error> {
-                if theta.len() != P {
-                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: P, found: theta.len() });
+                let p = self.parameters();
+                if theta.len() != p {
+                    return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: p, found: theta.len() });
                 }
                 let arch = &self.architecture;
                 let last = arch.width(arch.depth());
@@ -351,13 +386,16 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
                     .collect()
             }
 
-            /// Draws a Xavier/Glorot-uniform start (`PROBLEMS.md` §4): weights
-            /// `U(−a, a)`, `a = √(6/(fan_in + fan_out))`, biases 0.
-            pub fn init_xavier<R: ::newton::__private::rand::Rng + ?Sized>(&self, rng: &mut R) -> ::newton::nalgebra::DVector<f64> {
-                let mut theta = ::newton::nalgebra::DVector::zeros(P);
+            /// Draws a Xavier/Glorot-uniform start from `seed`: weights `U(−a, a)`,
+            /// `a = √(6/(fan_in + fan_out))`, biases 0, at the network's widths. The same seed
+            /// gives the same `θ` whatever version of `rand` the caller uses: the generator is
+            /// fixed, see [`newton::network::init_xavier`](::newton::network::init_xavier).
+            #[must_use]
+            pub fn init_xavier(&self, seed: u64) -> ::newton::nalgebra::DVector<f64> {
+                let mut theta = ::newton::nalgebra::DVector::zeros(self.parameters());
                 // Cannot fail: the architecture was validated when `self` was built, and
                 // `theta` has its `P` entries.
-                let _ = ::newton::network::init_xavier(&self.architecture, rng, theta.as_mut_slice());
+                let _ = ::newton::network::init_xavier(&self.architecture, seed, theta.as_mut_slice());
                 theta
             }
         }

@@ -1,6 +1,7 @@
 //! Turns the declaration's `residual:` and `distance:` expressions into bodies that
 //! `#[hessian]` can differentiate: the output jet `u`, `u.x`, `u.xy`, … become array entries,
 //! the target `y` (or `target`) and bare `core::f64::consts` names become what they mean.
+//! [`check_target`] then decides what `y` means when it is also an input.
 //!
 //! Before: `u.xx + 4.0 * PI * PI * (2.0 * PI * x).sin()`
 //! After:  `__u_xx + 4.0 * ::core::f64::consts::PI * … * (2.0 * ::core::f64::consts::PI * x).sin()`
@@ -10,6 +11,7 @@ use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident};
 
+use super::declaration::Target;
 use crate::ctxt::Ctxt;
 
 /// The names `core::f64::consts` exports that a residual may use bare.
@@ -39,8 +41,17 @@ impl Component {
 pub struct Uses {
     /// The jet components, in order of first use.
     pub components: Vec<Component>,
-    /// Whether it uses the target.
-    pub target: bool,
+    /// The tokens naming the target (`target`, or `y` when no input is named `y`).
+    pub target: Vec<Ident>,
+    /// The tokens `y` naming an input coordinate `y`.
+    pub coordinate_y: Vec<Ident>,
+}
+
+impl Uses {
+    /// Whether the expression uses the target.
+    pub fn uses_target(&self) -> bool {
+        !self.target.is_empty()
+    }
 }
 
 /// Rewrites `expr` in place; `jet` says whether `u` is allowed (the residual) or not (the
@@ -52,11 +63,41 @@ pub fn rewrite(cx: &Ctxt, expr: &mut Expr, inputs: &[Ident], jet: bool) -> Uses 
         jet,
         uses: Uses {
             components: Vec::new(),
-            target: false,
+            target: Vec::new(),
+            coordinate_y: Vec::new(),
         },
     };
     r.visit_expr_mut(expr);
     r.uses
+}
+
+/// Checks the residual's target against the declaration.
+///
+/// `y` is the conventional name of both the target and a second coordinate. When an input is
+/// named `y`, `y` is that coordinate and the target is `target`; a residual that says `y` and
+/// never `target` is ambiguous (`u - y` with `inputs: (x, y)` most likely meant the target,
+/// whose values `loss` would then ignore), so every such `y` is an error unless the
+/// declaration says `target: none`. With `target: none`, a use of the target is an error.
+pub fn check_target(cx: &Ctxt, uses: &Uses, target: Target) {
+    match target {
+        Target::Unstated if !uses.uses_target() => {
+            for y in &uses.coordinate_y {
+                cx.error_spanned_by(
+                    y,
+                    "`y` is the input coordinate here, not the target: write `target` for the per-point target, or add `target: none` to the declaration if the residual means the coordinate and uses no target",
+                );
+            }
+        }
+        Target::None => {
+            for t in &uses.target {
+                cx.error_spanned_by(
+                    t,
+                    format!("`{t}` is the target, but the declaration says `target: none`; remove `target: none` to use a target"),
+                );
+            }
+        }
+        Target::Unstated | Target::Invalid => {}
+    }
 }
 
 /// The local name of a jet component: `__u`, `__u_x`, `__u_xy`, spanned on the user's token
@@ -176,8 +217,12 @@ impl VisitMut for Rewriter<'_> {
                             "`distance` is a function of the inputs only; it cannot use the target",
                         );
                     }
-                    self.uses.target = true;
+                    self.uses.target.push(ident.clone());
                     *expr = path(&Ident::new("__target", ident.span()));
+                    return;
+                }
+                if is_input && name == "y" {
+                    self.uses.coordinate_y.push(ident);
                     return;
                 }
                 if !is_input && CONSTANTS.contains(&name.as_str()) {

@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::plot::Figure as Chart;
 use crate::Error;
 
-pub use settings::{Settings, TANH_WIDTHS};
+pub use settings::{Settings, MAX_WIDTH};
 
 /// How the measured numbers compare with the paper's claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

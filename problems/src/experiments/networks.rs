@@ -8,7 +8,7 @@ use newton::{
     classify, Adam, Bfgs, LevenbergMarquardt, Minimizer, Newton, RelaxedNewton, Report,
     SaddleFreeNewton, Termination, Tolerance,
 };
-use rand::SeedableRng;
+use rand::{RngCore as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -180,7 +180,8 @@ impl<R: Copy> Problem<R> {
         self.points.len() / self.inputs()
     }
 
-    /// `count` Xavier starts from the seed, on stream `stream` (one per experiment).
+    /// `count` Xavier starts from the seed, on stream `stream` (one per experiment): start `k`
+    /// is `init_xavier` of the `k`-th output of `ChaCha8` on that seed and stream.
     pub fn starts(&self, seed: u64, stream: u64, count: usize) -> Vec<DVector<f64>> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(stream);
@@ -188,7 +189,7 @@ impl<R: Copy> Problem<R> {
             .map(|_| {
                 let mut theta = DVector::zeros(self.arch.parameters());
                 // The architecture is a checked one and `theta` has its length.
-                let drawn = init_xavier(&self.arch, &mut rng, theta.as_mut_slice());
+                let drawn = init_xavier(&self.arch, rng.next_u64(), theta.as_mut_slice());
                 debug_assert!(drawn.is_ok(), "{drawn:?}");
                 theta
             })

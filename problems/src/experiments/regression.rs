@@ -14,7 +14,6 @@ use super::study::{self, Study};
 use super::{Context, Section};
 use crate::networks::{
     fourier_regression, regression_grid, regression_target, siren_regression, tanh_regression,
-    tanh_regression_16, tanh_regression_32, tanh_regression_4, tanh_regression_8,
 };
 use crate::Error;
 
@@ -93,26 +92,15 @@ pub(super) fn run_tanh(context: &Context) -> Result<Section, Error> {
     let w = context.settings.width;
     let title = format!("5. tanh regression (W = {w}): relaxed Newton vs BFGS, LM, Adam");
     let note = "tanh network, two hidden layers, no output bias.";
-    macro_rules! with {
-        ($m:ident) => {{
-            let network = $m::Network::new();
-            regression(
-                context,
-                "tanh",
-                &title,
-                &problem(network.architecture(), $m::Residual),
-                1,
-                note,
-            )
-        }};
-    }
-    match w {
-        4 => with!(tanh_regression_4),
-        8 => with!(tanh_regression_8),
-        16 => with!(tanh_regression_16),
-        32 => with!(tanh_regression_32),
-        _ => with!(tanh_regression),
-    }
+    let network = tanh_regression::Network::new().with_widths(&[w, w])?;
+    regression(
+        context,
+        "tanh",
+        &title,
+        &problem(network.architecture(), tanh_regression::Residual),
+        1,
+        note,
+    )
 }
 
 /// Experiment 6: SIREN regression, `ω = 6`.

@@ -21,7 +21,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn negative_values_reach_the_validation() {
     let dir = Scratch::new("cli-negative");
-    let cases: [(&[&str], &str); 14] = [
+    let cases: [(&[&str], &str); 15] = [
         (
             &["--tolerance", "-1e-9"],
             "invalid `--tolerance` value `-1e-9`: must be positive",
@@ -68,6 +68,10 @@ fn negative_values_reach_the_validation() {
             "invalid value '-60' for '--max-iterations <MAX_ITERATIONS>'",
         ),
         (&["--starts", "0"], "invalid `--starts` value `0`"),
+        (
+            &["--width", "0"],
+            "invalid `--width` value `0`: must be between 1 and 128",
+        ),
         (
             &["--tolerance", "--quick"],
             "invalid value '--quick' for '--tolerance <TOLERANCE>'",

@@ -80,7 +80,7 @@ impl Architecture {
             return invalid("hidden", 0.0, "at least one layer");
         }
         if let Some(&w) = self.widths.iter().find(|&&w| w == 0) {
-            return invalid("hidden", count(w), "positive widths");
+            return invalid("hidden", count(w), "positive (a layer needs a neuron)");
         }
         if let Activation::Sin { omega } = self.activation {
             // ω = 0 is a network of zeros (every `sin(0·h)` vanishes), and the fourth
