@@ -5,7 +5,9 @@ use problems::networks as nets;
 
 use super::allocations;
 
-/// Counts the allocations of the fused and separate evaluations after the workspace exists.
+/// Counts the allocations of the fused and separate evaluations after the workspace exists and
+/// the thread has made its first: faer's first product in a thread allocates its packing
+/// buffer, once.
 macro_rules! assert_allocation_free {
     ($network:expr, $points:expr, $targets:expr, $p:expr) => {{
         let network = $network;
@@ -17,6 +19,12 @@ macro_rules! assert_allocation_free {
         let (mut r, mut j) = (
             DVector::zeros(loss.points()),
             DMatrix::zeros(loss.points(), $p),
+        );
+        let first = allocations(1, || loss.hessian_into(&theta, &mut ws, &mut h).unwrap());
+        assert!(
+            first <= 1,
+            "{}: the first Hessian allocated {first} times",
+            stringify!($network)
         );
         let n = allocations(2, || {
             loss.value_gradient_hessian_into(&theta, &mut ws, &mut g, &mut h)
