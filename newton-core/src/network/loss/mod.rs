@@ -33,7 +33,7 @@ pub struct Loss<'a, J: Jet, R: Residual<J>> {
 
 impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// Builds the loss over `points` (`N × d`, one point after another) and `targets` (`N`
-    /// values, or none when the residual does not use `y`).
+    /// values, or none when the residual uses no target).
     ///
     /// # Errors
     ///

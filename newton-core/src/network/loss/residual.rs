@@ -9,7 +9,7 @@ use super::super::jet::Jet;
 /// `network!` implements this from the declaration's `residual:` and `distance:`, with the
 /// derivatives in the jet's components generated at compile time.
 pub trait Residual<J: Jet>: Sync {
-    /// Whether the residual uses the per-point target `y`.
+    /// Whether the residual uses the per-point target (`y` or `target` in the declaration).
     const USES_TARGET: bool;
     /// Whether `∂²r/∂U∂U` can be non-zero (the residual is not affine in the jet); when
     /// `false`, [`Residual::curvature`] is never called.
