@@ -11,9 +11,9 @@ use super::kernels::panels::{add_product, mirror_upper};
 use super::kernels::{activations, add_product_of_strips, through_panels};
 use super::kernels::{Lanes, Panels, Part, Strips, BLOCK};
 
-/// A residual Jacobian held as the engine holds it during a Hessian, with the scratch that its
-/// Gauss–Newton product needs: what [`Gram::gram_into`] times is what each evaluation of
-/// `Loss::hessian_into` does with the Jacobian, no more.
+/// A residual Jacobian held as the engine's sweep leaves it, with the scratch that the engine's
+/// own strip kernel needs to form its Gauss–Newton product (the kernel of the curvature's
+/// products; the Hessian forms `JᵀJ` by faer's triangular product, which is faster).
 #[derive(Clone, Debug)]
 pub struct Gram {
     /// `J` in strips of a block of points, as the sweep leaves it.

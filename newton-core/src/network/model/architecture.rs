@@ -82,6 +82,20 @@ impl Architecture {
         if let Some(&w) = self.widths.iter().find(|&&w| w == 0) {
             return invalid("hidden", count(w), "positive (a layer needs a neuron)");
         }
+        // The engine's buffers hold `P × P` and `N × P` numbers: a `P` whose dense Hessian
+        // cannot even be addressed is an error, not an overflow or an abort later.
+        let addressable = self
+            .checked_parameters()
+            .and_then(|p| p.checked_mul(p)?.checked_mul(8))
+            .is_some_and(|bytes| isize::try_from(bytes).is_ok());
+        if !addressable {
+            let widest = self.widths.iter().copied().max().unwrap_or(0);
+            return invalid(
+                "hidden",
+                count(widest),
+                "widths whose P × P Hessian of f64 is addressable",
+            );
+        }
         if let Activation::Sin { omega } = self.activation {
             // ω = 0 is a network of zeros (every `sin(0·h)` vanishes), and the fourth
             // derivative the jets need scales by ω⁴, which overflows above about 1.3e77.
@@ -158,6 +172,17 @@ impl Architecture {
     #[must_use]
     pub fn parameters(&self) -> usize {
         self.offset(self.depth() + 1) + self.width(self.depth()) + usize::from(self.output_bias)
+    }
+
+    /// [`Architecture::parameters`] without overflow: `None` where it would overflow.
+    fn checked_parameters(&self) -> Option<usize> {
+        let mut p = usize::from(self.output_bias);
+        let mut below = self.features();
+        for &w in &self.widths {
+            p = p.checked_add(w.checked_mul(below.checked_add(1)?)?)?;
+            below = w;
+        }
+        p.checked_add(below)
     }
 }
 
@@ -239,5 +264,37 @@ mod tests {
         a.activation = Activation::Sin { omega: f64::NAN };
         assert!(a.validate().is_err());
         assert!(regression(2).validate().is_ok());
+    }
+
+    /// Widths whose parameter count overflows, or whose Hessian could not be addressed, are
+    /// rejected rather than overflowing (or aborting on allocation) later; the checked count is
+    /// the count wherever it exists.
+    #[test]
+    fn widths_beyond_an_addressable_hessian_are_rejected() {
+        for widths in [
+            vec![1 << 40],
+            vec![3, 1 << 31],
+            vec![usize::MAX],
+            vec![1 << 20, 1 << 20],
+        ] {
+            let mut a = regression(1);
+            a.widths = widths.clone();
+            assert!(
+                matches!(
+                    a.validate(),
+                    Err(Error::InvalidSetting { name: "hidden", .. })
+                ),
+                "{widths:?}"
+            );
+        }
+        for widths in [vec![1], vec![4, 4], vec![3, 5, 2], vec![1000, 1000]] {
+            for output_bias in [false, true] {
+                let mut a = regression(1);
+                a.widths.clone_from(&widths);
+                a.output_bias = output_bias;
+                assert!(a.validate().is_ok());
+                assert_eq!(a.checked_parameters(), Some(a.parameters()));
+            }
+        }
     }
 }
