@@ -66,8 +66,8 @@ impl Gram {
 }
 
 /// A product `AᵀB` of two stacked factors of jets with `k` components over `points` points, as
-/// the curvature forms its blocks: [`Strips`] multiplied as they are or, from 40 × 40 entries,
-/// copied into [`Panels`] first (both on every call, as the engine does).
+/// the curvature forms its blocks: `Strips` multiplied as they are or, from 40 × 40 entries,
+/// copied into `Panels` first (both on every call, as the engine does).
 #[derive(Clone, Debug)]
 pub struct StripProduct {
     a: Strips,
@@ -116,7 +116,7 @@ impl StripProduct {
     }
 }
 
-/// A product `AᵀB` of two [`Panels`] of `rows` rows, as the affine term forms its blocks.
+/// A product `AᵀB` of two `Panels` of `rows` rows, as the affine term forms its blocks.
 #[derive(Clone, Debug)]
 pub struct PanelProduct {
     a: Panels,
@@ -154,8 +154,8 @@ impl PanelProduct {
     }
 }
 
-/// The copy of a Jacobian of `points` points and `cols` columns from [`Strips`] into
-/// [`Panels`], through the `8 × 8` transposes, as large products make it.
+/// The copy of a Jacobian of `points` points and `cols` columns from `Strips` into
+/// `Panels`, through the `8 × 8` transposes, as large products make it.
 #[derive(Clone, Debug)]
 pub struct Transposes {
     strips: Strips,
