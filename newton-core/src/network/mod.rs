@@ -29,8 +29,9 @@
 //! second-order term by the curvature's products, both written into the upper triangle and
 //! mirrored. Nothing is allocated per evaluation: the [`Workspace`] holds every buffer (faer
 //! allocates its packing buffer once per thread, on the first product).
-//! Each module depends only on those above it in the table (the kernels on none), which a
-//! test checks.
+//! The modules are layered: `kernels` depend on nothing but [`Jet`], `model` on the kernels,
+//! `passes` and `plan` on the model, `curvature` on those, and `loss` on all of them; a test
+//! checks that no module uses one above it.
 //!
 //! # Examples
 //!
