@@ -84,7 +84,9 @@ impl Strips {
         (((i / BLOCK) * self.stride + q) * self.k + c, i % BLOCK)
     }
 
-    /// Returns entry `(i, q)` of a matrix of one row per point.
+    /// Returns entry `(i, q)` of a matrix of one row per point (for the kernels' tests; the
+    /// engine reads whole matrices by [`Strips::copy_to_columns`]).
+    #[cfg(test)]
     pub(crate) fn get(&self, i: usize, q: usize) -> f64 {
         let (at, lane) = self.at(i, q, 0);
         self.data[at][lane]

@@ -279,9 +279,17 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         check_len("residuals", self.count, residuals.len())?;
         self.check_workspace(ws)?;
         self.sweep(theta.as_slice(), ws, Computes::Value);
-        residuals.copy_from(&ws.residuals);
-        *residuals *= self.len().sqrt().recip();
+        self.scaled_residuals(ws, residuals);
         Ok(())
+    }
+
+    /// Writes the residuals of the last sweep, scaled by `1/√N`, into `residuals`, and returns
+    /// the scale.
+    fn scaled_residuals(&self, ws: &Workspace<J>, residuals: &mut DVector<f64>) -> f64 {
+        let s = self.len().sqrt().recip();
+        residuals.copy_from(&ws.residuals);
+        *residuals *= s;
+        s
     }
 
     /// Writes the scaled residuals `rᵢ/√N` and their Jacobian, so that `½‖r‖² = L` (the
@@ -309,14 +317,9 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         )?;
         self.check_workspace(ws)?;
         self.sweep(theta.as_slice(), ws, Computes::Jacobian);
-        let s = self.len().sqrt().recip();
-        residuals.copy_from(&ws.residuals);
-        *residuals *= s;
-        for q in 0..self.parameters() {
-            for i in 0..self.count {
-                jacobian[(i, q)] = s * ws.jacobian.get(i, q);
-            }
-        }
+        let s = self.scaled_residuals(ws, residuals);
+        ws.jacobian.copy_to_columns(jacobian.as_mut_slice());
+        *jacobian *= s;
         Ok(())
     }
 }
