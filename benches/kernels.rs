@@ -1,12 +1,11 @@
 //! Criterion micro-benchmarks of the network engine's kernels alone, at the sizes the engine
 //! runs them at (PROBLEMS.md §4: `N = 100` regression points, the 2-D PINN's 256), through the
 //! hidden `newton::network::bench_hooks`:
-//! - `gram`: `JᵀJ` of a Jacobian at W = 4 and W = 16 as the Hessian forms it (upper triangle,
-//!   mirrored);
-//! - `strip_product`: `AᵀB` of stacked factors (layer 2's shared product at W = 4, the 2-D
-//!   PINN's at W = 10);
+//! - `gram`: `JᵀJ` of a Jacobian at W = 4 and W = 16 by newton's own kernels (the `jtj_engine`
+//!   floor of `benches/network.rs`; the Hessian itself forms it by faer);
+//! - `strip_product`: `AᵀB` of stacked factors as the curvature forms it (layer 2's shared
+//!   product at W = 4, the 2-D PINN's at W = 10), by faer on the strips;
 //! - `panel_product`: `AᵀB` of panels (an affine term of a three-layer network);
-//! - `transposes`: the Jacobian copied from strips into panels (W = 16);
 //! - `activations`: `tanh` and `sin` with four derivatives, four neurons by eight points;
 //! - `lane_products`: `a ⊳ b` of lane jets with 1, 3 and 6 components.
 //!
@@ -16,9 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use newton::network::bench_hooks::{
-    self, Gram, LaneProducts, PanelProduct, StripProduct, Transposes,
-};
+use newton::network::bench_hooks::{self, Gram, LaneProducts, PanelProduct, StripProduct};
 use newton::network::{Jet2In1, Jet2In2};
 use problems::bench_settings::{BenchSettings, Timing};
 
@@ -66,12 +63,6 @@ fn products(c: &mut Criterion) {
     let mut product = PanelProduct::new(100 * 3, 10, 40);
     group.bench_function(BenchmarkId::from_parameter("affine_300x10x40"), |bench| {
         bench.iter(|| black_box(product.run()));
-    });
-    group.finish();
-    let mut group = c.benchmark_group("kernels/transposes");
-    let mut copy = Transposes::new(100, 320);
-    group.bench_function(BenchmarkId::from_parameter("jacobian_w16"), |bench| {
-        bench.iter(|| copy.run());
     });
     group.finish();
 }

@@ -8,12 +8,14 @@ use pulp::{Arch, Simd, WithSimd};
 use super::jet::Jet;
 use super::kernels::lane_jets;
 use super::kernels::panels::{add_product, mirror_upper};
-use super::kernels::{activations, add_product_of_strips, through_panels};
+use super::kernels::strip_product::add_strip_product;
+use super::kernels::{activations, add_product_of_strips, Product};
 use super::kernels::{Lanes, Panels, Part, Strips, BLOCK};
 
-/// A residual Jacobian held as the engine's sweep leaves it, with the scratch that the engine's
-/// own strip kernel needs to form its Gauss–Newton product (the kernel of the curvature's
-/// products; the Hessian forms `JᵀJ` by faer's triangular product, which is faster).
+/// A residual Jacobian held as the engine's sweep leaves it, with the scratch that newton's own
+/// kernels need to form its Gauss–Newton product: the strip kernel, or from `40 × 40` entries
+/// the outer-product kernel of `Panels` on a copy (the Hessian forms `JᵀJ` by faer's
+/// triangular product, which is faster).
 #[derive(Clone, Debug)]
 pub struct Gram {
     /// `J` in strips of a block of points, as the sweep leaves it.
@@ -40,7 +42,7 @@ impl Gram {
             }
             jacobian.set_row(i, &row);
         }
-        let rows = if through_panels(p, p) {
+        let rows = if through_panels(p) {
             Panels::new(n, p)
         } else {
             Panels::default()
@@ -49,8 +51,8 @@ impl Gram {
     }
 
     /// Writes `JᵀJ` (`p × p`, column-major, both triangles) into `h` as the Hessian forms its
-    /// Gauss–Newton part: the upper triangle by the engine's kernel (through the copy into
-    /// panels from `P = 40`, made on every call as the Hessian makes it), then mirrored.
+    /// Gauss–Newton part: the upper triangle by newton's own kernels (through the copy into
+    /// panels from `P = 40`, made on every call), then mirrored.
     ///
     /// # Panics
     ///
@@ -59,20 +61,32 @@ impl Gram {
         let j = &self.jacobian;
         let (n, p) = (j.points(), j.cols());
         assert_eq!(h.len(), p * p, "JᵀJ has p² entries");
-        let scratch = (&mut self.rows, &mut Panels::default());
-        add_product_of_strips(j, j, n, Part::Upper, scratch, |a, b, v| h[b * p + a] = v);
+        if through_panels(p) {
+            j.copy_into(n, &mut self.rows);
+            add_product(&self.rows, &self.rows, Part::Upper, |a, b, v| {
+                h[b * p + a] = v;
+            });
+        } else {
+            add_strip_product(j, j, n, Part::Upper, |a, b, v| h[b * p + a] = v);
+        }
         mirror_upper(h, p);
     }
 }
 
+/// Returns whether [`Gram`] forms `JᵀJ` of `p` columns through `Panels`: from `40 × 40` entries,
+/// where the copy costs less than the strip kernel's sums across lanes.
+fn through_panels(p: usize) -> bool {
+    p >= 40
+}
+
 /// A product `AᵀB` of two stacked factors of jets with `k` components over `points` points, as
-/// the curvature forms its blocks: `Strips` multiplied as they are or, from 40 × 40 entries,
-/// copied into `Panels` first (both on every call, as the engine does).
+/// the curvature forms its blocks: `Strips` multiplied as they are or, for all but the
+/// smallest, by faer on the strips as they stand.
 #[derive(Clone, Debug)]
 pub struct StripProduct {
     a: Strips,
     b: Strips,
-    scratch: (Panels, Panels),
+    product: Product,
     out: Vec<f64>,
 }
 
@@ -91,15 +105,10 @@ impl StripProduct {
             }
             s
         };
-        let scratch = if through_panels(a, b) {
-            (Panels::new(points * k, a), Panels::new(points * k, b))
-        } else {
-            (Panels::default(), Panels::default())
-        };
         Self {
             a: fill(a, 1),
             b: fill(b, 2),
-            scratch,
+            product: Product::new(a, b),
             out: vec![0.0; a * b],
         }
     }
@@ -108,8 +117,8 @@ impl StripProduct {
     pub fn run(&mut self) -> f64 {
         let (n, points) = (self.b.cols(), self.a.points());
         let out = &mut self.out;
-        let scratch = (&mut self.scratch.0, &mut self.scratch.1);
-        add_product_of_strips(&self.a, &self.b, points, Part::Full, scratch, |p, q, v| {
+        let product = &mut self.product;
+        add_product_of_strips(&self.a, &self.b, points, Part::Full, product, |p, q, v| {
             out[p * n + q] = v;
         });
         self.out[0]
@@ -151,32 +160,6 @@ impl PanelProduct {
         let out = &mut self.out;
         add_product(&self.a, &self.b, Part::Full, |p, q, v| out[p * n + q] = v);
         self.out[0]
-    }
-}
-
-/// The copy of a Jacobian of `points` points and `cols` columns from `Strips` into
-/// `Panels`, through the `8 × 8` transposes, as large products make it.
-#[derive(Clone, Debug)]
-pub struct Transposes {
-    strips: Strips,
-    panels: Panels,
-}
-
-impl Transposes {
-    /// Fills the strips with reproducible values.
-    #[must_use]
-    pub fn new(points: usize, cols: usize) -> Self {
-        let product = StripProduct::new(points, 1, cols, 1);
-        Self {
-            panels: Panels::new(points, cols),
-            strips: product.a,
-        }
-    }
-
-    /// Copies the strips into the panels.
-    pub fn run(&mut self) {
-        self.strips
-            .copy_into(self.strips.points(), &mut self.panels);
     }
 }
 

@@ -25,7 +25,7 @@
 
 use super::jet::{inputs, Jet};
 use super::kernels::lane_jets::MAX_K;
-use super::kernels::{through_panels, BLOCK, PANEL};
+use super::kernels::{BLOCK, PANEL};
 use super::model::Layout;
 
 /// The bytes of activation factors one chunk may hold, about a quarter of a typical L2.
@@ -103,11 +103,9 @@ impl Plan {
         let per_point: usize = (1..=self.depth())
             .map(|l| {
                 if self.shares(l) {
-                    // Strips padded to whole panels, and their copies where the product
-                    // runs through `Panels`.
+                    // Strips padded to whole panels.
                     let (g, b) = self.shared_columns(l);
-                    let copies = if through_panels(g, b) { 2 } else { 1 };
-                    J::K * (panels(g) + panels(b)) * copies
+                    J::K * (panels(g) + panels(b))
                 } else {
                     2 * rank * self.layout.width(l) * panels(self.support(l))
                 }

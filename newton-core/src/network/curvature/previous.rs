@@ -14,11 +14,11 @@
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
 use super::super::kernels::panels::combine;
-use super::super::kernels::{add_product_of_strips, Lanes, Panels, Part, Strips};
+use super::super::kernels::{add_product_of_strips, Lanes, Part, Product, Strips};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::plan::Plan;
-use super::stack::{extended, lane_jet, parameter, scratch, Columns, Entry};
+use super::stack::{extended, lane_jet, parameter, Columns, Entry};
 
 /// The per-point duals and inputs, stacked factors and tables of the layers that sum the block
 /// of the layer below. Index `l` runs over the hidden layers (entries of the other layers are
@@ -42,8 +42,8 @@ pub(super) struct Previous<J: Jet> {
     /// `a ≠ b`, that of `(j, b)` against `(j′, a)`. Worked out once: per entry and evaluation
     /// they cost more than the product itself with Fourier features.
     targets: Vec<Vec<(Entry, Option<Entry>)>>,
-    /// Copies of `squares` and `duals` for the products that run faster through [`Panels`].
-    rows: Vec<(Panels, Panels)>,
+    /// Room for the products that run through faer.
+    products_by_faer: Vec<Product>,
     /// `Aₖⱼ Aₖⱼ′` of every pair `(j, j′)` of `pair_index` and neuron `k` (entry `q·Wₗ + k`),
     /// for the blocks' `μ`.
     pair_weights: Vec<Vec<f64>>,
@@ -89,8 +89,8 @@ impl<J: Jet> Previous<J> {
             targets: (0..=depth)
                 .map(|l| previous_targets(layout, l, &square_index[l], &pair_index[l]))
                 .collect(),
-            rows: (0..=depth)
-                .map(|l| scratch(rows, square_index[l].len(), pair_index[l].len()))
+            products_by_faer: (0..=depth)
+                .map(|l| Product::new(square_index[l].len(), pair_index[l].len()))
                 .collect(),
             pair_weights: (0..=depth)
                 .map(|l| vec![0.0; pair_index[l].len() * layout.width(l)])
@@ -213,8 +213,8 @@ impl<J: Jet> Previous<J> {
         squares.clear_from(points);
         duals.clear_from(points);
         let (targets, pairs) = (&self.targets[l], self.pair_index[l].len());
-        let (sr, dr) = &mut self.rows[l];
-        add_product_of_strips(squares, duals, points, Part::Full, (sr, dr), |t, q, v| {
+        let by_faer = &mut self.products_by_faer[l];
+        add_product_of_strips(squares, duals, points, Part::Full, by_faer, |t, q, v| {
             let (first, second) = targets[t * pairs + q];
             h[first.at(p)] += v;
             if let Some(second) = second {

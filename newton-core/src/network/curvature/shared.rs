@@ -11,12 +11,12 @@
 
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
-use super::super::kernels::{add_product_of_strips, Lanes, Panels, Part, Strips};
+use super::super::kernels::{add_product_of_strips, Lanes, Panels, Part, Product, Strips};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::passes::point::{stride, Workspace as PointWorkspace};
 use super::super::plan::Plan;
-use super::stack::{extended, narrow, parameter, scratch, Columns, Entry, Row};
+use super::stack::{extended, narrow, parameter, Columns, Entry, Row};
 
 /// The stacked factors and products of the layers that share their tangents. Index `l` runs
 /// over the hidden layers from 1 (entries of the other layers are empty).
@@ -29,9 +29,8 @@ pub(super) struct Shared {
     spread: Vec<Strips>,
     /// The product `GᵀB` summed over the chunks, row-major.
     products: Vec<Vec<f64>>,
-    /// Copies of `gather` and `spread` for the products that run faster through [`Panels`]
-    /// (empty otherwise).
-    rows: Vec<(Panels, Panels)>,
+    /// Room for the products `GᵀB` that run through faer.
+    products_by_faer: Vec<Product>,
     /// The terms of [`Shared::add`] per layer, and room for `[1, θ]`, whose entries scale them.
     targets: Vec<Vec<SharedTarget>>,
     weights: Vec<f64>,
@@ -64,10 +63,10 @@ impl Shared {
                     vec![0.0; g * b]
                 })
                 .collect(),
-            rows: (0..=depth)
+            products_by_faer: (0..=depth)
                 .map(|l| {
                     let (g, b) = columns(l);
-                    scratch(chunk * J::K, g, b)
+                    Product::new(g, b)
                 })
                 .collect(),
             targets: (0..=depth).map(|l| shared_targets(plan, l)).collect(),
@@ -202,8 +201,8 @@ impl Shared {
             .iter_mut()
             .zip(&mut self.spread)
             .zip(&mut self.products)
-            .zip(&mut self.rows);
-        for (((g, b), s), (gr, br)) in layers.skip(1) {
+            .zip(&mut self.products_by_faer);
+        for (((g, b), s), by_faer) in layers.skip(1) {
             if g.cols() == 0 {
                 continue;
             }
@@ -211,11 +210,11 @@ impl Shared {
             g.clear_from(points);
             b.clear_from(points);
             let n = b.cols();
-            let (part, scratch) = (Part::Full, (gr, br));
+            let part = Part::Full;
             if first {
-                add_product_of_strips(g, b, points, part, scratch, |p, q, v| s[p * n + q] = v);
+                add_product_of_strips(g, b, points, part, by_faer, |p, q, v| s[p * n + q] = v);
             } else {
-                add_product_of_strips(g, b, points, part, scratch, |p, q, v| s[p * n + q] += v);
+                add_product_of_strips(g, b, points, part, by_faer, |p, q, v| s[p * n + q] += v);
             }
         }
     }

@@ -4,7 +4,8 @@
 use core::marker::PhantomData;
 
 use super::super::jet::Jet;
-use super::super::kernels::{through_panels, Lanes, Panels, Strips, BLOCK, PANEL};
+use super::super::kernels::strips::StripMut;
+use super::super::kernels::{Lanes, Panels, Strips, BLOCK, PANEL};
 use super::super::model::Layout;
 
 /// Returns the index of the entry of parameters `a` and `b` (in either order) in the upper
@@ -100,7 +101,7 @@ impl<'a, M: JetRows> Row<'a, M> {
 /// The lane jets of a block's points, written column by column from column 0 into its strip of
 /// a stacked factor, as the products read them: no buffer and no transposes.
 pub(super) struct Columns<'a, J: Jet> {
-    strip: &'a mut [Lanes],
+    strip: StripMut<'a>,
     column: usize,
     marker: PhantomData<J>,
 }
@@ -125,9 +126,8 @@ impl<'a, J: Jet> Columns<'a, J> {
     )]
     #[inline(always)]
     pub(super) fn next(&mut self) -> &mut [Lanes] {
-        let at = self.column * J::K;
         self.column += 1;
-        &mut self.strip[at..at + J::K]
+        self.strip.column(self.column - 1)
     }
 }
 
@@ -151,16 +151,6 @@ pub(super) fn extended<'a, J: Jet>(
         } else {
             one
         }
-    }
-}
-
-/// The copies for a product of strips of `a` and `b` columns and `rows` rows, where
-/// [`add_product_of_strips`](super::super::kernels::add_product_of_strips) makes them.
-pub(super) fn scratch(rows: usize, a: usize, b: usize) -> (Panels, Panels) {
-    if through_panels(a, b) {
-        (Panels::new(rows, a), Panels::new(rows, b))
-    } else {
-        (Panels::default(), Panels::default())
     }
 }
 

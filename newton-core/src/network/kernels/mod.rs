@@ -5,11 +5,13 @@
 //! - [`panels`] and [`strips`]: packed matrices and the register-blocked products `C += AᵀB`
 //!   behind `JᵀJ` and the point-summed blocks of the second-order term ([`transpose`] moves
 //!   a block of points from one layout to the other);
-//! - [`gram`]: `JᵀJ` by faer's triangular product, which beats the strip kernel there;
+//! - [`gram`] and [`faer_product`]: `JᵀJ` and the other products by faer on the strips as
+//!   they stand, which beats the strip kernel on all but the smallest;
 //! - [`lane_jets`]: the jet algebra with every component a vector over a block of points;
 //! - [`activations`]: `tanh` and `sin` with their derivatives, a vector of arguments at a time.
 
 pub(crate) mod activations;
+pub(crate) mod faer_product;
 pub(crate) mod gram;
 pub(crate) mod lane_jets;
 pub(crate) mod panels;
@@ -17,8 +19,9 @@ pub(crate) mod strip_product;
 pub(crate) mod strips;
 mod transpose;
 
+pub(crate) use faer_product::Product;
 pub(crate) use panels::{Panels, Part};
-pub(crate) use strip_product::{add_product_of_strips, through_panels};
+pub(crate) use strip_product::add_product_of_strips;
 pub(crate) use strips::Strips;
 
 /// Points per block: one AVX-512 register of `f64`s, or two AVX2 ones.

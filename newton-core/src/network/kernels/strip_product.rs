@@ -1,12 +1,12 @@
 //! The inner-product kernel `C += AᵀB` on [`Strips`], which pairs their lane vectors as they
 //! are: entry `(p, q)` of `AᵀB` is the sum over the strips of the lane-wise products of column
 //! `p` of `A` with column `q` of `B`, accumulated in a vector and summed across its lanes once
-//! at the end; and, for large products, the copy into [`Panels`] and their outer-product
-//! kernel.
+//! at the end; and the choice between it and faer (for all but the smallest products).
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::panels::{add_leading_product, fused_add, report, Panels, Part};
+use super::faer_product::{add_faer_product, through_faer, Product};
+use super::panels::{fused_add, report, Part};
 use super::strips::{sum_lanes, Strips, CACHE_BLOCK_BYTES};
 use super::{Lanes, BLOCK};
 
@@ -37,40 +37,20 @@ pub(crate) fn add_strip_product(
     });
 }
 
-/// The entries of a product `AᵀB` from which [`add_product_of_strips`] copies its operands into
-/// [`Panels`]: the outer-product kernel of those runs faster than the strips' inner-product
-/// kernel on large products (whose per-tile sums across lanes it has not, and
-/// whose operands it streams in order), while on small ones the copies would cost more than
-/// the product (`W = 4`).
-const PANEL_PRODUCT_ENTRIES: usize = 40 * 40;
-
-/// Returns whether [`add_product_of_strips`] multiplies `a` by `b` through [`Panels`].
-pub(crate) fn through_panels(a_cols: usize, b_cols: usize) -> bool {
-    a_cols * b_cols >= PANEL_PRODUCT_ENTRIES
-}
-
-/// [`add_strip_product`], or for a large product the same by the kernel of [`Panels`] after
-/// copying `a` and `b` into `scratch` (allocated by the caller as [`through_panels`] says:
-/// `points × k` rows and the columns of `a` and of `b`; `b` is not copied when it is `a`).
+/// [`add_strip_product`], or for a product of [`through_faer`] entries the same by faer, in
+/// `product` (allocated by the caller by [`Product::new`]).
 pub(crate) fn add_product_of_strips(
     a: &Strips,
     b: &Strips,
     points: usize,
     part: Part,
-    (a_rows, b_rows): (&mut Panels, &mut Panels),
+    product: &mut Product,
     add: impl FnMut(usize, usize, f64),
 ) {
-    if !through_panels(a.cols, b.cols) {
-        add_strip_product(a, b, points, part, add);
-        return;
-    }
-    let rows = points * a.k;
-    a.copy_into(points, a_rows);
-    if core::ptr::eq(a, b) {
-        add_leading_product(a_rows, a_rows, rows, part, add);
+    if through_faer(a.cols, b.cols) {
+        add_faer_product(a, b, points, part, product, add);
     } else {
-        b.copy_into(points, b_rows);
-        add_leading_product(a_rows, b_rows, rows, part, add);
+        add_strip_product(a, b, points, part, add);
     }
 }
 
@@ -141,14 +121,7 @@ fn product<const M: usize, const N: usize, S: Simd, F: FnMut(usize, usize, f64)>
                 Part::Upper => pb_end.min(q_end),
             };
             for p0 in (pb..p_end).step_by(M) {
-                let corner = ((a, p0), (b, q0));
-                // The jets' sizes as constants, for the loops over their components.
-                let acc = match a.k {
-                    1 => tile::<M, N, 1, S>(simd, fused, corner, strips),
-                    3 => tile::<M, N, 3, S>(simd, fused, corner, strips),
-                    6 => tile::<M, N, 6, S>(simd, fused, corner, strips),
-                    _ => tile::<M, N, 0, S>(simd, fused, corner, strips),
-                };
+                let acc = tile::<M, N, S>(simd, fused, ((a, p0), (b, q0)), strips);
                 report(&mut add, part, (p0, p_end), (q0, q_end), &acc);
             }
         }
@@ -156,45 +129,33 @@ fn product<const M: usize, const N: usize, S: Simd, F: FnMut(usize, usize, f64)>
 }
 
 /// The `M × N` block of `AᵀB` from columns `p0..` of `A` and `q0..` of `B` over the first
-/// `strips` strips, for jets of `K` components (`0`: `a.k`, known at run time only). The
-/// padding of the [`Strips`] holds the columns of a last tile past `cols`, as zeros.
+/// `strips` strips. The padding of the [`Strips`] holds the columns of a last tile past `cols`,
+/// as zeros.
 #[expect(
     clippy::inline_always,
     reason = "compiled for the caller's target features only when inlined into it"
 )]
 #[inline(always)]
-fn tile<const M: usize, const N: usize, const K: usize, S: Simd>(
+fn tile<const M: usize, const N: usize, S: Simd>(
     simd: S,
     fused: bool,
     ((a, p0), (b, q0)): ((&Strips, usize), (&Strips, usize)),
     strips: usize,
 ) -> [[f64; N]; M] {
-    let k = if K == 0 { a.k } else { K };
-    debug_assert!(a.k == k && p0 + M <= a.stride && q0 + N <= b.stride);
+    debug_assert!(a.k == b.k && p0 + M <= a.stride && q0 + N <= b.stride);
     let mut acc = [[[0.0; BLOCK]; N]; M];
-    // Offsets stepped by the strides rather than `chunks_exact`, whose count is a division
-    // per tile (tens of cycles, against a few hundred for the whole tile at `W = 4`).
-    let (step_a, step_b) = (a.stride * k, b.stride * k);
-    assert!(strips * step_a <= a.data.len() && strips * step_b <= b.data.len());
-    let (mut at_a, mut at_b) = (p0 * k, q0 * k);
-    for _ in 0..strips {
-        let (xs, ys) = (&a.data[at_a..][..M * k], &b.data[at_b..][..N * k]);
-        at_a += step_a;
-        at_b += step_b;
-        for c in 0..k {
-            let mut x = [[0.0; BLOCK]; M];
-            for (i, x) in x.iter_mut().enumerate() {
-                *x = xs[i * k + c];
-            }
-            let mut y = [[0.0; BLOCK]; N];
-            for (j, y) in y.iter_mut().enumerate() {
-                *y = ys[j * k + c];
-            }
-            for (acc, x) in acc.iter_mut().zip(&x) {
-                for (acc, y) in acc.iter_mut().zip(&y) {
-                    for ((v, &x), &y) in acc.iter_mut().zip(x).zip(y) {
-                        *v = fused_add(fused, *v, x, y);
-                    }
+    // Each column's lane vectors over the first strips, one row-lane vector (a component of a
+    // strip of points) after another.
+    let len = strips * a.k;
+    let xs: [&[Lanes]; M] = core::array::from_fn(|i| &a.data[(p0 + i) * a.blocks * a.k..][..len]);
+    let ys: [&[Lanes]; N] = core::array::from_fn(|j| &b.data[(q0 + j) * b.blocks * b.k..][..len]);
+    for at in 0..len {
+        let x: [Lanes; M] = core::array::from_fn(|i| xs[i][at]);
+        let y: [Lanes; N] = core::array::from_fn(|j| ys[j][at]);
+        for (acc, x) in acc.iter_mut().zip(&x) {
+            for (acc, y) in acc.iter_mut().zip(&y) {
+                for ((v, &x), &y) in acc.iter_mut().zip(x).zip(y) {
+                    *v = fused_add(fused, *v, x, y);
                 }
             }
         }
@@ -364,27 +325,34 @@ mod tests {
         }
     }
 
-    /// Large products go through copies into [`Panels`], small ones not; either way the sums
-    /// are nalgebra's, and a Gram matrix copies its one operand once.
+    /// Products of all but a few entries go through faer, the smallest through the strip
+    /// kernel; either way, on strips of partly used last lanes and for jets of several
+    /// components, the sums are nalgebra's and every entry asked for is reported once.
     #[test]
     #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
-    fn products_through_panels_match_nalgebra() {
-        for (k, n, m, w) in [(1, 21, 70, 66), (3, 9, 64, 65), (1, 13, 5, 7)] {
+    fn products_through_faer_match_nalgebra() {
+        let sizes = [
+            (1, 21, 70, 66),
+            (3, 9, 64, 65),
+            (1, 13, 5, 7),
+            (3, 35, 30, 11),
+        ];
+        for (k, n, m, w) in sizes {
             let (a, b) = (sample(n * k, m, 2), sample(n * k, w, 7));
             let (sa, sb) = (stripped(&a, k), stripped(&b, k));
-            let mut scratch = if through_panels(m, w) {
-                (Panels::new(n * k, m), Panels::new(n * k, w))
-            } else {
-                (Panels::default(), Panels::default())
-            };
+            let mut product = Product::new(m, w);
             let mut got = DMatrix::from_element(m, w, f64::NAN);
-            let into = (&mut scratch.0, &mut scratch.1);
-            add_product_of_strips(&sa, &sb, n, Part::Full, into, |p, q, v| got[(p, q)] = v);
+            add_product_of_strips(&sa, &sb, n, Part::Full, &mut product, |p, q, v| {
+                assert!(got[(p, q)].is_nan(), "reported once");
+                got[(p, q)] = v;
+            });
             assert_eq!(got, a.transpose() * &b, "k {k}: {n} × {m} by {n} × {w}");
             let gram = a.transpose() * &a;
             let mut upper = DMatrix::from_element(m, m, f64::NAN);
-            let into = (&mut scratch.0, &mut Panels::default());
-            add_product_of_strips(&sa, &sa, n, Part::Upper, into, |p, q, v| upper[(p, q)] = v);
+            let mut product = Product::new(m, m);
+            add_product_of_strips(&sa, &sa, n, Part::Upper, &mut product, |p, q, v| {
+                upper[(p, q)] = v;
+            });
             for q in 0..m {
                 for p in 0..=q {
                     assert_eq!(upper[(p, q)], gram[(p, q)], "k {k}: {n} × {m} gram");

@@ -1,32 +1,26 @@
-//! Matrices stored a block of points at a time, as the block sweep computes them, and the
-//! inner-product kernel `C += AᵀB` that reads them as they are.
+//! Matrices stored a block of points at a time, as the block sweep computes them, and read as
+//! they are by faer and by the inner-product kernel `C += AᵀB`.
 //!
 //! The block sweep computes every column of a stacked factor (a Jacobian entry, a dual, a
-//! shared tangent) as one lane vector over the [`BLOCK`] points of a block. A [`Panels`]
-//! operand wants each point's row of eight columns instead, so every panel had to be transposed
-//! on its way in, a cost of the order of the small products themselves. [`Strips`]
-//! keep the lane vectors, and the kernel pairs them as they are: entry `(p, q)` of `AᵀB` is the
-//! sum over the strips of the lane-wise products of column `p` of `A` with column `q` of `B`,
-//! accumulated in a vector and summed across its lanes once at the end.
-//!
-//! Those sums across lanes, over as few as 13 strips at `N = 100`, cost about one operation of
-//! the floating-point units for every four multiply-adds, where the outer-product kernel of
-//! [`Panels`] has none: from about `40 × 40` entries the operands are copied into panels (the
-//! transposes again, but once per product rather than once per use) and multiplied there
-//! ([`add_product_of_strips`](super::add_product_of_strips)).
-//!
-//! [`Panels`]: super::panels::Panels
+//! shared tangent) as one lane vector over the [`BLOCK`] points of a block. [`Strips`] keep
+//! each column's lane vectors one after another, so a column is one contiguous run of `f64`s
+//! and the whole matrix is column-major, its rows in an order every matrix of the same points
+//! shares: faer multiplies two of them as they stand, with no copy and no transposes
+//! ([`Strips::columns`]). The strip kernel pairs the same lane vectors directly; its sums across
+//! lanes cost it more than faer's packed micro-kernel on all but the smallest products.
 
+use faer::MatRef;
 use pulp::{Arch, Simd, WithSimd};
 
 use super::super::jet::Jet;
 use super::panels::Panels;
 use super::{Lanes, BLOCK, PANEL};
 
-/// A matrix whose rows are the `k` jet components of each of `points` points, stored in strips
-/// of [`BLOCK`] points: in strip `s`, component `c` of column `q` is one lane vector (one value
-/// per point) at `(s·stride + q)·k + c`. The `stride` pads the columns to whole panels of
-/// eight, with zeros, so that a tile of the kernel reads its columns as one piece of a strip.
+/// A matrix whose rows are the `k` jet components of each of `points` points, in strips of
+/// [`BLOCK`] points: component `c` of column `q` in strip `s` is one lane vector (one value per
+/// point) at `(q·blocks + s)·k + c`. As `f64`s, column `q` is one run of `blocks·k·BLOCK`
+/// entries, row `(s·k + c)·BLOCK + lane`. The columns are padded to whole panels of eight, with
+/// zeros, so that a tile of the kernel may read past the last column.
 ///
 /// The lanes of points past `points` in the last strip are zero when a product reads them:
 /// cleared by [`Strips::clear_from`] where a chunk ends inside a strip, and in the Jacobian never
@@ -37,6 +31,8 @@ pub(crate) struct Strips {
     pub(super) k: usize,
     pub(super) cols: usize,
     pub(super) stride: usize,
+    /// The strips: `points.div_ceil(BLOCK)`.
+    pub(super) blocks: usize,
     pub(super) data: Vec<Lanes>,
 }
 
@@ -47,17 +43,45 @@ const TILE: usize = 4;
 /// fraction of a typical L2, which also holds the stream of `B` and the writes of `C`.
 pub(super) const CACHE_BLOCK_BYTES: usize = 128 * 1024;
 
+/// The lane vectors of one strip (one block of points) of a [`Strips`], column by column.
+pub(crate) struct StripMut<'a> {
+    /// The matrix's lanes from this strip's first column on.
+    data: &'a mut [Lanes],
+    /// Lane vectors from one column to the next: `blocks·k`.
+    column: usize,
+    k: usize,
+}
+
+impl StripMut<'_> {
+    /// Returns the `k` lane vectors of column `q`.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    pub(crate) fn column(&mut self, q: usize) -> &mut [Lanes] {
+        &mut self.data[q * self.column..][..self.k]
+    }
+
+    /// Returns the lane vector of column `q`, for one row per point.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    pub(crate) fn lanes(&mut self, q: usize) -> &mut Lanes {
+        debug_assert_eq!(self.k, 1);
+        &mut self.data[q * self.column]
+    }
+}
+
 impl Strips {
     /// Allocates a zero matrix of `points × k` rows and `cols` columns.
     pub(crate) fn new(points: usize, k: usize, cols: usize) -> Self {
         // Whole panels, so that [`Strips::copy_into`] transposes every one in registers.
         let stride = cols.next_multiple_of(PANEL);
+        let blocks = points.div_ceil(BLOCK);
         Self {
             points,
             k,
             cols,
             stride,
-            data: vec![[0.0; BLOCK]; points.div_ceil(BLOCK) * stride * k],
+            blocks,
+            data: vec![[0.0; BLOCK]; blocks * stride * k],
         }
     }
 
@@ -69,23 +93,33 @@ impl Strips {
         self.cols
     }
 
-    /// Returns the lane vectors of strip `s`: column `q`'s component `c` at `q·k + c`.
+    /// Returns strip `s`, to be written column by column.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
-    pub(crate) fn strip_mut(&mut self, s: usize) -> &mut [Lanes] {
-        let len = self.stride * self.k;
-        &mut self.data[s * len..(s + 1) * len]
+    pub(crate) fn strip_mut(&mut self, s: usize) -> StripMut<'_> {
+        debug_assert!(s < self.blocks);
+        StripMut {
+            data: &mut self.data[s * self.k..],
+            column: self.blocks * self.k,
+            k: self.k,
+        }
     }
 
-    /// Returns the row of component `c` of point `i`.
+    /// Returns the lane vectors of column `q` (`blocks·k` of them, strip after strip).
+    fn column(&self, q: usize) -> &[Lanes] {
+        let len = self.blocks * self.k;
+        &self.data[q * len..(q + 1) * len]
+    }
+
+    /// Returns the lane vector and lane of component `c` of point `i` in column `q`.
     #[inline]
     fn at(&self, i: usize, q: usize, c: usize) -> (usize, usize) {
         debug_assert!(i < self.points && q < self.cols && c < self.k);
-        (((i / BLOCK) * self.stride + q) * self.k + c, i % BLOCK)
+        ((q * self.blocks + i / BLOCK) * self.k + c, i % BLOCK)
     }
 
     /// Returns entry `(i, q)` of a matrix of one row per point (for the kernels' tests; the
-    /// engine reads whole matrices by [`Strips::copy_to_columns`]).
+    /// engine reads whole matrices by [`Strips::columns`]).
     #[cfg(test)]
     pub(crate) fn get(&self, i: usize, q: usize) -> f64 {
         let (at, lane) = self.at(i, q, 0);
@@ -113,36 +147,52 @@ impl Strips {
     /// column: what a product over the first `points` points must not read.
     pub(crate) fn clear_from(&mut self, points: usize) {
         let (s, first) = (points / BLOCK, points % BLOCK);
-        if first == 0 || s >= self.points.div_ceil(BLOCK) {
+        if first == 0 || s >= self.blocks {
             return;
         }
-        for lanes in self.strip_mut(s) {
-            lanes[first..].fill(0.0);
+        for q in 0..self.stride {
+            let mut strip = self.strip_mut(s);
+            for lanes in strip.column(q) {
+                lanes[first..].fill(0.0);
+            }
         }
     }
 
-    /// Copies the rows of the first `points` points into `panels` (of as many rows and
-    /// columns), a strip and a panel at a time by [`Panels::set_panel`]'s transposes.
+    /// Returns the rows of the first `points` points as a column-major matrix of
+    /// `points.div_ceil(BLOCK)·k·BLOCK` rows (the lanes past `points` included, which hold
+    /// zeros when read) and `cols` columns: the view faer multiplies.
+    pub(crate) fn columns(&self, points: usize) -> MatRef<'_, f64> {
+        debug_assert!(points <= self.points);
+        let rows = points.div_ceil(BLOCK) * self.k * BLOCK;
+        let stride = self.blocks * self.k * BLOCK;
+        MatRef::from_column_major_slice_with_stride(
+            self.data.as_flattened(),
+            rows,
+            self.cols,
+            stride.max(1),
+        )
+    }
+
+    /// Writes the matrix of one row per point (`k = 1`) into `out`, column-major
+    /// (`points × cols`): each column's first `points` entries, as they are stored.
+    pub(crate) fn copy_to_columns(&self, out: &mut [f64]) {
+        let n = self.points;
+        debug_assert!(self.k == 1 && out.len() == n * self.cols);
+        for (q, column) in out.chunks_exact_mut(n.max(1)).enumerate() {
+            column.copy_from_slice(&self.column(q).as_flattened()[..n]);
+        }
+    }
+
+    /// Copies the rows of the first `points` points of a matrix of one row per point into
+    /// `panels` (of as many rows and columns), a strip and a panel at a time by
+    /// [`Panels::set_panel`]'s transposes.
     pub(crate) fn copy_into(&self, points: usize, panels: &mut Panels) {
-        debug_assert!(panels.rows() >= points * self.k && panels.cols() == self.cols);
+        debug_assert!(self.k == 1 && panels.rows() >= points && panels.cols() == self.cols);
         Arch::new().dispatch(CopyInto {
             strips: self,
             points,
             panels,
         });
-    }
-
-    /// Writes the matrix of one row per point (`k = 1`) into `out`, column-major
-    /// (`points × cols`): within a strip a column's lane vector is its next `BLOCK` entries.
-    pub(crate) fn copy_to_columns(&self, out: &mut [f64]) {
-        debug_assert!(self.k == 1 && out.len() == self.points * self.cols);
-        let n = self.points;
-        for (s, strip) in self.data.chunks_exact(self.stride).enumerate() {
-            let (first, lanes) = (s * BLOCK, (n - s * BLOCK).min(BLOCK));
-            for (column, values) in out.chunks_exact_mut(n).zip(strip) {
-                column[first..first + lanes].copy_from_slice(&values[..lanes]);
-            }
-        }
     }
 
     /// Adds `alpha · Aᵀx` to `out` (`cols` entries) for `x` with one entry per point, for one
@@ -179,16 +229,16 @@ impl WithSimd for CopyInto<'_> {
             points,
             panels,
         } = self;
-        let (k, width) = (strips.k, strips.stride * strips.k);
-        let used = strips.cols.div_ceil(PANEL) * PANEL * k;
-        for (s, strip) in strips.data.chunks_exact(width).enumerate() {
+        let panel_count = strips.cols.div_ceil(PANEL);
+        let mut columns = [[0.0; BLOCK]; PANEL];
+        for s in 0..points.div_ceil(BLOCK) {
             let first = s * BLOCK;
-            if first >= points {
-                break;
-            }
             let lanes = (points - first).min(BLOCK);
-            for (t, columns) in strip[..used].chunks_exact(PANEL * k).enumerate() {
-                panels.set_panel(t, (first, lanes), k, columns);
+            for t in 0..panel_count {
+                for (j, column) in columns.iter_mut().enumerate() {
+                    *column = strips.data[(t * PANEL + j) * strips.blocks + s];
+                }
+                panels.set_panel(t, (first, lanes), 1, &columns);
             }
         }
     }
@@ -212,15 +262,11 @@ impl WithSimd for TransposeTimes<'_> {
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let Self { a, alpha, x, out } = self;
-        let cols = a.cols;
-        if cols == 0 {
-            return;
-        }
-        // A tile of columns at a time: four independent sums in flight, each over the strips
-        // (the padding to whole tiles is zero).
-        for q0 in (0..cols).step_by(TILE) {
+        // Four columns at a time: four independent sums in flight, each over the strips (the
+        // padding to whole panels is zero).
+        for q0 in (0..a.cols).step_by(TILE) {
             let mut acc = [[0.0; BLOCK]; TILE];
-            for (s, strip) in a.data.chunks_exact(a.stride).enumerate() {
+            for s in 0..a.blocks {
                 let piece = &x[s * BLOCK..x.len().min((s + 1) * BLOCK)];
                 let xs: Lanes = piece.try_into().unwrap_or_else(|_| {
                     // The last strip: zeros past the last point.
@@ -231,7 +277,7 @@ impl WithSimd for TransposeTimes<'_> {
                     xs
                 });
                 for (j, acc) in acc.iter_mut().enumerate() {
-                    let column = &strip[q0 + j];
+                    let column = &a.data[(q0 + j) * a.blocks + s];
                     for ((v, &a), &x) in acc.iter_mut().zip(column).zip(&xs) {
                         *v += a * x;
                     }

@@ -227,13 +227,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         let alpha = 1.0 / self.len();
         let p = hessian.nrows();
         let h = hessian.as_mut_slice();
-        gram_upper(
-            &ws.jacobian,
-            &mut ws.jacobian_columns,
-            alpha,
-            R::NONLINEAR,
-            h,
-        );
+        gram_upper(&ws.jacobian, alpha, R::NONLINEAR, h);
         ws.second_order.assemble(theta.as_slice(), h, p);
         mirror_upper(h, p);
     }

@@ -18,9 +18,7 @@ use super::super::passes::point::Workspace as PointWorkspace;
 /// the same network over the same number of points may share one.
 ///
 /// The Jacobian and the stacked factors of the second-order term are stored a block of eight
-/// points per vector, as the sweep computes them; the Jacobian is also copied column-major for
-/// `JᵀJ`, and the factors of large products into rows of eight columns for the faster kernel
-/// there, which about doubles their memory.
+/// points per vector, as the sweep computes them, and column-major, as the products read them.
 #[derive(Clone, Debug)]
 pub struct Workspace<J: Jet> {
     /// The point count the buffers are sized for; the network is in `point`'s layout.
@@ -34,8 +32,6 @@ pub struct Workspace<J: Jet> {
     /// `∇_θ rᵢ`, one row per point: the residual Jacobian (unscaled), in strips of a block of
     /// points as the block sweep computes it.
     pub(crate) jacobian: Strips,
-    /// The Jacobian copied column-major for `JᵀJ` (`N × P`).
-    pub(crate) jacobian_columns: Vec<f64>,
     pub(crate) residuals: DVector<f64>,
     pub(crate) row: Vec<f64>,
     /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
@@ -55,7 +51,6 @@ impl<J: Jet> Workspace<J> {
             point,
             block: Block::new(architecture),
             jacobian: Strips::new(points, 1, p),
-            jacobian_columns: vec![0.0; points * p],
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
             component_rows: vec![0.0; J::K * p],

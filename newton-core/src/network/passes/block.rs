@@ -224,16 +224,16 @@ impl<J: Jet> Block<J> {
             jets::set(&mut self.rho, q, rho);
         }
         debug_assert!(first.is_multiple_of(BLOCK));
-        let row = jacobian.strip_mut(first / BLOCK);
+        let mut row = jacobian.strip_mut(first / BLOCK);
         let c = layout.offset(depth + 1);
         jets::through_product::<J>(&self.rho, &self.distance, &mut self.adj_s);
         let top = self.z[depth].chunks_exact(k);
         for ((j, z), adj) in top.enumerate().zip(self.adj_z[depth].chunks_exact_mut(k)) {
-            row[c + j] = jets::dot(&self.adj_s, z);
+            *row.lanes(c + j) = jets::dot(&self.adj_s, z);
             jets::scale(&self.adj_s, theta[c + j], adj);
         }
         if arch.output_bias {
-            row[c + layout.width(depth)] = self.adj_s[0];
+            *row.lanes(c + layout.width(depth)) = self.adj_s[0];
         }
         for l in (1..=depth).rev() {
             let width_below = layout.width(l - 1);
@@ -243,9 +243,9 @@ impl<J: Jet> Block<J> {
                 neurons.zip(self.adj_h[l].chunks_exact_mut(k)).enumerate()
             {
                 jets::through_product::<J>(adj_z, s1, adj_h);
-                row[layout.bias(l, n)] = adj_h[0];
+                *row.lanes(layout.bias(l, n)) = adj_h[0];
                 for (i, z) in self.z[l - 1].chunks_exact(k).enumerate() {
-                    row[layout.weight(l, n, i)] = jets::dot(adj_h, z);
+                    *row.lanes(layout.weight(l, n, i)) = jets::dot(adj_h, z);
                 }
             }
             if l > 1 {

@@ -1,0 +1,87 @@
+//! Products `AᵀB` of two [`Strips`] by faer's GEMM, on the strips as they stand.
+//!
+//! The strip kernel pairs lane vectors as the sweep leaves them, but sums across the lanes of
+//! every tile and reloads its operands for every one; faer's micro-kernel streams packed
+//! panels with neither. [`Strips`] are column-major, so faer reads them with no copy.
+
+use faer::linalg::matmul::{matmul, triangular};
+use faer::{Accum, MatMut, Par};
+
+use super::{Part, Strips};
+
+/// The entries of a product `AᵀB` from which it is formed by faer rather than by the strip
+/// kernel: below them faer's set-up costs more than the product.
+const FAER_PRODUCT_ENTRIES: usize = 64;
+
+/// Returns whether a product of strips of `a` and `b` columns runs through faer.
+pub(crate) fn through_faer(a: usize, b: usize) -> bool {
+    a * b >= FAER_PRODUCT_ENTRIES
+}
+
+/// Room for a product of strips through faer (`a × b`, column-major), whose entries are then
+/// reported one by one. Empty where the strip kernel forms the product ([`through_faer`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Product {
+    entries: Vec<f64>,
+}
+
+impl Product {
+    /// Allocates the room for a product of `a` by `b` columns, or nothing if the strip kernel
+    /// forms it.
+    pub(crate) fn new(a: usize, b: usize) -> Self {
+        Self {
+            entries: if through_faer(a, b) {
+                vec![0.0; a * b]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// Calls `add(p, q, (AᵀB)[p][q])` for every entry of `AᵀB` in `part` over the first `points`
+/// points of `a` and `b`, each exactly once, forming the product by faer in `product`.
+///
+/// # Panics
+///
+/// If `a` and `b` have different jets or fewer than `points` points.
+pub(crate) fn add_faer_product(
+    a: &Strips,
+    b: &Strips,
+    points: usize,
+    part: Part,
+    product: &mut Product,
+    mut add: impl FnMut(usize, usize, f64),
+) {
+    assert!(
+        a.k == b.k && points <= a.points() && points <= b.points(),
+        "AᵀB over the same rows, as many as stored"
+    );
+    let (m, n) = (a.cols(), b.cols());
+    let (lhs, rhs) = (a.columns(points).transpose(), b.columns(points));
+    let entries = &mut product.entries[..m * n];
+    let out = MatMut::from_column_major_slice_mut(entries, m, n);
+    match part {
+        Part::Full => matmul(out, Accum::Replace, lhs, rhs, 1.0, Par::Seq),
+        Part::Upper => triangular::matmul(
+            out,
+            triangular::BlockStructure::TriangularUpper,
+            Accum::Replace,
+            lhs,
+            triangular::BlockStructure::Rectangular,
+            rhs,
+            triangular::BlockStructure::Rectangular,
+            1.0,
+            Par::Seq,
+        ),
+    }
+    for (q, column) in entries.chunks_exact(m.max(1)).enumerate() {
+        let rows = match part {
+            Part::Full => m,
+            Part::Upper => m.min(q + 1),
+        };
+        for (p, &v) in column[..rows].iter().enumerate() {
+            add(p, q, v);
+        }
+    }
+}
