@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use newton::nalgebra::{DMatrix, DVector};
-use newton::network::bench_hooks::Gram;
 use newton::network::{Jet, Loss, Residual};
 use problems::bench_report::{
     self, CENTRAL_DIFFERENCES, JTJ_ENGINE, JTJ_FAER, JTJ_MATRIXMULTIPLY, NEWTON_HESSIAN,
@@ -20,6 +19,7 @@ use problems::bench_report::{
 };
 use problems::bench_settings::{BenchSettings, Timing};
 use problems::finite_differences::central_hessian_dyn;
+use problems::jtj_floors::{jtj_engine, jtj_faer, jtj_matrixmultiply};
 use problems::{network_peer, networks as nets};
 
 fn config() -> Criterion {
@@ -97,7 +97,7 @@ fn floors(
     id: &dyn Fn(&str) -> BenchmarkId,
     j: &DMatrix<f64>,
 ) {
-    let (n, p) = j.shape();
+    let p = j.ncols();
     let want = j.transpose() * j;
     let scale = want.amax();
     let check = |what: &str, got: &[f64]| {
@@ -128,7 +128,7 @@ fn floors(
             h[0]
         });
     });
-    let mut gram = Gram::new(j.as_slice(), n, p);
+    let mut gram = jtj_engine(j);
     h.fill(f64::NAN);
     gram.gram_into(&mut h);
     check(JTJ_ENGINE, &h);
@@ -138,74 +138,6 @@ fn floors(
             h[0]
         });
     });
-}
-
-/// Writes `JᵀJ` into `h` (`P × P`, column-major) by matrixmultiply's GEMM, reading `Jᵀ` from
-/// `J`'s own storage with the strides swapped rather than from a transposed copy.
-#[expect(
-    unsafe_code,
-    reason = "matrixmultiply's GEMM takes raw pointers and strides"
-)]
-fn jtj_matrixmultiply(j: &DMatrix<f64>, h: &mut [f64]) {
-    let (n, p) = j.shape();
-    assert_eq!(h.len(), p * p, "JᵀJ has P² entries");
-    let stride = |s: usize| isize::try_from(s).expect("a stride within isize");
-    // SAFETY: `Jᵀ` (P × N, row stride N, column stride 1) and `J` (N × P, row stride 1, column
-    // stride N) both read only the N·P entries of `j`; `C` (P × P, column-major) is `h`.
-    unsafe {
-        matrixmultiply::dgemm(
-            p,
-            n,
-            p,
-            1.0,
-            j.as_ptr(),
-            stride(n),
-            1,
-            j.as_ptr(),
-            1,
-            stride(n),
-            0.0,
-            h.as_mut_ptr(),
-            1,
-            stride(p),
-        );
-    }
-}
-
-/// Writes `JᵀJ` into `h` (`P × P`, column-major) by faer's sequential GEMM, with `Jᵀ` a
-/// transposed view of `J`: the lower triangle only, by faer's triangular product, then mirrored,
-/// the fastest way faer has (its full product does nearly twice the multiply-adds).
-fn jtj_faer(j: &DMatrix<f64>, h: &mut [f64]) {
-    use faer::linalg::matmul::triangular::{matmul, BlockStructure};
-    let (n, p) = j.shape();
-    let j = faer::MatRef::from_column_major_slice(j.as_slice(), n, p);
-    matmul(
-        faer::MatMut::from_column_major_slice_mut(h, p, p),
-        BlockStructure::TriangularLower,
-        faer::Accum::Replace,
-        j.transpose(),
-        BlockStructure::Rectangular,
-        j,
-        BlockStructure::Rectangular,
-        1.0,
-        faer::Par::Seq,
-    );
-    mirror_lower(h, p);
-}
-
-/// Copies the lower triangle of `h` (`p × p`, column-major) onto its upper triangle, in square
-/// blocks so that the transposed reads stay in cache (as the engine mirrors its product).
-fn mirror_lower(h: &mut [f64], p: usize) {
-    const B: usize = 32;
-    for rb in (0..p).step_by(B) {
-        for cb in (rb..p).step_by(B) {
-            for c in cb..(cb + B).min(p) {
-                for r in rb..(rb + B).min(c) {
-                    h[c * p + r] = h[r * p + c];
-                }
-            }
-        }
-    }
 }
 
 fn bench_tanh(c: &mut Criterion) {

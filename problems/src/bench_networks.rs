@@ -11,6 +11,7 @@ use crate::bench_report::{
     format_ns, format_ratio, verdict, Case, Group, CENTRAL_DIFFERENCES, JTJ_ENGINE, JTJ_FAER,
     JTJ_MATRIXMULTIPLY, NEWTON_HESSIAN, NEWTON_VGH, NUM_DUAL,
 };
+use crate::network_instructions::{NetworkInstructions, CONTENDERS as COUNTED};
 use crate::Error;
 
 /// The network benchmark groups, in report order.
@@ -88,20 +89,41 @@ const FLOOR_TARGETS: [FloorTarget; 4] = [
     },
 ];
 
-/// The fastest way of forming `JᵀJ` for `case`, with its median; `None` unless every way was
-/// timed (a floor from fewer would be too high).
-fn floor(case: &Case) -> Option<(f64, &'static str)> {
+/// The fastest way of forming `JᵀJ` by `measure` (a median or an instruction count of each
+/// contender), with its measure; `None` unless every way was measured (a floor from fewer
+/// would be too high).
+fn fastest_floor(measure: impl Fn(&str) -> Option<f64>) -> Option<(f64, &'static str)> {
     FLOORS
         .iter()
-        .map(|&f| Some((case.time(f)?, f)))
+        .map(|&f| Some((measure(f)?, f)))
         .collect::<Option<Vec<_>>>()?
         .into_iter()
         .min_by(|a, b| a.0.total_cmp(&b.0))
 }
 
+/// The fastest way of forming `JᵀJ` for `case`, with its median.
+fn floor(case: &Case) -> Option<(f64, &'static str)> {
+    fastest_floor(|f| case.time(f))
+}
+
 /// newton's Hessian over the floor.
 fn over_floor(case: &Case) -> Option<f64> {
     Some(case.time(NEWTON_HESSIAN)? / floor(case)?.0)
+}
+
+/// The way of forming `JᵀJ` in the fewest instructions, with its count.
+fn counted_floor(row: &NetworkInstructions) -> Option<(f64, &'static str)> {
+    fastest_floor(|f| row.count(f))
+}
+
+/// newton's Hessian over the floor, in instructions.
+fn counted_over_floor(row: &NetworkInstructions) -> Option<f64> {
+    Some(row.count(NEWTON_HESSIAN)? / counted_floor(row)?.0)
+}
+
+/// The label of a case in the tables.
+fn label(group: &str, size: Option<usize>) -> String {
+    format!("{group} (W = {})", size.unwrap_or(10))
 }
 
 /// The parameter count of a case, for the table.
@@ -129,28 +151,57 @@ pub(crate) fn read(criterion_dir: &Path) -> Result<Vec<Case>, Error> {
     let mut cases = Vec::new();
     for group in &NETWORK_GROUPS {
         for size in group.cases() {
-            let label = format!("{} (W = {})", group.name, size.unwrap_or(10));
             cases.push(Case::read(
                 criterion_dir,
                 group.name,
                 size,
                 &CONTENDERS,
-                label,
+                label(group.name, size),
             )?);
         }
     }
     Ok(cases)
 }
 
-/// Appends the networks' section; writes nothing when no network benchmark has a result.
-pub(crate) fn render(md: &mut String, cases: &[Case]) {
+/// Appends the networks' section, with the instruction counts where they were taken; writes
+/// nothing when no network benchmark has a result.
+pub(crate) fn render(md: &mut String, cases: &[Case], counts: Option<&[NetworkInstructions]>) {
     if cases.iter().all(Case::is_empty) {
         return;
     }
-    write_section(md, cases).unwrap_or_default();
+    write_section(md, cases, counts).unwrap_or_default();
 }
 
-fn write_section(md: &mut String, rows: &[Case]) -> fmt::Result {
+/// Writes one row of the targets' table: `target` judged on `ratios` (one per case it covers,
+/// with the case's label), by `how`.
+fn target_row(
+    md: &mut String,
+    target: &FloorTarget,
+    how: &str,
+    ratios: &[(Option<f64>, String)],
+) -> fmt::Result {
+    let worst = ratios
+        .iter()
+        .filter_map(|(r, label)| Some(((*r)?, label.as_str())))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let v = verdict(ratios.iter().map(|(r, _)| r.map(|x| x <= target.limit)));
+    writeln!(
+        md,
+        "| exact Hessian within {}× of the fastest `JᵀJ` ({}), {how} | {}`hessian / floor` = \
+         {} ({}) | {v} |",
+        target.limit,
+        target.cases,
+        if ratios.len() > 1 { "worst " } else { "" },
+        format_ratio(worst.map(|w| w.0)),
+        worst.map_or("—", |w| w.1)
+    )
+}
+
+fn write_section(
+    md: &mut String,
+    rows: &[Case],
+    counts: Option<&[NetworkInstructions]>,
+) -> fmt::Result {
     writeln!(
         md,
         "\n## Networks (`network!`, `cargo bench --bench network`)\n"
@@ -174,29 +225,21 @@ fn write_section(md: &mut String, rows: &[Case]) -> fmt::Result {
     writeln!(md, "| target | measured | verdict |")?;
     writeln!(md, "|---|---|---|")?;
     for target in &FLOOR_TARGETS {
-        let covered: Vec<&Case> = rows
+        let timed: Vec<(Option<f64>, String)> = rows
             .iter()
             .filter(|r| (target.covers)(r.group, r.size))
+            .map(|r| (over_floor(r), r.label.clone()))
             .collect();
-        let worst = covered
-            .iter()
-            .filter_map(|r| Some((over_floor(r)?, r.label.as_str())))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let v = verdict(
-            covered
+        target_row(md, target, "by median time", &timed)?;
+        let counted: Vec<(Option<f64>, String)> = match counts {
+            Some(counts) => counts
                 .iter()
-                .map(|r| over_floor(r).map(|x| x <= target.limit)),
-        );
-        writeln!(
-            md,
-            "| exact Hessian within {}× of the fastest `JᵀJ` ({}) | {}`hessian / floor` = {} \
-             ({}) | {v} |",
-            target.limit,
-            target.cases,
-            if covered.len() > 1 { "worst " } else { "" },
-            format_ratio(worst.map(|w| w.0)),
-            worst.map_or("—", |w| w.1)
-        )?;
+                .filter(|r| (target.covers)(r.group, r.size))
+                .map(|r| (counted_over_floor(r), label(r.group, r.size)))
+                .collect(),
+            None => vec![(None, String::new())],
+        };
+        target_row(md, target, "by instructions", &counted)?;
     }
     let dual: Vec<(f64, String)> = rows
         .iter()
@@ -245,7 +288,56 @@ fn write_section(md: &mut String, rows: &[Case]) -> fmt::Result {
         "\nnum-dual is not run at W ≥ 16 and on the PINNs: its dense second-order duals take \
          seconds per Hessian there (about 12 s at W = 16 and 8 s for the 2-D PINN measured \
          once on this kind of machine), beyond a benchmark's time."
-    )
+    )?;
+    write_counts(md, counts)
+}
+
+/// The table of instructions per evaluation, or why there is none.
+fn write_counts(md: &mut String, counts: Option<&[NetworkInstructions]>) -> fmt::Result {
+    writeln!(md, "\n### Instructions per network Hessian\n")?;
+    let Some(counts) = counts else {
+        return writeln!(
+            md,
+            "Not measured: `valgrind` was not found, or `--no-instructions` was given."
+        );
+    };
+    writeln!(
+        md,
+        "Instructions per evaluation at the benchmark point, counted by `valgrind \
+         --tool=callgrind` (`problems icount-network`): each run builds the loss, its Jacobian \
+         and the floors, evaluates every contender once (faer's first product in a thread \
+         allocates its packing buffer), then one contender repeatedly; a run that evaluates \
+         nothing more is subtracted. The counts repeat exactly from run to run, where the \
+         medians above move with the machine's load.\n"
+    )?;
+    write!(md, "| network |")?;
+    for c in COUNTED {
+        write!(md, " {c} |")?;
+    }
+    writeln!(md, " floor | hessian / floor |")?;
+    writeln!(md, "|---|{}---|---|", "---|".repeat(COUNTED.len()))?;
+    for r in counts {
+        write!(md, "| `{}` |", label(r.group, r.size))?;
+        for &c in &r.counts {
+            write!(md, " {} |", format_count(c))?;
+        }
+        writeln!(
+            md,
+            " {} | {} |",
+            counted_floor(r).map_or("—", |f| f.1.trim_start_matches("jtj_")),
+            format_ratio(counted_over_floor(r)),
+        )?;
+    }
+    Ok(())
+}
+
+/// An instruction count, in thousands or millions.
+fn format_count(n: f64) -> String {
+    if n < 1e6 {
+        format!("{:.1}k", n / 1e3)
+    } else {
+        format!("{:.2}M", n / 1e6)
+    }
 }
 
 #[cfg(test)]
@@ -253,6 +345,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::{read, render, CONTENDERS, FLOOR_TARGETS, JTJ_FAER, NETWORK_GROUPS};
+    use crate::network_instructions::{NetworkInstructions, CASES};
 
     /// The median of a benchmark from its group, size and contender, `None` for no result.
     type Medians = fn(&str, Option<usize>, &str) -> Option<f64>;
@@ -289,7 +382,7 @@ mod tests {
         let cases = read(&dir).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         let mut md = String::new();
-        render(&mut md, &cases);
+        render(&mut md, &cases, None);
         md
     }
 
@@ -314,7 +407,8 @@ mod tests {
         });
         assert!(
             md.contains(
-                "(tanh, W = 4) | `hessian / floor` = 3.50× (network_tanh (W = 4)) | **NOT met** |"
+                "(tanh, W = 4), by median time | `hessian / floor` = 3.50× (network_tanh (W = 4)) | \
+                 **NOT met** |"
             ),
             "{md}"
         );
@@ -324,16 +418,59 @@ mod tests {
         );
         assert!(
             md.contains(
-                "(1-D PINN) | `hessian / floor` = 2.80× (pinn_poisson_1d (W = 10)) | **met** |"
+                "(1-D PINN), by median time | `hessian / floor` = 2.80× (pinn_poisson_1d (W = 10)) | \
+                 **met** |"
             ),
             "{md}"
         );
         assert!(
-            md.contains("(2-D PINN) | `hessian / floor` = 1.90×"),
+            md.contains("(2-D PINN), by median time | `hessian / floor` = 1.90×"),
             "{md}"
         );
         assert!(md.contains("| faer | 2.80× |"), "{md}");
         assert!(md.contains("| engine | 3.50× |"), "{md}");
+    }
+
+    /// The targets by instructions divide the Hessian's count by the fewest of the floors,
+    /// case by case, and the table names that floor.
+    #[test]
+    fn targets_by_instructions_use_the_fewest_floor() {
+        let dir = fake_criterion_dir("counted", |_, _, _| Some(10.0));
+        let cases = read(&dir).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let counts: Vec<NetworkInstructions> = CASES
+            .iter()
+            .map(|c| NetworkInstructions {
+                group: c.group,
+                size: c.size,
+                // Hessian, matrixmultiply, faer, engine.
+                counts: if c.size == Some(4) {
+                    [290e3, 80e3, 50e3, 100e3]
+                } else {
+                    [1.9e6, 1.5e6, 1.0e6, 1.2e6]
+                },
+            })
+            .collect();
+        let mut md = String::new();
+        render(&mut md, &cases, Some(&counts));
+        assert!(
+            md.contains(
+                "(tanh, W = 4), by instructions | `hessian / floor` = 5.80× (network_tanh \
+                 (W = 4)) | **NOT met** |"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("(1-D PINN), by instructions | `hessian / floor` = 1.90×"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "| `network_tanh (W = 4)` | 290.0k | 80.0k | 50.0k | 100.0k | faer | 5.80× |"
+            ),
+            "{md}"
+        );
+        assert_eq!(md.matches("| not measured |").count(), 0, "{md}");
     }
 
     #[test]
@@ -356,7 +493,8 @@ mod tests {
         let md = report("missing", |_, _, contender| {
             (contender != JTJ_FAER).then_some(if contender == "num_dual" { 1e6 } else { 10.0 })
         });
-        assert_eq!(md.matches("| not measured |").count(), 4, "{md}");
+        // And without instruction counts, neither are the four targets by instructions.
+        assert_eq!(md.matches("| not measured |").count(), 8, "{md}");
         assert!(!md.contains("NOT met"), "{md}");
     }
 }

@@ -328,7 +328,7 @@ pub fn generate(criterion_dir: &Path, stable: Stable<'_>) -> Result<String, Erro
     let mut md = String::new();
     render(&mut md, &rows, stable, &settings, (oldest, newest)).unwrap_or_default();
     crate::bench_composition::render(&mut md, criterion_dir, stable.composition)?;
-    crate::bench_networks::render(&mut md, &networks);
+    crate::bench_networks::render(&mut md, &networks, stable.networks);
     Ok(md)
 }
 
@@ -521,6 +521,8 @@ pub struct Stable<'a> {
     pub paired: Option<&'a [PairedRow]>,
     /// The same two for the composition benchmark ([`crate::bench_composition`]).
     pub composition: crate::bench_composition::Stable<'a>,
+    /// Instructions per network Hessian and per floor ([`crate::network_instructions`]).
+    pub networks: Option<&'a [crate::network_instructions::NetworkInstructions]>,
 }
 
 /// Instructions per call of one benchmark case, newton against hand-written.

@@ -107,7 +107,7 @@ fn total(exe: &Path, kernel: &Kernel, side: Side) -> Option<u64> {
 }
 
 /// Reads callgrind's `==pid== Collected : N` line.
-fn parse_collected(stderr: &str) -> Option<u64> {
+pub(crate) fn parse_collected(stderr: &str) -> Option<u64> {
     stderr
         .lines()
         .find_map(|l| l.split("Collected :").nth(1))

@@ -157,6 +157,19 @@ enum Command {
         #[arg(long)]
         size: Option<usize>,
     },
+    /// Evaluates one network contender repeatedly; `bench-report` runs this under callgrind.
+    #[command(hide = true)]
+    IcountNetwork {
+        /// The network benchmark group, e.g. `network_tanh`.
+        group: String,
+        /// `newton_hessian`, a `jtj_…` floor or `baseline`.
+        contender: String,
+        /// How many evaluations.
+        iterations: u64,
+        /// The width, for the group with several.
+        #[arg(long)]
+        size: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -198,58 +211,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             no_instructions,
             no_build_times,
             no_paired,
-        } => {
-            let dir = criterion_dir.unwrap_or_else(bench_report::default_criterion_dir);
-            let output =
-                output.unwrap_or_else(|| bench_report::workspace_root().join("BENCHMARKS.md"));
-            let instructions = if no_instructions {
-                None
-            } else {
-                eprintln!("counting instructions with valgrind …");
-                std::env::current_exe()
-                    .ok()
-                    .and_then(|exe| problems::instructions::count_all(&exe))
-            };
-            let paired = if no_paired {
-                None
-            } else {
-                eprintln!("timing newton against the hand-written code in alternating batches …");
-                Some(problems::paired::measure_all())
-            };
-            let composition_kernel = &problems::kernels::COMPOSITION;
-            let composition_instructions = if no_instructions {
-                None
-            } else {
-                std::env::current_exe()
-                    .ok()
-                    .and_then(|exe| problems::instructions::count(&exe, composition_kernel))
-            };
-            let composition_paired =
-                (!no_paired).then(|| problems::paired::measure(composition_kernel));
-            let stable = bench_report::Stable {
-                instructions: instructions.as_deref(),
-                paired: paired.as_deref(),
-                composition: problems::bench_composition::Stable {
-                    instructions: composition_instructions.as_ref(),
-                    paired: composition_paired.as_ref(),
-                },
-            };
-            let mut markdown = bench_report::generate(&dir, stable)?;
-            let builds = if no_build_times {
-                None
-            } else {
-                eprintln!("timing a rebuild of the problems library …");
-                problems::compile_side::measure(&bench_report::workspace_root())
-            };
-            let sizes = std::env::current_exe()
-                .ok()
-                .and_then(|exe| problems::code_size::measure(&exe));
-            problems::compile_side::render(&mut markdown, sizes.as_deref(), builds.as_ref());
-            bench_report::write(&output, &markdown)?;
-            println!("{markdown}");
-            eprintln!("wrote {}", output.display());
-            Ok(())
-        }
+        } => bench_report_command(
+            criterion_dir,
+            output,
+            BenchReportSkips {
+                instructions: no_instructions,
+                build_times: no_build_times,
+                paired: no_paired,
+            },
+        ),
         Command::Icount {
             group,
             side,
@@ -263,7 +233,100 @@ fn run(cli: Cli) -> Result<(), Error> {
             problems::instructions::run(kernel, side, iterations);
             Ok(())
         }
+        Command::IcountNetwork {
+            group,
+            contender,
+            iterations,
+            size,
+        } => {
+            if problems::network_instructions::run(&group, size, &contender, iterations) {
+                Ok(())
+            } else {
+                Err(Error::UnknownKernel(format!(
+                    "{group} {size:?} {contender}"
+                )))
+            }
+        }
     }
+}
+
+/// What `bench-report` was told to skip.
+#[derive(Clone, Copy)]
+struct BenchReportSkips {
+    instructions: bool,
+    build_times: bool,
+    paired: bool,
+}
+
+/// `bench-report`: reads criterion's results, takes the stable measurements not skipped, and
+/// writes `BENCHMARKS.md`.
+fn bench_report_command(
+    criterion_dir: Option<PathBuf>,
+    output: Option<PathBuf>,
+    skips: BenchReportSkips,
+) -> Result<(), Error> {
+    let BenchReportSkips {
+        instructions: no_instructions,
+        build_times: no_build_times,
+        paired: no_paired,
+    } = skips;
+    let dir = criterion_dir.unwrap_or_else(bench_report::default_criterion_dir);
+    let output = output.unwrap_or_else(|| bench_report::workspace_root().join("BENCHMARKS.md"));
+    let instructions = if no_instructions {
+        None
+    } else {
+        eprintln!("counting instructions with valgrind …");
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| problems::instructions::count_all(&exe))
+    };
+    let paired = if no_paired {
+        None
+    } else {
+        eprintln!("timing newton against the hand-written code in alternating batches …");
+        Some(problems::paired::measure_all())
+    };
+    let composition_kernel = &problems::kernels::COMPOSITION;
+    let composition_instructions = if no_instructions {
+        None
+    } else {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| problems::instructions::count(&exe, composition_kernel))
+    };
+    let composition_paired = (!no_paired).then(|| problems::paired::measure(composition_kernel));
+    let network_instructions = if no_instructions {
+        None
+    } else {
+        eprintln!("counting the network Hessians' instructions with valgrind …");
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| problems::network_instructions::count_all(&exe))
+    };
+    let stable = bench_report::Stable {
+        instructions: instructions.as_deref(),
+        networks: network_instructions.as_deref(),
+        paired: paired.as_deref(),
+        composition: problems::bench_composition::Stable {
+            instructions: composition_instructions.as_ref(),
+            paired: composition_paired.as_ref(),
+        },
+    };
+    let mut markdown = bench_report::generate(&dir, stable)?;
+    let builds = if no_build_times {
+        None
+    } else {
+        eprintln!("timing a rebuild of the problems library …");
+        problems::compile_side::measure(&bench_report::workspace_root())
+    };
+    let sizes = std::env::current_exe()
+        .ok()
+        .and_then(|exe| problems::code_size::measure(&exe));
+    problems::compile_side::render(&mut markdown, sizes.as_deref(), builds.as_ref());
+    bench_report::write(&output, &markdown)?;
+    println!("{markdown}");
+    eprintln!("wrote {}", output.display());
+    Ok(())
 }
 
 /// Where a run writes without `--out`: the full report in `report/` at the workspace root, and
