@@ -2,9 +2,11 @@
 //! widest vectors the processor has (under `pulp`'s runtime dispatch) and independent of the
 //! network around them. They depend on nothing in [`network`](super) but [`Jet`](super::Jet).
 //!
-//! - [`panels`] and [`strips`]: packed matrices and the register-blocked products `C += AᵀB`
-//!   behind `JᵀJ` and the point-summed blocks of the second-order term ([`transpose`] moves
-//!   a block of points from one layout to the other);
+//! - [`strips`]: the stacked factors as the block sweep writes them (a lane vector per column
+//!   and block of points, column-major), with the strip kernel `C += AᵀB` for the smallest
+//!   products; [`panels`]: rows of eight columns and their outer-product kernel, for the
+//!   point-by-point path's factors ([`transpose`] moves a block of points from one layout to
+//!   the other);
 //! - [`gram`] and [`faer_product`]: `JᵀJ` and the other products by faer on the strips as
 //!   they stand, which beats the strip kernel on all but the smallest;
 //! - [`lane_jets`]: the jet algebra with every component a vector over a block of points;
