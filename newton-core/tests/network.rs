@@ -443,6 +443,53 @@ fn three_layer_pinns_match_num_dual() {
     );
 }
 
+/// The activations beyond tanh and sin, in every path the engine has: regression a block of
+/// points at a time (two layers) and a point at a time (three), and PINNs whose `u.xx` and
+/// `u.yy` take the activation's fourth derivative.
+#[test]
+fn smooth_activations_match_num_dual() {
+    let smooth = [
+        Activation::Softplus,
+        Activation::Sigmoid,
+        Activation::Silu,
+        Activation::Gelu,
+    ];
+    let (xs, ys) = (grid(13), target(&grid(13)));
+    let poisson: Vec<f64> = (0..9).map(|i| f64::from(i + 1) / 10.0).collect();
+    for (seed, activation) in (30..).zip(smooth) {
+        let name = format!("{activation:?}");
+        for widths in [vec![3, 3], vec![2, 3, 2]] {
+            let mut arch = architecture(1, 3, activation, Embedding::Identity);
+            arch.widths = widths;
+            let loss = Loss::new(&arch, Regression, &xs, &ys).unwrap();
+            let theta = random_theta(arch.parameters(), seed);
+            let want = oracle::regression(&arch, &xs, &ys, &theta);
+            assert_close(&name, &evaluate(&loss, &theta), &want, 1e-11);
+        }
+        let arch = architecture(1, 3, activation, Embedding::Identity);
+        let loss = Loss::new(&arch, Poisson1d, &poisson, &[]).unwrap();
+        let theta = random_theta(arch.parameters(), seed + 10);
+        let want = oracle_poisson(&arch, &poisson, &theta);
+        assert_close(
+            &format!("{name} poisson"),
+            &evaluate(&loss, &theta),
+            &want,
+            1e-10,
+        );
+        let points = interior_2d(3);
+        let arch = architecture(2, 3, activation, Embedding::Identity);
+        let loss = Loss::new(&arch, DiffusionReaction2d, &points, &[]).unwrap();
+        let theta = random_theta(arch.parameters(), seed + 20);
+        let want = oracle_diffusion_reaction(&arch, &points, &theta);
+        assert_close(
+            &format!("{name} 2-D"),
+            &evaluate(&loss, &theta),
+            &want,
+            1e-10,
+        );
+    }
+}
+
 /// At `W = 10` num-dual's dense duals are slow, so the Hessian is checked against central
 /// differences of the engine's own gradient.
 #[test]

@@ -7,7 +7,7 @@
 use core::f64::consts::TAU;
 
 use nalgebra::{DMatrix, DVector};
-use newton::network::{Activation, Architecture, Embedding};
+use newton::network::{Architecture, Embedding};
 use num_dual::{Dual2DVec64, DualNum};
 
 /// `u(x) = Σⱼ cⱼ zᴸⱼ(ξ(x)) (+ c₀)` of a one-input network, over dual numbers `T`.
@@ -32,10 +32,7 @@ pub fn output<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: f64)
                     .fold(theta[arch.bias(l, k)].clone(), |s, (i, zi)| {
                         s + theta[arch.weight(l, k, i)].clone() * zi.clone()
                     });
-                match arch.activation {
-                    Activation::Tanh => h.tanh(),
-                    Activation::Sin { omega } => (h * omega).sin(),
-                }
+                newton_test_support::network::activate(arch.activation, h)
             })
             .collect();
     }

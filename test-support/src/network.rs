@@ -70,10 +70,7 @@ pub fn output<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: &[T]
                     .fold(theta[arch.bias(l, k)].clone(), |s, (i, zi)| {
                         s + theta[arch.weight(l, k, i)].clone() * zi.clone()
                     });
-                match arch.activation {
-                    Activation::Tanh => h.tanh(),
-                    Activation::Sin { omega } => (h * omega).sin(),
-                }
+                activate(arch.activation, h)
             })
             .collect();
     }
@@ -86,6 +83,27 @@ pub fn output<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: &[T]
     z.iter()
         .enumerate()
         .fold(bias, |s, (j, zj)| s + theta[c + j].clone() * zj.clone())
+}
+
+/// Returns `σ(h)` written plainly, over any dual number.
+///
+/// # Panics
+///
+/// For an activation this oracle does not know (one added to newton after it).
+pub fn activate<T: DualNum<f64> + Clone>(activation: Activation, h: T) -> T {
+    let logistic = |h: T| (T::one() + (-h).exp()).recip();
+    match activation {
+        Activation::Tanh => h.tanh(),
+        Activation::Sin { omega } => (h * omega).sin(),
+        Activation::Softplus => (T::one() + h.exp()).ln(),
+        Activation::Sigmoid => logistic(h),
+        Activation::Silu => h.clone() * logistic(h),
+        Activation::Gelu => {
+            let u = (h.clone() + h.powi(3) * 0.044_715) * (2.0 / core::f64::consts::PI).sqrt();
+            h * (T::one() + u.tanh()) * 0.5
+        }
+        other => panic!("the oracle does not know {other:?}"),
+    }
 }
 
 /// Returns `(L, ∇L, ∇²L)` of `L = (1/2N) Σᵢ r(u(xᵢ), yᵢ)²` by `num_dual::hessian`, for a

@@ -91,6 +91,27 @@ newton::network! {
     }
 }
 
+newton::network! {
+    /// GELU regression, for the activations' names in a declaration.
+    pub small_gelu {
+        inputs: (x),
+        hidden: [3, 3],
+        activation: gelu,
+        residual: u - y,
+    }
+}
+
+newton::network! {
+    /// A 1-D PINN with swish (SiLU), whose `u.xx` takes the activation's fourth derivative.
+    pub swish_poisson {
+        inputs: (x),
+        hidden: [3, 3],
+        activation: swish,
+        distance: x * (1.0 - x),
+        residual: u.xx + 1.0,
+    }
+}
+
 fn theta(p: usize, seed: u64) -> DVector<f64> {
     use rand::Rng;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -217,6 +238,7 @@ fn emitted_regression_losses_match_num_dual() {
         }};
     }
     run!("tanh", small_tanh::Network::new(), small_tanh::P);
+    run!("gelu", small_gelu::Network::new(), small_gelu::P);
     run!("siren", small_siren::Network::new(), small_siren::P);
     run!("fourier", fourier, small_fourier::P);
 }
@@ -393,6 +415,36 @@ fn with_widths_matches_a_loss_built_by_hand_and_num_dual() {
         (&ours.2 - &h).amax() < 1e-10 * h.amax().max(1.0),
         "PINN Hessian"
     );
+}
+
+/// The names `softplus`, `sigmoid`, `silu`, `swish` and `gelu` declare newton's activations,
+/// and a declared swish PINN's exact Hessian matches num-dual.
+#[test]
+fn declared_smooth_activations_are_the_engines() {
+    use newton::network::Activation;
+    use newton_test_support::network as oracle;
+    assert_eq!(
+        small_gelu::Network::new().architecture().activation,
+        Activation::Gelu
+    );
+    let network = swish_poisson::Network::new();
+    assert_eq!(network.architecture().activation, Activation::Silu);
+    let points: Vec<f64> = (1..=9).map(|i| f64::from(i) / 10.0).collect();
+    let t = network.init_xavier(5);
+    let ours = fused(&network.loss(&points, &[]).unwrap(), &t);
+    let (v, g, h) = oracle::pinn(
+        network.architecture(),
+        &points,
+        oracle::box_distance,
+        |_, _, second| second[0].clone() + 1.0,
+        &t,
+    );
+    assert!((ours.0 - v).abs() < 1e-10 * v.abs().max(1.0), "value");
+    assert!(
+        (&ours.1 - &g).amax() < 1e-10 * g.amax().max(1.0),
+        "gradient"
+    );
+    assert!((&ours.2 - &h).amax() < 1e-10 * h.amax().max(1.0), "Hessian");
 }
 
 /// A 2-D PINN with a mixed derivative at other widths: its Hessian against central differences

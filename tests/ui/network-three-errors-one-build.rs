@@ -3,7 +3,7 @@ newton::network! {
     pub net {
         inputs: (x),
         hidden: [3, 3.5],
-        activation: swish,
+        activation: mish,
         embedding: fourier(0),
         residual: u - y,
     }

@@ -32,7 +32,19 @@ const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bia
 pub enum Activation {
     Tanh,
     Sin(f64),
+    /// An activation with no parameter, by its name in `newton::network::Activation`.
+    Plain(&'static str),
 }
+
+/// The activations without a parameter, by their name in a declaration and in
+/// `newton::network::Activation`.
+const PLAIN_ACTIVATIONS: [(&str, &str); 5] = [
+    ("softplus", "Softplus"),
+    ("sigmoid", "Sigmoid"),
+    ("silu", "Silu"),
+    ("swish", "Silu"),
+    ("gelu", "Gelu"),
+];
 
 /// What the declaration says about the target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,7 +301,8 @@ fn call(value: &Expr) -> Option<(Ident, Option<&Expr>)> {
     }
 }
 
-const ACTIVATIONS: &str = "supported: `tanh`, `sin(ω)` with a float literal `ω` (SIREN)";
+const ACTIVATIONS: &str = "supported: `tanh`, `sin(ω)` with a float literal `ω` (SIREN), \
+                           `softplus`, `sigmoid`, `silu` (or `swish`), `gelu` (tanh form)";
 
 fn activation(cx: &Ctxt, value: &Expr) -> Activation {
     match call(value) {
@@ -307,6 +320,27 @@ fn activation(cx: &Ctxt, value: &Expr) -> Activation {
         Some((name, None)) if name == "sin" => {
             cx.error_spanned_by(value, "`sin` needs its frequency, such as `sin(1.0)`");
             Activation::Sin(1.0)
+        }
+        Some((name, argument)) if PLAIN_ACTIVATIONS.iter().any(|(n, _)| name == n) => {
+            if let Some(argument) = argument {
+                cx.error_spanned_by(argument, format!("`{name}` takes no argument"));
+            }
+            let variant = PLAIN_ACTIVATIONS
+                .iter()
+                .find(|(n, _)| name == n)
+                .map_or("Tanh", |(_, v)| v);
+            Activation::Plain(variant)
+        }
+        Some((name, _)) if name == "relu" => {
+            cx.error_spanned_by(
+                &name,
+                format!(
+                    "`relu` has no second derivative at 0 and a zero one elsewhere, so its exact \
+                     Hessian would hold no curvature of the activations; `softplus` is its \
+                     smooth form. {ACTIVATIONS}"
+                ),
+            );
+            Activation::Tanh
         }
         Some((name, _)) => {
             cx.error_spanned_by(&name, format!("unknown activation `{name}`; {ACTIVATIONS}"));

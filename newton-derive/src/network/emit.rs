@@ -76,7 +76,7 @@ pub fn module(
             /// with `Network::with_omega`).
             pub const OMEGA: f64 = #omega;
         }),
-        Activation::Tanh => None,
+        Activation::Tanh | Activation::Plain(_) => None,
     };
     let fourier_const = d.fourier.map(|m| {
         quote! {
@@ -195,6 +195,10 @@ fn constructors(d: &Declaration) -> TokenStream {
     let activation = match d.activation {
         Activation::Tanh => quote!(::newton::network::Activation::Tanh),
         Activation::Sin(omega) => quote!(::newton::network::Activation::Sin { omega: #omega }),
+        Activation::Plain(variant) => {
+            let variant = quote::format_ident!("{variant}");
+            quote!(::newton::network::Activation::#variant)
+        }
     };
     let build = |embedding: TokenStream| {
         quote! {

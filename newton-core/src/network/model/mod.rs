@@ -4,6 +4,7 @@
 mod activation;
 mod architecture;
 mod layout;
+mod smooth;
 
 pub use activation::Activation;
 pub use architecture::{Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
