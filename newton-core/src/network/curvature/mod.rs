@@ -57,7 +57,8 @@ pub(crate) struct Curvature<J: Jet> {
 }
 
 impl<J: Jet> Curvature<J> {
-    pub(crate) fn new(layout: &Layout, points: usize) -> Self {
+    /// Allocates the curvature of a network of `layout` and `p` parameters over `points` points.
+    pub(crate) fn new(layout: &Layout, points: usize, p: usize) -> Self {
         let plan = Plan::new::<J>(layout, points, Form::<J>::RANK);
         let per_neuron = |l: usize| vec![J::default(); points * layout.width(l)];
         let widest = (1..=layout.depth()).map(|l| layout.width(l)).max();
@@ -66,8 +67,8 @@ impl<J: Jet> Curvature<J> {
             s1: (0..=layout.depth()).map(per_neuron).collect(),
             kappa: vec![J::default(); widest.unwrap_or(0)],
             factored: Factored::new::<J>(&plan),
-            shared: Shared::new::<J>(&plan),
-            previous: Previous::new(&plan, points),
+            shared: Shared::new::<J>(&plan, p),
+            previous: Previous::new(&plan, points, p),
             affine: Affine::new::<J>(&plan, points),
             lanes: LaneScratch::new::<J>(widest.unwrap_or(0)),
             in_blocks: false,
@@ -135,7 +136,7 @@ impl<J: Jet> Curvature<J> {
         // that shares its tangents adds the same terms it rounds as they did.
         for l in 1..=depth {
             if plan.shares(l) {
-                self.shared.add(l, h, p);
+                self.shared.add(l, h);
             } else {
                 self.factored.add_activations(plan, l, h, p);
             }
@@ -149,7 +150,7 @@ impl<J: Jet> Curvature<J> {
             }
             if plan.sums_previous(l) {
                 let s1 = (&self.s1[l - 1][..], self.in_blocks);
-                self.previous.add(&plan.layout, l, theta, s1, h, p);
+                self.previous.add(&plan.layout, l, theta, s1, h);
             }
         }
         if !plan.shares(depth) {

@@ -50,7 +50,7 @@ pub(super) struct Previous<J: Jet> {
 }
 
 impl<J: Jet> Previous<J> {
-    pub(super) fn new(plan: &Plan, points: usize) -> Self {
+    pub(super) fn new(plan: &Plan, points: usize, p: usize) -> Self {
         let (layout, depth, rows) = (&plan.layout, plan.depth(), points * J::K);
         // The pairs `a ≤ b < n` (`j ≤ j′`), column by column.
         let triangle = |n: usize| -> Vec<(usize, usize)> {
@@ -87,7 +87,7 @@ impl<J: Jet> Previous<J> {
                 .map(|index| Strips::new(points, J::K, index.len()))
                 .collect(),
             targets: (0..=depth)
-                .map(|l| previous_targets(layout, l, &square_index[l], &pair_index[l]))
+                .map(|l| previous_targets(layout, l, (&square_index[l], &pair_index[l]), p))
                 .collect(),
             products_by_faer: (0..=depth)
                 .map(|l| Product::new(square_index[l].len(), pair_index[l].len()))
@@ -173,7 +173,6 @@ impl<J: Jet> Previous<J> {
         theta: &[f64],
         (s1, in_blocks): (&[J], bool),
         h: &mut [f64],
-        p: usize,
     ) {
         let (below, features) = (layout.width(l - 1), layout.width(l - 2));
         let (kappa, mu) = (&self.kappa[l], &mut self.mu);
@@ -216,20 +215,23 @@ impl<J: Jet> Previous<J> {
         let by_faer = &mut self.products_by_faer[l];
         add_product_of_strips(squares, duals, points, Part::Full, by_faer, |t, q, v| {
             let (first, second) = targets[t * pairs + q];
-            h[first.at(p)] += v;
+            h[first.at()] += v;
             if let Some(second) = second {
-                h[second.at(p)] += v;
+                h[second.at()] += v;
             }
         });
     }
 }
 
+/// Index pairs `(a, b)`: of the inputs of a square, or of the neurons of a pair.
+type Pairs = [(usize, usize)];
+
 /// The targets of layer `l` (empty unless it sums the block of the layer below).
 fn previous_targets(
     layout: &Layout,
     l: usize,
-    square_index: &[(usize, usize)],
-    pair_index: &[(usize, usize)],
+    (square_index, pair_index): (&Pairs, &Pairs),
+    p: usize,
 ) -> Vec<(Entry, Option<Entry>)> {
     let mut targets = Vec::with_capacity(square_index.len() * pair_index.len());
     for &(a, b) in square_index {
@@ -237,12 +239,14 @@ fn previous_targets(
             let first = Entry::new(
                 parameter(layout, l - 1, j, a),
                 parameter(layout, l - 1, jp, b),
+                p,
             );
             // Between two neurons, `(a, b)` and `(b, a)` are different parameters.
             let second = (j != jp && a != b).then(|| {
                 Entry::new(
                     parameter(layout, l - 1, j, b),
                     parameter(layout, l - 1, jp, a),
+                    p,
                 )
             });
             targets.push((first, second));

@@ -37,7 +37,7 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    pub(super) fn new<J: Jet>(plan: &Plan) -> Self {
+    pub(super) fn new<J: Jet>(plan: &Plan, p: usize) -> Self {
         let (layout, depth, chunk) = (&plan.layout, plan.depth(), plan.chunk);
         let columns = |l: usize| {
             if l > 0 && plan.shares(l) {
@@ -69,7 +69,7 @@ impl Shared {
                     Product::new(g, b)
                 })
                 .collect(),
-            targets: (0..=depth).map(|l| shared_targets(plan, l)).collect(),
+            targets: (0..=depth).map(|l| shared_targets(plan, l, p)).collect(),
             // `1`, the parameters, and an output bias past those of `layout`.
             weights: vec![1.0; layout.offset(depth + 1) + layout.width(depth) + 2],
         }
@@ -226,10 +226,10 @@ impl Shared {
 
     /// Adds `GᵀB` of layer `l` to the upper triangle of `h` by its table of targets and the
     /// weights [`Shared::weigh`] wrote.
-    pub(super) fn add(&self, l: usize, h: &mut [f64], p: usize) {
+    pub(super) fn add(&self, l: usize, h: &mut [f64]) {
         let (s, weights) = (&self.products[l], &self.weights);
         for target in &self.targets[l] {
-            h[target.entry.at(p)] += s[target.source as usize] * weights[target.weight as usize];
+            h[target.entry.at()] += s[target.source as usize] * weights[target.weight as usize];
         }
     }
 }
@@ -259,7 +259,7 @@ fn neuron_of_first_layer(layout: &Layout, t: usize) -> usize {
 /// by `Aₖⱼ`), for the top layer the output term of `cₖ`, and where the affine term is folded
 /// the rows `sH̄ₖ`. Worked out once: per entry and evaluation, the indices cost several times
 /// the addition.
-fn shared_targets(plan: &Plan, l: usize) -> Vec<SharedTarget> {
+fn shared_targets(plan: &Plan, l: usize, p: usize) -> Vec<SharedTarget> {
     if l == 0 || !plan.shares(l) {
         return Vec::new();
     }
@@ -271,7 +271,7 @@ fn shared_targets(plan: &Plan, l: usize) -> Vec<SharedTarget> {
     let mut push = |source: usize, a: usize, b: usize, weight: Option<usize>| {
         targets.push(SharedTarget {
             source: narrow(source),
-            entry: Entry::new(a, b),
+            entry: Entry::new(a, b, p),
             weight: narrow(weight.map_or(0, |w| w + 1)),
         });
     };

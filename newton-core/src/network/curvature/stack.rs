@@ -15,26 +15,21 @@ pub(super) fn upper(a: usize, b: usize, p: usize) -> usize {
     a.max(b) * p + a.min(b)
 }
 
-/// The entry of the Hessian of two parameters, stored narrow: the tables of targets hold
-/// thousands.
+/// The entry of the Hessian of two parameters, as its index in the upper triangle of the
+/// column-major `p × p` Hessian, worked out once with the table of targets that holds it (per
+/// entry and evaluation, the index costs several times the addition it serves).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Entry {
-    a: u32,
-    b: u32,
-}
+pub(super) struct Entry(usize);
 
 impl Entry {
-    pub(super) fn new(a: usize, b: usize) -> Self {
-        Self {
-            a: narrow(a),
-            b: narrow(b),
-        }
+    pub(super) fn new(a: usize, b: usize, p: usize) -> Self {
+        Self(upper(a, b, p))
     }
 
-    /// Returns its index in the upper triangle of a column-major `p × p` matrix.
+    /// Returns its index in the Hessian.
     #[inline]
-    pub(super) fn at(self, p: usize) -> usize {
-        upper(self.a as usize, self.b as usize, p)
+    pub(super) fn at(self) -> usize {
+        self.0
     }
 }
 

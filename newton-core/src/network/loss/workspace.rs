@@ -47,7 +47,7 @@ impl<J: Jet> Workspace<J> {
         let point = PointWorkspace::new(architecture);
         Self {
             points,
-            second_order: Curvature::new(&point.layout, points),
+            second_order: Curvature::new(&point.layout, points, p),
             point,
             block: Block::new(architecture),
             jacobian: Strips::new(points, 1, p),
