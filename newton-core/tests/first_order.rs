@@ -23,7 +23,7 @@ use rand_chacha::ChaCha8Rng;
 // ---------------------------------------------------------------------------------------------
 
 /// Rosenbrock, `f = (1 − x)² + 100(y − x²)²`, minimum 0 at `(1, 1)`.
-struct Rosenbrock;
+pub(crate) struct Rosenbrock;
 
 impl Objective for Rosenbrock {
     type Scalar = f64;

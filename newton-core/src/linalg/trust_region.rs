@@ -59,7 +59,7 @@ pub struct TrustRegionStep<T> {
 ///
 /// // H = diag(2, −2) at the saddle's side: g = (1, 0) has no component along the negative
 /// // curvature, and a unit ball holds the Newton step of H + 2I: the hard case.
-/// let (values, vectors) = (Vector2::new(-2.0, 2.0), Matrix2::new(0.0, 1.0, 1.0, 0.0));
+/// let (values, vectors) = (Vector2::<f64>::new(-2.0, 2.0), Matrix2::new(0.0, 1.0, 1.0, 0.0));
 /// let (mut coefficients, mut step) = (Vector2::zeros(), Vector2::zeros());
 /// let found = trust_region_step(&values, &vectors, &Vector2::new(1.0, 0.0), 1.0,
 ///                               &mut coefficients, &mut step);
