@@ -207,7 +207,7 @@ fn an_observer_sees_every_iterate_and_can_stop_the_run() {
         let step = if k == 0 {
             0.0
         } else {
-            (&r.x - &t[k - 1].x).norm()
+            (r.x - t[k - 1].x).norm()
         };
         assert!(
             (p.step_norm - step).abs() <= 1e-15 * (1.0 + step),

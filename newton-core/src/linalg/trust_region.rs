@@ -133,7 +133,8 @@ where
         * T::default_epsilon()
         * scale.max(g_norm / radius);
     let low = pole + resolution;
-    if lowest <= T::zero() && !(norm_at(values, c, low) > radius) {
+    let beyond = norm_at(values, c, low).partial_cmp(&radius) == Some(core::cmp::Ordering::Greater);
+    if lowest <= T::zero() && !beyond {
         return hard_case(values, c, radius, pole, resolution);
     }
     // ‖p(λ)‖ ≤ ‖g‖/(λ₁ + λ) ≤ Δ at `high`, and > Δ at `low`.

@@ -145,16 +145,13 @@ where
         if !B::OBSERVES {
             return None;
         }
-        let step_norm = match &mut self.previous {
-            Some(previous) => {
-                let norm = scaled_norm(previous.iter().zip(x.iter()).map(|(&a, &b)| b - a));
-                previous.copy_from(x);
-                norm
-            }
-            None => {
-                self.previous = Some(x.clone());
-                T::zero()
-            }
+        let step_norm = if let Some(previous) = &mut self.previous {
+            let norm = scaled_norm(previous.iter().zip(x.iter()).map(|(&a, &b)| b - a));
+            previous.copy_from(x);
+            norm
+        } else {
+            self.previous = Some(x.clone());
+            T::zero()
         };
         let progress = Progress {
             iteration,

@@ -194,7 +194,7 @@ where
         step.neg_mut();
         slope = -slope;
     }
-    if !(slope < nalgebra::zero()) {
+    if slope.partial_cmp(&nalgebra::zero()) != Some(core::cmp::Ordering::Less) {
         return Err(Termination::LineSearchFailed);
     }
     let accepted = search.search(value, slope, alpha, |t| {

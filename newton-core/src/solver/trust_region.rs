@@ -191,7 +191,7 @@ impl Minimizer for TrustRegionNewton {
         let dim = objective.dim();
         check_start(dim, start)?;
         let mut radius = Radius {
-            radius: in_precision("initial_radius", self.initial_radius, positive)?,
+            current: in_precision("initial_radius", self.initial_radius, positive)?,
             max: in_precision("max_radius", self.max_radius, positive)?,
             eta: nalgebra::convert(self.eta),
         };
@@ -261,7 +261,7 @@ where
 
 /// The radius and the constants of its update, in the objective's precision.
 struct Radius<T> {
-    radius: T,
+    current: T,
     max: T,
     eta: T,
 }
@@ -272,9 +272,9 @@ impl<T: RealField + Copy> Radius<T> {
     fn update(&mut self, rho: T, length: T, boundary: bool) -> bool {
         let quarter = nalgebra::convert::<f64, T>(0.25);
         if rho < quarter {
-            self.radius = quarter * self.radius.min(length);
+            self.current = quarter * self.current.min(length);
         } else if rho > nalgebra::convert(0.75) && boundary {
-            self.radius = (self.radius + self.radius).min(self.max);
+            self.current = (self.current + self.current).min(self.max);
         }
         rho > self.eta
     }
@@ -340,13 +340,15 @@ where
                 &self.values,
                 &self.vectors,
                 &here.g,
-                radius.radius,
+                radius.current,
                 &mut self.coefficients,
                 &mut self.step,
             );
             next.x.copy_from(&here.x);
             next.x += &self.step;
-            if next.x == here.x || !(radius.radius > T::zero()) {
+            if next.x == here.x
+                || radius.current.partial_cmp(&T::zero()) != Some(core::cmp::Ordering::Greater)
+            {
                 return Err(Termination::NoProgress);
             }
             next.value = objective.value(&next.x);
