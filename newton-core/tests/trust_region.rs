@@ -182,6 +182,99 @@ proptest! {
         let brute = brute_force(&h, &g, radius);
         prop_assert!(m <= brute + 1e-7 * (h.amax() + g.amax()) * radius * radius, "{m} vs {brute}");
     }
+
+    #[test]
+    fn nearly_repeated_lowest_eigenvalues_keep_the_step_in_the_ball(
+        lowest in -3.0..-0.1_f64,
+        gap in 0.0..4.0_f64,
+        along in 0.0..6.0_f64,
+        rest in -1.0..1.0_f64,
+        radius in 0.1..3.0_f64,
+    ) {
+        // λ₂ within a few roundings of λ₁, ĝ₁ = 0 and ĝ₂ of the rounding's order: where the
+        // hard case is decided at λ = −λ₁ + r, ‖p(−λ₁)‖ can still exceed Δ.
+        let scale = lowest.abs().max(2.0);
+        let r = 16.0 * 3.0 * f64::EPSILON * scale;
+        let values = DVector::from_vec(vec![lowest, lowest + gap * r, 2.0]);
+        let g = DVector::from_vec(vec![0.0, along * r * radius, rest]);
+        let h = DMatrix::from_diagonal(&values);
+        let (mut c, mut p) = (DVector::zeros(3), DVector::zeros(3));
+        let found = trust_region_step(&values, &DMatrix::identity(3, 3), &g, radius, &mut c, &mut p);
+        prop_assert!(p.norm() <= radius * (1.0 + 1e-12), "‖p‖ = {} > Δ = {radius}, {found:?}", p.norm());
+        let m = model(&h, &g, &p);
+        prop_assert!((found.predicted + m).abs() <= 1e-12 * (1.0 + radius * radius * scale), "{found:?}");
+        let brute = brute_force(&h, &g, radius);
+        prop_assert!(m <= brute + 1e-7 * (scale + 1.0) * radius * radius.max(1.0), "{m} vs {brute}");
+        let m = assert_optimal(&h, &g, radius);
+        prop_assert!(m <= brute + 1e-7 * (scale + 1.0) * radius * radius.max(1.0), "{m} vs {brute}");
+    }
+
+    #[test]
+    fn a_semidefinite_model_takes_the_minimum_norm_step_inside_the_ball(
+        n in 2_usize..4,
+        spectrum in prop::collection::vec(0.5..3.0_f64, 3),
+        zero in prop_oneof![Just(0.0), -1e-15..1e-15_f64],
+        seed in prop::collection::vec(-1.0..1.0_f64, 9),
+        coefficients in prop::collection::vec(-1.0..1.0_f64, 3),
+    ) {
+        let mut values = vec![zero];
+        values.extend_from_slice(&spectrum[..n - 1]);
+        let (h, q) = with_spectrum(&values, &seed);
+        let mut c = DVector::from_column_slice(&coefficients[..n]);
+        c[0] = 0.0;
+        let g = &q * &c;
+        let minimum_norm: DVector<f64> = -(1..n)
+            .map(|i| q.column(i) * (c[i] / values[i]))
+            .fold(DVector::zeros(n), |sum, v| sum + v);
+        let radius = 2.0 * minimum_norm.norm() + 0.5;
+        let (p, found) = solve(&h, &g, radius);
+        prop_assert!(!found.hard_case && !found.boundary && found.multiplier == 0.0, "{found:?}");
+        prop_assert!((&p - &minimum_norm).amax() < 1e-12, "{p} vs {minimum_norm}");
+        let m = assert_optimal(&h, &g, radius);
+        let brute = brute_force(&h, &g, radius);
+        prop_assert!(m <= brute + 1e-7 * (h.amax() + g.amax()) * radius * radius, "{m} vs {brute}");
+    }
+}
+
+#[test]
+fn a_semidefinite_model_with_the_gradient_off_its_null_space_steps_inside() {
+    // The reviewer's case: zero curvature along x, and no gradient there.
+    let values = Vector2::<f64>::new(0.0, 2.0);
+    let (mut c, mut p) = (Vector2::zeros(), Vector2::zeros());
+    let found = trust_region_step(
+        &values,
+        &Matrix2::identity(),
+        &Vector2::new(0.0, 3.0),
+        2.0,
+        &mut c,
+        &mut p,
+    );
+    assert_eq!(p, Vector2::new(0.0, -1.5), "{found:?}");
+    assert!(!found.boundary && !found.hard_case && found.multiplier == 0.0);
+    assert!((found.predicted - 2.25).abs() < 1e-15);
+}
+
+#[test]
+fn nearly_repeated_lowest_eigenvalues_do_not_step_past_the_radius() {
+    // The reviewer's case: λ₂ − λ₁ = 1.5r, ĝ₂ = 2.4r with r the subproblem's resolution; the
+    // hard-case construction at λ = 1 gave ‖p‖ = 1.6.
+    let r = 32.0 * f64::EPSILON;
+    let values = Vector2::<f64>::new(-1.0, -1.0 + 1.5 * r);
+    let (mut c, mut p) = (Vector2::zeros(), Vector2::zeros());
+    let found = trust_region_step(
+        &values,
+        &Matrix2::identity(),
+        &Vector2::new(0.0, 2.4 * r),
+        1.0,
+        &mut c,
+        &mut p,
+    );
+    assert!(
+        (p.norm() - 1.0).abs() < 1e-12,
+        "‖p‖ = {}, {found:?}",
+        p.norm()
+    );
+    assert!(found.boundary);
 }
 
 #[test]

@@ -20,10 +20,12 @@ pub struct TrustRegionStep<T> {
     /// Whether the step lies on the boundary, `‖p‖ = Δ` (to rounding); `false` for the interior
     /// Newton step `p = −H⁻¹g` of a positive definite `H`.
     pub boundary: bool,
-    /// Whether this was the *hard case*: `g` (numerically) orthogonal to the eigenvectors of the
-    /// lowest eigenvalue `λ₁ ≤ 0`, so that `‖(H − λ₁I)⁺g‖ ≤ Δ` and the secular equation has no
-    /// root above `−λ₁`; the step is then `−(H − λ₁I)⁺g + τq₁`, completed to the boundary along
-    /// the lowest eigenvector `q₁`.
+    /// Whether this was the *hard case*: `g` (numerically) orthogonal to the eigenvectors of a
+    /// negative lowest eigenvalue `λ₁ < 0` (below minus the rounding of the eigenvalues), so
+    /// that `‖(H − λ₁I)⁺g‖ ≤ Δ` and the secular equation has no root above `−λ₁`; the step is
+    /// then `−(H − λ₁I)⁺g + τq₁`, completed to the boundary along the lowest eigenvector `q₁`.
+    /// A positive semidefinite `H` (to rounding) is never the hard case: there the step is the
+    /// minimum-norm `−H⁺g` if it fits in the ball.
     pub hard_case: bool,
 }
 
@@ -41,10 +43,18 @@ pub struct TrustRegionStep<T> {
 /// `‖p(λ)‖ = Δ`: the secular equation `1/Δ − 1/‖p(λ)‖ = 0`, solved by Newton's method
 /// safeguarded by bisection on a bracket that always holds the root. An indefinite `H` thus
 /// always gives a boundary step with a component along every negative-curvature direction the
-/// gradient has. When `‖p(λ)‖ ≤ Δ` already within rounding of the pole `λ = −λ₁` (the hard
-/// case), the step is `p(−λ₁)` without its components along the lowest eigenvectors, plus
-/// `τq₁` with `‖p‖ = Δ`, `τ` of the sign that does not increase `gᵀp`: a step along negative
-/// curvature even where the gradient has none, so that a saddle is left.
+/// gradient has. When `‖p(λ)‖ ≤ Δ` already within rounding of the pole `λ = −λ₁`:
+///
+/// - if `λ₁` is zero to rounding (`H` positive semidefinite, `g` without a component along
+///   its null space), the step is the minimum-norm minimiser `−H⁺g` with `λ = 0` when
+///   `‖H⁺g‖ ≤ Δ` (an interior step: nothing is gained by moving along zero curvature), and the
+///   secular root otherwise;
+/// - if `λ₁` is negative (the hard case), the step is `p(−λ₁)` without its components along the
+///   lowest eigenvectors, plus `τq₁` with `‖p‖ = Δ`, `τ` of the sign that does not increase
+///   `gᵀp`: a step along negative curvature even where the gradient has none, so that a saddle
+///   is left.
+///
+/// Every step satisfies `‖p‖ ≤ Δ` to rounding.
 ///
 /// # Panics
 ///
@@ -117,7 +127,13 @@ where
     let lowest = values[0];
     let scale = lowest.abs().max(values[n - 1].abs());
     let g_norm = scaled_norm(c.iter().copied());
-    if lowest > T::zero() && norm_at(values, c, T::zero()) <= radius {
+    // Roots closer to the pole than rounding of the eigenvalues (or of `‖g‖/Δ`) are not
+    // resolvable: there the hard case's construction is the solution to working precision.
+    let resolution = nalgebra::convert::<f64, T>(16.0 * usize_to_f64(n))
+        * T::default_epsilon()
+        * scale.max(g_norm / radius);
+    // Below `resolution`, a positive eigenvalue is rounding: `ĝᵢ/λᵢ` is noise over noise.
+    if lowest > resolution && norm_at(values, c, T::zero()) <= radius {
         let predicted = finish(values, c, T::zero(), None);
         return TrustRegionStep {
             predicted,
@@ -127,19 +143,65 @@ where
         };
     }
     let pole = T::zero().max(-lowest);
-    // Roots closer to the pole than rounding of the eigenvalues (or of `‖g‖/Δ`) are not
-    // resolvable: there the hard case's construction is the solution to working precision.
-    let resolution = nalgebra::convert::<f64, T>(16.0 * usize_to_f64(n))
-        * T::default_epsilon()
-        * scale.max(g_norm / radius);
     let low = pole + resolution;
     let beyond = norm_at(values, c, low).partial_cmp(&radius) == Some(core::cmp::Ordering::Greater);
-    if lowest <= T::zero() && !beyond {
+    if !beyond && lowest < -resolution {
         return hard_case(values, c, radius, pole, resolution);
+    }
+    if !beyond {
+        return semidefinite(values, c, radius, g_norm, resolution);
     }
     // ‖p(λ)‖ ≤ ‖g‖/(λ₁ + λ) ≤ Δ at `high`, and > Δ at `low`.
     let high = pole + g_norm / radius + resolution;
     let multiplier = secular_root(values, c, radius, low, high);
+    let along = c[0];
+    let mut predicted = finish(values, c, multiplier, None);
+    if lowest < T::zero() && lowest + multiplier <= nalgebra::convert::<f64, T>(64.0) * resolution {
+        // Within a few `resolution` of the pole, one rounding of `λ` moves `‖p(λ)‖` by a
+        // fraction of `Δ`; the rest of the way is along `q₁`, where `λ₁ + λ` is rounding.
+        predicted -= fill(values, c, radius, along);
+    }
+    TrustRegionStep {
+        predicted,
+        multiplier,
+        boundary: true,
+        hard_case: false,
+    }
+}
+
+/// `H` positive semidefinite to working precision (`λ₁ ≥ −resolution`) with `ĝ` below rounding
+/// along the eigenvectors of the eigenvalues below `resolution`: those components are dropped
+/// (their curvature and gradient are rounding), and the step is the minimum-norm minimiser
+/// `−H⁺g` (`λ = 0`, interior) when it fits in the ball, and otherwise the boundary step of the
+/// secular equation, whose root is then above `0`.
+fn semidefinite<T, D>(
+    values: &OVector<T, D>,
+    c: &mut OVector<T, D>,
+    radius: T,
+    g_norm: T,
+    resolution: T,
+) -> TrustRegionStep<T>
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D>,
+{
+    for (ci, &li) in c.iter_mut().zip(values.iter()) {
+        if li < resolution {
+            *ci = T::zero();
+        }
+    }
+    if norm_at(values, c, T::zero()) <= radius {
+        let predicted = finish(values, c, T::zero(), None);
+        return TrustRegionStep {
+            predicted,
+            multiplier: T::zero(),
+            boundary: false,
+            hard_case: false,
+        };
+    }
+    // The remaining eigenvalues are at least `resolution > 0`: ‖p(high)‖ ≤ ‖g‖/high ≤ Δ.
+    let multiplier = secular_root(values, c, radius, T::zero(), g_norm / radius + resolution);
     let predicted = finish(values, c, multiplier, None);
     TrustRegionStep {
         predicted,
@@ -151,6 +213,11 @@ where
 
 /// The hard case: `y = p(−λ₁)` over the eigenvalues above `λ₁` (by more than `resolution`),
 /// then `τ` along the first eigenvector to reach the boundary.
+///
+/// The hard case was decided at `λ = −λ₁ + resolution`; where an eigenvalue lies within a few
+/// `resolution` of `λ₁`, `‖p(−λ₁)‖` over the others can still exceed `Δ`, and then the root of
+/// the secular equation lies in `(−λ₁, −λ₁ + resolution]` and is the step, so that no step
+/// leaves the ball.
 fn hard_case<T, D>(
     values: &OVector<T, D>,
     c: &mut OVector<T, D>,
@@ -165,25 +232,56 @@ where
 {
     let lowest = values[0];
     let along = c[0];
-    let predicted = finish(values, c, pole, Some(lowest + resolution));
-    let inside = scaled_norm(c.iter().copied());
-    let room = (radius - inside) * (radius + inside);
-    let tau = if room > T::zero() {
-        room.sqrt()
+    let skip_below = lowest + resolution;
+    let terms = c.iter().zip(values.iter()).map(|(&ci, &li)| {
+        if li < skip_below || ci == T::zero() {
+            T::zero()
+        } else {
+            ci / (li + pole)
+        }
+    });
+    let multiplier = if scaled_norm(terms) > radius {
+        // ‖p(−λ₁)‖ > Δ ≥ ‖p(−λ₁ + resolution)‖ brackets the root.
+        secular_root(values, c, radius, pole, pole + resolution)
     } else {
-        T::zero()
+        pole
     };
-    // Either sign gives the same model value when `ĝ₁ = 0`; otherwise the sign against `ĝ₁`
-    // lowers it.
-    let tau = if along > T::zero() { -tau } else { tau };
-    c[0] = tau;
-    let half = nalgebra::convert::<f64, T>(0.5);
+    let predicted = finish(values, c, multiplier, Some(skip_below));
     TrustRegionStep {
-        predicted: predicted - along * tau - half * lowest * tau * tau,
-        multiplier: pole,
+        predicted: predicted - fill(values, c, radius, along),
+        multiplier,
         boundary: true,
         hard_case: true,
     }
+}
+
+/// Moves `y` (in `c`) along the lowest eigenvector to the boundary, `‖y + τe₁‖ = Δ`, with the
+/// root `τ` that lowers the model more, and returns the model's change
+/// `ĝ₁τ + λ₁(y₁τ + ½τ²)` (`along` is `ĝ₁`). Nothing moves when `‖y‖ ≥ Δ` already.
+fn fill<T, D>(values: &OVector<T, D>, c: &mut OVector<T, D>, radius: T, along: T) -> T
+where
+    T: RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D>,
+{
+    let inside = scaled_norm(c.iter().copied());
+    let room = (radius - inside) * (radius + inside);
+    if room <= T::zero() {
+        return T::zero();
+    }
+    let (lowest, y) = (values[0], c[0]);
+    let half = nalgebra::convert::<f64, T>(0.5);
+    // τ² + 2y₁τ − (Δ² − ‖y‖²) = 0; the difference of the roots avoids cancellation.
+    let root = (y * y + room).sqrt();
+    let change = |tau: T| along * tau + lowest * (y * tau + half * tau * tau);
+    let (up, down) = if y > T::zero() {
+        (room / (y + root), -(y + root))
+    } else {
+        (root - y, -room / (root - y))
+    };
+    let tau = if change(down) < change(up) { down } else { up };
+    c[0] = y + tau;
+    change(tau)
 }
 
 /// `‖p(λ)‖ = ‖(Λ + λI)⁻¹ĝ‖`, `+∞` at a pole with a non-zero coefficient.
