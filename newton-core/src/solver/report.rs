@@ -25,7 +25,7 @@ pub enum Termination {
     /// or the trust region shrank below the rounding of the iterate (trust-region Newton).
     NoProgress,
     /// The loss blew up before the run ended otherwise: the last finite iterate's loss exceeds
-    /// the best loss of the run by more than [`DIVERGENCE_FACTOR`] times the larger of the
+    /// the best loss of the run by more than [`DIVERGENCE_FACTOR`] times the largest of 1 and the
     /// start's and the best loss's magnitudes. Reported in place of the ending the run met
     /// afterwards (a singular Hessian, a non-finite trial point, the step limit, a failed
     /// search), which is a consequence of the blow-up, not its cause. The iteration itself is
@@ -38,7 +38,9 @@ pub enum Termination {
 
 /// How much a run's loss must grow, relative to the magnitude of its loss at the start or at
 /// its best iterate (whichever is larger), above the best loss for the run to count as
-/// [`Termination::Diverged`]: `L_last − L_best > 10⁶ · max(|L₀|, |L_best|)`.
+/// [`Termination::Diverged`]: `L_last − L_best > 10⁶ · max(|L₀|, |L_best|, 1)`. The absolute
+/// floor of 1 keeps a run from a zero loss (where the relative scale is zero) from being called
+/// diverged for a tiny positive final loss.
 ///
 /// Six orders of magnitude is far beyond what a method that makes progress, or that overshoots
 /// once and recovers, leaves behind, and far below the `10¹⁰ … 10¹⁶` that undamped Newton

@@ -259,8 +259,22 @@ where
 }
 
 /// The divergence test of [`Termination::Diverged`]:
-/// `L − L_best > DIVERGENCE_FACTOR · max(|L₀|, |L_best|)`.
+/// `L − L_best > DIVERGENCE_FACTOR · max(|L₀|, |L_best|, 1)`; the floor of 1 keeps a run that
+/// starts and is best at `L = 0` from being called diverged for any rounding-sized rise.
 fn blown_up<T: RealField + Copy>(value: T, best: T, start: T) -> bool {
-    let scale = start.abs().max(best.abs());
+    let scale = start.abs().max(best.abs()).max(T::one());
     value - best > nalgebra::convert::<f64, T>(DIVERGENCE_FACTOR) * scale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blown_up;
+
+    #[test]
+    fn a_tiny_rise_from_a_zero_loss_is_not_divergence() {
+        assert!(!blown_up(1e-300, 0.0, 0.0));
+        assert!(!blown_up(1e-3_f64, 0.0, 0.0));
+        assert!(blown_up(2e6_f64, 0.0, 0.0));
+        assert!(blown_up(2e7_f64, 1.0, 10.0) && !blown_up(5e6_f64, 1.0, 10.0));
+    }
 }
