@@ -222,10 +222,11 @@
 //! # Solvers and stationary points
 //!
 //! Every generated `Objective` runs in newton's solvers ([`Newton`], [`RelaxedNewton`],
-//! [`SaddleFreeNewton`], [`Bfgs`], [`GradientDescent`], [`Adam`]; [`GaussNewton`] and
-//! [`LevenbergMarquardt`] on a [`LeastSquares`] problem), and [`classify`] reads the type of
-//! the point a run ends at from the exact Hessian. Exact Newton goes to the nearest stationary
-//! point of any type; saddle-free Newton and BFGS descend.
+//! [`SaddleFreeNewton`], [`TrustRegionNewton`], [`Bfgs`], [`GradientDescent`], [`Adam`];
+//! [`GaussNewton`] and [`LevenbergMarquardt`] on a [`LeastSquares`] problem), and [`classify`]
+//! reads the type of the point a run ends at from its gradient and exact Hessian. Exact Newton
+//! goes to the nearest stationary point of any type; saddle-free Newton, trust-region Newton
+//! and BFGS descend.
 //!
 //! ```
 //! use newton::{classify, Minimizer, Newton, Objective, SaddleFreeNewton, Stationary, Tolerance};
@@ -243,7 +244,7 @@
 //! let kind = |x: &SVector<f64, 2>| {
 //!     let (mut g, mut h) = (SVector::zeros(), SMatrix::zeros());
 //!     torus::Objective.value_gradient_hessian(x, &mut g, &mut h);
-//!     classify(&h, Tolerance::Scaled).map(|c| c.stationary)
+//!     classify(&g, &h, Tolerance::Scaled).map(|c| c.stationary)
 //! };
 //! let newton = Newton::default().minimize(&torus::Objective, &start)?;
 //! assert!(newton.converged());

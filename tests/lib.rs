@@ -1,6 +1,7 @@
 //! Integration tests of the `newton` facade, in one binary: the numerical oracle and the
 //! functions it checks, operation counts, allocation counting (this binary's global allocator),
-//! lint cleanliness of generated code, and the generated `Objective` through its trait.
+//! lint cleanliness of generated code, the generated `Objective` through its trait, and
+//! trust-region Newton on `network!` PINNs (`solvers`).
 
 mod alloc_free;
 mod functions;
@@ -9,4 +10,5 @@ mod networks;
 mod objective;
 mod ops;
 mod oracle;
+mod solvers;
 mod ui;

@@ -8,7 +8,8 @@ use crate::error::check_len;
 use crate::linalg::scaled_symmetric_eigen;
 use crate::Error;
 
-/// The type of a stationary point, from the signs of its Hessian's eigenvalues.
+/// The type of a stationary point, from the signs of its Hessian's eigenvalues; or
+/// [`Stationary::NotStationary`] when the gradient is not small.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Stationary {
     /// Every eigenvalue is positive: a strict local minimum.
@@ -30,6 +31,10 @@ pub enum Stationary {
         /// Eigenvalues below minus the tolerance.
         negative: usize,
     },
+    /// `‖∇L‖∞` is above the gradient tolerance: the point is not stationary, and the Hessian's
+    /// spectrum says nothing about the type of a stationary point (an unconverged end point
+    /// whose Hessian has a near-zero eigenvalue is no degenerate stationary point).
+    NotStationary,
 }
 
 impl Stationary {
@@ -65,6 +70,7 @@ impl fmt::Display for Stationary {
             Self::Degenerate { zero, negative } => {
                 write!(f, "degenerate ({zero} zero, {negative} negative)")
             }
+            Self::NotStationary => f.write_str("not stationary"),
         }
     }
 }
@@ -174,6 +180,52 @@ impl Tolerance {
     }
 }
 
+/// When a point counts as stationary, and when an eigenvalue counts as zero: what [`classify`]
+/// needs besides the point.
+///
+/// Every [`Tolerance`] converts into one with the default gradient bound, so
+/// `classify(&g, &h, Tolerance::Scaled)` reads as it did before the gradient was asked for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tolerances {
+    /// A point is stationary when `‖∇L‖∞ ≤ gradient` (finite, non-negative). The default,
+    /// `1e-8`, admits every point at which a solver with its default tolerance converged
+    /// (`1e-10` for the second-order methods, `1e-8` for the first-order ones).
+    pub gradient: f64,
+    /// When an eigenvalue counts as zero.
+    pub eigenvalues: Tolerance,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerance::default().into()
+    }
+}
+
+impl From<Tolerance> for Tolerances {
+    fn from(eigenvalues: Tolerance) -> Self {
+        Self {
+            gradient: 1e-8,
+            eigenvalues,
+        }
+    }
+}
+
+impl Tolerances {
+    /// Accepts a finite, non-negative gradient bound and a valid eigenvalue tolerance.
+    pub(crate) fn validate(self) -> Result<Self, Error> {
+        self.eigenvalues.validate()?;
+        if self.gradient >= 0.0 && self.gradient.is_finite() {
+            Ok(self)
+        } else {
+            Err(Error::InvalidSetting {
+                name: "Tolerances::gradient",
+                value: self.gradient,
+                requirement: "non-negative and finite",
+            })
+        }
+    }
+}
+
 /// The classification of a symmetric matrix, with the spectrum it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classification<T, D>
@@ -182,8 +234,11 @@ where
     D: Dim,
     DefaultAllocator: Allocator<D>,
 {
-    /// The type of the point.
+    /// The type of the point: [`Stationary::NotStationary`] when `gradient_norm` is above the
+    /// gradient tolerance, else the type its inertia gives.
     pub stationary: Stationary,
+    /// `‖∇L‖∞` at the point.
+    pub gradient_norm: T,
     /// The counts behind [`Classification::stationary`].
     pub inertia: Inertia,
     /// The eigenvalues, ascending (for spectrum plots).
@@ -195,7 +250,13 @@ where
     pub threshold: T,
 }
 
-/// Classifies a stationary point from its symmetric Hessian.
+/// Classifies a point from its gradient and its symmetric Hessian: not stationary when
+/// `‖∇L‖∞` is above `tolerances.gradient`, else a minimum, maximum, saddle or degenerate point
+/// by the signs of the Hessian's eigenvalues.
+///
+/// The spectrum and inertia are computed either way (for plots, and to say how far from a
+/// minimum an unconverged point is). `gradient` may be all zeros to classify a bare symmetric
+/// matrix by its eigenvalues.
 ///
 /// `hessian` must be square and symmetric up to rounding: `|hᵢⱼ − hⱼᵢ| ≤ √ε · max|hₖₗ|` for every
 /// pair, with `ε` the scalar type's machine epsilon (a Hessian summed in floating point may differ
@@ -215,51 +276,72 @@ where
 ///
 /// # Errors
 ///
-/// [`Error::InvalidSetting`] if the tolerance's bound (`Relative` or `Absolute`) is negative or
-/// not finite, [`Error::DimensionMismatch`] if `hessian` is not square (possible only with
-/// dynamic dimensions), [`Error::NonFiniteHessian`] if an entry of `hessian` is NaN or infinite,
+/// [`Error::InvalidSetting`] if the tolerance's bound (`Relative` or `Absolute`) or the gradient
+/// bound is negative or not finite, [`Error::DimensionMismatch`] if `hessian` is not square or
+/// `gradient` does not have one entry per row (possible only with dynamic dimensions),
+/// [`Error::NonFiniteGradient`] if an entry of `gradient` is NaN or infinite,
+/// [`Error::NonFiniteHessian`] if an entry of `hessian` is NaN or infinite,
 /// [`Error::NotSymmetric`] if two mirrored entries differ beyond rounding, and
 /// [`Error::EigenNotConverged`] if the eigensolver hit its iteration cap.
 ///
 /// # Examples
 ///
 /// ```
-/// use nalgebra::{dmatrix, Matrix2};
-/// use newton_core::{classify, Error, Stationary, Tolerance};
+/// use nalgebra::{dmatrix, dvector, Matrix2, Vector2};
+/// use newton_core::{classify, Error, Stationary, Tolerance, Tolerances};
 ///
-/// // The slides' bowl, cap and saddle.
-/// let bowl = classify(&Matrix2::new(4.0, -1.0, -1.0, 6.0), Tolerance::Scaled)?;
+/// // The slides' bowl, cap and saddle, at their stationary points.
+/// let zero = Vector2::zeros();
+/// let bowl = classify(&zero, &Matrix2::new(4.0, -1.0, -1.0, 6.0), Tolerance::Scaled)?;
 /// assert_eq!(bowl.stationary, Stationary::Minimum);
 /// assert!((bowl.eigenvalues[0] - (5.0 - 2f64.sqrt())).abs() < 1e-14);
-/// let cap = classify(&Matrix2::new(-4.0, -1.0, -1.0, -6.0), Tolerance::Scaled)?;
+/// let cap = classify(&zero, &Matrix2::new(-4.0, -1.0, -1.0, -6.0), Tolerance::Scaled)?;
 /// assert_eq!(cap.stationary, Stationary::Maximum);
-/// let saddle = classify(&Matrix2::new(4.0, 0.0, 0.0, -4.0), Tolerance::Scaled)?;
+/// let saddle = classify(&zero, &Matrix2::new(4.0, 0.0, 0.0, -4.0), Tolerance::Scaled)?;
 /// assert_eq!(saddle.stationary, Stationary::Saddle { index: 1 });
+///
+/// // Away from it, the bowl's Hessian is the same, but the point is no minimum.
+/// let g = Vector2::new(1e-3, 0.0);
+/// let slope = classify(&g, &Matrix2::new(4.0, -1.0, -1.0, 6.0), Tolerance::Scaled)?;
+/// assert_eq!(slope.stationary, Stationary::NotStationary);
+/// assert_eq!(slope.to_string(), "not stationary (‖∇L‖∞ = 1.0e-3)");
+/// let loose = Tolerances { gradient: 1e-2, ..Tolerances::default() };
+/// assert_eq!(classify(&g, &Matrix2::new(4.0, -1.0, -1.0, 6.0), loose)?.stationary, Stationary::Minimum);
 ///
 /// // A rotation's generator is no Hessian.
 /// let spin = dmatrix![1.0, 5.0; -5.0, 1.0];
 /// assert_eq!(
-///     classify(&spin, Tolerance::Scaled),
+///     classify(&dvector![0.0, 0.0], &spin, Tolerance::Scaled),
 ///     Err(Error::NotSymmetric { row: 1, column: 0 })
 /// );
 /// # Ok::<(), newton_core::Error>(())
 /// ```
 pub fn classify<T, D>(
+    gradient: &OVector<T, D>,
     hessian: &OMatrix<T, D, D>,
-    tolerance: Tolerance,
+    tolerances: impl Into<Tolerances>,
 ) -> Result<Classification<T, D>, Error>
 where
     T: RealField + Copy,
     D: Dim,
     DefaultAllocator: Allocator<D> + Allocator<D, D>,
 {
-    let tolerance = tolerance.validate()?;
+    let tolerances = tolerances.into().validate()?;
+    let tolerance = tolerances.eigenvalues;
     let (rows, columns) = hessian.shape_generic();
     check_len(
         "columns of the Hessian to classify",
         rows.value(),
         columns.value(),
     )?;
+    check_len(
+        "entries of the gradient to classify",
+        rows.value(),
+        gradient.len(),
+    )?;
+    if gradient.iter().any(|x| !x.is_finite()) {
+        return Err(Error::NonFiniteGradient);
+    }
     if hessian.iter().any(|x| !x.is_finite()) {
         return Err(Error::NonFiniteHessian);
     }
@@ -288,12 +370,37 @@ where
             *l /= scale;
         }
     }
+    let gradient_norm = gradient.amax();
+    let stationary = if gradient_norm <= nalgebra::convert(tolerances.gradient) {
+        Stationary::from_inertia(inertia)
+    } else {
+        Stationary::NotStationary
+    };
     Ok(Classification {
-        stationary: Stationary::from_inertia(inertia),
+        stationary,
+        gradient_norm,
         inertia,
         eigenvalues,
         threshold,
     })
+}
+
+impl<T, D> fmt::Display for Classification<T, D>
+where
+    T: RealField + Copy + fmt::LowerExp,
+    D: Dim,
+    DefaultAllocator: Allocator<D>,
+{
+    /// The type, and for a point that is not stationary its gradient norm:
+    /// `"not stationary (‖∇L‖∞ = 3.2e-4)"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.stationary {
+            Stationary::NotStationary => {
+                write!(f, "not stationary (‖∇L‖∞ = {:.1e})", self.gradient_norm)
+            }
+            stationary => write!(f, "{stationary}"),
+        }
+    }
 }
 
 /// Replaces the finite square matrix `h` by its symmetric part `(H + Hᵀ)/2`, or returns the first

@@ -47,6 +47,9 @@ pub enum Error {
         /// `"value"`, `"gradient"`, `"Hessian"`, `"residuals"` or `"Jacobian"`.
         what: &'static str,
     },
+    /// A gradient given to [`classify`](crate::classify) holds NaN or infinite entries.
+    #[error("the gradient to classify has non-finite entries")]
+    NonFiniteGradient,
     /// A matrix given to [`classify`](crate::classify) holds NaN or infinite entries.
     #[error("the Hessian to classify has non-finite entries")]
     NonFiniteHessian,

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::error::check_len;
 use crate::linalg::scaled_norm;
-use crate::{classify, Classification, Error, Objective, Report, Termination, Tolerance};
+use crate::{classify, Classification, Error, Objective, Report, Termination, Tolerances};
 
 /// Runs `solve` from every start in parallel (rayon's global pool) and returns the outcomes in
 /// the order of `starts`.
@@ -114,7 +114,9 @@ where
     DefaultAllocator: Allocator<D> + Allocator<D, D>,
 {
     /// Groups the converged runs of `reports` into distinct limits and classifies each from
-    /// `objective`'s exact Hessian at its first representative.
+    /// `objective`'s gradient and exact Hessian at its first representative ([`classify`]: a
+    /// limit whose gradient is above the gradient bound of `tolerances`, as after a run with a
+    /// looser tolerance than that bound, is [`Stationary::NotStationary`](crate::Stationary)).
     ///
     /// Two limits are the same point when `same(a, b)` holds for the group's representative;
     /// [`within`] gives the usual Euclidean test, and a periodic problem (angles) passes its own.
@@ -128,18 +130,18 @@ where
     ///
     /// [`Error::DimensionMismatch`] if a report's point does not have `objective.dim()`
     /// coordinates (the reports came from another objective), and [`Error::InvalidSetting`] if
-    /// `tolerance` is, as for [`classify`].
+    /// `tolerances` is, as for [`classify`].
     pub fn new<O, S>(
         objective: &O,
         reports: &[Result<Report<T, D>, Error>],
         same: S,
-        tolerance: Tolerance,
+        tolerances: impl Into<Tolerances>,
     ) -> Result<Self, Error>
     where
         O: Objective<Scalar = T, Dim = D>,
         S: Fn(&OVector<T, D>, &OVector<T, D>) -> bool,
     {
-        let tolerance = tolerance.validate()?;
+        let tolerance = tolerances.into().validate()?;
         let mut census = Self {
             limits: Vec::new(),
             unconverged: Vec::new(),
@@ -174,7 +176,7 @@ where
                 continue;
             }
             let value = objective.value_gradient_hessian(&report.x, &mut gradient, &mut hessian);
-            match classify(&hessian, tolerance) {
+            match classify(&gradient, &hessian, tolerance) {
                 Ok(classification) => census.limits.push(Limit {
                     x: report.x.clone(),
                     value,
@@ -182,7 +184,10 @@ where
                     starts: vec![index],
                 }),
                 Err(
-                    Error::NonFiniteHessian | Error::NotSymmetric { .. } | Error::EigenNotConverged,
+                    Error::NonFiniteGradient
+                    | Error::NonFiniteHessian
+                    | Error::NotSymmetric { .. }
+                    | Error::EigenNotConverged,
                 ) => {
                     census.errors.push(index);
                 }

@@ -1,7 +1,8 @@
 //! `classify` against independent tests of definiteness on random symmetric matrices.
 
 use nalgebra::{DMatrix, Matrix2, Matrix3, SymmetricEigen};
-use newton_core::{classify, Error, Inertia, Stationary, Tolerance};
+use newton_core::{Error, Inertia, Stationary, Tolerance};
+use newton_test_support::classify_matrix as classify;
 use proptest::prelude::*;
 
 /// A random symmetric matrix of size 1–8 with entries in `[−1, 1]`, shifted by `s·I` so that

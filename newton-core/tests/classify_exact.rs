@@ -8,7 +8,8 @@
 //! `f64` and `f32` is a rational, so nothing is rounded.
 
 use nalgebra::{DMatrix, RealField};
-use newton_core::{classify, Error, Inertia, Stationary, Tolerance};
+use newton_core::{Error, Inertia, Stationary, Tolerance};
+use newton_test_support::classify_matrix as classify;
 use num_bigint::{BigInt, Sign};
 use num_rational::BigRational;
 use proptest::prelude::*;

@@ -23,7 +23,7 @@ use rand_chacha::ChaCha8Rng;
 // ---------------------------------------------------------------------------------------------
 
 /// Rosenbrock, `f = (1 − x)² + 100(y − x²)²`, minimum 0 at `(1, 1)`.
-struct Rosenbrock;
+pub(crate) struct Rosenbrock;
 
 impl Objective for Rosenbrock {
     type Scalar = f64;
@@ -585,12 +585,16 @@ fn gradient_descent_converges_on_a_well_conditioned_quadratic() {
 #[test]
 fn gradient_descent_at_the_default_rate_diverges_on_rosenbrock_without_panicking() {
     // η = 1e-2 exceeds 2/λₘₐₓ ≈ 1.5e-3 at the start: the iterates blow up until the loss
-    // overflows.
+    // overflows. The last finite loss is far above the start's: diverged, not merely non-finite,
+    // and the best iterate is the start.
     let report = GradientDescent::default()
         .minimize(&Rosenbrock, &rosenbrock_start())
         .unwrap();
-    assert_eq!(report.termination, Termination::NonFinite);
+    assert_eq!(report.termination, Termination::Diverged);
     assert!(report.value.is_finite() && report.x.iter().all(|x| x.is_finite()));
+    assert_eq!(report.best.iteration, 0);
+    assert_eq!(report.best.x, rosenbrock_start());
+    assert!(report.value > 1e6 * report.best.value);
 }
 
 #[test]

@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Rosenbrock's function as least squares, `r = (10(y − x²), 1 − x)`, so `½‖r‖² = ½ f`.
-struct Rosenbrock;
+pub(crate) struct Rosenbrock;
 
 impl LeastSquares for Rosenbrock {
     type Scalar = f64;

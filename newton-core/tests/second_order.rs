@@ -13,7 +13,7 @@ use newton_core::{
 
 /// `f = x² + y`: curved in `x`, a constant slope and no curvature in `y`, so the Hessian
 /// `diag(2, 0)` is exactly singular and the gradient never vanishes.
-struct Ramp;
+pub(crate) struct Ramp;
 
 impl Objective for Ramp {
     type Scalar = f64;
@@ -68,7 +68,7 @@ impl Objective for Stretched {
 
 /// `f = −x²/2 + x⁴/4` on `x < 1.5`, NaN beyond a wall at `1.5`: a maximum at 0, minima at
 /// `±1`.
-struct Walled;
+pub(crate) struct Walled;
 
 impl Objective for Walled {
     type Scalar = f64;
@@ -101,7 +101,7 @@ impl Objective for Walled {
 
 /// `f = Σ (xᵢ² − 1)² / 4` on a dynamic dimension: minima at `xᵢ = ±1`, a saddle wherever some
 /// `xᵢ = 0`.
-struct Wells(usize);
+pub(crate) struct Wells(pub(crate) usize);
 
 impl Objective for Wells {
     type Scalar = f64;

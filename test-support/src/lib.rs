@@ -29,3 +29,26 @@ mod counting;
 pub mod network;
 
 pub use counting::{allocations, allocations_repeated, Counting};
+
+use newton_core::nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OMatrix, OVector};
+use newton_core::{Classification, Error, Tolerances};
+
+/// Classifies a bare symmetric matrix by its eigenvalues: [`newton_core::classify`] at a zero
+/// gradient of the matrix's order, for the tests of the spectrum and inertia, which have no
+/// point to take a gradient at.
+///
+/// # Errors
+///
+/// As [`newton_core::classify`].
+pub fn classify_matrix<T, D>(
+    hessian: &OMatrix<T, D, D>,
+    tolerances: impl Into<Tolerances>,
+) -> Result<Classification<T, D>, Error>
+where
+    T: newton_core::nalgebra::RealField + Copy,
+    D: Dim,
+    DefaultAllocator: Allocator<D> + Allocator<D, D>,
+{
+    let zero = OVector::<T, D>::zeros_generic(hessian.shape_generic().0, Const::<1>);
+    newton_core::classify(&zero, hessian, tolerances)
+}

@@ -10,12 +10,14 @@ mod cholesky;
 mod eigen;
 mod lu;
 mod syrk;
+mod trust_region;
 
 pub use cholesky::{cholesky_in_place, cholesky_solve_in_place};
 pub(crate) use eigen::scaled_symmetric_eigen;
 pub use eigen::{symmetric_eigen_in_place, JACOBI_MAX_DIM};
 pub use lu::{lu_in_place, lu_solve_in_place};
 pub use syrk::add_gram_upper;
+pub use trust_region::{trust_region_step, TrustRegionStep};
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, RealField};
 

@@ -5,7 +5,7 @@ use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OVector, Real
 
 use super::gradient_descent::descend;
 use super::settings::{half_open_unit, in_precision, limits_accessors, positive, Limits};
-use super::Minimizer;
+use super::{Minimizer, Observer};
 use crate::{Error, Objective, Report};
 
 /// Adam, `θ ← θ − η m̂/(√v̂ + ε)`, with `m` and `v` the running averages of `∇L` and `∇L²`
@@ -112,16 +112,17 @@ impl Minimizer for Adam {
         "Adam"
     }
 
-    fn minimize<O: Objective>(
+    fn minimize_observed<O: Objective, B: Observer<O::Scalar>>(
         &self,
         objective: &O,
         start: &OVector<O::Scalar, O::Dim>,
+        observer: &mut B,
     ) -> Result<Report<O::Scalar, O::Dim>, Error>
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
         let mut moments = Moments::new(self, objective.dim())?;
-        descend(objective, start, &self.limits, |x, g, trial| {
+        descend(objective, start, &self.limits, observer, |x, g, trial| {
             moments.step(x, g, trial);
         })
     }

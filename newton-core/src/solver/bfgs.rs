@@ -6,7 +6,7 @@ use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OMatrix, OVec
 use super::line_search::{Outcome, Sample, StrongWolfe};
 use super::run::{all_finite, check_start, non_finite, Tracker};
 use super::settings::{limits_accessors, open_unit, Limits};
-use super::Minimizer;
+use super::{Minimizer, Observer};
 use crate::linalg::scaled_norm;
 use crate::{Error, Objective, Report, Termination};
 
@@ -147,10 +147,11 @@ impl Minimizer for Bfgs {
         "BFGS"
     }
 
-    fn minimize<O: Objective>(
+    fn minimize_observed<O: Objective, B: Observer<O::Scalar>>(
         &self,
         objective: &O,
         start: &OVector<O::Scalar, O::Dim>,
+        observer: &mut B,
     ) -> Result<Report<O::Scalar, O::Dim>, Error>
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
@@ -169,7 +170,7 @@ impl Minimizer for Bfgs {
             return Err(Error::NonFiniteAtStart { what });
         }
         let wolfe = StrongWolfe::new(self.c1, self.c2)?;
-        let mut tracker = Tracker::new(&self.limits)?;
+        let mut tracker = Tracker::new(&self.limits, observer)?;
         let mut iteration = 0;
         loop {
             if let Some(stop) = tracker.record_and_stop(&x, value, &g, iteration) {

@@ -7,6 +7,7 @@ use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OMatrix, OVec
 
 use super::run::{all_finite, check_start, Tracker};
 use super::settings::{limits_accessors, Limits};
+use super::Observer;
 use crate::linalg::{cholesky_in_place, cholesky_solve_in_place, usize_to_f64};
 use crate::{Error, LeastSquares, Report, Termination};
 
@@ -107,11 +108,32 @@ impl GaussNewton {
             + Allocator<P::Residuals, P::Dim>
             + Allocator<P::Dim, P::Dim>,
     {
+        self.minimize_observed(problem, start, &mut ())
+    }
+
+    /// Runs Gauss–Newton on `problem` from `start`, showing every iterate to `observer`, which may
+    /// stop the run ([`Termination::Stopped`]); otherwise the same run as `minimize`.
+    ///
+    /// # Errors
+    ///
+    /// As `minimize`.
+    pub fn minimize_observed<P: LeastSquares, B: Observer<P::Scalar>>(
+        &self,
+        problem: &P,
+        start: &OVector<P::Scalar, P::Dim>,
+        observer: &mut B,
+    ) -> Result<Report<P::Scalar, P::Dim>, Error>
+    where
+        DefaultAllocator: Allocator<P::Dim>
+            + Allocator<P::Residuals>
+            + Allocator<P::Residuals, P::Dim>
+            + Allocator<P::Dim, P::Dim>,
+    {
         let mut current = Point::start(problem, start)?;
         let mut trial = current.clone();
         let mut factor = current.jtj.clone();
         let mut step = current.jtr.clone();
-        let mut tracker = Tracker::new(&self.limits)?;
+        let mut tracker = Tracker::new(&self.limits, observer)?;
         let mut iteration = 0;
         let termination = loop {
             if let Some(stop) =

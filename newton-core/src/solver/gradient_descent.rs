@@ -5,7 +5,7 @@ use nalgebra::{allocator::Allocator, Const, DefaultAllocator, OVector};
 
 use super::run::{all_finite, check_start, non_finite, Tracker};
 use super::settings::{in_precision, limits_accessors, positive, Limits};
-use super::Minimizer;
+use super::{Minimizer, Observer};
 use crate::{Error, Objective, Report, Termination};
 
 /// Gradient descent with a fixed learning rate, `θ ← θ − η∇L`.
@@ -94,16 +94,17 @@ impl Minimizer for GradientDescent {
         "gradient descent"
     }
 
-    fn minimize<O: Objective>(
+    fn minimize_observed<O: Objective, B: Observer<O::Scalar>>(
         &self,
         objective: &O,
         start: &OVector<O::Scalar, O::Dim>,
+        observer: &mut B,
     ) -> Result<Report<O::Scalar, O::Dim>, Error>
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
         let eta: O::Scalar = in_precision("learning_rate", self.learning_rate, positive)?;
-        descend(objective, start, &self.limits, |x, g, trial| {
+        descend(objective, start, &self.limits, observer, |x, g, trial| {
             trial.copy_from(x);
             trial.axpy(-eta, g, nalgebra::one());
         })
@@ -114,14 +115,16 @@ impl Minimizer for GradientDescent {
 ///
 /// `step(x, g, trial)` writes the next iterate into `trial`; it is called once per iteration,
 /// in order, so a stateful method (Adam's moments) keeps its state in the closure.
-pub(super) fn descend<O, S>(
+pub(super) fn descend<O, B, S>(
     objective: &O,
     start: &OVector<O::Scalar, O::Dim>,
     limits: &Limits,
+    observer: &mut B,
     mut step: S,
 ) -> Result<Report<O::Scalar, O::Dim>, Error>
 where
     O: Objective,
+    B: Observer<O::Scalar>,
     S: FnMut(
         &OVector<O::Scalar, O::Dim>,
         &OVector<O::Scalar, O::Dim>,
@@ -139,7 +142,7 @@ where
     if let Some(what) = non_finite(value, &g, None) {
         return Err(Error::NonFiniteAtStart { what });
     }
-    let mut tracker = Tracker::new(limits)?;
+    let mut tracker = Tracker::new(limits, observer)?;
     let mut iteration = 0;
     loop {
         let termination = if let Some(stop) = tracker.record_and_stop(&x, value, &g, iteration) {

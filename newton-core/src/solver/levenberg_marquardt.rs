@@ -6,6 +6,7 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, Re
 use super::gauss_newton::Point;
 use super::run::{copy_shifted, Tracker};
 use super::settings::{in_precision, limits_accessors, positive, Limits};
+use super::Observer;
 use crate::linalg::{cholesky_in_place, cholesky_solve_in_place};
 use crate::{Error, LeastSquares, Report, Termination};
 
@@ -144,11 +145,32 @@ impl LevenbergMarquardt {
             + Allocator<P::Residuals, P::Dim>
             + Allocator<P::Dim, P::Dim>,
     {
+        self.minimize_observed(problem, start, &mut ())
+    }
+
+    /// Runs Levenberg–Marquardt on `problem` from `start`, showing every iterate to `observer`, which may
+    /// stop the run ([`Termination::Stopped`]); otherwise the same run as `minimize`.
+    ///
+    /// # Errors
+    ///
+    /// As `minimize`.
+    pub fn minimize_observed<P: LeastSquares, B: Observer<P::Scalar>>(
+        &self,
+        problem: &P,
+        start: &OVector<P::Scalar, P::Dim>,
+        observer: &mut B,
+    ) -> Result<Report<P::Scalar, P::Dim>, Error>
+    where
+        DefaultAllocator: Allocator<P::Dim>
+            + Allocator<P::Residuals>
+            + Allocator<P::Residuals, P::Dim>
+            + Allocator<P::Dim, P::Dim>,
+    {
         let mut current = Point::start(problem, start)?;
         let mut work = Workspace::new(&current);
         let mut noise = loss_noise(&current);
         let mut damping = Damping::new(self.initial_damping, current.curvature_scale())?;
-        let mut tracker = Tracker::new(&self.limits)?;
+        let mut tracker = Tracker::new(&self.limits, observer)?;
         let mut iteration = 0;
         let termination = 'steps: loop {
             if let Some(stop) =

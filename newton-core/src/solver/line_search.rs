@@ -1,5 +1,6 @@
-//! The strong-Wolfe line search behind [`Bfgs`](crate::Bfgs): bracketing (Nocedal & Wright,
-//! Alg. 3.5), then zoom (Alg. 3.6) with safeguarded cubic interpolation.
+//! The line searches: strong Wolfe behind [`Bfgs`](crate::Bfgs), bracketing (Nocedal & Wright,
+//! Alg. 3.5) then zoom (Alg. 3.6) with safeguarded cubic interpolation; and Armijo backtracking
+//! (N&W Alg. 3.1), the optional safeguard of relaxed and saddle-free Newton.
 //!
 //! The search sees only the one-dimensional restriction `φ(α) = L(θ + αp)`, through a closure
 //! returning `(φ(α), φ′(α))`, so it is tested on plain functions of one variable.
@@ -237,6 +238,61 @@ fn cubic_minimizer<T: RealField + Copy>(a: Sample<T>, b: Sample<T>) -> Option<T>
     alpha.is_finite().then_some(alpha)
 }
 
+/// Halvings one backtracking search may spend before it gives up.
+pub(crate) const MAX_HALVINGS: usize = 40;
+
+/// Armijo backtracking: the longest of `α₀, α₀/2, α₀/4, …` with
+/// `φ(α) ≤ φ(0) + c₁αφ′(0)`, at most [`MAX_HALVINGS`] halvings.
+///
+/// Only values are evaluated, which is what a Newton-type method needs: its step length is
+/// already right near a minimum, and the search only has to keep a far step from increasing
+/// the loss. The sufficient-decrease test allows the rounding slack `64ε|φ(0)|`, as the
+/// strong-Wolfe search does, so that steps below the loss's resolution near a minimum are not
+/// all rejected.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Backtracking<T> {
+    c1: T,
+}
+
+impl<T: RealField + Copy> Backtracking<T> {
+    /// Takes `c₁ ∈ (0, 1)`, validated by the caller's setter, and converts it to `T`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] if `c₁` does not survive the conversion.
+    pub(crate) fn new(c1: f64) -> Result<Self, Error> {
+        Ok(Self {
+            c1: in_precision("c1", c1, open_unit)?,
+        })
+    }
+
+    /// Searches from `φ(0) = value` with slope `φ′(0) = slope < 0`, starting at `initial`.
+    ///
+    /// `phi(α)` returns `φ(α)`, or `None` where it is not finite (such a step is too long).
+    /// Returns the accepted step and its value, the last `phi` evaluated; `None` when no
+    /// halving was accepted.
+    pub(crate) fn search(
+        &self,
+        value: T,
+        slope: T,
+        initial: T,
+        mut phi: impl FnMut(T) -> Option<T>,
+    ) -> Option<(T, T)> {
+        let slack = nalgebra::convert::<f64, T>(64.0) * T::default_epsilon() * value.abs();
+        let half = nalgebra::convert::<f64, T>(0.5);
+        let mut alpha = initial;
+        for _ in 0..=MAX_HALVINGS {
+            if let Some(trial) = phi(alpha) {
+                if trial <= value + self.c1 * alpha * slope + slack {
+                    return Some((alpha, trial));
+                }
+            }
+            alpha *= half;
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{cubic_minimizer, Outcome, Sample, StrongWolfe, MAX_EVALUATIONS};
@@ -414,5 +470,33 @@ mod tests {
             slope: -1.0,
         };
         assert_eq!(cubic_minimizer(line(0.0), line(1.0)), None);
+    }
+
+    #[test]
+    fn backtracking_halves_until_sufficient_decrease() {
+        use super::Backtracking;
+        // φ = (α − 1)², φ′(0) = −2: α = 4 and 2 increase φ, α = 1 is accepted.
+        let search = Backtracking::new(1e-4).unwrap();
+        let mut tried = Vec::new();
+        let found = search.search(1.0, -2.0, 4.0, |a| {
+            tried.push(a);
+            Some((a - 1.0) * (a - 1.0))
+        });
+        assert_eq!(found, Some((1.0, 0.0)));
+        assert_eq!(tried, [4.0, 2.0, 1.0]);
+        // A NaN region counts as too long, and a rising φ exhausts the halvings.
+        let found = search.search(1.0, -2.0, 8.0, |a: f64| {
+            (a <= 1.0).then_some((a - 1.0).powi(2))
+        });
+        assert_eq!(found, Some((1.0, 0.0)));
+        let mut count = 0;
+        assert_eq!(
+            search.search(0.0, -1.0, 1.0, |a| {
+                count += 1;
+                Some(a)
+            }),
+            None
+        );
+        assert_eq!(count, super::MAX_HALVINGS + 1);
     }
 }

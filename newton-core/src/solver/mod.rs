@@ -7,12 +7,14 @@ mod gradient_descent;
 mod levenberg_marquardt;
 mod line_search;
 mod newton;
+mod observe;
 mod relaxed_newton;
 mod report;
 mod run;
 mod saddle_free;
 mod second_order;
 pub(crate) mod settings;
+mod trust_region;
 
 pub use adam::Adam;
 pub use bfgs::Bfgs;
@@ -20,9 +22,11 @@ pub use gauss_newton::GaussNewton;
 pub use gradient_descent::GradientDescent;
 pub use levenberg_marquardt::LevenbergMarquardt;
 pub use newton::Newton;
+pub use observe::{Control, Observer, Progress};
 pub use relaxed_newton::RelaxedNewton;
-pub use report::{Record, Report, Termination};
+pub use report::{Best, Record, Report, Termination, DIVERGENCE_FACTOR};
 pub use saddle_free::SaddleFreeNewton;
+pub use trust_region::TrustRegionNewton;
 
 use nalgebra::{allocator::Allocator, DefaultAllocator, OVector};
 
@@ -39,7 +43,8 @@ pub trait Minimizer: Sync {
     /// Runs the method from `start`.
     ///
     /// What goes wrong during the run (a singular Hessian, a non-finite loss) ends it with the
-    /// matching [`Termination`] and the last finite iterate; it is not an error.
+    /// matching [`Termination`] and the last finite iterate; it is not an error. The report
+    /// also holds the best iterate.
     ///
     /// # Errors
     ///
@@ -50,6 +55,24 @@ pub trait Minimizer: Sync {
         &self,
         objective: &O,
         start: &OVector<O::Scalar, O::Dim>,
+    ) -> Result<crate::Report<O::Scalar, O::Dim>, Error>
+    where
+        DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
+    {
+        self.minimize_observed(objective, start, &mut ())
+    }
+
+    /// Runs the method from `start`, showing every iterate to `observer`, which may stop the
+    /// run ([`Termination::Stopped`]); otherwise the same run as [`Minimizer::minimize`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Minimizer::minimize`].
+    fn minimize_observed<O: Objective, B: Observer<O::Scalar>>(
+        &self,
+        objective: &O,
+        start: &OVector<O::Scalar, O::Dim>,
+        observer: &mut B,
     ) -> Result<crate::Report<O::Scalar, O::Dim>, Error>
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>;

@@ -6,7 +6,7 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, OVector};
 use super::relaxed_newton::ShiftedNewtonStep;
 use super::second_order;
 use super::settings::{limits_accessors, Limits};
-use super::Minimizer;
+use super::{Minimizer, Observer};
 use crate::{Error, Objective, Report};
 
 /// Pure Newton's method, `θ ← θ − H⁻¹∇L`, with the exact Hessian and no safeguard.
@@ -77,15 +77,16 @@ impl Minimizer for Newton {
         "Newton"
     }
 
-    fn minimize<O: Objective>(
+    fn minimize_observed<O: Objective, B: Observer<O::Scalar>>(
         &self,
         objective: &O,
         start: &OVector<O::Scalar, O::Dim>,
+        observer: &mut B,
     ) -> Result<Report<O::Scalar, O::Dim>, Error>
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
         let rule = ShiftedNewtonStep::new(1.0, 0.0)?;
-        second_order::minimize(objective, start, &self.limits, &rule)
+        second_order::minimize(objective, start, &self.limits, &rule, None, observer)
     }
 }

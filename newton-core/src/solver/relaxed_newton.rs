@@ -6,9 +6,10 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, Re
 use super::run::copy_shifted;
 use super::second_order::{self, Solved, StepRule, Workspace};
 use super::settings::{
-    in_precision, limits_accessors, non_negative, positive, shift_accessors, Limits,
+    in_precision, limits_accessors, line_search_accessors, non_negative, positive, shift_accessors,
+    Limits, LineSearch,
 };
-use super::Minimizer;
+use super::{Minimizer, Observer};
 use crate::linalg::{lu_in_place, lu_solve_in_place};
 use crate::{Error, Objective, Report};
 
@@ -42,6 +43,7 @@ pub struct RelaxedNewton {
     limits: Limits,
     alpha: f64,
     lambda: f64,
+    search: LineSearch,
 }
 
 impl Default for RelaxedNewton {
@@ -50,12 +52,14 @@ impl Default for RelaxedNewton {
             limits: Limits::NEWTON,
             alpha: 1.0,
             lambda: 1e-4,
+            search: LineSearch::OFF,
         }
     }
 }
 
 impl RelaxedNewton {
     limits_accessors!();
+    line_search_accessors!();
     shift_accessors!("the Hessian");
 }
 
@@ -64,16 +68,25 @@ impl Minimizer for RelaxedNewton {
         "relaxed Newton"
     }
 
-    fn minimize<O: Objective>(
+    fn minimize_observed<O: Objective, B: Observer<O::Scalar>>(
         &self,
         objective: &O,
         start: &OVector<O::Scalar, O::Dim>,
+        observer: &mut B,
     ) -> Result<Report<O::Scalar, O::Dim>, Error>
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
     {
         let rule = ShiftedNewtonStep::new(self.alpha, self.lambda)?;
-        second_order::minimize(objective, start, &self.limits, &rule)
+        let search = self.search.backtracking()?;
+        second_order::minimize(
+            objective,
+            start,
+            &self.limits,
+            &rule,
+            search.as_ref(),
+            observer,
+        )
     }
 }
 

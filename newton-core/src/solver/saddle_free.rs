@@ -5,9 +5,10 @@ use nalgebra::{allocator::Allocator, DefaultAllocator, Dim, OMatrix, OVector, Re
 
 use super::second_order::{self, Solved, StepRule, Workspace};
 use super::settings::{
-    in_precision, limits_accessors, non_negative, positive, shift_accessors, Limits,
+    in_precision, limits_accessors, line_search_accessors, non_negative, positive, shift_accessors,
+    Limits, LineSearch,
 };
-use super::Minimizer;
+use super::{Minimizer, Observer};
 use crate::linalg::scaled_symmetric_eigen;
 use crate::{Error, Inertia, Objective, Report, Tolerance};
 
@@ -43,6 +44,7 @@ pub struct SaddleFreeNewton {
     limits: Limits,
     alpha: f64,
     lambda: f64,
+    search: LineSearch,
 }
 
 impl Default for SaddleFreeNewton {
@@ -51,12 +53,14 @@ impl Default for SaddleFreeNewton {
             limits: Limits::NEWTON,
             alpha: 1.0,
             lambda: 1e-4,
+            search: LineSearch::OFF,
         }
     }
 }
 
 impl SaddleFreeNewton {
     limits_accessors!();
+    line_search_accessors!();
     shift_accessors!("the absolute eigenvalues");
 }
 
@@ -65,10 +69,11 @@ impl Minimizer for SaddleFreeNewton {
         "saddle-free Newton"
     }
 
-    fn minimize<O: Objective>(
+    fn minimize_observed<O: Objective, B: Observer<O::Scalar>>(
         &self,
         objective: &O,
         start: &OVector<O::Scalar, O::Dim>,
+        observer: &mut B,
     ) -> Result<Report<O::Scalar, O::Dim>, Error>
     where
         DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
@@ -77,7 +82,15 @@ impl Minimizer for SaddleFreeNewton {
             alpha: in_precision("alpha", self.alpha, positive)?,
             lambda: in_precision("lambda", self.lambda, non_negative)?,
         };
-        second_order::minimize(objective, start, &self.limits, &rule)
+        let search = self.search.backtracking()?;
+        second_order::minimize(
+            objective,
+            start,
+            &self.limits,
+            &rule,
+            search.as_ref(),
+            observer,
+        )
     }
 }
 

@@ -3,8 +3,10 @@
 
 use nalgebra::{allocator::Allocator, Const, DefaultAllocator, Dim, OMatrix, OVector, RealField};
 
+use super::line_search::Backtracking;
 use super::run::{all_finite, check_start, non_finite, Tracker};
 use super::settings::Limits;
+use super::Observer;
 use crate::{Error, Inertia, Objective, Report, Termination};
 
 /// Storage for one step solve, allocated once per run (on the stack for static dimensions).
@@ -72,21 +74,26 @@ where
     }
 }
 
-/// Runs `θ ← θ − α·step` from `start` until `‖∇L‖∞ < tolerance` or a limit.
+/// Runs `θ ← θ − α·step` from `start` until `‖∇L‖∞ < tolerance` or a limit; with a
+/// `search`, `θ ← θ + t·d` instead, `d = ∓step` (whichever descends) and `t` the Armijo
+/// backtracking length from `α` (see [`take_step`]).
 ///
 /// Every record of the trajectory carries the inertia if the rule computes it, the final one
 /// included: at a converged point or the iteration limit the rule's [`StepRule::inertia`] is
 /// asked for it (only when recording, since it costs a decomposition), and at a singular step
 /// system the inertia the failed solve computed is kept.
-pub(crate) fn minimize<O, R>(
+pub(crate) fn minimize<O, R, B>(
     objective: &O,
     start: &OVector<O::Scalar, O::Dim>,
     limits: &Limits,
     rule: &R,
+    search: Option<&Backtracking<O::Scalar>>,
+    observer: &mut B,
 ) -> Result<Report<O::Scalar, O::Dim>, Error>
 where
     O: Objective,
     R: StepRule<O::Scalar, O::Dim>,
+    B: Observer<O::Scalar>,
     DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
 {
     let dim = objective.dim();
@@ -103,34 +110,42 @@ where
     if let Some(what) = non_finite(value, &g, Some(&h)) {
         return Err(Error::NonFiniteAtStart { what });
     }
-    let mut tracker = Tracker::new(limits)?;
-    let alpha = rule.alpha();
+    let mut tracker = Tracker::new(limits, observer)?;
     let mut iteration = 0;
     loop {
-        let stop = if tracker.converged(&g) {
-            Some(Termination::Converged)
-        } else if iteration == tracker.max_iterations {
-            Some(Termination::MaxIterations)
-        } else {
-            None
-        };
-        if let Some(termination) = stop {
+        if let Some(termination) = tracker.stop(&g, iteration) {
             let inertia = if tracker.recording() {
                 rule.inertia(&h, &mut work)
             } else {
                 None
             };
-            tracker.record(&x, value, &g, inertia);
+            tracker.record(&x, value, &g, iteration, inertia);
             return Ok(tracker.finish(x, value, &g, iteration, termination));
         }
         let solved = rule.solve(&h, &g, &mut work, &mut step);
-        tracker.record(&x, value, &g, solved.inertia);
-        if solved.singular {
-            return Ok(tracker.finish(x, value, &g, iteration, Termination::SingularHessian));
+        let stopped = tracker.record(&x, value, &g, iteration, solved.inertia);
+        let ended = if solved.singular {
+            Some(Termination::SingularHessian)
+        } else {
+            stopped
+        };
+        if let Some(termination) = ended {
+            return Ok(tracker.finish(x, value, &g, iteration, termination));
         }
-        trial.copy_from(&x);
-        trial.axpy(-alpha, &step, nalgebra::one());
-        let trial_value = objective.value_gradient_hessian(&trial, &mut g_trial, &mut h_trial);
+        let taken = take_step(
+            objective,
+            &x,
+            value,
+            &g,
+            &mut step,
+            rule.alpha(),
+            search,
+            &mut trial,
+        );
+        let trial_value = match taken {
+            Ok(()) => objective.value_gradient_hessian(&trial, &mut g_trial, &mut h_trial),
+            Err(termination) => return Ok(tracker.finish(x, value, &g, iteration, termination)),
+        };
         if non_finite(trial_value, &g_trial, Some(&h_trial)).is_some() || !all_finite(trial.iter())
         {
             return Ok(tracker.finish(x, value, &g, iteration, Termination::NonFinite));
@@ -140,5 +155,56 @@ where
         core::mem::swap(&mut h, &mut h_trial);
         value = trial_value;
         iteration += 1;
+    }
+}
+
+/// Writes the next trial point into `trial`: `x − α·step`, or with a `search` the Armijo point
+/// along whichever of `∓step` descends (relaxed Newton's step ascends where `H + λI` is
+/// indefinite; reversed, it descends), backtracking from `α`. `step` may be negated.
+///
+/// `Err(LineSearchFailed)` when neither direction descends (`∇Lᵀstep` is zero or not finite)
+/// or no halving decreases the loss enough.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the loop's state, borrowed for one step; a struct would only rename it"
+)]
+fn take_step<O>(
+    objective: &O,
+    x: &OVector<O::Scalar, O::Dim>,
+    value: O::Scalar,
+    g: &OVector<O::Scalar, O::Dim>,
+    step: &mut OVector<O::Scalar, O::Dim>,
+    alpha: O::Scalar,
+    search: Option<&Backtracking<O::Scalar>>,
+    trial: &mut OVector<O::Scalar, O::Dim>,
+) -> Result<(), Termination>
+where
+    O: Objective,
+    DefaultAllocator: Allocator<O::Dim> + Allocator<O::Dim, O::Dim>,
+{
+    let one = nalgebra::one();
+    let Some(search) = search else {
+        trial.copy_from(x);
+        trial.axpy(-alpha, step, one);
+        return Ok(());
+    };
+    // The direction `d = −step`, reversed when it ascends; the slope is `∇Lᵀd < 0`.
+    let mut slope = -g.dot(step);
+    if slope > nalgebra::zero() {
+        step.neg_mut();
+        slope = -slope;
+    }
+    if slope.partial_cmp(&nalgebra::zero()) != Some(core::cmp::Ordering::Less) {
+        return Err(Termination::LineSearchFailed);
+    }
+    let accepted = search.search(value, slope, alpha, |t| {
+        trial.copy_from(x);
+        trial.axpy(-t, step, one);
+        let v = objective.value(trial);
+        (all_finite([&v]) && all_finite(trial.iter())).then_some(v)
+    });
+    match accepted {
+        Some(_) => Ok(()),
+        None => Err(Termination::LineSearchFailed),
     }
 }

@@ -118,6 +118,79 @@ macro_rules! shift_accessors {
 }
 pub(crate) use shift_accessors;
 
+/// The optional Armijo backtracking of relaxed and saddle-free Newton: off by default, so the
+/// undamped iterations the experiments study stay as they are.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LineSearch {
+    /// Whether to search at all.
+    pub(crate) on: bool,
+    /// The sufficient-decrease constant `c₁`.
+    pub(crate) c1: f64,
+}
+
+impl LineSearch {
+    /// Off, with `c₁ = 1e-4` (Nocedal & Wright's usual value) for when it is switched on.
+    pub(crate) const OFF: Self = Self {
+        on: false,
+        c1: 1e-4,
+    };
+
+    /// The search in the objective's precision, `None` when it is off.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] if `c₁` does not survive the conversion to `T`.
+    pub(crate) fn backtracking<T: RealField + Copy>(
+        self,
+    ) -> Result<Option<crate::solver::line_search::Backtracking<T>>, Error> {
+        self.on
+            .then(|| crate::solver::line_search::Backtracking::new(self.c1))
+            .transpose()
+    }
+}
+
+/// Adds `with_line_search`, `with_c1`, `line_search` and `c1` to a configuration struct with a
+/// `search: LineSearch` field.
+macro_rules! line_search_accessors {
+    () => {
+        /// Switches the Armijo backtracking line search on or off (off by default).
+        ///
+        /// With it on, the step is taken along whichever of `∓(step)` descends, from length
+        /// `α`, halved until `L(θ + td) ≤ L(θ) + c₁t∇Lᵀd` (at most 40 halvings; a run ends with
+        /// [`Termination::LineSearchFailed`](crate::Termination::LineSearchFailed) when none
+        /// is accepted), so the loss never increases. Off, every step is taken at length `α`
+        /// as the method is defined, which is what the experiments on saddle points study.
+        #[must_use]
+        pub fn with_line_search(mut self, on: bool) -> Self {
+            self.search.on = on;
+            self
+        }
+
+        /// Sets the sufficient-decrease constant `c₁` of the line search (default `1e-4`).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidSetting`](crate::Error::InvalidSetting) unless `0 < c1 < 1`.
+        pub fn with_c1(mut self, c1: f64) -> Result<Self, crate::Error> {
+            self.search.c1 = crate::solver::settings::open_unit("c1", c1)?;
+            Ok(self)
+        }
+
+        /// Returns whether the line search is on.
+        #[must_use]
+        pub fn line_search(&self) -> bool {
+            self.search.on
+        }
+
+        /// Returns the sufficient-decrease constant `c₁` of the line search.
+        #[must_use]
+        pub fn c1(&self) -> f64 {
+            self.search.c1
+        }
+    };
+}
+pub(crate) use line_search_accessors;
+
 /// Accepts a positive, finite setting.
 pub(crate) fn positive(name: &'static str, value: f64) -> Result<f64, Error> {
     check(

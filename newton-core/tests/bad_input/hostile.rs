@@ -22,8 +22,9 @@ use newton_core::network::{
     init_xavier, Activation, Architecture, Embedding, Loss, Regression, Workspace,
 };
 use newton_core::{
-    classify, within, Adam, Bfgs, Census, Error, GaussNewton, GradientDescent, LevenbergMarquardt,
-    Minimizer, Newton, RelaxedNewton, Report, SaddleFreeNewton, Termination, Tolerance,
+    classify, within, Adam, Bfgs, Census, Control, Error, GaussNewton, GradientDescent,
+    LevenbergMarquardt, Minimizer, Newton, Progress, RelaxedNewton, Report, SaddleFreeNewton,
+    Termination, Tolerance, Tolerances, TrustRegionNewton,
 };
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -78,25 +79,87 @@ fn acceptable(name: &str, outcome: &Result<Report<f64, Dyn>, Error>) -> Result<(
 }
 
 /// Every solver, configured with `settings` wherever a setter takes them, from `start`.
-fn every_solver(problem: &Bumpy, start: &DVector<f64>, s: &[f64; 4]) -> Result<(), String> {
-    let limit = |max: usize| {
-        if s[3].abs() < 1e6 {
-            (s[3].abs() as usize).min(max)
-        } else {
-            max
+/// Runs a configured solver (a `Result` of the setters) on `problem` from `start` and checks
+/// that it returned and that its outcome is acceptable.
+macro_rules! run_on {
+    ($problem:expr, $start:expr, $name:literal, $configured:expr) => {{
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let solver: Result<_, Error> = $configured;
+            solver.map(|m| m.minimize($problem, $start))
+        }))
+        .map_err(|_| format!("{} panicked", $name))?;
+        if let Ok(run) = outcome {
+            acceptable($name, &run)?;
         }
-    };
-    macro_rules! run {
-        ($name:literal, $configured:expr) => {{
-            let outcome = catch_unwind(AssertUnwindSafe(|| {
-                let solver: Result<_, Error> = $configured;
-                solver.map(|m| m.minimize(problem, start))
-            }))
-            .map_err(|_| format!("{} panicked", $name))?;
-            if let Ok(run) = outcome {
-                acceptable($name, &run)?;
+    }};
+}
+
+/// An iteration limit from a random setting: its magnitude, at most `max`.
+fn limit(s: &[f64; 4], max: usize) -> usize {
+    if s[3].abs() < 1e6 {
+        (s[3].abs() as usize).min(max)
+    } else {
+        max
+    }
+}
+
+/// Trust-region Newton and the line-search options, with `settings` wherever a setter takes
+/// them, and an observer that stops a run at a random iterate.
+fn safeguarded_solvers(problem: &Bumpy, start: &DVector<f64>, s: &[f64; 4]) -> Result<(), String> {
+    run_on!(
+        problem,
+        start,
+        "relaxed Newton with a line search",
+        RelaxedNewton::default()
+            .with_line_search(true)
+            .with_c1(s[2])
+            .and_then(|m| m.with_alpha(s[0]))
+            .and_then(|m| m.with_lambda(s[1]))
+            .map(|m| m.with_max_iterations(limit(s, 30)))
+    );
+    run_on!(
+        problem,
+        start,
+        "saddle-free Newton with a line search",
+        SaddleFreeNewton::default()
+            .with_line_search(true)
+            .with_c1(s[0].abs().fract())
+            .and_then(|m| m.with_alpha(s[1]))
+            .map(|m| m.with_max_iterations(limit(s, 30)))
+    );
+    run_on!(
+        problem,
+        start,
+        "trust-region Newton",
+        TrustRegionNewton::default()
+            .with_max_radius(s[0])
+            .and_then(|m| m.with_initial_radius(s[1]))
+            .and_then(|m| m.with_eta(s[2]))
+            .and_then(|m| m.with_tolerance(s[3]))
+            .map(|m| m.with_max_iterations(limit(s, 30)))
+    );
+    // An observer that stops the run at a random iterate.
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let stop_at = limit(s, 40);
+        TrustRegionNewton::default().minimize_observed(problem, start, &mut |p: &Progress<f64>| {
+            if p.iteration >= stop_at {
+                Control::Stop
+            } else {
+                Control::Continue
             }
-        }};
+        })
+    }))
+    .map_err(|_| "trust-region Newton with an observer panicked".to_owned())?;
+    acceptable("trust-region Newton with an observer", &outcome)?;
+    Ok(())
+}
+
+fn every_solver(problem: &Bumpy, start: &DVector<f64>, s: &[f64; 4]) -> Result<(), String> {
+    let limit = |max: usize| limit(s, max);
+    macro_rules! run {
+        ($name:literal, $configured:expr) => {
+            run_on!(problem, start, $name, $configured)
+        };
     }
     run!(
         "Newton",
@@ -118,6 +181,7 @@ fn every_solver(problem: &Bumpy, start: &DVector<f64>, s: &[f64; 4]) -> Result<(
             .and_then(|m| m.with_lambda(s[2]))
             .map(|m| m.with_max_iterations(limit(30)))
     );
+    safeguarded_solvers(problem, start, s)?;
     run!(
         "BFGS",
         Bfgs::default()
@@ -288,17 +352,20 @@ proptest! {
         seed in any::<u64>(),
         bad in prop::collection::vec((any::<prop::sample::Index>(), any_value()), 0..3),
         tolerance in (0_usize..3, any_value()),
+        gradient in (0_usize..6, any_value()),
         radius in any_value(),
     ) {
         let entries = poisoned(rows * cols, seed, &bad);
         let matrix = DMatrix::from_column_slice(rows, cols, entries.as_slice());
+        let g = poisoned(gradient.0, seed + 7, &bad) * 1e-9;
         let tolerance = match tolerance.0 {
             0 => Tolerance::Scaled,
             1 => Tolerance::Relative(tolerance.1),
             _ => Tolerance::Absolute(tolerance.1),
         };
-        let classified = catch_unwind(|| classify(&matrix, tolerance));
-        prop_assert!(classified.is_ok(), "classify panicked on {matrix} with {tolerance:?}");
+        let tolerances = Tolerances { gradient: gradient.1, eigenvalues: tolerance };
+        let classified = catch_unwind(|| classify(&g, &matrix, tolerances));
+        prop_assert!(classified.is_ok(), "classify panicked on {matrix}, {g} with {tolerances:?}");
         if let Ok(Ok(c)) = classified {
             let i = c.inertia;
             prop_assert_eq!(i.negative + i.zero + i.positive, rows);

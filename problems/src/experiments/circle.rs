@@ -58,9 +58,9 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
         let theta0 = TAU * f64::from(k) / f64::from(POINTS);
         let report = solver.minimize(&circle::Objective, &Vector1::new(theta0))?;
         let (_, g, h) = circle::value_gradient_hessian(theta0);
-        let (_, _, h_end) = circle::value_gradient_hessian(report.x[0]);
+        let (_, g_end, h_end) = circle::value_gradient_hessian(report.x[0]);
         let kind = if report.converged() {
-            Some(classify(&h_end, Tolerance::Scaled)?.stationary)
+            Some(classify(&g_end, &h_end, Tolerance::Scaled)?.stationary)
         } else {
             None
         };

@@ -347,7 +347,7 @@ impl<R> Problem<R> {
             .value_gradient_hessian_into(&x, &mut loss.workspace(), &mut g, &mut h)
             .unwrap_or(f64::NAN);
         let spectrum = if value.is_finite() {
-            classify(&h, Tolerance::Scaled).ok()
+            classify(&g, &h, Tolerance::Scaled).ok()
         } else {
             None
         };
@@ -355,8 +355,10 @@ impl<R> Problem<R> {
         let max_cos = self.max_cos::<J>(x.as_slice());
         let ratio = report.value / trivial;
         let index = spectrum.as_ref().map(|s| s.inertia.negative);
-        let diverged = report.termination == Termination::NonFinite
-            || !report.value.is_finite()
+        let diverged = matches!(
+            report.termination,
+            Termination::NonFinite | Termination::Diverged
+        ) || !report.value.is_finite()
             || report.value > 1e3 * initial;
         let outcome = if diverged {
             Outcome::Diverged

@@ -266,7 +266,7 @@ fn check_point<const D: usize>(
     failures: &mut Vec<String>,
 ) -> String {
     let (f, g, h) = computed;
-    let classification = classify(&h, Tolerance::Scaled);
+    let classification = classify(&g, &h, Tolerance::Scaled);
     let kind = classification
         .as_ref()
         .map(|c| c.stationary)
@@ -417,7 +417,7 @@ fn torus_points(md: &mut String, failures: &mut Vec<String>) -> fmt::Result {
             Stationary::Minimum => 0,
             Stationary::Saddle { .. } => 1,
             Stationary::Maximum => 2,
-            Stationary::Degenerate { .. } => 3,
+            Stationary::Degenerate { .. } | Stationary::NotStationary => 3,
         }] += 1;
         writeln!(md, "{row}")?;
     }

@@ -63,10 +63,10 @@ pub fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 }
 
 /// The type of a stationary point from its Hessian, by `newton::classify` at the default
-/// tolerance.
+/// tolerance (at a zero gradient: the callers pass Hessians of known stationary points).
 #[track_caller]
 pub fn kind<const D: usize>(h: &SMatrix<f64, D, D>) -> newton::Stationary {
-    newton::classify(h, newton::Tolerance::Scaled)
+    newton::classify(&SVector::zeros(), h, newton::Tolerance::Scaled)
         .expect("a finite Hessian")
         .stationary
 }
@@ -74,7 +74,8 @@ pub fn kind<const D: usize>(h: &SMatrix<f64, D, D>) -> newton::Stationary {
 /// The eigenvalues of a symmetric matrix, largest first (the order the slides print).
 #[track_caller]
 pub fn spectrum<const D: usize>(h: &SMatrix<f64, D, D>) -> Vec<f64> {
-    let c = newton::classify(h, newton::Tolerance::Scaled).expect("a finite Hessian");
+    let c = newton::classify(&SVector::zeros(), h, newton::Tolerance::Scaled)
+        .expect("a finite Hessian");
     c.eigenvalues.iter().rev().copied().collect()
 }
 
