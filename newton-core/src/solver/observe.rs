@@ -23,7 +23,9 @@ pub enum Control {
     #[default]
     Continue,
     /// End the run at this iterate with [`Termination::Stopped`](crate::Termination::Stopped),
-    /// unless it has converged there (convergence is reported first).
+    /// unless the run ends there anyway: an ending the method reaches at the same iterate
+    /// (convergence, the iteration limit, a singular Hessian, a non-finite value) is reported
+    /// instead.
     Stop,
 }
 

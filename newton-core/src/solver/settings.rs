@@ -158,7 +158,8 @@ macro_rules! line_search_accessors {
         /// With it on, the step is taken along whichever of `∓(step)` descends, from length
         /// `α`, halved until `L(θ + td) ≤ L(θ) + c₁t∇Lᵀd` (at most 40 halvings; a run ends with
         /// [`Termination::LineSearchFailed`](crate::Termination::LineSearchFailed) when none
-        /// is accepted), so the loss never increases. Off, every step is taken at length `α`
+        /// is accepted), so the loss does not increase by more than its rounding (`64ε|L|`, the
+        /// slack the test allows near a minimum). Off, every step is taken at length `α`
         /// as the method is defined, which is what the experiments on saddle points study.
         #[must_use]
         pub fn with_line_search(mut self, on: bool) -> Self {

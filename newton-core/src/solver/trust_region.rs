@@ -20,14 +20,14 @@ use crate::{Error, Inertia, Objective, Report, Termination, Tolerance};
 /// length, when that is shorter than `Δ`, so that an interior step does not cost several
 /// rejections) when `ρ < ¼`, doubled up to the maximum radius when `ρ > ¾` and the step reached
 /// the boundary, and kept otherwise (Nocedal & Wright, Alg. 4.1). A trial point where the loss
-/// is not finite is a rejected step. Where both decreases are below the loss's rounding
-/// (`64ε|L|`), `ρ` is rounding noise, and a step that does not increase the loss beyond it
-/// counts as `ρ = 1`.
+/// is not finite is a rejected step. Where the predicted decrease is below the loss's rounding
+/// (`64ε|L|`), `ρ` would be rounding noise: the step counts as `ρ = 1` if the loss does not rise
+/// by more than that rounding, and as rejected otherwise.
 ///
 /// Unlike [`Newton`](crate::Newton), an indefinite or singular `H` does not end the run: the
 /// step then lies on the boundary and follows negative curvature (also where the gradient has
 /// no component along it), so the method leaves saddles and maxima and converges to minima;
-/// every accepted step decreases the loss. Each step costs one symmetric eigendecomposition
+/// no accepted step increases the loss by more than its rounding (`64ε|L|`). Each step costs one symmetric eigendecomposition
 /// (reused by the steps a rejection retries) and one loss evaluation per trial; the gradient and
 /// Hessian are evaluated only at accepted points. The Hessian's inertia is recorded in the
 /// trajectory at every iterate.
