@@ -118,7 +118,7 @@ impl StripProduct {
         let (n, points) = (self.b.cols(), self.a.points());
         let out = &mut self.out;
         let product = &mut self.product;
-        add_product_of_strips(&self.a, &self.b, points, Part::Full, product, |p, q, v| {
+        add_product_of_strips(&self.a, &self.b, points, product, |p, q, v| {
             out[p * n + q] = v;
         });
         self.out[0]

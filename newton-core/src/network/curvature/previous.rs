@@ -14,7 +14,7 @@
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
 use super::super::kernels::panels::combine;
-use super::super::kernels::{add_product_of_strips, Lanes, Part, Product, Strips};
+use super::super::kernels::{add_product_of_strips, Lanes, Product, Strips};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::plan::Plan;
@@ -213,7 +213,7 @@ impl<J: Jet> Previous<J> {
         duals.clear_from(points);
         let (targets, pairs) = (&self.targets[l], self.pair_index[l].len());
         let by_faer = &mut self.products_by_faer[l];
-        add_product_of_strips(squares, duals, points, Part::Full, by_faer, |t, q, v| {
+        add_product_of_strips(squares, duals, points, by_faer, |t, q, v| {
             let (first, second) = targets[t * pairs + q];
             h[first.at()] += v;
             if let Some(second) = second {

@@ -11,7 +11,7 @@
 
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
-use super::super::kernels::{add_product_of_strips, Lanes, Panels, Part, Product, Strips};
+use super::super::kernels::{add_product_of_strips, Lanes, Panels, Product, Strips};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::passes::point::{stride, Workspace as PointWorkspace};
@@ -210,11 +210,10 @@ impl Shared {
             g.clear_from(points);
             b.clear_from(points);
             let n = b.cols();
-            let part = Part::Full;
             if first {
-                add_product_of_strips(g, b, points, part, by_faer, |p, q, v| s[p * n + q] = v);
+                add_product_of_strips(g, b, points, by_faer, |p, q, v| s[p * n + q] = v);
             } else {
-                add_product_of_strips(g, b, points, part, by_faer, |p, q, v| s[p * n + q] += v);
+                add_product_of_strips(g, b, points, by_faer, |p, q, v| s[p * n + q] += v);
             }
         }
     }

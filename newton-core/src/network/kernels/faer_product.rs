@@ -4,10 +4,10 @@
 //! every tile and reloads its operands for every one; faer's micro-kernel streams packed
 //! panels with neither. [`Strips`] are column-major, so faer reads them with no copy.
 
-use faer::linalg::matmul::{matmul, triangular};
+use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, Par};
 
-use super::{Part, Strips};
+use super::Strips;
 
 /// The entries of a product `AᵀB` from which it is formed by faer rather than by the strip
 /// kernel: below them faer's set-up costs more than the product.
@@ -39,8 +39,9 @@ impl Product {
     }
 }
 
-/// Calls `add(p, q, (AᵀB)[p][q])` for every entry of `AᵀB` in `part` over the first `points`
-/// points of `a` and `b`, each exactly once, forming the product by faer in `product`.
+/// Calls `add(p, q, (AᵀB)[p][q])` for every entry of `AᵀB` over the first `points` points of
+/// `a` and `b`, each exactly once, forming the product by faer in `product`. (The one symmetric
+/// product, `JᵀJ`, is [`gram_upper`](super::gram::gram_upper).)
 ///
 /// # Panics
 ///
@@ -49,7 +50,6 @@ pub(crate) fn add_faer_product(
     a: &Strips,
     b: &Strips,
     points: usize,
-    part: Part,
     product: &mut Product,
     mut add: impl FnMut(usize, usize, f64),
 ) {
@@ -61,26 +61,9 @@ pub(crate) fn add_faer_product(
     let (lhs, rhs) = (a.columns(points).transpose(), b.columns(points));
     let entries = &mut product.entries[..m * n];
     let out = MatMut::from_column_major_slice_mut(entries, m, n);
-    match part {
-        Part::Full => matmul(out, Accum::Replace, lhs, rhs, 1.0, Par::Seq),
-        Part::Upper => triangular::matmul(
-            out,
-            triangular::BlockStructure::TriangularUpper,
-            Accum::Replace,
-            lhs,
-            triangular::BlockStructure::Rectangular,
-            rhs,
-            triangular::BlockStructure::Rectangular,
-            1.0,
-            Par::Seq,
-        ),
-    }
+    matmul(out, Accum::Replace, lhs, rhs, 1.0, Par::Seq);
     for (q, column) in entries.chunks_exact(m.max(1)).enumerate() {
-        let rows = match part {
-            Part::Full => m,
-            Part::Upper => m.min(q + 1),
-        };
-        for (p, &v) in column[..rows].iter().enumerate() {
+        for (p, &v) in column.iter().enumerate() {
             add(p, q, v);
         }
     }

@@ -37,20 +37,21 @@ pub(crate) fn add_strip_product(
     });
 }
 
-/// [`add_strip_product`], or for a product of [`through_faer`] entries the same by faer, in
-/// `product` (allocated by the caller by [`Product::new`]).
+/// Calls `add(p, q, (AᵀB)[p][q])` for every entry of `AᵀB` over the first `points` points of
+/// `a` and `b`, each exactly once: by [`add_strip_product`], or for a product of
+/// [`through_faer`] entries by faer, in `product` (allocated by the caller by
+/// [`Product::new`]).
 pub(crate) fn add_product_of_strips(
     a: &Strips,
     b: &Strips,
     points: usize,
-    part: Part,
     product: &mut Product,
     add: impl FnMut(usize, usize, f64),
 ) {
     if through_faer(a.cols, b.cols) {
-        add_faer_product(a, b, points, part, product, add);
+        add_faer_product(a, b, points, product, add);
     } else {
-        add_strip_product(a, b, points, part, add);
+        add_strip_product(a, b, points, Part::Full, add);
     }
 }
 
@@ -235,6 +236,7 @@ mod tests {
     use nalgebra::DMatrix;
 
     use super::super::super::jet::{Jet, Jet2In1};
+    use super::super::gram::gram_upper;
     use super::*;
 
     /// Stores `m` (rows point after point, `k` per point) as strips.
@@ -327,7 +329,8 @@ mod tests {
 
     /// Products of all but a few entries go through faer, the smallest through the strip
     /// kernel; either way, on strips of partly used last lanes and for jets of several
-    /// components, the sums are nalgebra's and every entry asked for is reported once.
+    /// components, the sums are nalgebra's and every entry is reported once. So is the upper
+    /// triangle of the Gram matrix by [`gram_upper`], faer's triangular product on the strips.
     #[test]
     #[expect(clippy::float_cmp, reason = "integer-valued data: every sum is exact")]
     fn products_through_faer_match_nalgebra() {
@@ -342,17 +345,14 @@ mod tests {
             let (sa, sb) = (stripped(&a, k), stripped(&b, k));
             let mut product = Product::new(m, w);
             let mut got = DMatrix::from_element(m, w, f64::NAN);
-            add_product_of_strips(&sa, &sb, n, Part::Full, &mut product, |p, q, v| {
+            add_product_of_strips(&sa, &sb, n, &mut product, |p, q, v| {
                 assert!(got[(p, q)].is_nan(), "reported once");
                 got[(p, q)] = v;
             });
             assert_eq!(got, a.transpose() * &b, "k {k}: {n} × {m} by {n} × {w}");
             let gram = a.transpose() * &a;
             let mut upper = DMatrix::from_element(m, m, f64::NAN);
-            let mut product = Product::new(m, m);
-            add_product_of_strips(&sa, &sa, n, Part::Upper, &mut product, |p, q, v| {
-                upper[(p, q)] = v;
-            });
+            gram_upper(&sa, 1.0, false, upper.as_mut_slice());
             for q in 0..m {
                 for p in 0..=q {
                     assert_eq!(upper[(p, q)], gram[(p, q)], "k {k}: {n} × {m} gram");
