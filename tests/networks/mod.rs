@@ -15,6 +15,8 @@ use newton::network::{Jet, Jet2, Residual as _};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+mod terms;
+
 newton::network! {
     /// tanh regression at `W = 3`.
     pub small_tanh {

@@ -81,6 +81,6 @@ pub mod engine {
 
 pub use init::init_xavier;
 pub use jet::{Jet, Jet2, Jet2In1, Jet2In2, Jet2In3};
-pub use loss::{Loss, Regression, Residual, Workspace};
+pub use loss::{Loss, PointSet, Regression, Residual, TermList, Terms, Workspace};
 pub use model::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
-pub use objective::NetworkObjective;
+pub use objective::{NetworkLoss, NetworkObjective};

@@ -10,7 +10,11 @@
 //!     output_bias: false,
 //!     distance: x * (1.0 - x),   // optional
 //!     target: none,              // optional: the residual uses no target
+//!     lift: x * y,               // optional: added to the output, `u = lift + D·N`
+//!     constants: { kappa: 0.1 }, // optional: run-time constants of the residuals, by name
 //!     residual: u.xx + u.yy - (PI * y).sin(),
+//!     // or several terms, each on its own point set:
+//!     // residuals: { pde: u.xx + u.yy - kappa, wall: u, data: u - target },
 //! }
 //! ```
 //!
@@ -25,7 +29,10 @@ use syn::{Attribute, Expr, Ident, LitBool, Token, Visibility};
 use crate::ctxt::Ctxt;
 
 /// The fields a declaration may have, for error messages.
-const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `distance`, `target`, `residual`";
+const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `distance`, `lift`, `constants`, `target`, `residual`, `residuals`";
+
+/// The fields whose value is a braced list of `name: value` entries.
+const LISTS: [&str; 2] = ["constants", "residuals"];
 
 /// The activation as declared.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -70,8 +77,20 @@ pub struct Declaration {
     pub fourier: Option<usize>,
     pub output_bias: bool,
     pub distance: Option<Expr>,
+    /// `lift:`, added to the network's output.
+    pub lift: Option<Expr>,
+    /// `constants: { name: default, … }`, the residuals' run-time constants.
+    pub constants: Vec<(Ident, Expr)>,
     pub target: Target,
-    pub residual: Expr,
+    /// The residual terms: one, unnamed, for `residual:`; named ones for `residuals:`.
+    pub terms: Vec<(Option<Ident>, Expr)>,
+}
+
+impl Declaration {
+    /// Whether the declaration has `residuals:`, a loss of named terms.
+    pub fn has_named_terms(&self) -> bool {
+        self.terms.iter().any(|(name, _)| name.is_some())
+    }
 }
 
 /// The raw syntax: attributes, visibility, name, and the entries in braces.
@@ -82,20 +101,39 @@ pub struct Raw {
     entries: Punctuated<Entry, Token![,]>,
 }
 
-/// `field: value`.
+/// `field: value`, or `field: { name: value, … }` for the fields in [`LISTS`].
 struct Entry {
     key: Ident,
-    value: Expr,
+    value: Value,
+}
+
+enum Value {
+    Expr(Expr),
+    List(Vec<(Ident, Expr)>),
 }
 
 impl Parse for Entry {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let key = input.parse()?;
+        let key: Ident = input.parse()?;
         input.parse::<Token![:]>()?;
-        Ok(Self {
-            key,
-            value: input.parse()?,
-        })
+        let value = if LISTS.iter().any(|l| key == l) && input.peek(syn::token::Brace) {
+            let content;
+            syn::braced!(content in input);
+            let entries = Punctuated::<Entry, Token![,]>::parse_terminated(&content)?;
+            let mut list = Vec::new();
+            for Entry { key: name, value } in entries {
+                match value {
+                    Value::Expr(e) => list.push((name, e)),
+                    Value::List(_) => {
+                        return Err(syn::Error::new(name.span(), "lists do not nest"));
+                    }
+                }
+            }
+            Value::List(list)
+        } else {
+            Value::Expr(input.parse()?)
+        };
+        Ok(Self { key, value })
     }
 }
 
@@ -135,15 +173,12 @@ impl Raw {
             fourier: None,
             output_bias: false,
             distance: None,
+            lift: None,
+            constants: Vec::new(),
             target: Target::Unstated,
-            residual: syn::parse_quote!(u),
+            terms: Vec::new(),
         };
-        let mut required = [
-            ("inputs", false),
-            ("hidden", false),
-            ("activation", false),
-            ("residual", false),
-        ];
+        let mut required = [("inputs", false), ("hidden", false), ("activation", false)];
         for Entry { key, value } in self.entries {
             if seen.contains(&key) {
                 cx.error_spanned_by(&key, format!("duplicate field `{key}`"));
@@ -153,6 +188,18 @@ impl Raw {
             if let Some(r) = required.iter_mut().find(|(n, _)| key == n) {
                 r.1 = true;
             }
+            let value = match (value, LISTS.iter().any(|l| key == l)) {
+                (Value::List(list), true) => {
+                    d.list(cx, &key, list);
+                    continue;
+                }
+                (Value::Expr(e), true) => {
+                    cx.error_spanned_by(&e, format!("`{key}` takes a braced list of `name: value` entries, such as `{key}: {{ kappa: 0.1 }}`"));
+                    continue;
+                }
+                (Value::Expr(e), false) => e,
+                (Value::List(_), false) => continue,
+            };
             match key.to_string().as_str() {
                 "inputs" => d.inputs = inputs(cx, &value),
                 "hidden" => d.hidden = hidden(cx, &value),
@@ -160,8 +207,9 @@ impl Raw {
                 "embedding" => d.fourier = embedding(cx, &value),
                 "output_bias" => d.output_bias = output_bias(cx, &value),
                 "distance" => d.distance = Some(value),
+                "lift" => d.lift = Some(value),
                 "target" => d.target = target(cx, &value),
-                "residual" => d.residual = value,
+                "residual" => d.terms.push((None, value)),
                 _ => {
                     cx.error_spanned_by(
                         &key,
@@ -178,6 +226,7 @@ impl Raw {
                 );
             }
         }
+        d.check_terms(cx, &seen);
         if d.inputs.is_empty() {
             d.inputs.push(Ident::new("x", Span::call_site()));
         }
@@ -185,6 +234,83 @@ impl Raw {
             d.hidden = vec![1];
         }
         d
+    }
+}
+
+impl Declaration {
+    /// Records `constants:` or `residuals:`.
+    fn list(&mut self, cx: &Ctxt, key: &Ident, list: Vec<(Ident, Expr)>) {
+        // A repeated name is reported and dropped, so that the expansion has no second
+        // field or parameter of that name to add errors of its own.
+        let mut kept: Vec<(Ident, Expr)> = Vec::new();
+        for (name, value) in list {
+            if kept.iter().any(|(n, _)| *n == name) {
+                cx.error_spanned_by(&name, format!("duplicate name `{name}` in `{key}`"));
+            } else {
+                kept.push((name, value));
+            }
+        }
+        let list = kept;
+        if list.is_empty() {
+            cx.error_spanned_by(
+                key,
+                format!("`{key}` needs at least one `name: value` entry"),
+            );
+        }
+        if key == "constants" {
+            self.constants = list;
+        } else {
+            self.terms
+                .extend(list.into_iter().map(|(n, e)| (Some(n), e)));
+        }
+    }
+
+    /// Checks that the residual is given once, by `residual:` or by `residuals:`, and that
+    /// no constant shadows an input, the output or the target.
+    fn check_terms(&mut self, cx: &Ctxt, seen: &[Ident]) {
+        let single = seen.iter().find(|k| *k == "residual");
+        let named = seen.iter().find(|k| *k == "residuals");
+        match (single, named) {
+            (Some(_), Some(named)) => {
+                cx.error_spanned_by(
+                    named,
+                    "give either `residual` (one term) or `residuals` (named terms), not both",
+                );
+                self.terms.retain(|(n, _)| n.is_none());
+            }
+            (None, None) => {
+                cx.error_spanned_by(
+                    &self.name,
+                    format!(
+                        "missing field `residual` (or `residuals`) in `network!` `{}`",
+                        self.name
+                    ),
+                );
+            }
+            _ => {}
+        }
+        if self.terms.is_empty() {
+            self.terms.push((None, syn::parse_quote!(u)));
+        }
+        let inputs = &self.inputs;
+        self.constants.retain(|(name, _)| {
+            let text = name.to_string();
+            let hides = inputs.contains(name) || ["u", "target"].contains(&text.as_str());
+            if hides {
+                cx.error_spanned_by(name, format!("the constant `{name}` would hide an input, the output `u` or the target; rename it"));
+            } else if text.starts_with("__") {
+                cx.error_spanned_by(name, "names starting with `__` are reserved for the expansion");
+            }
+            !hides && !text.starts_with("__")
+        });
+        for (name, _) in &self.terms {
+            if let Some(name) = name.as_ref().filter(|n| n.to_string().starts_with("__")) {
+                cx.error_spanned_by(
+                    name,
+                    "names starting with `__` are reserved for the expansion",
+                );
+            }
+        }
     }
 }
 

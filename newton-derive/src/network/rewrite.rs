@@ -172,7 +172,7 @@ impl Rewriter<'_> {
     fn no_jet(&self, tokens: &dyn quote::ToTokens) {
         self.cx.error_spanned_by(
             tokens.to_token_stream(),
-            "`distance` is a function of the inputs only; it cannot use the output `u`",
+            "`distance` and `lift` are functions of the inputs only; they cannot use the output `u`",
         );
     }
 }
@@ -214,7 +214,7 @@ impl VisitMut for Rewriter<'_> {
                     if !self.jet {
                         self.cx.error_spanned_by(
                             &ident,
-                            "`distance` is a function of the inputs only; it cannot use the target",
+                            "`distance` and `lift` are functions of the inputs only; they cannot use the target",
                         );
                     }
                     self.uses.target.push(ident.clone());

@@ -6,6 +6,7 @@
 
 mod residual;
 mod sweep;
+mod terms;
 mod workspace;
 
 use nalgebra::{DMatrix, DVector};
@@ -18,6 +19,7 @@ use crate::error::check_len;
 use crate::Error;
 pub use residual::{Regression, Residual};
 use sweep::Computes;
+pub use terms::{PointSet, TermList, Terms};
 pub use workspace::Workspace;
 
 /// The mean-squared-residual loss of a network over borrowed points and targets.
@@ -28,6 +30,8 @@ pub struct Loss<'a, J: Jet, R: Residual<J>> {
     points: &'a [f64],
     targets: &'a [f64],
     count: usize,
+    /// The weight `w` of `L = (w/2N) Σᵢ rᵢ²`: 1 unless the loss is a term of [`Terms`].
+    weight: f64,
     marker: core::marker::PhantomData<J>,
 }
 
@@ -77,8 +81,33 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             points,
             targets,
             count,
+            weight: 1.0,
             marker: core::marker::PhantomData,
         })
+    }
+
+    /// Returns the loss scaled by `weight`: `L = (w/2N) Σᵢ rᵢ²`, with its gradient and Hessian
+    /// scaled alike. This is how a term of [`Terms`] carries its weight.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSetting`] (`weight`) unless `weight` is finite and not negative.
+    pub fn with_weight(mut self, weight: f64) -> Result<Self, Error> {
+        if !(weight.is_finite() && weight >= 0.0) {
+            return Err(Error::InvalidSetting {
+                name: "weight",
+                value: weight,
+                requirement: "finite and not negative",
+            });
+        }
+        self.weight = weight;
+        Ok(self)
+    }
+
+    /// Returns the weight `w` of `L = (w/2N) Σᵢ rᵢ²`.
+    #[must_use]
+    pub fn weight(&self) -> f64 {
+        self.weight
     }
 
     /// Returns the number of parameters `P`.
@@ -147,9 +176,11 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         Ok(self.mean_square(ws))
     }
 
+    /// `N/w`, which every sum over the points is divided by: `N` itself (bit for bit) at the
+    /// default weight 1.
     #[expect(clippy::cast_precision_loss, reason = "point counts are far below 2⁵²")]
-    fn len(&self) -> f64 {
-        self.count as f64
+    fn divisor(&self) -> f64 {
+        self.count as f64 / self.weight
     }
 
     /// Evaluates `L(θ)` and writes `∇L = (1/N) Σᵢ rᵢ ∇rᵢ` into `gradient`.
@@ -172,8 +203,13 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     }
 
     fn gradient_from_sweep(&self, ws: &Workspace<J>, gradient: &mut DVector<f64>) -> f64 {
-        let n = self.len();
         gradient.fill(0.0);
+        self.add_gradient(ws, gradient)
+    }
+
+    /// Adds `∇L` of the last sweep to `gradient` and returns `L`.
+    fn add_gradient(&self, ws: &Workspace<J>, gradient: &mut DVector<f64>) -> f64 {
+        let n = self.divisor();
         ws.jacobian
             .add_transpose_times(1.0 / n, ws.residuals.as_slice(), gradient.as_mut_slice());
         self.mean_square(ws)
@@ -181,7 +217,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
 
     /// `L = (1/2N) Σᵢ rᵢ²` from the residuals in the workspace.
     fn mean_square(&self, ws: &Workspace<J>) -> f64 {
-        0.5 * ws.residuals.norm_squared() / self.len()
+        0.5 * ws.residuals.norm_squared() / self.divisor()
     }
 
     /// Writes the exact Hessian `∇²L = (1/N) (JᵀJ + Σᵢ rᵢ ∇²rᵢ)` into `hessian`.
@@ -221,15 +257,29 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         if R::NONLINEAR {
             hessian.fill(0.0);
         }
-        self.sweep(theta.as_slice(), ws, Computes::Hessian(&mut *hessian));
+        self.upper_hessian(theta, ws, hessian, R::NONLINEAR);
         // The second-order term is symmetric by construction; the Gauss–Newton part JᵀJ/N is
         // formed on the upper triangle and mirrored, so the Hessian is exactly symmetric.
-        let alpha = 1.0 / self.len();
+        let p = hessian.nrows();
+        mirror_upper(hessian.as_mut_slice(), p);
+    }
+
+    /// Sweeps the points and writes the upper triangle of `∇²L` into `hessian`, or adds it
+    /// with `accumulate`. The strict lower triangle is left partial (a nonlinear residual adds
+    /// its part to both triangles): the caller mirrors the upper one over it.
+    pub(super) fn upper_hessian(
+        &self,
+        theta: &DVector<f64>,
+        ws: &mut Workspace<J>,
+        hessian: &mut DMatrix<f64>,
+        accumulate: bool,
+    ) {
+        self.sweep(theta.as_slice(), ws, Computes::Hessian(&mut *hessian));
+        let alpha = 1.0 / self.divisor();
         let p = hessian.nrows();
         let h = hessian.as_mut_slice();
-        gram_upper(&ws.jacobian, alpha, R::NONLINEAR, h);
+        gram_upper(&ws.jacobian, alpha, accumulate, h);
         ws.second_order.assemble(theta.as_slice(), h, p);
-        mirror_upper(h, p);
     }
 
     /// Evaluates `L(θ)`, writes `∇L` into `gradient` and the exact Hessian into `hessian`, in
@@ -280,7 +330,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// Writes the residuals of the last sweep, scaled by `1/√N`, into `residuals`, and returns
     /// the scale.
     fn scaled_residuals(&self, ws: &Workspace<J>, residuals: &mut DVector<f64>) -> f64 {
-        let s = self.len().sqrt().recip();
+        let s = self.divisor().sqrt().recip();
         residuals.copy_from(&ws.residuals);
         *residuals *= s;
         s

@@ -59,7 +59,7 @@ impl Sweep for ByPoint {
         mut computes: Computes<'_>,
     ) {
         let arch = loss.architecture;
-        let n = loss.len();
+        let n = loss.divisor();
         for i in 0..loss.count {
             let (x, y) = loss.point(i);
             let u = forward_point(arch, theta, x, loss.residual.distance(x), &mut ws.point);
@@ -178,7 +178,7 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
             ws,
             computes,
         } = self;
-        let n = loss.len();
+        let n = loss.divisor();
         for first in (0..loss.count).step_by(BLOCK) {
             forward_block(loss, theta, first, ws, fused);
             let (mut rho, mut scale) = ([J::default(); BLOCK], [0.0; BLOCK]);

@@ -1,194 +1,16 @@
-//! The module `network!` emits: constants, the compiled residual and distance, `Residual`,
-//! `Network` and the `Loss` and `Workspace` aliases.
-//!
-//! Only the residual and the distance are compiled (by `#[hessian]`, in the output jet). The
-//! layers are newton's run-time engine over the `Architecture` that `Network` holds, so the
-//! declared widths are a default, not a shape baked into the code: `Network::with_widths`
-//! changes them, and every emitted method reads the parameter count from the architecture.
+//! `Network`: the architecture with its run-time settings (widths, `ω`, Fourier frequencies,
+//! the residuals' constants), and what a user calls on it.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
-use syn::Expr;
 
-use super::declaration::{Activation, Declaration};
-use super::rewrite::{local, Uses};
-
-/// The number of components of the jets the residual needs: 1 (value only) or the order-two
-/// jet of `d` inputs.
-fn jet_components(uses: &Uses, d: usize) -> usize {
-    if uses.components.iter().any(|c| !c.0.is_empty()) {
-        1 + d + d * (d + 1) / 2
-    } else {
-        1
-    }
-}
-
-/// The parameter count of the declared architecture.
-fn parameters(d: &Declaration) -> usize {
-    let features = d.fourier.map_or(d.inputs.len(), |m| 2 * m);
-    let mut previous = features;
-    let mut p = 0;
-    for &w in &d.hidden {
-        p += w * (previous + 1);
-        previous = w;
-    }
-    p + previous + usize::from(d.output_bias)
-}
-
-/// Emits the module.
-pub fn module(
-    d: &Declaration,
-    residual: &Expr,
-    uses: &Uses,
-    distance: Option<&Expr>,
-) -> TokenStream {
-    let attrs = &d.attrs;
-    let vis = &d.vis;
-    let name = &d.name;
-    let inputs = &d.inputs;
-    let dim = inputs.len();
-    let k = jet_components(uses, dim);
-    let jet = if k == 1 {
-        quote!(f64)
-    } else {
-        quote!(::newton::network::Jet2<#dim, #k>)
-    };
-    let p = parameters(d);
-    let widths = &d.hidden;
-    let layers = widths.len();
-    let residual_fn = residual_function(d, residual, uses, k);
-    let distance_fn = distance.map(|e| {
-        quote! {
-            #[doc(hidden)]
-            #[allow(unused_variables, clippy::all, clippy::pedantic)]
-            #[::newton::hessian]
-            pub fn __distance(#(#inputs: f64),*) -> f64 {
-                #e
-            }
-        }
-    });
-    let residual_impl = residual_impl(d, uses, k, distance.is_some());
-    let network = network(d, k);
-    let doc_name = format!("`{name}`");
-    let omega_const = match d.activation {
-        Activation::Sin(omega) => Some(quote! {
-            /// The declared frequency `ω` of the `sin(ω·)` activation (change it at run time
-            /// with `Network::with_omega`).
-            pub const OMEGA: f64 = #omega;
-        }),
-        Activation::Tanh | Activation::Plain(_) => None,
-    };
-    let fourier_const = d.fourier.map(|m| {
-        quote! {
-            /// The number of Fourier frequencies `m`: the first layer sees `2m` features.
-            pub const FREQUENCIES: usize = #m;
-        }
-    });
-    quote! {
-        #(#attrs)*
-        #[allow(clippy::all, clippy::pedantic)]
-        #vis mod #name {
-            /// The jet every neuron carries: the value alone, or with the input derivatives
-            /// the residual needs.
-            pub type Jet = #jet;
-            /// The number of input coordinates.
-            pub const INPUTS: usize = #dim;
-            /// The declared widths of the hidden layers: the default of `Network`, which
-            /// `Network::with_widths` changes at run time.
-            pub const WIDTHS: [usize; #layers] = [#(#widths),*];
-            /// The number of parameters `P` at the declared widths, `[A¹ row-major, b¹, …, c]`;
-            /// `Network::parameters` gives it at the network's run-time widths.
-            pub const P: usize = #p;
-            #omega_const
-            #fourier_const
-            #[doc = concat!("The loss of ", #doc_name, " over borrowed points and targets.")]
-            pub type Loss<'a> = ::newton::network::Loss<'a, Jet, Residual>;
-            /// The reusable storage of every evaluation.
-            pub type Workspace = ::newton::network::Workspace<Jet>;
-
-            #residual_fn
-            #distance_fn
-            #residual_impl
-            #network
-        }
-    }
-}
-
-/// `__residual(__jet, inputs…, __target)`, differentiated in `__jet` by `#[hessian]`.
-fn residual_function(d: &Declaration, residual: &Expr, uses: &Uses, k: usize) -> TokenStream {
-    let inputs = &d.inputs;
-    let dim = inputs.len();
-    let bindings = uses.components.iter().map(|c| {
-        let index = if k == 1 { 0 } else { c.index(dim) };
-        let local = local(c, inputs, Span::call_site());
-        quote!(let #local = __jet[#index];)
-    });
-    quote! {
-        #[doc(hidden)]
-        #[allow(unused_variables, clippy::all, clippy::pedantic)]
-        #[::newton::hessian(wrt(__jet))]
-        pub fn __residual(__jet: [f64; #k], #(#inputs: f64,)* __target: f64) -> f64 {
-            #(#bindings)*
-            #residual
-        }
-    }
-}
-
-/// `impl newton::network::Residual<Jet> for Residual`.
-fn residual_impl(d: &Declaration, uses: &Uses, k: usize, has_distance: bool) -> TokenStream {
-    let dim = d.inputs.len();
-    let coordinates: Vec<TokenStream> = (0..dim).map(|i| quote!(x[#i])).collect();
-    let components = if k == 1 { quote!([*u]) } else { quote!(u.0) };
-    let from_gradient = if k == 1 {
-        quote!(g[0])
-    } else {
-        quote!(::newton::network::Jet2(g.into()))
-    };
-    let distance = if has_distance && k == 1 {
-        quote!(__distance(#(#coordinates),*))
-    } else if has_distance {
-        quote! {{
-            let (v, g, h) = __distance::value_gradient_hessian(#(#coordinates),*);
-            <Jet as ::newton::network::Jet>::from_derivatives(v, g.as_slice(), h.as_slice())
-        }}
-    } else {
-        quote!(<Jet as ::newton::network::Jet>::constant(1.0))
-    };
-    let uses_target = uses.uses_target();
-    quote! {
-        /// The declared residual and distance function, with their derivatives in the output
-        /// jet compiled by `#[hessian]`.
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-        pub struct Residual;
-
-        impl ::newton::network::Residual<Jet> for Residual {
-            const USES_TARGET: bool = #uses_target;
-            const NONLINEAR: bool = !__residual::SPARSITY.is_empty();
-
-            #[inline]
-            fn distance(&self, x: &[f64]) -> Jet {
-                #distance
-            }
-
-            #[inline]
-            fn residual(&self, x: &[f64], y: f64, u: &Jet) -> (f64, Jet) {
-                let (r, g) = __residual::value_gradient(#components, #(#coordinates,)* y);
-                (r, #from_gradient)
-            }
-
-            fn curvature(&self, x: &[f64], y: f64, u: &Jet, out: &mut [f64]) {
-                let h = __residual::hessian(#components, #(#coordinates,)* y);
-                for (o, v) in out.iter_mut().zip(h.iter()) {
-                    *o = *v;
-                }
-            }
-        }
-    }
-}
+use super::super::declaration::{Activation, Declaration};
+use super::Constants;
 
 /// `Network::new` (with the Fourier frequencies when declared), `Default`, and
 /// `Network::with_omega` for `sin` activations.
 fn constructors(d: &Declaration) -> TokenStream {
+    let constants = (!d.constants.is_empty()).then(|| quote!(constants: Constants::default(),));
     let dim = d.inputs.len();
     let widths = &d.hidden;
     let output_bias = d.output_bias;
@@ -232,7 +54,7 @@ fn constructors(d: &Declaration) -> TokenStream {
                 }
                 let architecture = #architecture;
                 architecture.validate()?;
-                ::core::result::Result::Ok(Self { architecture })
+                ::core::result::Result::Ok(Self { architecture, #constants })
             }
         }
     } else {
@@ -241,7 +63,7 @@ fn constructors(d: &Declaration) -> TokenStream {
             /// Builds the network as declared.
             #[must_use]
             pub fn new() -> Self {
-                Self { architecture: #architecture }
+                Self { architecture: #architecture, #constants }
             }
         }
     };
@@ -300,16 +122,35 @@ fn constructors(d: &Declaration) -> TokenStream {
 }
 
 /// `Network`: the architecture with its run-time settings, and what a user calls.
-fn network(d: &Declaration, k: usize) -> TokenStream {
+pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenStream {
     let dim = d.inputs.len();
     let constructors = constructors(d);
-    let value = if k == 1 { quote!(u) } else { quote!(u.0[0]) };
+    let from_self = &constants.from_self;
+    let constants_field = (!d.constants.is_empty()).then(|| {
+        quote! {
+            /// The constants of the residuals.
+            constants: Constants,
+        }
+    });
+    let lift = has_lift.then(|| {
+        quote! {
+            let u = <Jet as ::newton::network::Jet>::add_scaled(u, 1.0, __lift_jet::<Jet>(&x #from_self));
+        }
+    });
+    let loss = loss_method(d, constants);
+    let constants_methods = constants_methods(d);
+    let output = if has_lift { "`u = lift + D·N`" } else { "`u`" };
+    let jet_doc = format!(
+        "Returns the output jet at `x`: {output} and the input derivatives the residuals use. \
+         Allocates its work space; a [`Loss`] evaluates many points without allocating."
+    );
     quote! {
         /// The declared network: its architecture, with the run-time settings (the widths, `ω`,
-        /// `B`).
+        /// `B`, the residuals' constants).
         #[derive(Clone, Debug, PartialEq)]
         pub struct Network {
             architecture: ::newton::network::Architecture,
+            #constants_field
         }
 
         #constructors
@@ -328,45 +169,40 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
                 self.architecture.parameters()
             }
 
-            /// Returns the loss `(1/2N) Σᵢ rᵢ²` over `points` (`N × INPUTS`, one point after
-            /// another) and `targets` (`N` values, or none when the residual uses no target).
-            ///
-            /// # Errors
-            ///
-            /// See [`newton::network::Loss::new`](::newton::network::Loss::new).
-            pub fn loss<'a>(&'a self, points: &'a [f64], targets: &'a [f64]) -> ::core::result::Result<Loss<'a>, ::newton::Error> {
-                ::newton::network::Loss::new(&self.architecture, Residual, points, targets)
-            }
+            #loss
+            #constants_methods
 
-            /// Returns the output jet at `x`: `u` and the input derivatives the residual uses.
-            /// Allocates its work space; a [`Loss`] evaluates many points without allocating.
+            #[doc = #jet_doc]
             ///
             /// # Errors
             ///
             /// [`newton::Error::DimensionMismatch`](::newton::Error::DimensionMismatch) unless
             /// `theta` has [`Network::parameters`] entries.
             pub fn jet(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<Jet, ::newton::Error> {
-                use ::newton::network::Residual as _;
                 let p = self.parameters();
                 if theta.len() != p {
                     return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: p, found: theta.len() });
                 }
                 let mut ws = ::newton::network::engine::Workspace::new(&self.architecture);
-                ::newton::network::engine::forward(&self.architecture, theta, &x, Residual.distance(&x), &mut ws)
+                let distance = __distance_jet::<Jet>(&x #from_self);
+                let u = ::newton::network::engine::forward(&self.architecture, theta, &x, distance, &mut ws)?;
+                #lift
+                ::core::result::Result::Ok(u)
             }
 
-            /// Returns the network's output `u(x)`.
+            /// Returns the network's output `u(x)` (with the lift, when one is declared).
             ///
             /// # Errors
             ///
             /// As [`Network::jet`].
             pub fn forward(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<f64, ::newton::Error> {
                 let u = self.jet(theta, x)?;
-                ::core::result::Result::Ok(#value)
+                ::core::result::Result::Ok(<Jet as ::newton::network::Jet>::value(&u))
             }
 
             /// Returns the basis functions at `x`: `D(x)·zᴸⱼ(x)` for each neuron `j` of the last
-            /// hidden layer, so that `u = Σⱼ cⱼ · basis_j` (plus `D·c₀` with an output bias).
+            /// hidden layer, so that `u = Σⱼ cⱼ · basis_j` (plus `D·c₀` with an output bias,
+            /// and the lift when one is declared).
             ///
             /// # Errors
             ///
@@ -380,12 +216,14 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
                 let last = arch.width(arch.depth());
                 let c = arch.offset(arch.depth() + 1);
                 let mut unit = theta.to_vec();
+                let mut ws = ::newton::network::engine::Workspace::new(arch);
                 (0..last)
                     .map(|j| {
                         for (i, v) in unit[c..].iter_mut().enumerate() {
                             *v = if i == j { 1.0 } else { 0.0 };
                         }
-                        self.forward(&unit, x)
+                        let distance = __distance_jet::<f64>(&x #from_self);
+                        ::newton::network::engine::forward(arch, &unit, &x, distance, &mut ws)
                     })
                     .collect()
             }
@@ -404,4 +242,80 @@ fn network(d: &Declaration, k: usize) -> TokenStream {
             }
         }
     }
+}
+
+/// `Network::loss`: over points and targets for one residual, over `PointSets` for named
+/// terms; and `Network::residual` for one residual.
+fn loss_method(d: &Declaration, constants: &Constants) -> TokenStream {
+    let init = &constants.residual_init;
+    if !d.has_named_terms() {
+        return quote! {
+            /// Returns the residual, with the network's constants.
+            #[must_use]
+            pub fn residual(&self) -> Residual {
+                Residual #init
+            }
+
+            /// Returns the loss `(1/2N) Σᵢ rᵢ²` over `points` (`N × INPUTS`, one point after
+            /// another) and `targets` (`N` values, or none when the residual uses no target).
+            ///
+            /// # Errors
+            ///
+            /// See [`newton::network::Loss::new`](::newton::network::Loss::new).
+            pub fn loss<'a>(&'a self, points: &'a [f64], targets: &'a [f64]) -> ::core::result::Result<Loss<'a>, ::newton::Error> {
+                ::newton::network::Loss::new(&self.architecture, self.residual(), points, targets)
+            }
+        };
+    }
+    let names: Vec<_> = d.terms.iter().filter_map(|(n, _)| n.as_ref()).collect();
+    quote! {
+        /// Returns the loss `Σₖ wₖ/(2Nₖ) Σᵢ rₖᵢ²` of the declared terms, each over its point
+        /// set (`Nₖ × INPUTS` coordinates, its targets if its residual uses them, its weight).
+        ///
+        /// # Errors
+        ///
+        /// For each term, see [`newton::network::Loss::new`](::newton::network::Loss::new)
+        /// and [`newton::network::Loss::with_weight`](::newton::network::Loss::with_weight).
+        pub fn loss<'a>(&'a self, sets: PointSets<'a>) -> ::core::result::Result<Loss<'a>, ::newton::Error> {
+            ::newton::network::Terms::new((
+                #(sets.#names.loss(&self.architecture, #names::Residual #init)?,)*
+            ))
+        }
+    }
+}
+
+/// `Network::with_constants` and `Network::constants`, when constants are declared.
+fn constants_methods(d: &Declaration) -> Option<TokenStream> {
+    if d.constants.is_empty() {
+        return None;
+    }
+    let names: Vec<_> = d.constants.iter().map(|(n, _)| n).collect();
+    let texts: Vec<String> = names.iter().map(ToString::to_string).collect();
+    Some(quote! {
+        /// Returns the network with the residuals' constants changed: nothing is recompiled.
+        ///
+        /// # Errors
+        ///
+        /// [`newton::Error::InvalidSetting`](::newton::Error::InvalidSetting), named by the
+        /// constant, for a value that is not finite.
+        pub fn with_constants(mut self, constants: Constants) -> ::core::result::Result<Self, ::newton::Error> {
+            #(
+                if !constants.#names.is_finite() {
+                    return ::core::result::Result::Err(::newton::Error::InvalidSetting {
+                        name: #texts,
+                        value: constants.#names,
+                        requirement: "finite",
+                    });
+                }
+            )*
+            self.constants = constants;
+            ::core::result::Result::Ok(self)
+        }
+
+        /// Returns the residuals' constants.
+        #[must_use]
+        pub fn constants(&self) -> Constants {
+            self.constants
+        }
+    })
 }

@@ -1,0 +1,193 @@
+//! The items of each residual term: its jet, its residual compiled by `#[hessian]` in the
+//! output jet, and its `Residual`; and the `Loss` and `Workspace` of the declaration.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+use super::super::declaration::Declaration;
+use super::super::rewrite::local;
+use super::{jet_components, jet_type, Constants, Term};
+
+/// The items of the single `residual:` at the module's top level, and its `Loss` and
+/// `Workspace`.
+pub fn single(
+    d: &Declaration,
+    term: &Term<'_>,
+    constants: &Constants,
+) -> (TokenStream, TokenStream) {
+    let items = term_items(d, term, constants, false);
+    let loss = quote! {
+        /// The loss over borrowed points and targets.
+        pub type Loss<'a> = ::newton::network::Loss<'a, Jet, Residual>;
+        /// The reusable storage of every evaluation.
+        pub type Workspace = ::newton::network::Workspace<Jet>;
+    };
+    (items, loss)
+}
+
+/// One submodule per named term, `PointSets` with a field per term, and the `Loss` over
+/// them all.
+pub fn named(
+    d: &Declaration,
+    terms: &[Term<'_>],
+    constants: &Constants,
+) -> (TokenStream, TokenStream) {
+    let names: Vec<_> = terms.iter().filter_map(|t| t.name).collect();
+    let modules = terms.iter().map(|t| {
+        let name = t.name;
+        let items = term_items(d, t, constants, true);
+        let doc = format!(
+            "The term `{}`: its jet, compiled residual and `Residual`.",
+            quote!(#name)
+        );
+        quote! {
+            #[doc = #doc]
+            pub mod #name {
+                #[allow(unused_imports)]
+                use super::*;
+                #items
+            }
+        }
+    });
+    let set_docs = names
+        .iter()
+        .map(|n| format!("The points, targets and weight of the term `{n}`."));
+    let items = quote! {
+        #(#modules)*
+
+        /// The points of every term, each with its targets and weight, given at run time.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct PointSets<'a> {
+            #(#[doc = #set_docs] pub #names: ::newton::network::PointSet<'a>,)*
+        }
+    };
+    let loss = quote! {
+        /// The loss `Σₖ wₖ/(2Nₖ) Σᵢ rₖᵢ²` over the terms' point sets.
+        pub type Loss<'a> = ::newton::network::Terms<(#(::newton::network::Loss<'a, #names::Jet, #names::Residual>,)*)>;
+        /// The reusable storage of every evaluation: one workspace per term.
+        pub type Workspace = (#(::newton::network::Workspace<#names::Jet>,)*);
+    };
+    (items, loss)
+}
+
+/// A term's `Jet` (in a term's own module), `__residual` and `Residual`.
+fn term_items(
+    d: &Declaration,
+    term: &Term<'_>,
+    constants: &Constants,
+    own_jet: bool,
+) -> TokenStream {
+    let dim = d.inputs.len();
+    let k = jet_components(&term.uses, dim);
+    let jet = own_jet.then(|| {
+        let jet = jet_type(k, dim);
+        quote! {
+            /// The jet this term's residual reads: the value alone, or with the input
+            /// derivatives it uses.
+            pub type Jet = #jet;
+        }
+    });
+    let function = residual_function(d, term, constants, k);
+    let implementation = residual_impl(d, term, constants, k);
+    quote! {
+        #jet
+        #function
+        #implementation
+    }
+}
+
+/// `__residual(__jet, inputs…, __target, constants…)`, differentiated in `__jet`.
+fn residual_function(
+    d: &Declaration,
+    term: &Term<'_>,
+    constants: &Constants,
+    k: usize,
+) -> TokenStream {
+    let inputs = &d.inputs;
+    let dim = inputs.len();
+    let bindings = term.uses.components.iter().map(|c| {
+        let index = if k == 1 { 0 } else { c.index(dim) };
+        let local = local(c, inputs, Span::call_site());
+        quote!(let #local = __jet[#index];)
+    });
+    let residual = &term.residual;
+    let params = &constants.params;
+    quote! {
+        #[doc(hidden)]
+        #[allow(unused_variables, clippy::all, clippy::pedantic)]
+        #[::newton::hessian(wrt(__jet))]
+        pub fn __residual(__jet: [f64; #k], #(#inputs: f64,)* __target: f64 #params) -> f64 {
+            #(#bindings)*
+            #residual
+        }
+    }
+}
+
+/// `Residual` and its `impl newton::network::Residual<Jet>`.
+fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usize) -> TokenStream {
+    let dim = d.inputs.len();
+    let coordinates: Vec<TokenStream> = (0..dim).map(|i| quote!(x[#i])).collect();
+    let components = if k == 1 { quote!([*u]) } else { quote!(u.0) };
+    let from_gradient = if k == 1 {
+        quote!(g[0])
+    } else {
+        quote!(::newton::network::Jet2(g.into()))
+    };
+    let from_self = &constants.from_self;
+    let arguments: TokenStream = d
+        .constants
+        .iter()
+        .map(|(n, _)| quote!(, self.constants.#n))
+        .collect();
+    // The lift moves the jet the residual sees: `u = lift + D·N`.
+    let shift = d.lift.as_ref().map(|_| {
+        quote! {
+            let u = &<Jet as ::newton::network::Jet>::add_scaled(*u, 1.0, __lift_jet::<Jet>(x #from_self));
+        }
+    });
+    let uses_target = term.uses.uses_target();
+    let structure = if d.constants.is_empty() {
+        quote! {
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+            pub struct Residual;
+        }
+    } else {
+        quote! {
+            #[derive(Clone, Copy, Debug, Default, PartialEq)]
+            pub struct Residual {
+                /// The constants the residual is evaluated with.
+                pub constants: Constants,
+            }
+        }
+    };
+    quote! {
+        /// The declared residual, distance function and lift, with the residual's derivatives
+        /// in the output jet compiled by `#[hessian]`.
+        #structure
+
+        impl ::newton::network::Residual<Jet> for Residual {
+            const USES_TARGET: bool = #uses_target;
+            const NONLINEAR: bool = !__residual::SPARSITY.is_empty();
+
+            #[inline]
+            fn distance(&self, x: &[f64]) -> Jet {
+                __distance_jet::<Jet>(x #from_self)
+            }
+
+            #[inline]
+            fn residual(&self, x: &[f64], y: f64, u: &Jet) -> (f64, Jet) {
+                #shift
+                let (r, g) = __residual::value_gradient(#components, #(#coordinates,)* y #arguments);
+                (r, #from_gradient)
+            }
+
+            fn curvature(&self, x: &[f64], y: f64, u: &Jet, out: &mut [f64]) {
+                #shift
+                let h = __residual::hessian(#components, #(#coordinates,)* y #arguments);
+                for (o, v) in out.iter_mut().zip(h.iter()) {
+                    *o = *v;
+                }
+            }
+        }
+    }
+}
