@@ -13,8 +13,16 @@ macro_rules! assert_allocation_free {
         let network = $network;
         let (points, targets) = ($points, $targets);
         let loss = network.loss(&points, &targets).unwrap();
-        let mut ws = loss.workspace();
         let theta = network.init_xavier(2);
+        assert_loss_allocation_free!(stringify!($network), loss, theta, $p);
+    }};
+}
+
+/// The counts of [`assert_allocation_free`] for a built loss (a `Loss` or `Terms`).
+macro_rules! assert_loss_allocation_free {
+    ($name:expr, $loss:expr, $theta:expr, $p:expr) => {{
+        let (loss, theta) = ($loss, $theta);
+        let mut ws = loss.workspace();
         let (mut g, mut h) = (DVector::zeros($p), DMatrix::zeros($p, $p));
         let (mut r, mut j) = (
             DVector::zeros(loss.points()),
@@ -24,7 +32,7 @@ macro_rules! assert_allocation_free {
         assert!(
             first <= 1,
             "{}: the first Hessian allocated {first} times",
-            stringify!($network)
+            $name
         );
         let n = allocations(2, || {
             loss.value_gradient_hessian_into(&theta, &mut ws, &mut g, &mut h)
@@ -33,10 +41,45 @@ macro_rules! assert_allocation_free {
             loss.gradient_into(&theta, &mut ws, &mut g).unwrap();
             loss.residuals_jacobian_into(&theta, &mut ws, &mut r, &mut j)
                 .unwrap();
+            loss.residuals_into(&theta, &mut ws, &mut r).unwrap();
             loss.value(&theta, &mut ws).unwrap()
         });
-        assert_eq!(n, 0, "{} allocated", stringify!($network));
+        assert_eq!(n, 0, "{} allocated", $name);
     }};
+}
+
+newton::network! {
+    /// Three terms, a lift and a constant: a term on the block path, one point by point (not
+    /// affine in the jet) and a value-only one.
+    pub three_terms {
+        inputs: (x),
+        hidden: [6, 6],
+        activation: tanh,
+        lift: x * x,
+        constants: { kappa: 0.5 },
+        residuals: {
+            pde: kappa * u.xx + 1.0,
+            nonlinear: u * u.x - 1.0,
+            data: u - target,
+        },
+    }
+}
+
+#[test]
+fn terms_allocate_nothing_per_evaluation() {
+    use newton::network::PointSet;
+    let network = three_terms::Network::new();
+    let xs: Vec<f64> = (0..40).map(|i| f64::from(i) / 40.0).collect();
+    let ys: Vec<f64> = xs.iter().map(|x| x.sin()).collect();
+    let loss = network
+        .loss(three_terms::PointSets {
+            pde: PointSet::new(&xs),
+            nonlinear: PointSet::new(&xs[..5]).with_weight(2.0),
+            data: PointSet::new(&xs).with_targets(&ys),
+        })
+        .unwrap();
+    let p = network.parameters();
+    assert_loss_allocation_free!("three_terms", loss, network.init_xavier(3), p);
 }
 
 #[test]
