@@ -65,6 +65,37 @@ newton::network! {
     }
 }
 
+newton::network! {
+    /// Two terms sharing a trainable coefficient.
+    pub trained_terms {
+        inputs: (x),
+        hidden: [5, 5],
+        activation: tanh,
+        trainable: { kappa: 1.0, shift: 0.0 },
+        residuals: {
+            pde: kappa * u.xx - target,
+            data: u - shift - target,
+        },
+    }
+}
+
+#[test]
+fn trainable_coefficients_allocate_nothing_per_evaluation() {
+    use newton::network::PointSet;
+    let network = trained_terms::Network::new();
+    let xs: Vec<f64> = (0..30).map(|i| f64::from(i) / 30.0).collect();
+    let ys: Vec<f64> = xs.iter().map(|x| x.cos()).collect();
+    let loss = network
+        .loss(trained_terms::PointSets {
+            pde: PointSet::new(&xs).with_targets(&ys),
+            data: PointSet::new(&xs[..7]).with_targets(&ys[..7]),
+        })
+        .unwrap();
+    let p = network.parameters();
+    assert_eq!(p, trained_terms::P + 2);
+    assert_loss_allocation_free!("trained_terms", loss, network.init_xavier(3), p);
+}
+
 #[test]
 fn terms_allocate_nothing_per_evaluation() {
     use newton::network::PointSet;

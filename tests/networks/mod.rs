@@ -16,6 +16,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 mod terms;
+mod trainable;
 
 newton::network! {
     /// tanh regression at `W = 3`.

@@ -81,6 +81,9 @@ pub mod engine {
 
 pub use init::init_xavier;
 pub use jet::{Jet, Jet2, Jet2In1, Jet2In2, Jet2In3};
-pub use loss::{Loss, PointSet, Regression, Residual, TermList, Terms, Workspace};
+pub use loss::{
+    CoefficientBlocks, CoefficientDerivatives, Coefficients, Loss, PointSet, Regression, Residual,
+    TermList, Terms, Trainable, TrainableTerms, TrainableWorkspace, Workspace,
+};
 pub use model::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
 pub use objective::{NetworkLoss, NetworkObjective};

@@ -7,7 +7,9 @@ use core::cell::RefCell;
 use nalgebra::{DMatrix, DVector, Dyn};
 
 use super::jet::Jet;
-use super::loss::{Loss, Residual, TermList, Terms, Workspace};
+use super::loss::{
+    Loss, Residual, TermList, Terms, Trainable, TrainableTerms, TrainableWorkspace, Workspace,
+};
 use crate::{Error, LeastSquares, Objective};
 
 /// What the solvers need of a network loss: [`Loss`] and [`Terms`] implement it, each by the
@@ -157,7 +159,20 @@ impl<T: TermList> NetworkLoss for Terms<T> {
     network_loss!(T::Workspace);
 }
 
+impl<T: TrainableTerms> NetworkLoss for Trainable<T> {
+    network_loss!(TrainableWorkspace<T::Workspace>);
+}
+
 impl<J: Jet, R: Residual<J>> Loss<'_, J, R> {
+    /// Returns the loss as an [`Objective`] and [`LeastSquares`] problem, with its own
+    /// workspace, for the solvers. One per run: the workspace is not shared between threads.
+    #[must_use]
+    pub fn objective(&self) -> NetworkObjective<'_, Self> {
+        NetworkLoss::objective(self)
+    }
+}
+
+impl<T: TrainableTerms> Trainable<T> {
     /// Returns the loss as an [`Objective`] and [`LeastSquares`] problem, with its own
     /// workspace, for the solvers. One per run: the workspace is not shared between threads.
     #[must_use]

@@ -12,6 +12,7 @@
 //!     target: none,              // optional: the residual uses no target
 //!     lift: x * y,               // optional: added to the output, `u = lift + D·N`
 //!     constants: { kappa: 0.1 }, // optional: run-time constants of the residuals, by name
+//!     trainable: { nu: 1.0 },    // optional: coefficients learned with θ, initial values
 //!     residual: u.xx + u.yy - (PI * y).sin(),
 //!     // or several terms, each on its own point set:
 //!     // residuals: { pde: u.xx + u.yy - kappa, wall: u, data: u - target },
@@ -29,10 +30,10 @@ use syn::{Attribute, Expr, Ident, LitBool, Token, Visibility};
 use crate::ctxt::Ctxt;
 
 /// The fields a declaration may have, for error messages.
-const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `distance`, `lift`, `constants`, `target`, `residual`, `residuals`";
+const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `distance`, `lift`, `constants`, `trainable`, `target`, `residual`, `residuals`";
 
 /// The fields whose value is a braced list of `name: value` entries.
-const LISTS: [&str; 2] = ["constants", "residuals"];
+const LISTS: [&str; 3] = ["constants", "trainable", "residuals"];
 
 /// The activation as declared.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,6 +82,8 @@ pub struct Declaration {
     pub lift: Option<Expr>,
     /// `constants: { name: default, … }`, the residuals' run-time constants.
     pub constants: Vec<(Ident, Expr)>,
+    /// `trainable: { name: initial value, … }`, coefficients learned with the network.
+    pub trainable: Vec<(Ident, Expr)>,
     pub target: Target,
     /// The residual terms: one, unnamed, for `residual:`; named ones for `residuals:`.
     pub terms: Vec<(Option<Ident>, Expr)>,
@@ -175,6 +178,7 @@ impl Raw {
             distance: None,
             lift: None,
             constants: Vec::new(),
+            trainable: Vec::new(),
             target: Target::Unstated,
             terms: Vec::new(),
         };
@@ -259,6 +263,8 @@ impl Declaration {
         }
         if key == "constants" {
             self.constants = list;
+        } else if key == "trainable" {
+            self.trainable = list;
         } else {
             self.terms
                 .extend(list.into_iter().map(|(n, e)| (Some(n), e)));
@@ -293,16 +299,37 @@ impl Declaration {
             self.terms.push((None, syn::parse_quote!(u)));
         }
         let inputs = &self.inputs;
-        self.constants.retain(|(name, _)| {
+        let constants: Vec<Ident> = self.constants.iter().map(|(n, _)| n.clone()).collect();
+        self.trainable.retain(|(name, _)| {
+            let taken = constants.contains(name);
+            if taken {
+                cx.error_spanned_by(
+                    name,
+                    format!("`{name}` is both a constant and a trainable coefficient"),
+                );
+            }
+            !taken
+        });
+        let check = |(name, _): &(Ident, Expr)| {
             let text = name.to_string();
             let hides = inputs.contains(name) || ["u", "target"].contains(&text.as_str());
             if hides {
-                cx.error_spanned_by(name, format!("the constant `{name}` would hide an input, the output `u` or the target; rename it"));
+                cx.error_spanned_by(
+                    name,
+                    format!(
+                        "`{name}` would hide an input, the output `u` or the target; rename it"
+                    ),
+                );
             } else if text.starts_with("__") {
-                cx.error_spanned_by(name, "names starting with `__` are reserved for the expansion");
+                cx.error_spanned_by(
+                    name,
+                    "names starting with `__` are reserved for the expansion",
+                );
             }
             !hides && !text.starts_with("__")
-        });
+        };
+        self.constants.retain(check);
+        self.trainable.retain(check);
         for (name, _) in &self.terms {
             if let Some(name) = name.as_ref().filter(|n| n.to_string().starts_with("__")) {
                 cx.error_spanned_by(

@@ -7,6 +7,7 @@
 mod residual;
 mod sweep;
 mod terms;
+mod trainable;
 mod workspace;
 
 use nalgebra::{DMatrix, DVector};
@@ -20,6 +21,10 @@ use crate::Error;
 pub use residual::{Regression, Residual};
 use sweep::Computes;
 pub use terms::{PointSet, TermList, Terms};
+pub use trainable::{
+    CoefficientBlocks, CoefficientDerivatives, Coefficients, Trainable, TrainableTerms,
+    TrainableWorkspace,
+};
 pub use workspace::Workspace;
 
 /// The mean-squared-residual loss of a network over borrowed points and targets.

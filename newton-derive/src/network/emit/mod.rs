@@ -59,38 +59,55 @@ fn parameters(d: &Declaration) -> usize {
     p + previous + usize::from(d.output_bias)
 }
 
-/// How the run-time constants are threaded through the emitted functions.
+/// How the run-time constants and trainable coefficients are threaded through the emitted
+/// functions.
 pub struct Constants {
-    /// `, kappa: f64, nu: f64`: parameters of the compiled functions.
+    /// `, kappa: f64`: the constants as parameters of the compiled distance and lift.
     params: TokenStream,
+    /// `, kappa: f64, nu: f64`: the constants, then the coefficients, as parameters of the
+    /// compiled residuals.
+    residual_params: TokenStream,
+    /// `, self.constants.kappa, self.coefficients.nu`: the same, as a `Residual` passes them.
+    residual_args: TokenStream,
     /// `, __c: &Constants`: the parameter of the jet helpers.
     helper_param: TokenStream,
     /// `, __c.kappa, __c.nu`: the arguments from the helpers' parameter.
     from_helper: TokenStream,
     /// `, &self.constants`: what `Residual` and `Network` methods pass to the helpers.
     from_self: TokenStream,
-    /// `{ constants: self.constants }`: the fields a `Network` builds a `Residual` with.
+    /// `{ constants: self.constants, coefficients: Coefficients::default() }`: the fields a
+    /// `Network` builds a `Residual` with.
     residual_init: TokenStream,
 }
 
 impl Constants {
     fn new(d: &Declaration) -> Self {
         let names: Vec<&Ident> = d.constants.iter().map(|(n, _)| n).collect();
-        if names.is_empty() {
-            return Self {
-                params: TokenStream::new(),
-                helper_param: TokenStream::new(),
-                from_helper: TokenStream::new(),
-                from_self: TokenStream::new(),
-                residual_init: TokenStream::new(),
-            };
-        }
+        let trained: Vec<&Ident> = d.trainable.iter().map(|(n, _)| n).collect();
+        let with_constants = !names.is_empty();
+        let fields = with_constants.then(|| quote!(constants: self.constants,));
+        let coefficients =
+            (!trained.is_empty()).then(|| quote!(coefficients: Coefficients::default(),));
+        let residual_init = if with_constants || !trained.is_empty() {
+            quote!({ #fields #coefficients })
+        } else {
+            TokenStream::new()
+        };
+        let when = |tokens: TokenStream| {
+            if with_constants {
+                tokens
+            } else {
+                TokenStream::new()
+            }
+        };
         Self {
             params: quote!(#(, #names: f64)*),
-            helper_param: quote!(, __c: &Constants),
+            residual_params: quote!(#(, #names: f64)* #(, #trained: f64)*),
+            residual_args: quote!(#(, self.constants.#names)* #(, self.coefficients.#trained)*),
+            helper_param: when(quote!(, __c: &Constants)),
             from_helper: quote!(#(, __c.#names)*),
-            from_self: quote!(, &self.constants),
-            residual_init: quote!({ constants: self.constants }),
+            from_self: when(quote!(, &self.constants)),
+            residual_init,
         }
     }
 }
@@ -117,7 +134,19 @@ pub fn module(
     let layers = widths.len();
     let constants = Constants::new(d);
     let shape = shape_functions(d, &constants, distance, lift);
-    let constants_struct = constants_struct(d);
+    let constants_struct = values_struct(
+        &d.constants,
+        "Constants",
+        "The constants of the residuals, set at run time with `Network::with_constants`; \
+         `Default` gives the declared values.",
+    );
+    let coefficients_struct = values_struct(
+        &d.trainable,
+        "Coefficients",
+        "The trainable coefficients of the residuals: the last entries of `θ`, after the \
+         network's parameters, in this order; `Default` gives the declared initial values, \
+         which `Network::init_xavier` uses.",
+    );
     let (terms_items, loss_items) = if d.has_named_terms() {
         term::named(d, terms, &constants)
     } else {
@@ -161,6 +190,7 @@ pub fn module(
             #omega_const
             #fourier_const
             #constants_struct
+            #coefficients_struct
             #loss_items
             #shape
             #terms_items
@@ -169,28 +199,27 @@ pub fn module(
     }
 }
 
-/// `Constants`, with the declared values as its default.
-fn constants_struct(d: &Declaration) -> Option<TokenStream> {
-    if d.constants.is_empty() {
+/// `Constants` or `Coefficients`: a field per declared name, the declared values as default.
+fn values_struct(values: &[(Ident, Expr)], name: &str, doc: &str) -> Option<TokenStream> {
+    if values.is_empty() {
         return None;
     }
-    let names: Vec<&Ident> = d.constants.iter().map(|(n, _)| n).collect();
-    let values = d.constants.iter().map(|(_, v)| v);
-    let docs = d
-        .constants
+    let name = format_ident!("{name}");
+    let names: Vec<&Ident> = values.iter().map(|(n, _)| n).collect();
+    let defaults = values.iter().map(|(_, v)| v);
+    let docs = values
         .iter()
         .map(|(n, v)| format!("`{n}`, declared as `{}`.", quote!(#v)));
     Some(quote! {
-        /// The constants of the residuals, set at run time with `Network::with_constants`;
-        /// `Default` gives the declared values.
+        #[doc = #doc]
         #[derive(Clone, Copy, Debug, PartialEq)]
-        pub struct Constants {
+        pub struct #name {
             #(#[doc = #docs] pub #names: f64,)*
         }
 
-        impl ::core::default::Default for Constants {
+        impl ::core::default::Default for #name {
             fn default() -> Self {
-                Self { #(#names: (#values) as f64,)* }
+                Self { #(#names: (#defaults) as f64,)* }
             }
         }
     })

@@ -138,6 +138,8 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
         }
     });
     let loss = loss_method(d, constants);
+    let m = d.trainable.len();
+    let (coefficients_method, initial_coefficients) = coefficient_items(d);
     let constants_methods = constants_methods(d);
     let output = if has_lift { "`u = lift + D·N`" } else { "`u`" };
     let jet_doc = format!(
@@ -162,12 +164,15 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
                 &self.architecture
             }
 
-            /// Returns the number of parameters `P` at the network's widths: the length of `θ`
-            /// for every method (the constant `P` is the count at the declared widths).
+            /// Returns the number of parameters at the network's widths, the trainable
+            /// coefficients included: the length of `θ` for every method (the constant `P` is
+            /// the network's count at the declared widths).
             #[must_use]
             pub fn parameters(&self) -> usize {
-                self.architecture.parameters()
+                self.architecture.parameters() + #m
             }
+
+            #coefficients_method
 
             #loss
             #constants_methods
@@ -185,6 +190,7 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
                 }
                 let mut ws = ::newton::network::engine::Workspace::new(&self.architecture);
                 let distance = __distance_jet::<Jet>(&x #from_self);
+                let theta = &theta[..self.architecture.parameters()];
                 let u = ::newton::network::engine::forward(&self.architecture, theta, &x, distance, &mut ws)?;
                 #lift
                 ::core::result::Result::Ok(u)
@@ -215,7 +221,7 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
                 let arch = &self.architecture;
                 let last = arch.width(arch.depth());
                 let c = arch.offset(arch.depth() + 1);
-                let mut unit = theta.to_vec();
+                let mut unit = theta[..arch.parameters()].to_vec();
                 let mut ws = ::newton::network::engine::Workspace::new(arch);
                 (0..last)
                     .map(|j| {
@@ -232,22 +238,64 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
             /// `a = √(6/(fan_in + fan_out))`, biases 0, at the network's widths. The same seed
             /// gives the same `θ` whatever version of `rand` the caller uses: the generator is
             /// fixed, see [`newton::network::init_xavier`](::newton::network::init_xavier).
+            /// Trainable coefficients start at their declared values.
             #[must_use]
             pub fn init_xavier(&self, seed: u64) -> ::newton::nalgebra::DVector<f64> {
                 let mut theta = ::newton::nalgebra::DVector::zeros(self.parameters());
                 // Cannot fail: the architecture was validated when `self` was built, and
                 // `theta` has its `P` entries.
-                let _ = ::newton::network::init_xavier(&self.architecture, seed, theta.as_mut_slice());
+                let p = self.architecture.parameters();
+                let _ = ::newton::network::init_xavier(&self.architecture, seed, &mut theta.as_mut_slice()[..p]);
+                #initial_coefficients
                 theta
             }
         }
     }
 }
 
+/// `Network::coefficients`, and the statements of `Network::init_xavier` that start the
+/// coefficients at their declared values, when trainable coefficients are declared.
+fn coefficient_items(d: &Declaration) -> (Option<TokenStream>, Option<TokenStream>) {
+    if d.trainable.is_empty() {
+        return (None, None);
+    }
+    let names: Vec<_> = d.trainable.iter().map(|(n, _)| n).collect();
+    let indices = 0..names.len();
+    let method = quote! {
+        /// Returns the trainable coefficients in `θ`: its last entries, after the
+        /// network's parameters.
+        ///
+        /// # Panics
+        ///
+        /// If `theta` does not have [`Network::parameters`] entries.
+        #[must_use]
+        pub fn coefficients(&self, theta: &[f64]) -> Coefficients {
+            assert_eq!(theta.len(), self.parameters(), "entries of θ");
+            let values = &theta[self.architecture.parameters()..];
+            Coefficients { #(#names: values[#indices],)* }
+        }
+    };
+    let start = quote! {
+        let initial = Coefficients::default();
+        for (entry, value) in theta.as_mut_slice()[p..].iter_mut().zip([#(initial.#names),*]) {
+            *entry = value;
+        }
+    };
+    (Some(method), Some(start))
+}
+
 /// `Network::loss`: over points and targets for one residual, over `PointSets` for named
 /// terms; and `Network::residual` for one residual.
 fn loss_method(d: &Declaration, constants: &Constants) -> TokenStream {
     let init = &constants.residual_init;
+    let (wrap, wrap_terms) = if d.trainable.is_empty() {
+        (quote!(loss), quote!(::newton::network::Terms::new(terms)))
+    } else {
+        (
+            quote!(::newton::network::Trainable::new(loss?)),
+            quote!(::newton::network::Trainable::new(terms)),
+        )
+    };
     if !d.has_named_terms() {
         return quote! {
             /// Returns the residual, with the network's constants.
@@ -263,7 +311,8 @@ fn loss_method(d: &Declaration, constants: &Constants) -> TokenStream {
             ///
             /// See [`newton::network::Loss::new`](::newton::network::Loss::new).
             pub fn loss<'a>(&'a self, points: &'a [f64], targets: &'a [f64]) -> ::core::result::Result<Loss<'a>, ::newton::Error> {
-                ::newton::network::Loss::new(&self.architecture, self.residual(), points, targets)
+                let loss = ::newton::network::Loss::new(&self.architecture, self.residual(), points, targets);
+                #wrap
             }
         };
     }
@@ -277,9 +326,8 @@ fn loss_method(d: &Declaration, constants: &Constants) -> TokenStream {
         /// For each term, see [`newton::network::Loss::new`](::newton::network::Loss::new)
         /// and [`newton::network::Loss::with_weight`](::newton::network::Loss::with_weight).
         pub fn loss<'a>(&'a self, sets: PointSets<'a>) -> ::core::result::Result<Loss<'a>, ::newton::Error> {
-            ::newton::network::Terms::new((
-                #(sets.#names.loss(&self.architecture, #names::Residual #init)?,)*
-            ))
+            let terms = (#(sets.#names.loss(&self.architecture, #names::Residual #init)?,)*);
+            #wrap_terms
         }
     }
 }

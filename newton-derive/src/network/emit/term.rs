@@ -16,12 +16,11 @@ pub fn single(
     constants: &Constants,
 ) -> (TokenStream, TokenStream) {
     let items = term_items(d, term, constants, false);
-    let loss = quote! {
-        /// The loss over borrowed points and targets.
-        pub type Loss<'a> = ::newton::network::Loss<'a, Jet, Residual>;
-        /// The reusable storage of every evaluation.
-        pub type Workspace = ::newton::network::Workspace<Jet>;
-    };
+    let loss = aliases(
+        d,
+        &quote!(::newton::network::Loss<'a, Jet, Residual>),
+        &quote!(::newton::network::Workspace<Jet>),
+    );
     (items, loss)
 }
 
@@ -61,13 +60,41 @@ pub fn named(
             #(#[doc = #set_docs] pub #names: ::newton::network::PointSet<'a>,)*
         }
     };
-    let loss = quote! {
-        /// The loss `Σₖ wₖ/(2Nₖ) Σᵢ rₖᵢ²` over the terms' point sets.
-        pub type Loss<'a> = ::newton::network::Terms<(#(::newton::network::Loss<'a, #names::Jet, #names::Residual>,)*)>;
-        /// The reusable storage of every evaluation: one workspace per term.
-        pub type Workspace = (#(::newton::network::Workspace<#names::Jet>,)*);
+    let terms = quote!(::newton::network::Terms<(#(::newton::network::Loss<'a, #names::Jet, #names::Residual>,)*)>);
+    let workspaces = quote!((#(::newton::network::Workspace<#names::Jet>,)*));
+    let loss = if d.trainable.is_empty() {
+        aliases(d, &terms, &workspaces)
+    } else {
+        // Trainable coefficients wrap the tuple of terms itself.
+        aliases(
+            d,
+            &quote!((#(::newton::network::Loss<'a, #names::Jet, #names::Residual>,)*)),
+            &workspaces,
+        )
     };
     (items, loss)
+}
+
+/// `Loss<'a>` and `Workspace` from the loss of the terms and its workspace, wrapped in
+/// `Trainable` when coefficients are declared.
+fn aliases(d: &Declaration, loss: &TokenStream, workspace: &TokenStream) -> TokenStream {
+    if d.trainable.is_empty() {
+        quote! {
+            /// The loss over the points: `Σₖ wₖ/(2Nₖ) Σᵢ rₖᵢ²` (one term unless `residuals:`
+            /// names several).
+            pub type Loss<'a> = #loss;
+            /// The reusable storage of every evaluation.
+            pub type Workspace = #workspace;
+        }
+    } else {
+        quote! {
+            /// The loss over the points, with the trainable coefficients as the last entries
+            /// of `θ`.
+            pub type Loss<'a> = ::newton::network::Trainable<#loss>;
+            /// The reusable storage of every evaluation.
+            pub type Workspace = ::newton::network::TrainableWorkspace<#workspace>;
+        }
+    }
 }
 
 /// A term's `Jet` (in a term's own module), `__residual` and `Residual`.
@@ -111,7 +138,21 @@ fn residual_function(
         quote!(let #local = __jet[#index];)
     });
     let residual = &term.residual;
-    let params = &constants.params;
+    let params = &constants.residual_params;
+    let bindings: Vec<TokenStream> = bindings.collect();
+    let trained = d.trainable.iter().map(|(n, _)| n);
+    // With trainable coefficients, the same residual differentiated in them as well.
+    let in_coefficients = (!d.trainable.is_empty()).then(|| {
+        quote! {
+            #[doc(hidden)]
+            #[allow(unused_variables, clippy::all, clippy::pedantic)]
+            #[::newton::hessian(wrt(__jet #(, #trained)*))]
+            pub fn __residual_c(__jet: [f64; #k], #(#inputs: f64,)* __target: f64 #params) -> f64 {
+                #(#bindings)*
+                #residual
+            }
+        }
+    });
     quote! {
         #[doc(hidden)]
         #[allow(unused_variables, clippy::all, clippy::pedantic)]
@@ -120,6 +161,7 @@ fn residual_function(
             #(#bindings)*
             #residual
         }
+        #in_coefficients
     }
 }
 
@@ -134,11 +176,7 @@ fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usi
         quote!(::newton::network::Jet2(g.into()))
     };
     let from_self = &constants.from_self;
-    let arguments: TokenStream = d
-        .constants
-        .iter()
-        .map(|(n, _)| quote!(, self.constants.#n))
-        .collect();
+    let arguments = &constants.residual_args;
     // The lift moves the jet the residual sees: `u = lift + D·N`.
     let shift = d.lift.as_ref().map(|_| {
         quote! {
@@ -146,7 +184,19 @@ fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usi
         }
     });
     let uses_target = term.uses.uses_target();
-    let structure = if d.constants.is_empty() {
+    let constants_field = (!d.constants.is_empty()).then(|| {
+        quote! {
+            /// The constants the residual is evaluated with.
+            pub constants: Constants,
+        }
+    });
+    let coefficients_field = (!d.trainable.is_empty()).then(|| {
+        quote! {
+            /// The trainable coefficients the residual is evaluated with.
+            pub coefficients: Coefficients,
+        }
+    });
+    let structure = if d.constants.is_empty() && d.trainable.is_empty() {
         quote! {
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
             pub struct Residual;
@@ -155,11 +205,12 @@ fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usi
         quote! {
             #[derive(Clone, Copy, Debug, Default, PartialEq)]
             pub struct Residual {
-                /// The constants the residual is evaluated with.
-                pub constants: Constants,
+                #constants_field
+                #coefficients_field
             }
         }
     };
+    let coefficients_impl = coefficients_impl(d, k, shift.as_ref(), &components, arguments);
     quote! {
         /// The declared residual, distance function and lift, with the residual's derivatives
         /// in the output jet compiled by `#[hessian]`.
@@ -189,5 +240,66 @@ fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usi
                 }
             }
         }
+
+        #coefficients_impl
     }
+}
+
+/// `impl newton::network::Coefficients<Jet> for Residual`, when coefficients are declared:
+/// the residual's derivatives in the coefficients from `__residual_c`, whose variables are the
+/// jet's `K` components and then the `m` coefficients.
+fn coefficients_impl(
+    d: &Declaration,
+    k: usize,
+    shift: Option<&TokenStream>,
+    components: &TokenStream,
+    arguments: &TokenStream,
+) -> Option<TokenStream> {
+    if d.trainable.is_empty() {
+        return None;
+    }
+    let m = d.trainable.len();
+    let coordinates: Vec<TokenStream> = (0..d.inputs.len()).map(|i| quote!(x[#i])).collect();
+    let assigned = d
+        .trainable
+        .iter()
+        .enumerate()
+        .map(|(j, (n, _))| quote!(#n: values[#j]));
+    Some(quote! {
+        impl ::newton::network::Coefficients<Jet> for Residual {
+            const COUNT: usize = #m;
+
+            fn with_coefficients(self, values: &[f64]) -> Self {
+                Self {
+                    coefficients: Coefficients { #(#assigned,)* },
+                    ..self
+                }
+            }
+
+            fn coefficient_derivatives(
+                &self,
+                x: &[f64],
+                y: f64,
+                u: &Jet,
+                d: &mut ::newton::network::CoefficientDerivatives,
+            ) -> (f64, Jet) {
+                #shift
+                let (r, g, h) = __residual_c::value_gradient_hessian(#components, #(#coordinates,)* y #arguments);
+                let mut rho = <Jet as ::core::default::Default>::default();
+                for k in 0..#k {
+                    *<Jet as ::newton::network::Jet>::get_mut(&mut rho, k) = g[k];
+                    for j in 0..#m {
+                        d.duc[k * #m + j] = h[(k, #k + j)];
+                    }
+                }
+                for i in 0..#m {
+                    d.dc[i] = g[#k + i];
+                    for j in 0..#m {
+                        d.dcc[i * #m + j] = h[(#k + i, #k + j)];
+                    }
+                }
+                (r, rho)
+            }
+        }
+    })
 }
