@@ -254,6 +254,37 @@
 //! # Ok::<(), newton::Error>(())
 //! ```
 //!
+//! # argmin
+//!
+//! With the `argmin` feature, `newton::argmin::Problem` makes any [`Objective`] — a
+//! `#[hessian]` function's, a method's `*_objective()`, a network's `loss.objective()` — an
+//! argmin problem (`CostFunction`, `Gradient`, `Hessian`, and for least squares `Operator` and
+//! `Jacobian`) on newton's exact derivatives; `newton::argmin::core` and `newton::argmin::solver`
+//! are argmin's own modules, re-exported so that the versions match.
+//!
+//! ```
+//! # #[cfg(feature = "argmin")] {
+//! use newton::argmin::core::{Executor, State};
+//! use newton::argmin::solver::trustregion::{Steihaug, TrustRegion};
+//! use newton::argmin::Problem;
+//! use newton::nalgebra::SVector;
+//!
+//! #[newton::hessian]
+//! fn rosenbrock(x: f64, y: f64) -> f64 {
+//!     (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+//! }
+//!
+//! let solver = TrustRegion::new(Steihaug::new().with_max_iters(20));
+//! let result = Executor::new(Problem::new(rosenbrock::Objective), solver)
+//!     .configure(|state| state.param(SVector::from([-1.2, 1.0])).max_iters(100))
+//!     .run()
+//!     .unwrap();
+//! let [x, y] = result.state().get_best_param().unwrap().data.0[0];
+//! // argmin's trust region runs to `max_iters`; the generated gradient checks where it ended.
+//! assert!(rosenbrock::gradient(x, y).norm() < 1e-8);
+//! # }
+//! ```
+//!
 //! # Networks
 //!
 //! [`network!`] declares a fully connected network and its residual and emits its exact,
