@@ -17,7 +17,11 @@
 //!   input, but it lets layer 2 share its tangents, which is what makes one-input networks fast;
 //! - **the affine term folded.** In the second layer, the affine term (`A²` against the
 //!   parameters of layer 1) is a few more columns of the shared product, rather than a product
-//!   per neuron of layer 1 with per-point duals.
+//!   per neuron of layer 1 with per-point duals;
+//! - **the first layer joined above.** Where layer 2 sums the block of layer 1, the activation
+//!   block of neuron `j` of layer 1, `Σᵢ ⟨κᵢⱼ, x̃ₐx̃_b⟩`, lands on the entries of the pair
+//!   `(j, j)` of that product, over the same squares of inputs: its dual is added to `νⱼⱼ`, and
+//!   layer 1 forms no product of its own.
 //!
 //! With two hidden layers nothing is left but the shared products, so the points can run a
 //! block at a time ([`Plan::sweeps_blocks`]); deeper networks and residuals with curvature in
@@ -45,11 +49,13 @@ pub(crate) struct LayerPlan {
     pub(crate) sums_previous: bool,
     /// The affine term of this layer is part of its shared product.
     pub(crate) folds_affine: bool,
+    /// The activation block of this layer is part of the summed product of the layer above.
+    pub(crate) joins_above: bool,
 }
 
 impl LayerPlan {
-    /// The plan of hidden layer `l` (`0` is the feature layer, which has no blocks).
-    fn of(l: usize) -> Self {
+    /// The plan of hidden layer `l` of `depth` (`0` is the feature layer, which has no blocks).
+    fn of(l: usize, depth: usize) -> Self {
         let sums_previous = l >= 2;
         // Layer 2 shares only when the block of layer 1 comes from the summed product.
         let shares = l == 1 || (l == 2 && sums_previous);
@@ -57,6 +63,7 @@ impl LayerPlan {
             shares,
             sums_previous,
             folds_affine: l == 2 && shares,
+            joins_above: l == 1 && depth >= 2,
         }
     }
 }
@@ -80,7 +87,7 @@ impl Plan {
     /// `rank` in the activation factors.
     pub(crate) fn new<J: Jet>(layout: &Layout, points: usize, rank: usize) -> Self {
         let depth = layout.depth();
-        let layers: Vec<LayerPlan> = (0..=depth).map(LayerPlan::of).collect();
+        let layers: Vec<LayerPlan> = (0..=depth).map(|l| LayerPlan::of(l, depth)).collect();
         let blocks =
             J::K <= MAX_K && inputs(J::K).is_some() && layers[1..].iter().all(|p| p.shares);
         let mut plan = Self {
@@ -142,6 +149,13 @@ impl Plan {
         self.layers.get(l).is_some_and(|p| p.folds_affine)
     }
 
+    /// Returns whether the activation block of layer `l` is part of the summed product of
+    /// layer `l + 1` ([`LayerPlan::joins_above`]); such a layer shares its tangents but stacks
+    /// no factors of its own.
+    pub(crate) fn joins_above(&self, l: usize) -> bool {
+        self.layers.get(l).is_some_and(|p| p.joins_above)
+    }
+
     /// Returns whether the tangents of the neurons of layer `l` are stacked for the affine term
     /// of layer `l + 1`: unless `l` is the top layer or the term above is folded.
     pub(crate) fn keeps_tangents(&self, l: usize) -> bool {
@@ -171,10 +185,14 @@ impl Plan {
         self.layout.width(l - 1) + 1 + self.layout.offset(l)
     }
 
-    /// Returns the columns of `G` and `B` of a layer that shares its tangents: in `G` the duals
+    /// Returns the columns of `G` and `B` of a layer that shares its tangents (none where it
+    /// joins the layer above): in `G` the duals
     /// `κₖ ⊳ Z̃ₐ`, then for the top layer `ωₖ`, then where the affine term is folded `sH̄ₖ`; in
     /// `B` the inputs and `1`, then for `l = 2` the parameters of layer 1.
     pub(crate) fn shared_columns(&self, l: usize) -> (usize, usize) {
+        if self.joins_above(l) {
+            return (0, 0);
+        }
         let layout = &self.layout;
         let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
         let top = if l == layout.depth() { width } else { 0 };
@@ -219,6 +237,7 @@ mod tests {
         let two = plan(&[4, 4], 100);
         assert!(two.sweeps_blocks(false) && !two.sweeps_blocks(true));
         assert!(two.shares(1) && two.shares(2) && two.folds_affine(2));
+        assert!(two.joins_above(1) && two.shared_columns(1) == (0, 0));
         assert_eq!(two.tangent_layers(), 1);
         let three = plan(&[4, 4, 4], 100);
         assert!(!three.sweeps_blocks(false));

@@ -5,15 +5,18 @@
 use super::super::jet::Jet;
 use super::super::kernels::{Lanes, BLOCK};
 use super::super::passes::block::Block;
+use super::shared::weighted_duals;
 use super::Curvature;
 
 /// The lane jets a block's recording needs besides its factors: the constant 1, room for two
-/// temporaries, and the weighted duals `κₖ` of the last layer recorded.
+/// temporaries, the weighted duals `κₖ` of the last layer recorded, and those of a layer that
+/// joins the layer above.
 #[derive(Clone, Debug)]
 pub(super) struct LaneScratch {
     one: Vec<Lanes>,
     temp: Vec<Lanes>,
     kappa: Vec<Lanes>,
+    below: Vec<Lanes>,
 }
 
 impl LaneScratch {
@@ -25,6 +28,7 @@ impl LaneScratch {
                 .collect(),
             temp: vec![[0.0; BLOCK]; 2 * J::K],
             kappa: vec![[0.0; BLOCK]; widest * J::K],
+            below: vec![[0.0; BLOCK]; widest * J::K],
         }
     }
 }
@@ -57,15 +61,25 @@ impl<J: Jet> Curvature<J> {
             slot.is_multiple_of(BLOCK) && slot + lanes <= plan.chunk,
             "a block of points lies inside one chunk"
         );
-        let LaneScratch { one, temp, kappa } = &mut self.lanes;
+        let LaneScratch {
+            one,
+            temp,
+            kappa,
+            below,
+        } = &mut self.lanes;
         for l in 1..=plan.depth() {
-            let scratch = (&one[..], &mut temp[..J::K], &mut kappa[..]);
-            self.shared
-                .record_block(plan, l, slot, scale, block, scratch);
+            let width = plan.layout.width(l);
+            if plan.joins_above(l) {
+                weighted_duals((l, width), scale, block, &mut temp[..J::K], below);
+            } else {
+                let scratch = (&one[..], &mut temp[..J::K], &mut kappa[..]);
+                self.shared
+                    .record_block(plan, l, slot, scale, block, scratch);
+            }
             if plan.sums_previous(l) {
-                let width = plan.layout.width(l);
-                let scratch = (&one[..], &mut temp[..], &kappa[..width * J::K]);
-                self.previous.record_block(l, first, block, scratch);
+                let duals = (&kappa[..width * J::K], &below[..]);
+                self.previous
+                    .record_block(l, first, block, (one, temp, duals));
             }
         }
         let last = first + lanes - 1;

@@ -22,6 +22,7 @@ mod block;
 mod factored;
 mod form;
 mod previous;
+mod runs;
 mod shared;
 mod stack;
 
@@ -101,7 +102,9 @@ impl<J: Jet> Curvature<J> {
                 self.previous.record(l, (i, points), kappa, &ws.z[l - 2]);
             }
             let tangents = &mut self.affine.tangents[l];
-            if plan.shares(l) {
+            if plan.joins_above(l) {
+                self.previous.record_below(i, kappa);
+            } else if plan.shares(l) {
                 let weights = (&*kappa, adj_s, scale);
                 self.shared
                     .record(plan, l, (i, slot), weights, ws, tangents);
@@ -123,7 +126,7 @@ impl<J: Jet> Curvature<J> {
     /// Adds the products over the first `points` points of the chunk to the sums; the `first`
     /// chunk writes them instead.
     fn flush(&mut self, points: usize, first: bool) {
-        self.shared.flush(points, first);
+        self.shared.flush(points, first, self.in_blocks);
         self.factored.flush::<J>(&self.plan, points, first);
     }
 

@@ -18,6 +18,7 @@ use super::super::kernels::{add_product_of_strips, Lanes, Product, Strips};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::plan::Plan;
+use super::runs::{Runs, Term};
 use super::stack::{extended, lane_jet, parameter, Columns, Entry};
 
 /// The per-point duals and inputs, stacked factors and tables of the layers that sum the block
@@ -41,12 +42,19 @@ pub(super) struct Previous<J: Jet> {
     /// `t·pairs + q`): the entry of `(j, a)` against `(j′, b)` and, between two neurons with
     /// `a ≠ b`, that of `(j, b)` against `(j′, a)`. Worked out once: per entry and evaluation
     /// they cost more than the product itself with Fourier features.
-    targets: Vec<Vec<(Entry, Option<Entry>)>>,
+    targets: Vec<Runs>,
+    /// The product of each layer, column-major (entry `q·squares + t`), for [`Runs::add`].
+    entries: Vec<Vec<f64>>,
     /// Room for the products that run through faer.
     products_by_faer: Vec<Product>,
     /// `Aₖⱼ Aₖⱼ′` of every pair `(j, j′)` of `pair_index` and neuron `k` (entry `q·Wₗ + k`),
     /// for the blocks' `μ`.
     pair_weights: Vec<Vec<f64>>,
+    /// Per layer, whether the layer below joins its product ([`Plan::joins_above`]): its
+    /// weighted duals are added to those of the pairs `(j, j)`.
+    joined: Vec<bool>,
+    /// Point by point, the weighted duals of the layer that joins (entry `i·W₁ + j`).
+    below: Vec<J>,
 }
 
 impl<J: Jet> Previous<J> {
@@ -89,6 +97,9 @@ impl<J: Jet> Previous<J> {
             targets: (0..=depth)
                 .map(|l| previous_targets(layout, l, (&square_index[l], &pair_index[l]), p))
                 .collect(),
+            entries: (0..=depth)
+                .map(|l| vec![0.0; square_index[l].len() * pair_index[l].len()])
+                .collect(),
             products_by_faer: (0..=depth)
                 .map(|l| Product::new(square_index[l].len(), pair_index[l].len()))
                 .collect(),
@@ -97,7 +108,21 @@ impl<J: Jet> Previous<J> {
                 .collect(),
             square_index,
             pair_index,
+            joined: (0..=depth)
+                .map(|l| l >= 1 && plan.joins_above(l - 1))
+                .collect(),
+            below: if plan.joins_above(1) {
+                vec![J::default(); points * layout.width(1)]
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// Records the weighted duals `kappa` of the layer that joins the layer above, at point `i`.
+    pub(super) fn record_below(&mut self, i: usize, kappa: &[J]) {
+        let n = kappa.len();
+        self.below[i * n..(i + 1) * n].copy_from_slice(kappa);
     }
 
     /// Records point `i` of `points` for layer `l`: the weighted duals `kappa` of its neurons
@@ -130,7 +155,8 @@ impl<J: Jet> Previous<J> {
     /// The rows of the block of points from `first` in the products of layer `l`: the squares
     /// `Z̃ₐZ̃_b` of the inputs of layer `l − 1` and the duals `νⱼⱼ′ = (Σₖ AₖⱼAₖⱼ′κₖ) ⊳ sⱼsⱼ′`,
     /// formed here a block at a time rather than point by point when the Hessian is assembled,
-    /// from the weighted duals `κₖ` of the layer's neurons in `kappa`; `one` is the lane jet of
+    /// from the weighted duals `κₖ` of the layer's neurons in `kappa` (and, where the layer
+    /// below joins, those of its neurons in `below`, added to `νⱼⱼ`); `one` is the lane jet of
     /// 1, `temp` room for two lane jets.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
@@ -139,8 +165,9 @@ impl<J: Jet> Previous<J> {
         l: usize,
         first: usize,
         block: &Block<J>,
-        (one, temp, kappa): (&[Lanes], &mut [Lanes], &[Lanes]),
+        (one, temp, (kappa, below)): (&[Lanes], &mut [Lanes], (&[Lanes], &[Lanes])),
     ) {
+        let joined = self.joined[l];
         let k = J::K;
         let input = extended::<J>(&block.z[l - 2], one);
         let mut row = Columns::<J>::new(&mut self.squares[l], first);
@@ -152,14 +179,12 @@ impl<J: Jet> Previous<J> {
         let (t, mu) = temp.split_at_mut(k);
         let mu = &mut mu[..k];
         let mut row = Columns::<J>::new(&mut self.duals[l], first);
-        let pairs = self.pair_index[l]
-            .iter()
-            .zip(self.pair_weights[l].chunks_exact(width));
         let s1 = &block.s1[l - 1];
-        for (&(j, jp), weights) in pairs {
-            jets::combine(mu, 0.0, |n| weights[n], kappa);
-            jets::mul::<J>(lane_jet::<J>(s1, j), lane_jet::<J>(s1, jp), t);
-            jets::through_product::<J>(mu, t, row.next());
+        let below = if joined { below } else { &[] };
+        let (pair_index, pair_weights) = (&self.pair_index[l], &self.pair_weights[l]);
+        for (&pair, weights) in pair_index.iter().zip(pair_weights.chunks_exact(width)) {
+            jets::combine(mu, 0.0, weights, kappa, block.fused);
+            dual_of_pair::<J>(mu, pair, (s1, below), t, row.next());
         }
     }
 
@@ -174,8 +199,9 @@ impl<J: Jet> Previous<J> {
         (s1, in_blocks): (&[J], bool),
         h: &mut [f64],
     ) {
-        let (below, features) = (layout.width(l - 1), layout.width(l - 2));
+        let (below_width, features) = (layout.width(l - 1), layout.width(l - 2));
         let (kappa, mu) = (&self.kappa[l], &mut self.mu);
+        let below = if self.joined[l] { &self.below[..] } else { &[] };
         let (squares, duals) = (&mut self.squares[l], &mut self.duals[l]);
         let input = |z: &[J], a: usize| if a < features { z[a] } else { J::constant(1.0) };
         let points = squares.points();
@@ -198,59 +224,97 @@ impl<J: Jet> Previous<J> {
             );
             for (i, (m, s)) in mu
                 .chunks_exact(J::K)
-                .zip(s1.chunks_exact(below))
+                .zip(s1.chunks_exact(below_width))
                 .enumerate()
             {
                 let mut dual = J::default();
                 for (c, &m) in m.iter().enumerate() {
                     *dual.get_mut(c) = m;
                 }
-                duals.put_jet(i, q, &dual.through_product(s[j].mul(s[jp])));
+                let mut dual = dual.through_product(s[j].mul(s[jp]));
+                if j == jp && !below.is_empty() {
+                    dual = dual.add_scaled(1.0, below[i * below_width + j]);
+                }
+                duals.put_jet(i, q, &dual);
             }
         }
         // The lanes past the last point hold a block's repeated last point (with zero duals).
         squares.clear_from(points);
         duals.clear_from(points);
-        let (targets, pairs) = (&self.targets[l], self.pair_index[l].len());
+        let (entries, squares_count) = (&mut self.entries[l], squares.cols());
         let by_faer = &mut self.products_by_faer[l];
         add_product_of_strips(squares, duals, points, by_faer, |t, q, v| {
-            let (first, second) = targets[t * pairs + q];
-            h[first.at()] += v;
-            if let Some(second) = second {
-                h[second.at()] += v;
-            }
+            entries[q * squares_count + t] = v;
         });
+        self.targets[l].add(entries, &[1.0], h);
+    }
+}
+
+/// Writes the dual `νⱼⱼ′ = μ ⊳ sⱼsⱼ′` of the pair `(j, j′)` of a block into `out`, from `σ′`
+/// of the layer below in `s1`, plus the weighted dual of neuron `j` of that layer where it
+/// joins (`below` not empty) and `j = j′`; `t` is room for a lane jet.
+#[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+#[inline(always)]
+fn dual_of_pair<J: Jet>(
+    mu: &[Lanes],
+    (j, jp): (usize, usize),
+    (s1, below): (&[Lanes], &[Lanes]),
+    t: &mut [Lanes],
+    out: &mut [Lanes],
+) {
+    jets::mul::<J>(lane_jet::<J>(s1, j), lane_jet::<J>(s1, jp), t);
+    jets::through_product::<J>(mu, t, out);
+    if j == jp && !below.is_empty() {
+        for (out, below) in out.iter_mut().zip(lane_jet::<J>(below, j)) {
+            for (o, &b) in out.iter_mut().zip(below) {
+                *o += b;
+            }
+        }
     }
 }
 
 /// Index pairs `(a, b)`: of the inputs of a square, or of the neurons of a pair.
 type Pairs = [(usize, usize)];
 
-/// The targets of layer `l` (empty unless it sums the block of the layer below).
+/// The targets of layer `l` (empty unless it sums the block of the layer below), in runs over
+/// the product's entries (`q·squares + t` for square `t` and pair `q`): each entry lands on the
+/// entry of `(j, a)` against `(j′, b)` and, between two neurons with `a ≠ b`, on that of
+/// `(j, b)` against `(j′, a)`. The first terms come in runs along the squares of one input `b`
+/// (consecutive weights of a neuron against one parameter); the second terms after them.
 fn previous_targets(
     layout: &Layout,
     l: usize,
     (square_index, pair_index): (&Pairs, &Pairs),
     p: usize,
-) -> Vec<(Entry, Option<Entry>)> {
-    let mut targets = Vec::with_capacity(square_index.len() * pair_index.len());
-    for &(a, b) in square_index {
-        for &(j, jp) in pair_index {
-            let first = Entry::new(
-                parameter(layout, l - 1, j, a),
-                parameter(layout, l - 1, jp, b),
-                p,
-            );
-            // Between two neurons, `(a, b)` and `(b, a)` are different parameters.
-            let second = (j != jp && a != b).then(|| {
-                Entry::new(
-                    parameter(layout, l - 1, j, b),
-                    parameter(layout, l - 1, jp, a),
-                    p,
-                )
-            });
-            targets.push((first, second));
-        }
-    }
-    targets
+) -> Runs {
+    let squares = square_index.len();
+    let term = |t: usize, q: usize, (a, b): (usize, usize), (j, jp): (usize, usize)| Term {
+        source: q * squares + t,
+        entry: Entry::new(
+            parameter(layout, l - 1, j, a),
+            parameter(layout, l - 1, jp, b),
+            p,
+        )
+        .at(),
+        weight: 0,
+    };
+    let terms = |second: bool| {
+        pair_index
+            .iter()
+            .enumerate()
+            .flat_map(move |(q, &(j, jp))| {
+                square_index
+                    .iter()
+                    .enumerate()
+                    .filter(move |&(_, &(a, b))| !second || (j != jp && a != b))
+                    .map(move |(t, &(a, b))| {
+                        if second {
+                            term(t, q, (b, a), (j, jp))
+                        } else {
+                            term(t, q, (a, b), (j, jp))
+                        }
+                    })
+            })
+    };
+    Runs::new(terms(false).chain(terms(true)))
 }

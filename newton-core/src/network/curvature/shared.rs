@@ -16,7 +16,8 @@ use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::passes::point::{stride, Workspace as PointWorkspace};
 use super::super::plan::Plan;
-use super::stack::{extended, narrow, parameter, Columns, Entry, Row};
+use super::runs::{Runs, Term};
+use super::stack::{extended, parameter, Columns, Entry, Row};
 
 /// The stacked factors and products of the layers that share their tangents. Index `l` runs
 /// over the hidden layers from 1 (entries of the other layers are empty).
@@ -31,14 +32,32 @@ pub(super) struct Shared {
     products: Vec<Vec<f64>>,
     /// Room for the products `GᵀB` that run through faer.
     products_by_faer: Vec<Product>,
-    /// The terms of [`Shared::add`] per layer, and room for `[1, θ]`, whose entries scale them.
-    targets: Vec<Vec<SharedTarget>>,
+    /// The terms of [`Shared::add`] per layer, and room for their weights: `[1, θ]`, then for
+    /// each neuron `k` of layer 2 the weight `A²ₖⱼ` of the neuron `j` of each parameter of layer
+    /// 1, so that a row's terms against layer 1 have consecutive weights and form one run.
+    targets: Vec<Runs>,
     weights: Vec<f64>,
+    /// The entries of `θ` that the weights past `[1, θ]` repeat.
+    repeated: Vec<usize>,
 }
 
 impl Shared {
     pub(super) fn new<J: Jet>(plan: &Plan, p: usize) -> Self {
         let (layout, depth, chunk) = (&plan.layout, plan.depth(), plan.chunk);
+        // `1`, the parameters, and an output bias past those of `layout`; then `A²ₖⱼ` per
+        // neuron `k` of layer 2 and parameter of layer 1.
+        let repeated_from = layout.offset(depth + 1) + layout.width(depth) + 2;
+        let repeated: Vec<usize> = if depth >= 2 && plan.shares(2) {
+            let first_layer = layout.width(1) * (layout.width(0) + 1);
+            (0..layout.width(2))
+                .flat_map(|k| {
+                    (0..first_layer)
+                        .map(move |t| layout.weight(2, k, neuron_of_first_layer(layout, t)))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let columns = |l: usize| {
             if l > 0 && plan.shares(l) {
                 plan.shared_columns(l)
@@ -69,9 +88,11 @@ impl Shared {
                     Product::new(g, b)
                 })
                 .collect(),
-            targets: (0..=depth).map(|l| shared_targets(plan, l, p)).collect(),
-            // `1`, the parameters, and an output bias past those of `layout`.
-            weights: vec![1.0; layout.offset(depth + 1) + layout.width(depth) + 2],
+            targets: (0..=depth)
+                .map(|l| Runs::new(shared_targets(plan, l, p, repeated_from)))
+                .collect(),
+            weights: vec![1.0; repeated_from + repeated.len()],
+            repeated,
         }
     }
 
@@ -194,8 +215,10 @@ impl Shared {
     }
 
     /// Adds `GᵀB` over the first `points` points of the chunk to every layer's products; the
-    /// `first` chunk writes them instead.
-    pub(super) fn flush(&mut self, points: usize, first: bool) {
+    /// `first` chunk writes them instead. `in_blocks` says that the block sweep recorded the
+    /// chunk: it gives the lanes past the last point a weight of zero, so their rows of `G` are
+    /// zero and the product needs no clearing.
+    pub(super) fn flush(&mut self, points: usize, first: bool, in_blocks: bool) {
         let layers = self
             .gather
             .iter_mut()
@@ -206,9 +229,12 @@ impl Shared {
             if g.cols() == 0 {
                 continue;
             }
-            // A last chunk ends inside a strip whose other lanes hold an earlier chunk's points.
-            g.clear_from(points);
-            b.clear_from(points);
+            // Point by point, a last chunk ends inside a strip whose other lanes hold an earlier
+            // chunk's points.
+            if !in_blocks {
+                g.clear_from(points);
+                b.clear_from(points);
+            }
             let n = b.cols();
             if first {
                 add_product_of_strips(g, b, points, by_faer, |p, q, v| s[p * n + q] = v);
@@ -218,28 +244,42 @@ impl Shared {
         }
     }
 
-    /// Writes the weights `[1, θ]` of the targets for this evaluation's parameters.
+    /// Writes the weights of the targets for this evaluation's parameters.
     pub(super) fn weigh(&mut self, theta: &[f64]) {
         self.weights[1..=theta.len()].copy_from_slice(theta);
+        let from = self.weights.len() - self.repeated.len();
+        for (w, &at) in self.weights[from..].iter_mut().zip(&self.repeated) {
+            *w = theta[at];
+        }
     }
 
     /// Adds `GᵀB` of layer `l` to the upper triangle of `h` by its table of targets and the
     /// weights [`Shared::weigh`] wrote.
     pub(super) fn add(&self, l: usize, h: &mut [f64]) {
-        let (s, weights) = (&self.products[l], &self.weights);
-        for target in &self.targets[l] {
-            h[target.entry.at()] += s[target.source as usize] * weights[target.weight as usize];
-        }
+        self.targets[l].add(&self.products[l], &self.weights, h);
     }
 }
 
-/// A term of [`Shared::add`]: entry `source` of the product `GᵀB` of a layer, times entry
-/// `weight` of `[1, θ]`, added to the Hessian's `entry`.
-#[derive(Clone, Copy, Debug)]
-struct SharedTarget {
-    source: u32,
-    entry: Entry,
-    weight: u32,
+/// Writes the weighted duals `κₖ = sᵢ·(Z̄ₖ ⊳ σ″(Hₖ))` of the neurons of layer `l` of a block
+/// into `kappa`, with weights `scale`, using `t` (room for a lane jet): all that a layer which
+/// joins the layer above records ([`Plan::joins_above`]).
+#[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+#[inline(always)]
+pub(super) fn weighted_duals<J: Jet>(
+    (l, width): (usize, usize),
+    scale: &Lanes,
+    block: &Block<J>,
+    t: &mut [Lanes],
+    kappa: &mut [Lanes],
+) {
+    let k = J::K;
+    let duals = block.adj_z[l]
+        .chunks_exact(k)
+        .zip(block.s2[l].chunks_exact(k));
+    for ((adj_z, s2), dual) in duals.take(width).zip(kappa.chunks_exact_mut(k)) {
+        jets::through_product::<J>(adj_z, s2, t);
+        jets::scale_lanes(t, scale, dual);
+    }
 }
 
 /// Returns, for parameter `t` of layer 1 (weight `(j, a)` at `t = j·F + a` or bias `j` at
@@ -257,9 +297,10 @@ fn neuron_of_first_layer(layout: &Layout, t: usize) -> usize {
 /// activation block on its own row (upper half) and against the parameters of layer 1 (scaled
 /// by `Aₖⱼ`), for the top layer the output term of `cₖ`, and where the affine term is folded
 /// the rows `sH̄ₖ`. Worked out once: per entry and evaluation, the indices cost several times
-/// the addition.
-fn shared_targets(plan: &Plan, l: usize, p: usize) -> Vec<SharedTarget> {
-    if l == 0 || !plan.shares(l) {
+/// the addition. The weights are indices into [`Shared::weights`], whose `A²ₖⱼ` per neuron and
+/// parameter of layer 1 start at `repeated`.
+fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: usize) -> Vec<Term> {
+    if l == 0 || !plan.shares(l) || plan.joins_above(l) {
         return Vec::new();
     }
     let layout = &plan.layout;
@@ -267,23 +308,22 @@ fn shared_targets(plan: &Plan, l: usize, p: usize) -> Vec<SharedTarget> {
     let n = plan.shared_columns(l).1;
     let first_layer = layout.width(1) * (layout.width(0) + 1);
     let mut targets = Vec::new();
-    let mut push = |source: usize, a: usize, b: usize, weight: Option<usize>| {
-        targets.push(SharedTarget {
-            source: narrow(source),
-            entry: Entry::new(a, b, p),
-            weight: narrow(weight.map_or(0, |w| w + 1)),
+    let mut push = |source: usize, a: usize, b: usize, weight: usize| {
+        targets.push(Term {
+            source,
+            entry: Entry::new(a, b, p).at(),
+            weight,
         });
     };
     // Row `r` of `GᵀB` belongs to parameter `pa` (of neuron `k`): its own columns from `from`,
     // then for `l = 2` column `own + t`, parameter `t` of layer 1, scaled by `A²ₖⱼ`.
     let mut row_of = |r: usize, k: usize, pa: usize, from: usize| {
         for b in from..own {
-            push(r * n + b, pa, parameter(layout, l, k, b), None);
+            push(r * n + b, pa, parameter(layout, l, k, b), 0);
         }
         if l == 2 {
             for t in 0..first_layer {
-                let weight = layout.weight(l, k, neuron_of_first_layer(layout, t));
-                push(r * n + own + t, t, pa, Some(weight));
+                push(r * n + own + t, t, pa, repeated + k * first_layer + t);
             }
         }
     };
@@ -302,7 +342,7 @@ fn shared_targets(plan: &Plan, l: usize, p: usize) -> Vec<SharedTarget> {
         for k in 0..width {
             for t in 0..first_layer {
                 let weight = layout.weight(l, k, neuron_of_first_layer(layout, t));
-                push((rows + k) * n + own + t, weight, t, None);
+                push((rows + k) * n + own + t, weight, t, 0);
             }
         }
     }

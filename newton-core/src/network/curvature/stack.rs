@@ -33,11 +33,6 @@ impl Entry {
     }
 }
 
-/// Narrows a parameter index (or an index into a product) for a table of targets.
-pub(super) fn narrow(v: usize) -> u32 {
-    u32::try_from(v).expect("parameter counts fit in u32")
-}
-
 /// Returns the parameter at column `c` of the support of neuron `(l, k)`: row `k` of `Aˡ`, then
 /// `bˡₖ`, then every parameter below layer `l` in order.
 pub(super) fn parameter(layout: &Layout, l: usize, k: usize, c: usize) -> usize {

@@ -41,27 +41,57 @@ pub(crate) fn constant(v: f64, out: &mut [Lanes]) {
     }
 }
 
-/// `out = v + Σₙ weight(n)·xₙ` for the lane jets `xₙ` of consecutive neurons in `sources`
-/// (`out.len()` lanes each) and the constant `v`: one component at a time, so that each
-/// component's sum stays in one vector register (with all components at once, LLVM keeps the
-/// `K × 8` sums as scalars).
+/// `out = v + Σₙ weights[n]·xₙ` for the lane jets `xₙ` of consecutive neurons in `sources`
+/// and the constant `v`, with one fused multiply-add per step where `fused`: the components
+/// three at a time, so that each weight is loaded and broadcast once for all three, with their
+/// sums in six vector registers (a fixed-size local, which LLVM keeps there; the `K × 8` sums
+/// of all components at once, or sums updated in place through a slice, compile to scalar code
+/// with spills).
 #[expect(
     clippy::inline_always,
     reason = "a few vector operations per component"
 )]
 #[inline(always)]
-pub(crate) fn combine(out: &mut [Lanes], v: f64, weight: impl Fn(usize) -> f64, sources: &[Lanes]) {
+pub(crate) fn combine(out: &mut [Lanes], v: f64, weights: &[f64], sources: &[Lanes], fused: bool) {
     let k = out.len();
-    for (c, out) in out.iter_mut().enumerate() {
-        let mut sum = [if c == 0 { v } else { 0.0 }; BLOCK];
-        for (n, source) in sources.chunks_exact(k).enumerate() {
-            let (w, x) = (weight(n), &source[c]);
-            for (s, &x) in sum.iter_mut().zip(x) {
-                *s += w * x;
+    let mut c0 = 0;
+    while c0 + 3 <= k {
+        combine_group::<3>(out, (c0, v), weights, sources, fused);
+        c0 += 3;
+    }
+    while c0 < k {
+        combine_group::<1>(out, (c0, v), weights, sources, fused);
+        c0 += 1;
+    }
+}
+
+/// Components `c0 .. c0 + G` of [`combine`].
+#[expect(
+    clippy::inline_always,
+    reason = "a few vector operations per component"
+)]
+#[inline(always)]
+fn combine_group<const G: usize>(
+    out: &mut [Lanes],
+    (c0, v): (usize, f64),
+    weights: &[f64],
+    sources: &[Lanes],
+    fused: bool,
+) {
+    let k = out.len();
+    let mut sum = [[0.0; BLOCK]; G];
+    if c0 == 0 {
+        sum[0] = [v; BLOCK];
+    }
+    for (&w, source) in weights.iter().zip(sources.chunks_exact(k)) {
+        let x: &[Lanes; G] = source[c0..c0 + G].try_into().expect("G components");
+        for (s, x) in sum.iter_mut().zip(x) {
+            for (s, &x) in s.iter_mut().zip(x) {
+                *s = if fused { w.mul_add(x, *s) } else { *s + w * x };
             }
         }
-        *out = sum;
     }
+    out[c0..c0 + G].copy_from_slice(&sum);
 }
 
 /// `out = s·w` for one `s` per point (`J::scale` lane by lane).

@@ -44,6 +44,10 @@ pub(crate) struct Block<J: Jet> {
     pub(crate) adj_s: Vec<Lanes>,
     /// The duals of the last backward pass.
     rho: Vec<Lanes>,
+    /// Whether the dispatched target of the last forward pass has fused multiply-adds.
+    pub(crate) fused: bool,
+    /// Room for the weights of a layer, column by column, for the backward pass.
+    columns: Vec<f64>,
     marker: PhantomData<J>,
 }
 
@@ -70,6 +74,14 @@ impl<J: Jet> Block<J> {
             output: jet(),
             adj_s: jet(),
             rho: jet(),
+            fused: false,
+            columns: vec![
+                0.0;
+                (1..=layout.depth())
+                    .map(|l| layout.width(l) * layout.width(l - 1))
+                    .max()
+                    .unwrap_or(0)
+            ],
             marker: PhantomData,
             layout,
         }
@@ -99,6 +111,7 @@ impl<J: Jet> Block<J> {
         let lanes = x.len() / d;
         debug_assert!((1..=BLOCK).contains(&lanes));
         self.lanes = lanes;
+        self.fused = fused;
         let point = |q: usize| &x[q.min(lanes - 1) * d..][..d];
         self.features(arch, point);
         let (layout, k) = (&self.layout, J::K);
@@ -107,7 +120,7 @@ impl<J: Jet> Block<J> {
             let width = layout.width(l);
             for (n, h) in self.pre.chunks_exact_mut(k).take(width).enumerate() {
                 let row = &theta[layout.weight(l, n, 0)..][..layout.width(l - 1)];
-                jets::combine(h, theta[layout.bias(l, n)], |j| row[j], previous);
+                jets::combine(h, theta[layout.bias(l, n)], row, previous, fused);
             }
             // The activations of [`NEURONS`] neurons per call: one neuron's `tanh` is a long
             // dependent chain, and several side by side keep the vector units busy.
@@ -151,7 +164,7 @@ impl<J: Jet> Block<J> {
             0.0
         };
         let s = &mut self.pre[..k];
-        jets::combine(s, bias, |j| theta[c + j], top);
+        jets::combine(s, bias, &theta[c..c + width], top, fused);
         jets::mul::<J>(&self.distance, s, &mut self.output);
     }
 
@@ -249,9 +262,20 @@ impl<J: Jet> Block<J> {
                 }
             }
             if l > 1 {
+                // The columns of `Aˡ` as rows, so that each sum reads its weights in a slice.
+                let width = layout.width(l);
+                let columns = &mut self.columns[..width * width_below];
+                for (n, row) in theta[layout.weight(l, 0, 0)..][..width * width_below]
+                    .chunks_exact(width_below)
+                    .enumerate()
+                {
+                    for (j, &a) in row.iter().enumerate() {
+                        columns[j * width + n] = a;
+                    }
+                }
                 let below = self.adj_z[l - 1].chunks_exact_mut(k).take(width_below);
-                for (j, adj) in below.enumerate() {
-                    jets::combine(adj, 0.0, |n| theta[layout.weight(l, n, j)], &self.adj_h[l]);
+                for (adj, weights) in below.zip(columns.chunks_exact(width)) {
+                    jets::combine(adj, 0.0, weights, &self.adj_h[l], self.fused);
                 }
             }
         }
