@@ -41,6 +41,10 @@ const CHUNK_POINTS: usize = 128;
 
 /// How the second-order blocks of one hidden layer are formed (see the module documentation).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "four independent yes-or-no choices about one layer's products, not states"
+)]
 pub(crate) struct LayerPlan {
     /// The activation and output blocks are one product `GᵀB` over tangents that every neuron
     /// shares up to its weights.

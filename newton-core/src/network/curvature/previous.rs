@@ -165,7 +165,7 @@ impl<J: Jet> Previous<J> {
         l: usize,
         first: usize,
         block: &Block<J>,
-        (one, temp, (kappa, below)): (&[Lanes], &mut [Lanes], (&[Lanes], &[Lanes])),
+        (one, temp, (kappa, below)): BlockInputs<'_>,
     ) {
         let joined = self.joined[l];
         let k = J::K;
@@ -275,6 +275,10 @@ fn dual_of_pair<J: Jet>(
 
 /// Index pairs `(a, b)`: of the inputs of a square, or of the neurons of a pair.
 type Pairs = [(usize, usize)];
+
+/// What `Previous::record_block` reads besides the block: the lane vector of ones, room for
+/// two lane jets, and the layer's `κ` and the duals from the layer below.
+type BlockInputs<'a> = (&'a [Lanes], &'a mut [Lanes], (&'a [Lanes], &'a [Lanes]));
 
 /// The targets of layer `l` (empty unless it sums the block of the layer below), in runs over
 /// the product's entries (`q·squares + t` for square `t` and pair `q`): each entry lands on the
