@@ -35,13 +35,11 @@ impl Residual<Jet2In1> for Poisson1d {
         let x = x[0];
         newton_core::network::Jet2([x * (1.0 - x), 1.0 - 2.0 * x, -2.0])
     }
-    fn residual(&self, x: &[f64], _: f64, u: &Jet2In1) -> (f64, Jet2In1) {
-        (
-            u.0[2] + 4.0 * PI * PI * (TAU * x[0]).sin(),
-            newton_core::network::Jet2([0.0, 0.0, 1.0]),
-        )
+    fn residual(&self, x: &[f64], _: f64, u: &[Jet2In1], dual: &mut [Jet2In1]) -> f64 {
+        dual[0] = newton_core::network::Jet2([0.0, 0.0, 1.0]);
+        u[0].0[2] + 4.0 * PI * PI * (TAU * x[0]).sin()
     }
-    fn curvature(&self, _: &[f64], _: f64, _: &Jet2In1, out: &mut [f64]) {
+    fn curvature(&self, _: &[f64], _: f64, _: &[Jet2In1], out: &mut [f64]) {
         out.fill(0.0);
     }
 }
@@ -60,15 +58,12 @@ impl Residual<Jet2In2> for DiffusionReaction2d {
         let (b, by, byy) = (y * (1.0 - y), 1.0 - 2.0 * y, -2.0);
         newton_core::network::Jet2([a * b, ax * b, a * by, axx * b, ax * by, a * byy])
     }
-    fn residual(&self, p: &[f64], _: f64, u: &Jet2In2) -> (f64, Jet2In2) {
+    fn residual(&self, p: &[f64], _: f64, u: &[Jet2In2], dual: &mut [Jet2In2]) -> f64 {
         let f = (5.0 * PI * PI + KAPPA) * (TAU * p[0]).sin() * (PI * p[1]).sin();
-        let r = -(u.0[3] + u.0[5]) + KAPPA * u.0[0] - f;
-        (
-            r,
-            newton_core::network::Jet2([KAPPA, 0.0, 0.0, -1.0, 0.0, -1.0]),
-        )
+        dual[0] = newton_core::network::Jet2([KAPPA, 0.0, 0.0, -1.0, 0.0, -1.0]);
+        -(u[0].0[3] + u[0].0[5]) + KAPPA * u[0].0[0] - f
     }
-    fn curvature(&self, _: &[f64], _: f64, _: &Jet2In2, out: &mut [f64]) {
+    fn curvature(&self, _: &[f64], _: f64, _: &[Jet2In2], out: &mut [f64]) {
         out.fill(0.0);
     }
 }
@@ -96,16 +91,15 @@ impl Residual<Jet2In3> for Poisson3d {
             ))
         })
     }
-    fn residual(&self, p: &[f64], _: f64, u: &Jet2In3) -> (f64, Jet2In3) {
+    fn residual(&self, p: &[f64], _: f64, u: &[Jet2In3], dual: &mut [Jet2In3]) -> f64 {
         let laplacian = [(0, 0), (1, 1), (2, 2)].map(|(i, j)| Jet2In3::second_index(i, j));
-        let mut dual = Jet2In3::default();
+        dual[0] = Jet2In3::default();
         for &c in &laplacian {
-            *dual.get_mut(c) = 1.0;
+            *dual[0].get_mut(c) = 1.0;
         }
-        let r = laplacian.iter().map(|&c| u.get(c)).sum::<f64>() + source_3d(p);
-        (r, dual)
+        laplacian.iter().map(|&c| u[0].get(c)).sum::<f64>() + source_3d(p)
     }
-    fn curvature(&self, _: &[f64], _: f64, _: &Jet2In3, out: &mut [f64]) {
+    fn curvature(&self, _: &[f64], _: f64, _: &[Jet2In3], out: &mut [f64]) {
         out.fill(0.0);
     }
 }
@@ -119,10 +113,11 @@ impl Residual<f64> for Squared {
     fn distance(&self, _: &[f64]) -> f64 {
         1.0
     }
-    fn residual(&self, _: &[f64], y: f64, u: &f64) -> (f64, f64) {
-        (u * u - y, 2.0 * u)
+    fn residual(&self, _: &[f64], y: f64, u: &[f64], dual: &mut [f64]) -> f64 {
+        dual[0] = 2.0 * u[0];
+        u[0] * u[0] - y
     }
-    fn curvature(&self, _: &[f64], _: f64, _: &f64, out: &mut [f64]) {
+    fn curvature(&self, _: &[f64], _: f64, _: &[f64], out: &mut [f64]) {
         out[0] = 2.0;
     }
 }
@@ -139,6 +134,7 @@ fn architecture(
         widths: vec![width, width],
         activation,
         output_bias: false,
+        outputs: 1,
     }
 }
 
@@ -546,7 +542,7 @@ fn input_derivatives_match_differences_in_the_input() {
     let mut ws = Workspace::<Jet2In2>::new(&arch);
     let distance = |p: &[f64]| DiffusionReaction2d.distance(p);
     let mut u = |x: f64, y: f64| {
-        forward(&arch, theta.as_slice(), &[x, y], distance(&[x, y]), &mut ws).unwrap()
+        forward(&arch, theta.as_slice(), &[x, y], distance(&[x, y]), &mut ws).unwrap()[0]
     };
     let (x, y, e) = (0.31, 0.62, 1e-4);
     let jet = u(x, y);
@@ -586,7 +582,7 @@ fn input_derivatives_match_differences_in_the_input() {
             Jet2In1::constant(1.0),
             &mut ws,
         )
-        .unwrap()
+        .unwrap()[0]
     };
     let (x, e) = (0.43, 1e-4);
     let jet = u(x);

@@ -13,6 +13,7 @@
 //!     widths: vec![2],
 //!     activation: Activation::Tanh,
 //!     output_bias: false,
+//!     outputs: 1,
 //! };
 //! // c = 0: the network is 0, and L = ½ y².
 //! let theta = DVector::from_vec(vec![0.5, -1.0, 0.1, 0.2, 0.0, 0.0]);
@@ -35,14 +36,30 @@ pub type Oracle = (f64, DVector<f64>, DMatrix<f64>);
 /// PINN oracle's `u` along one axis.
 pub type InputDual = Dual2<Dual2DVec64, f64>;
 
-/// Returns `u(x) = Σⱼ cⱼ zᴸⱼ(ξ(x)) + c₀` over any dual number `T`, with `theta` in
-/// [`Architecture`]'s parameter order and `x` the point's coordinates.
+/// Returns the first output `u(x) = Σⱼ c₀ⱼ zᴸⱼ(ξ(x)) + c₀₀` (see [`output_of`]).
+///
+/// # Panics
+///
+/// As [`output_of`].
+#[must_use]
+pub fn output<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: &[T]) -> T {
+    output_of(arch, theta, x, 0)
+}
+
+/// Returns output `o`, `uₒ(x) = Σⱼ cₒⱼ zᴸⱼ(ξ(x)) + c₀ₒ`, over any dual number `T`, with
+/// `theta` in [`Architecture`]'s parameter order (`c` one row of `W_L` per output, then one
+/// bias per output) and `x` the point's coordinates.
 ///
 /// # Panics
 ///
 /// If `theta` is shorter than [`Architecture::parameters`] or `x` than the inputs.
 #[must_use]
-pub fn output<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: &[T]) -> T {
+pub fn output_of<T: DualNum<f64> + Clone>(
+    arch: &Architecture,
+    theta: &[T],
+    x: &[T],
+    o: usize,
+) -> T {
     let features: Vec<T> = match &arch.embedding {
         Embedding::Identity => x.to_vec(),
         Embedding::Fourier { frequencies } => {
@@ -74,12 +91,13 @@ pub fn output<T: DualNum<f64> + Clone>(arch: &Architecture, theta: &[T], x: &[T]
             })
             .collect();
     }
-    let c = arch.offset(arch.depth() + 1);
+    let first = arch.offset(arch.depth() + 1);
     let bias = if arch.output_bias {
-        theta[c + z.len()].clone()
+        theta[first + arch.outputs * z.len() + o].clone()
     } else {
         T::zero()
     };
+    let c = first + o * z.len();
     z.iter()
         .enumerate()
         .fold(bias, |s, (j, zj)| s + theta[c + j].clone() * zj.clone())
@@ -172,6 +190,41 @@ pub fn pinn(
     residual: impl Fn(&[f64], &Dual2DVec64, &[Dual2DVec64]) -> Dual2DVec64,
     theta: &DVector<f64>,
 ) -> Oracle {
+    pinn_outputs(
+        arch,
+        points,
+        distance,
+        |p, outputs| residual(p, &outputs[0].value, &outputs[0].second),
+        theta,
+    )
+}
+
+/// One output of a network at a point along each input axis, as duals over the parameters.
+#[derive(Clone, Debug)]
+pub struct AlongAxes {
+    /// `uₒ`.
+    pub value: Dual2DVec64,
+    /// `∂uₒ/∂xᵢ` for each input `i`.
+    pub first: Vec<Dual2DVec64>,
+    /// `∂²uₒ/∂xᵢ²` for each input `i`.
+    pub second: Vec<Dual2DVec64>,
+}
+
+/// Returns `(L, ∇L, ∇²L)` of a PINN loss `(1/2N) Σᵢ rᵢ²` over every output of the network,
+/// `uₒ = D(x)·(network output o)`: `residual(p, outputs)` gets the point and, per output, its
+/// value and its first and pure second derivatives along each input ([`AlongAxes`]).
+///
+/// # Panics
+///
+/// As [`pinn`].
+#[must_use]
+pub fn pinn_outputs(
+    arch: &Architecture,
+    points: &[f64],
+    distance: impl Fn(&[InputDual]) -> InputDual,
+    residual: impl Fn(&[f64], &[AlongAxes]) -> Dual2DVec64,
+    theta: &DVector<f64>,
+) -> Oracle {
     let d = arch.inputs;
     let n = points.len() / d;
     assert_eq!(n * d, points.len(), "whole points");
@@ -180,9 +233,13 @@ pub fn pinn(
         |t: DVector<Dual2DVec64>| {
             let lifted: Vec<InputDual> = t.iter().map(|v| Dual2::from_re(v.clone())).collect();
             points.chunks(d).fold(Dual2DVec64::from_re(0.0), |s, p| {
-                // u along each axis: its value and second derivative.
-                let mut u = Dual2DVec64::from_re(0.0);
-                let mut second = Vec::with_capacity(d);
+                let mut outputs: Vec<AlongAxes> = (0..arch.outputs)
+                    .map(|_| AlongAxes {
+                        value: Dual2DVec64::from_re(0.0),
+                        first: Vec::with_capacity(d),
+                        second: Vec::with_capacity(d),
+                    })
+                    .collect();
                 for axis in 0..d {
                     let x: Vec<InputDual> = p
                         .iter()
@@ -196,11 +253,15 @@ pub fn pinn(
                             )
                         })
                         .collect();
-                    let out = distance(&x) * output(arch, &lifted, &x);
-                    u = out.re.clone();
-                    second.push(out.v2.clone());
+                    let d_x = distance(&x);
+                    for (o, along) in outputs.iter_mut().enumerate() {
+                        let out = d_x.clone() * output_of(arch, &lifted, &x, o);
+                        along.value = out.re.clone();
+                        along.first.push(out.v1.clone());
+                        along.second.push(out.v2.clone());
+                    }
                 }
-                let r = residual(p, &u, &second);
+                let r = residual(p, &outputs);
                 s + r.clone() * r * half_mean
             })
         },

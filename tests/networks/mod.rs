@@ -15,6 +15,7 @@ use newton::network::{Jet, Jet2, Residual as _};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+mod outputs;
 mod terms;
 mod trainable;
 
@@ -164,12 +165,24 @@ fn constants_follow_the_declarations() {
     );
 }
 
+/// The residual of a one-output network at the jet `u`, and its dual.
+fn one_output<J: Jet, R: newton::network::Residual<J>>(
+    residual: &R,
+    x: &[f64],
+    y: f64,
+    u: J,
+) -> (f64, J) {
+    let mut dual = [J::default()];
+    let r = residual.residual(x, y, &[u], &mut dual);
+    (r, dual[0])
+}
+
 /// The residual, its jet gradient and the distance jet are the declared formulas.
 #[test]
 fn emitted_residuals_and_distances_are_the_formulas() {
     let (x, y) = (0.3, 0.8);
     let u = Jet2([0.4, -1.2, 0.7, 2.5, -0.9, 1.7]);
-    let (r, rho) = small_diffusion::Residual.residual(&[x, y], 0.0, &u);
+    let (r, rho) = one_output(&small_diffusion::Residual, &[x, y], 0.0, u);
     let f = (5.0 * PI * PI + 1.0) * (TAU * x).sin() * (PI * y).sin();
     assert!((r - (-(2.5 + 1.7) + 0.4 + 0.5 * -0.9 - f)).abs() < 1e-13);
     assert_eq!(rho, Jet2([1.0, 0.0, 0.0, -1.0, 0.5, -1.0]));
@@ -187,18 +200,21 @@ fn emitted_residuals_and_distances_are_the_formulas() {
         assert!((d.0[k] - w).abs() < 1e-15, "distance component {k}");
     }
     let u = Jet2([0.4, -1.2, 2.5]);
-    let (r, rho) = small_poisson::Residual.residual(&[x], 0.0, &u);
+    let (r, rho) = one_output(&small_poisson::Residual, &[x], 0.0, u);
     assert!((r - (2.5 + 4.0 * PI * PI * (TAU * x).sin())).abs() < 1e-12);
     assert_eq!(rho, Jet2([0.0, 0.0, 1.0]));
-    assert_eq!(small_tanh::Residual.residual(&[x], 0.25, &1.5), (1.25, 1.0));
+    assert_eq!(
+        one_output(&small_tanh::Residual, &[x], 0.25, 1.5),
+        (1.25, 1.0)
+    );
     assert_eq!(small_tanh::Residual.distance(&[x]), 1.0);
     // u·u.t − target: gradient (u.t, u, 0) and a non-zero curvature.
     let u = Jet2([0.5, 2.0, 0.0]);
-    let (r, rho) = nonlinear_residual::Residual.residual(&[0.1], 0.3, &u);
+    let (r, rho) = one_output(&nonlinear_residual::Residual, &[0.1], 0.3, u);
     assert!((r - (1.0 - 0.3)).abs() < 1e-15);
     assert_eq!(rho, Jet2([2.0, 0.5, 0.0]));
     let mut c = [0.0; 9];
-    nonlinear_residual::Residual.curvature(&[0.1], 0.3, &u, &mut c);
+    nonlinear_residual::Residual.curvature(&[0.1], 0.3, &[u], &mut c);
     assert_eq!(c, [0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
     assert!(<nonlinear_residual::Residual as newton::network::Residual<nonlinear_residual::Jet>>::NONLINEAR);
     assert!(!<small_poisson::Residual as newton::network::Residual<small_poisson::Jet>>::NONLINEAR);
@@ -371,6 +387,7 @@ fn with_widths_matches_a_loss_built_by_hand_and_num_dual() {
             widths: widths.to_vec(),
             activation: Activation::Tanh,
             output_bias: false,
+            outputs: 1,
         };
         assert_eq!(network.architecture(), &arch);
         let p = network.parameters();
@@ -516,7 +533,7 @@ fn widths_without_a_layer_or_with_an_empty_one_are_rejected() {
 fn y_is_the_coordinate_when_it_is_an_input() {
     use newton::network::Residual as R;
     assert_eq!(
-        plane_fit::Residual.residual(&[0.5, 3.0], 2.0, &1.5),
+        one_output(&plane_fit::Residual, &[0.5, 3.0], 2.0, 1.5),
         (1.5 - 6.0, 1.0)
     );
     assert!(<plane_fit::Residual as R<f64>>::USES_TARGET);

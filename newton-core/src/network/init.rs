@@ -34,6 +34,7 @@ use crate::Error;
 ///     widths: vec![4, 4],
 ///     activation: Activation::Tanh,
 ///     output_bias: false,
+///     outputs: 1,
 /// };
 /// let (mut a, mut b) = (vec![0.0; arch.parameters()], vec![0.0; arch.parameters()]);
 /// init_xavier(&arch, 7, &mut a)?;
@@ -61,9 +62,9 @@ pub fn init_xavier(arch: &Architecture, seed: u64, theta: &mut [f64]) -> Result<
         }
     }
     let width = arch.width(arch.depth());
-    let a = bound(width, 1);
-    let c = arch.offset(arch.depth() + 1);
-    for t in &mut theta[c..c + width] {
+    let a = bound(width, arch.outputs);
+    let c = arch.output_weight(0, 0);
+    for t in &mut theta[c..c + arch.outputs * width] {
         *t = uniform(&mut rng, a);
     }
     Ok(())

@@ -47,6 +47,7 @@
 //!     widths: vec![3, 3],
 //!     activation: Activation::Tanh,
 //!     output_bias: false,
+//!     outputs: 1,
 //! };
 //! let xs: Vec<f64> = (0..20).map(|i| f64::from(i) / 19.0).collect();
 //! let ys: Vec<f64> = xs.iter().map(|x| (std::f64::consts::TAU * x).sin()).collect();
@@ -85,5 +86,5 @@ pub use loss::{
     CoefficientBlocks, CoefficientDerivatives, Coefficients, Loss, PointSet, Regression, Residual,
     TermList, Terms, Trainable, TrainableTerms, TrainableWorkspace, Workspace,
 };
-pub use model::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
+pub use model::{Activation, Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA, MAX_OUTPUTS};
 pub use objective::{NetworkLoss, NetworkObjective};

@@ -191,7 +191,7 @@ impl Plan {
 
     /// Returns the columns of `G` and `B` of a layer that shares its tangents (none where it
     /// joins the layer above): in `G` the duals
-    /// `κₖ ⊳ Z̃ₐ`, then for the top layer `ωₖ`, then where the affine term is folded `sH̄ₖ`; in
+    /// `κₖ ⊳ Z̃ₐ`, then for the top layer `ωₒₖ` output by output, then where the affine term is folded `sH̄ₖ`; in
     /// `B` the inputs and `1`, then for `l = 2` the parameters of layer 1.
     pub(crate) fn shared_columns(&self, l: usize) -> (usize, usize) {
         if self.joins_above(l) {
@@ -199,7 +199,11 @@ impl Plan {
         }
         let layout = &self.layout;
         let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
-        let top = if l == layout.depth() { width } else { 0 };
+        let top = if l == layout.depth() {
+            layout.outputs() * width
+        } else {
+            0
+        };
         let affine = if self.folds_affine(l) { width } else { 0 };
         let below = if l == 2 { layout.offset(2) } else { 0 };
         (width * own + top + affine, own + below)
@@ -230,6 +234,7 @@ mod tests {
             widths: widths.to_vec(),
             activation: Activation::Tanh,
             output_bias: false,
+            outputs: 1,
         };
         Plan::new::<Jet2In1>(&Layout::new(&arch), points, 3)
     }

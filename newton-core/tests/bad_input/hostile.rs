@@ -261,6 +261,7 @@ fn architecture(choice: &[usize; 4], omega: f64, frequency: f64) -> Architecture
         widths,
         activation,
         output_bias: choice[3] % 2 == 1,
+        outputs: 1,
     }
 }
 

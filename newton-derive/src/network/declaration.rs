@@ -8,6 +8,7 @@
 //!     activation: sin(1.0),      // or tanh
 //!     embedding: none,           // or fourier(8)
 //!     output_bias: false,
+//!     outputs: (u, v),           // optional: several outputs for a coupled system; `(u)` by default
 //!     distance: x * (1.0 - x),   // optional
 //!     target: none,              // optional: the residual uses no target
 //!     lift: x * y,               // optional: added to the output, `u = lift + D·N`
@@ -29,8 +30,11 @@ use syn::{Attribute, Expr, Ident, LitBool, Token, Visibility};
 
 use crate::ctxt::Ctxt;
 
+/// The most outputs a network may declare (`newton::network::MAX_OUTPUTS`).
+const MAX_OUTPUTS: usize = 8;
+
 /// The fields a declaration may have, for error messages.
-const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `distance`, `lift`, `constants`, `trainable`, `target`, `residual`, `residuals`";
+const FIELDS: &str = "`inputs`, `hidden`, `activation`, `embedding`, `output_bias`, `outputs`, `distance`, `lift`, `constants`, `trainable`, `target`, `residual`, `residuals`";
 
 /// The fields whose value is a braced list of `name: value` entries.
 const LISTS: [&str; 3] = ["constants", "trainable", "residuals"];
@@ -77,6 +81,8 @@ pub struct Declaration {
     /// `Some(m)` for `fourier(m)`.
     pub fourier: Option<usize>,
     pub output_bias: bool,
+    /// The names of the outputs, `u` by default; a coupled system declares several.
+    pub outputs: Vec<Ident>,
     pub distance: Option<Expr>,
     /// `lift:`, added to the network's output.
     pub lift: Option<Expr>,
@@ -175,6 +181,7 @@ impl Raw {
             activation: Activation::Tanh,
             fourier: None,
             output_bias: false,
+            outputs: Vec::new(),
             distance: None,
             lift: None,
             constants: Vec::new(),
@@ -205,11 +212,12 @@ impl Raw {
                 (Value::List(_), false) => continue,
             };
             match key.to_string().as_str() {
-                "inputs" => d.inputs = inputs(cx, &value),
+                "inputs" => d.inputs = names(cx, &value, "input"),
                 "hidden" => d.hidden = hidden(cx, &value),
                 "activation" => d.activation = activation(cx, &value),
                 "embedding" => d.fourier = embedding(cx, &value),
                 "output_bias" => d.output_bias = output_bias(cx, &value),
+                "outputs" => d.outputs = names(cx, &value, "output"),
                 "distance" => d.distance = Some(value),
                 "lift" => d.lift = Some(value),
                 "target" => d.target = target(cx, &value),
@@ -230,6 +238,10 @@ impl Raw {
                 );
             }
         }
+        if d.outputs.is_empty() {
+            d.outputs.push(Ident::new("u", Span::call_site()));
+        }
+        d.check_names(cx);
         d.check_terms(cx, &seen);
         if d.inputs.is_empty() {
             d.inputs.push(Ident::new("x", Span::call_site()));
@@ -271,6 +283,36 @@ impl Declaration {
         }
     }
 
+    /// Checks that no name is both an input and an output, and that a lift (one expression)
+    /// has a single output to lift.
+    fn check_names(&mut self, cx: &Ctxt) {
+        let outputs = &self.outputs;
+        self.inputs.retain(|name| {
+            let taken = outputs.contains(name);
+            if taken {
+                cx.error_spanned_by(
+                    name,
+                    format!("`{name}` cannot name an input: it names the network's output or the target"),
+                );
+            }
+            !taken
+        });
+        if let (Some(lift), true) = (&self.lift, self.outputs.len() > 1) {
+            cx.error_spanned_by(
+                lift,
+                "`lift` is one expression, added to a single output; with several `outputs`, \
+                 write the lift into the residuals instead",
+            );
+            self.lift = None;
+        }
+    }
+
+    /// Returns the outputs as the messages name them: `` `u` `` or `` `u`, `v` ``.
+    pub fn output_list(&self) -> String {
+        let names: Vec<String> = self.outputs.iter().map(|o| format!("`{o}`")).collect();
+        names.join(", ")
+    }
+
     /// Checks that the residual is given once, by `residual:` or by `residuals:`, and that
     /// no constant shadows an input, the output or the target.
     fn check_terms(&mut self, cx: &Ctxt, seen: &[Ident]) {
@@ -310,15 +352,19 @@ impl Declaration {
             }
             !taken
         });
+        let (outputs, output_list) = (&self.outputs, self.output_list());
         let check = |(name, _): &(Ident, Expr)| {
             let text = name.to_string();
-            let hides = inputs.contains(name) || ["u", "target"].contains(&text.as_str());
+            let hides = inputs.contains(name) || outputs.contains(name) || text == "target";
             if hides {
+                let the_outputs = if outputs.len() == 1 {
+                    format!("the output {output_list}")
+                } else {
+                    format!("an output ({output_list})")
+                };
                 cx.error_spanned_by(
                     name,
-                    format!(
-                        "`{name}` would hide an input, the output `u` or the target; rename it"
-                    ),
+                    format!("`{name}` would hide an input, {the_outputs} or the target; rename it"),
                 );
             } else if text.starts_with("__") {
                 cx.error_spanned_by(
@@ -341,14 +387,21 @@ impl Declaration {
     }
 }
 
-fn inputs(cx: &Ctxt, value: &Expr) -> Vec<Ident> {
+/// `inputs: (x, y)` or `outputs: (u, v)`: plain, distinct names in parentheses; `what` is
+/// `input` or `output`.
+fn names(cx: &Ctxt, value: &Expr, what: &str) -> Vec<Ident> {
+    let (limit, example) = if what == "input" {
+        (3, "`(x)` or `(x, y)`")
+    } else {
+        (MAX_OUTPUTS, "`(u)` or `(u, v)`")
+    };
     let elements: Vec<&Expr> = match value {
         Expr::Paren(p) => vec![&*p.expr],
         Expr::Tuple(t) => t.elems.iter().collect(),
         other => {
             cx.error_spanned_by(
                 other,
-                "`inputs` takes the coordinate names in parentheses, such as `(x)` or `(x, y)`",
+                format!("`{what}s` takes the {what} names in parentheses, such as {example}"),
             );
             return Vec::new();
         }
@@ -362,23 +415,37 @@ fn inputs(cx: &Ctxt, value: &Expr) -> Vec<Ident> {
                     .get_ident()
                     .cloned()
                     .unwrap_or_else(|| Ident::new("x", Span::call_site()));
+                let text = name.to_string();
                 if names.contains(&name) {
-                    cx.error_spanned_by(&name, format!("duplicate input `{name}`"));
-                } else if ["u", "target"].contains(&name.to_string().as_str()) {
+                    cx.error_spanned_by(&name, format!("duplicate {what} `{name}`"));
+                } else if what == "input" && text == "target" {
                     cx.error_spanned_by(&name, format!("`{name}` cannot name an input: it names the network's output or the target"));
+                } else if what == "output" && (text == "target" || text == "y") {
+                    cx.error_spanned_by(
+                        &name,
+                        format!("`{name}` cannot name an output: it names the target"),
+                    );
+                } else if text.starts_with("__") {
+                    cx.error_spanned_by(
+                        &name,
+                        "names starting with `__` are reserved for the expansion",
+                    );
                 } else {
                     names.push(name);
                 }
             }
-            other => cx.error_spanned_by(other, "an input is a plain name, such as `x`"),
+            other => cx.error_spanned_by(
+                other,
+                format!("an {what} is a plain name, such as {example}"),
+            ),
         }
     }
-    if names.len() > 3 {
+    if names.len() > limit {
         cx.error_spanned_by(
             value,
-            format!("{} inputs; `network!` supports 1 to 3", names.len()),
+            format!("{} {what}s; `network!` supports 1 to {limit}", names.len()),
         );
-        names.truncate(3);
+        names.truncate(limit);
     }
     names
 }

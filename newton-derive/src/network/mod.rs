@@ -22,7 +22,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         .iter()
         .map(|(name, expr)| {
             let mut residual = expr.clone();
-            let uses = rewrite::rewrite(&cx, &mut residual, &declaration.inputs, true);
+            let names = (&declaration.inputs[..], &declaration.outputs[..]);
+            let uses = rewrite::rewrite(&cx, &mut residual, names, true);
             rewrite::check_target(&cx, &uses, declaration.target);
             emit::Term {
                 name: name.as_ref(),
@@ -33,7 +34,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         .collect();
     let shape = |e: &syn::Expr| {
         let mut e = e.clone();
-        rewrite::rewrite(&cx, &mut e, &declaration.inputs, false);
+        let names = (&declaration.inputs[..], &declaration.outputs[..]);
+        rewrite::rewrite(&cx, &mut e, names, false);
         e
     };
     let distance = declaration.distance.as_ref().map(shape);

@@ -1,5 +1,6 @@
 //! Turns the declaration's `residual:` and `distance:` expressions into bodies that
-//! `#[hessian]` can differentiate: the output jet `u`, `u.x`, `u.xy`, … become array entries,
+//! `#[hessian]` can differentiate: the output jets `u`, `u.x`, `u.xy`, … (and `v.yy` of a
+//! second output) become array entries,
 //! the target `y` (or `target`) and bare `core::f64::consts` names become what they mean.
 //! [`check_target`] then decides what `y` means when it is also an input.
 //!
@@ -17,15 +18,22 @@ use crate::ctxt::Ctxt;
 /// The names `core::f64::consts` exports that a residual may use bare.
 const CONSTANTS: [&str; 6] = ["PI", "TAU", "E", "SQRT_2", "LN_2", "LN_10"];
 
-/// A component of the output jet: `u` (no derivative), `u.x` (one index), `u.xy` (two).
+/// A component of an output's jet: `u` (no derivative), `u.x` (one index), `u.xy` (two); with
+/// several outputs, `v.yy` is the same derivative of output 1.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Component(pub Vec<usize>);
+pub struct Component {
+    /// The output's index among the declared outputs.
+    pub output: usize,
+    /// The input indices of the derivative, sorted (empty for the value).
+    pub derivative: Vec<usize>,
+}
 
 impl Component {
-    /// The component's index in an order-two jet of `d` inputs: the value, the first
-    /// derivatives, then `∂ᵢ∂ⱼ` for `i ≤ j`, row by row (newton's `Jet2` layout).
+    /// The component's index in the jet of its output, an order-two jet of `d` inputs: the
+    /// value, the first derivatives, then `∂ᵢ∂ⱼ` for `i ≤ j`, row by row (newton's `Jet2`
+    /// layout).
     pub fn index(&self, d: usize) -> usize {
-        match self.0.as_slice() {
+        match self.derivative.as_slice() {
             [i] => 1 + i,
             [a, b] => {
                 let (i, j) = if a <= b { (*a, *b) } else { (*b, *a) };
@@ -34,6 +42,11 @@ impl Component {
             // The value; longer derivatives are rejected before any index is taken.
             _ => 0,
         }
+    }
+
+    /// Whether the component is a derivative (not the value).
+    pub fn is_derivative(&self) -> bool {
+        !self.derivative.is_empty()
     }
 }
 
@@ -54,12 +67,18 @@ impl Uses {
     }
 }
 
-/// Rewrites `expr` in place; `jet` says whether `u` is allowed (the residual) or not (the
-/// distance function).
-pub fn rewrite(cx: &Ctxt, expr: &mut Expr, inputs: &[Ident], jet: bool) -> Uses {
+/// Rewrites `expr` in place; `jet` says whether the outputs are allowed (the residual) or not
+/// (the distance function and the lift).
+pub fn rewrite(
+    cx: &Ctxt,
+    expr: &mut Expr,
+    (inputs, outputs): (&[Ident], &[Ident]),
+    jet: bool,
+) -> Uses {
     let mut r = Rewriter {
         cx,
         inputs,
+        outputs,
         jet,
         uses: Uses {
             components: Vec::new(),
@@ -100,11 +119,11 @@ pub fn check_target(cx: &Ctxt, uses: &Uses, target: Target) {
     }
 }
 
-/// The local name of a jet component: `__u`, `__u_x`, `__u_xy`, spanned on the user's token
+/// The local name of a jet component: `__u`, `__u_x`, `__v_xy`, spanned on the user's token
 /// so that errors about it point there.
-pub fn local(component: &Component, inputs: &[Ident], span: Span) -> Ident {
-    let mut name = String::from("__u");
-    for &i in &component.0 {
+pub fn local(component: &Component, (inputs, outputs): (&[Ident], &[Ident]), span: Span) -> Ident {
+    let mut name = format!("__{}", outputs[component.output]);
+    for &i in &component.derivative {
         name.push('_');
         name.push_str(&inputs[i].to_string());
     }
@@ -114,6 +133,7 @@ pub fn local(component: &Component, inputs: &[Ident], span: Span) -> Ident {
 struct Rewriter<'a> {
     cx: &'a Ctxt,
     inputs: &'a [Ident],
+    outputs: &'a [Ident],
     jet: bool,
     uses: Uses,
 }
@@ -124,8 +144,8 @@ impl Rewriter<'_> {
         names.join(", ")
     }
 
-    /// Splits `xy` into input indices, greedily by the longest matching input name.
-    fn derivative(&self, member: &Ident) -> Option<Vec<usize>> {
+    /// Splits `xy` of `u.xy` into input indices, greedily by the longest matching input name.
+    fn derivative(&self, output: &Ident, member: &Ident) -> Option<Vec<usize>> {
         let text = member.to_string();
         let mut rest = text.as_str();
         let mut indices = Vec::new();
@@ -140,7 +160,7 @@ impl Rewriter<'_> {
                 self.cx.error_spanned_by(
                     member,
                     format!(
-                        "`u.{text}`: `{rest}` does not split into inputs; inputs: {}",
+                        "`{output}.{text}`: `{rest}` does not split into inputs; inputs: {}",
                         self.input_list()
                     ),
                 );
@@ -152,28 +172,33 @@ impl Rewriter<'_> {
         if indices.len() > 2 {
             self.cx.error_spanned_by(
                 member,
-                format!("`u.{text}`: derivatives up to second order are supported (`u.x`, `u.xy`)"),
+                format!("`{output}.{text}`: derivatives up to second order are supported (`{output}.x`, `{output}.xy`)"),
             );
             return None;
         }
         Some(indices)
     }
 
-    fn component(&mut self, mut indices: Vec<usize>, span: Span) -> Ident {
-        indices.sort_unstable();
-        let component = Component(indices);
-        let name = local(&component, self.inputs, span);
+    fn component(&mut self, output: usize, mut derivative: Vec<usize>, span: Span) -> Ident {
+        derivative.sort_unstable();
+        let component = Component { output, derivative };
+        let name = local(&component, (self.inputs, self.outputs), span);
         if !self.uses.components.contains(&component) {
             self.uses.components.push(component);
         }
         name
     }
 
-    fn no_jet(&self, tokens: &dyn quote::ToTokens) {
+    fn no_jet(&self, output: &Ident, tokens: &dyn quote::ToTokens) {
         self.cx.error_spanned_by(
             tokens.to_token_stream(),
-            "`distance` and `lift` are functions of the inputs only; they cannot use the output `u`",
+            format!("`distance` and `lift` are functions of the inputs only; they cannot use the output `{output}`"),
         );
+    }
+
+    /// The index of the output `ident` names, if it names one.
+    fn output(&self, ident: &Ident) -> Option<usize> {
+        self.outputs.iter().position(|o| o == ident)
     }
 }
 
@@ -185,14 +210,31 @@ impl VisitMut for Rewriter<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Expr::Field(field) = expr {
             if let (Expr::Path(base), syn::Member::Named(member)) = (&*field.base, &field.member) {
-                if base.path.is_ident("u") {
+                let named = base.path.get_ident();
+                if let Some((o, name)) = named.and_then(|i| Some((self.output(i)?, i.clone()))) {
                     if !self.jet {
-                        self.no_jet(field);
+                        self.no_jet(&name, field);
                         *expr = syn::parse_quote!(0.0);
                         return;
                     }
-                    let indices = self.derivative(member).unwrap_or_default();
-                    *expr = path(&self.component(indices, member.span()));
+                    let indices = self.derivative(&name, member).unwrap_or_default();
+                    *expr = path(&self.component(o, indices, member.span()));
+                    return;
+                }
+                if let Some(base) = named.filter(|_| self.jet) {
+                    // `v.x` with no output `v`: say what the notation means here, rather than
+                    // leave `#[hessian]` to reject a field access.
+                    let outputs: Vec<String> =
+                        self.outputs.iter().map(|o| format!("`{o}`")).collect();
+                    self.cx.error_spanned_by(
+                        &*field,
+                        format!(
+                            "`{base}.{member}`: `{base}` is not an output of this network, whose outputs are {}; \
+                             `name.x` is a derivative of an output (declare several with `outputs: (u, v)`)",
+                            outputs.join(", ")
+                        ),
+                    );
+                    *expr = syn::parse_quote!(0.0);
                     return;
                 }
             }
@@ -201,13 +243,13 @@ impl VisitMut for Rewriter<'_> {
             if let Some(ident) = p.path.get_ident().cloned() {
                 let is_input = self.inputs.contains(&ident);
                 let name = ident.to_string();
-                if name == "u" {
+                if let Some(o) = self.output(&ident) {
                     if !self.jet {
-                        self.no_jet(&ident);
+                        self.no_jet(&ident, &ident);
                         *expr = syn::parse_quote!(0.0);
                         return;
                     }
-                    *expr = path(&self.component(Vec::new(), ident.span()));
+                    *expr = path(&self.component(o, Vec::new(), ident.span()));
                     return;
                 }
                 if !is_input && (name == "target" || name == "y") {

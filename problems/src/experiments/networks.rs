@@ -225,7 +225,7 @@ impl<R> Problem<R> {
     {
         let jet = engine::forward(&self.arch, theta, x, self.residual.distance(x), ws);
         debug_assert!(jet.is_ok(), "{jet:?}");
-        jet.unwrap_or_else(|_| J::constant(f64::NAN))
+        jet.map_or_else(|_| J::constant(f64::NAN), |outputs| outputs[0])
     }
 
     /// The residuals at `u ≡ 0` (`r⁰ᵢ`, i.e. `−f` up to sign), and, for each basis function
@@ -240,9 +240,12 @@ impl<R> Problem<R> {
         let mut unit = theta.to_vec();
         let r0: Vec<f64> = (0..self.len())
             .map(|i| {
-                self.residual
-                    .residual(self.point(i), self.target(i), &J::constant(0.0))
-                    .0
+                self.residual.residual(
+                    self.point(i),
+                    self.target(i),
+                    &[J::constant(0.0)],
+                    &mut [J::default()],
+                )
             })
             .collect();
         let images = c
@@ -255,7 +258,10 @@ impl<R> Problem<R> {
                     .map(|i| {
                         let x = self.point(i);
                         let u = self.jet(&unit, x, &mut ws);
-                        self.residual.residual(x, self.target(i), &u).0 - r0[i]
+                        let r =
+                            self.residual
+                                .residual(x, self.target(i), &[u], &mut [J::default()]);
+                        r - r0[i]
                     })
                     .collect()
             })

@@ -27,9 +27,9 @@ pub(super) struct Factored {
     weighted: Vec<Vec<Panels>>,
     /// `ΛᵀR` of neuron `(l, k)` summed over the chunks so far: `S × S`, column-major, upper.
     sums: Vec<Vec<Vec<f64>>>,
-    /// The output term `Σᵢ ⟨ωᵢⱼ, Tᴸᵢⱼ⟩` per neuron `j` of layer `L` (`S` entries each, padded
-    /// to whole panels), summed while recording: it needs no product, so the top layer keeps
-    /// no `K`-row tangents.
+    /// The output term `Σᵢ ⟨ωᵢₒⱼ, Tᴸᵢⱼ⟩` per output `o` and neuron `j` of layer `L` (`S`
+    /// entries each, padded to whole panels; output by output), summed while recording: it
+    /// needs no product, so the top layer keeps no `K`-row tangents.
     output: Vec<f64>,
 }
 
@@ -41,7 +41,13 @@ impl Factored {
             reduced: per_neuron(plan, |l| Panels::new(rows, plan.support(l))),
             weighted: per_neuron(plan, |l| Panels::new(rows, plan.support(l))),
             sums: per_neuron(plan, |l| vec![0.0; plan.support(l) * plan.support(l)]),
-            output: vec![0.0; layout.width(depth) * plan.support(depth).div_ceil(PANEL) * PANEL],
+            output: vec![
+                0.0;
+                layout.outputs()
+                    * layout.width(depth)
+                    * plan.support(depth).div_ceil(PANEL)
+                    * PANEL
+            ],
         }
     }
 
@@ -53,7 +59,7 @@ impl Factored {
     /// Records point `i` (`slot` in its chunk) for layer `l` with its neurons' weighted duals
     /// `kappa`: the rows of `R` and `Λ` over each neuron's tangents, those tangents into
     /// `tangents` where the affine term above reads them, and for the top layer its output
-    /// term with `adj_s` (`s̄` scaled by the point's weight).
+    /// terms with `adj_s` (`s̄ₒ` per output, scaled by the point's weight).
     #[expect(
         clippy::too_many_arguments,
         reason = "one point's state, passed through"
@@ -64,7 +70,7 @@ impl Factored {
         l: usize,
         (i, slot): (usize, usize),
         kappa: &[J],
-        adj_s: J,
+        adj_s: &[J],
         ws: &PointWorkspace<J>,
         tangents: &mut [Panels],
     ) {
@@ -73,9 +79,9 @@ impl Factored {
         let support = plan.support(l);
         let keeps = plan.keeps_tangents(l);
         let rows = ws.support_h[l].chunks_exact(stride);
-        for (k, row) in rows.enumerate().take(layout.width(l)) {
+        let width = layout.width(l);
+        for (k, row) in rows.enumerate().take(width) {
             let form = Form::new(kappa[k]);
-            let omega = adj_s.through_product(ws.s1[l][k]);
             let (r, w) = (&mut self.reduced[l][k], &mut self.weighted[l][k]);
             // Jet by jet: gathering a panel of jets into rows first would read eight scalar
             // stores back as one vector load, which the store buffer cannot forward. The
@@ -93,11 +99,16 @@ impl Factored {
                         put_jet(tb, c, jet);
                     }
                 } else if l == depth {
-                    let at = (k * stride / PANEL + panel) * PANEL;
-                    let sums = &mut self.output[at..at + PANEL];
-                    for ((c, jet), sum) in jets.iter().enumerate().zip(sums) {
+                    for (c, jet) in jets.iter().enumerate() {
                         form.put(jet, rb, wb, c);
-                        *sum += omega.dot(jet);
+                    }
+                    for (o, adj_s) in adj_s.iter().enumerate() {
+                        let omega = adj_s.through_product(ws.s1[l][k]);
+                        let at = ((o * width + k) * stride / PANEL + panel) * PANEL;
+                        let sums = &mut self.output[at..at + PANEL];
+                        for (jet, sum) in jets.iter().zip(sums) {
+                            *sum += omega.dot(jet);
+                        }
                     }
                 } else {
                     for (c, jet) in jets.iter().enumerate() {
@@ -140,11 +151,12 @@ impl Factored {
     pub(super) fn add_output(&self, plan: &Plan, h: &mut [f64], p: usize) {
         let (layout, depth) = (&plan.layout, plan.depth());
         let support = plan.support(depth);
-        let c = layout.offset(depth + 1);
-        let padded = support.div_ceil(PANEL) * PANEL;
-        for (j, sums) in self.output.chunks_exact(padded).enumerate() {
+        let (width, padded) = (layout.width(depth), support.div_ceil(PANEL) * PANEL);
+        for (at, sums) in self.output.chunks_exact(padded).enumerate() {
+            let (o, j) = (at / width, at % width);
+            let c = layout.output_weight(o, j);
             for (col, &v) in sums[..support].iter().enumerate() {
-                h[upper(c + j, parameter(layout, depth, j, col), p)] += v;
+                h[upper(c, parameter(layout, depth, j, col), p)] += v;
             }
         }
     }

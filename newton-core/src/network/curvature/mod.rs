@@ -27,7 +27,7 @@ mod shared;
 mod stack;
 
 use super::jet::Jet;
-use super::model::Layout;
+use super::model::{Layout, MAX_OUTPUTS};
 use super::passes::point::Workspace as PointWorkspace;
 use super::plan::Plan;
 use affine::Affine;
@@ -91,7 +91,11 @@ impl<J: Jet> Curvature<J> {
             self.in_blocks = false;
         }
         let (plan, slot) = (&self.plan, i % self.plan.chunk);
-        let adj_s = ws.adj_s.scale(scale);
+        let mut weighted = [J::default(); MAX_OUTPUTS];
+        for (w, adj_s) in weighted.iter_mut().zip(&ws.adj_s) {
+            *w = adj_s.scale(scale);
+        }
+        let adj_s = &weighted[..ws.adj_s.len()];
         for l in 1..=plan.depth() {
             let width = plan.layout.width(l);
             let kappa = &mut self.kappa[..width];

@@ -44,9 +44,9 @@ pub(super) struct Shared {
 impl Shared {
     pub(super) fn new<J: Jet>(plan: &Plan, p: usize) -> Self {
         let (layout, depth, chunk) = (&plan.layout, plan.depth(), plan.chunk);
-        // `1`, the parameters, and an output bias past those of `layout`; then `A²ₖⱼ` per
-        // neuron `k` of layer 2 and parameter of layer 1.
-        let repeated_from = layout.offset(depth + 1) + layout.width(depth) + 2;
+        // `1` and the parameters; then `A²ₖⱼ` per neuron `k` of layer 2 and parameter of
+        // layer 1.
+        let repeated_from = 1 + layout.parameters();
         let repeated: Vec<usize> = if depth >= 2 && plan.shares(2) {
             let first_layer = layout.width(1) * (layout.width(0) + 1);
             (0..layout.width(2))
@@ -97,7 +97,8 @@ impl Shared {
     }
 
     /// Records point `slot` of the chunk for layer `l`: its rows of `G` (from the weighted duals
-    /// `kappa` of the layer's neurons and `adj_s`, `s̄` scaled by the point's weight) and of
+    /// `kappa` of the layer's neurons and `adj_s`, `s̄ₒ` per output scaled by the point's
+    /// weight) and of
     /// `B`, and the tangents of the neurons of `l` into `tangents` where the affine term above
     /// reads them (point `i`).
     pub(super) fn record<J: Jet>(
@@ -105,7 +106,7 @@ impl Shared {
         plan: &Plan,
         l: usize,
         (i, slot): (usize, usize),
-        (kappa, adj_s, scale): (&[J], J, f64),
+        (kappa, adj_s, scale): (&[J], &[J], f64),
         ws: &PointWorkspace<J>,
         tangents: &mut [Panels],
     ) {
@@ -136,8 +137,10 @@ impl Shared {
             }
         }
         if l == plan.depth() {
-            for s1 in &ws.s1[l] {
-                row.push(&adj_s.through_product(*s1));
+            for adj_s in adj_s {
+                for s1 in &ws.s1[l] {
+                    row.push(&adj_s.through_product(*s1));
+                }
             }
         } else if plan.keeps_tangents(l) {
             let stride = stride(below, layout.offset(l));
@@ -199,9 +202,11 @@ impl Shared {
             }
         }
         if l == plan.depth() {
-            jets::scale_lanes(&block.adj_s, scale, t);
-            for s1 in block.s1[l].chunks_exact(k) {
-                jets::through_product::<J>(t, s1, row.next());
+            for adj_s in block.adj_s.chunks_exact(k) {
+                jets::scale_lanes(adj_s, scale, t);
+                for s1 in block.s1[l].chunks_exact(k) {
+                    jets::through_product::<J>(t, s1, row.next());
+                }
             }
         }
         // Two layers, so the affine term of layer 2 is folded into its product, and layer 1
@@ -331,14 +336,28 @@ fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: usize) -> Vec<Term>
         for a in 0..own {
             row_of(k * own + a, k, parameter(layout, l, k, a), a);
         }
-        if l == layout.depth() {
-            row_of(width * own + k, k, layout.offset(l + 1) + k, 0);
+    }
+    if l == layout.depth() {
+        for o in 0..layout.outputs() {
+            for k in 0..width {
+                row_of(
+                    width * own + o * width + k,
+                    k,
+                    layout.output_weight(o, k),
+                    0,
+                );
+            }
         }
     }
     if plan.folds_affine(l) {
         // Row `sH̄ₖ` against column `own + t` of `B`, parameter `t` of layer 1: weight
         // `(j, a)` or bias `j`, paired with `A²ₖⱼ`.
-        let rows = width * own + if l == layout.depth() { width } else { 0 };
+        let top = if l == layout.depth() {
+            layout.outputs() * width
+        } else {
+            0
+        };
+        let rows = width * own + top;
         for k in 0..width {
             for t in 0..first_layer {
                 let weight = layout.weight(l, k, neuron_of_first_layer(layout, t));

@@ -118,6 +118,20 @@ pub(crate) fn scale(w: &[Lanes], s: f64, out: &mut [Lanes]) {
     }
 }
 
+/// `out += s·w`.
+#[expect(
+    clippy::inline_always,
+    reason = "a few vector operations per component"
+)]
+#[inline(always)]
+pub(crate) fn add_scaled(out: &mut [Lanes], s: f64, w: &[Lanes]) {
+    for (out, w) in out.iter_mut().zip(w) {
+        for (o, &w) in out.iter_mut().zip(w) {
+            *o += s * w;
+        }
+    }
+}
+
 /// The pairing `⟨w, a⟩` at every point.
 #[expect(
     clippy::inline_always,

@@ -46,7 +46,8 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSetting`] for an invalid architecture, [`Error::PointDimension`] if the
+    /// [`Error::InvalidSetting`] for an invalid architecture or one whose outputs are not the
+    /// residual's [`Residual::OUTPUTS`], [`Error::PointDimension`] if the
     /// points do not split into points of `d` coordinates, [`Error::TargetCount`] if the targets
     /// are neither `N` values nor (for a residual without `y`) empty,
     /// [`Error::NonFiniteData`] for a NaN or infinite coordinate or target, and
@@ -58,6 +59,13 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         targets: &'a [f64],
     ) -> Result<Self, Error> {
         architecture.validate()?;
+        if architecture.outputs != R::OUTPUTS {
+            return Err(Error::InvalidSetting {
+                name: "outputs",
+                value: f64::from(u32::try_from(architecture.outputs).unwrap_or(u32::MAX)),
+                requirement: "as many as the residual reads",
+            });
+        }
         let d = architecture.inputs;
         if !points.len().is_multiple_of(d) {
             return Err(Error::PointDimension {

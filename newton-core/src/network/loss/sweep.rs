@@ -7,6 +7,7 @@ use pulp::{Arch, Simd, WithSimd};
 
 use super::super::jet::Jet;
 use super::super::kernels::BLOCK;
+use super::super::model::MAX_OUTPUTS;
 use super::super::passes::point::{backward, forward_point, tangents};
 use super::{Loss, Residual, Workspace};
 
@@ -62,13 +63,15 @@ impl Sweep for ByPoint {
         let n = loss.divisor();
         for i in 0..loss.count {
             let (x, y) = loss.point(i);
-            let u = forward_point(arch, theta, x, loss.residual.distance(x), &mut ws.point);
-            let (r, rho) = loss.residual.residual(x, y, &u);
+            forward_point(arch, theta, x, loss.residual.distance(x), &mut ws.point);
+            let r = loss
+                .residual
+                .residual(x, y, &ws.point.outputs, &mut ws.duals);
             ws.residuals[i] = r;
             if matches!(computes, Computes::Value) {
                 continue;
             }
-            backward(arch, theta, rho, &mut ws.point, &mut ws.row);
+            backward(arch, theta, &ws.duals, &mut ws.point, &mut ws.row);
             ws.jacobian.set_row(i, &ws.row);
             let Computes::Hessian(h) = &mut computes else {
                 continue;
@@ -77,34 +80,38 @@ impl Sweep for ByPoint {
             tangents(theta, &mut ws.point, layers);
             ws.second_order.record(i, loss.count, r / n, &ws.point);
             if R::NONLINEAR {
-                residual_curvature(loss, theta, (x, y, &u), r / n, ws, h);
+                residual_curvature(loss, theta, (x, y), r / n, ws, h);
             }
         }
     }
 }
 
 /// Adds `scale · Σₖₗ ∂²r/∂Uₖ∂Uₗ ∇Uₖ ∇Uₗᵀ`, the part of `∇²r` from a residual that is not affine
-/// in the jet, at the point `x` with target `y` and output jet `u` of the last forward pass.
+/// in the jets (`k`, `l` over every component of every output), at the point `x` with target
+/// `y` and the output jets of the last forward pass.
 fn residual_curvature<J: Jet, R: Residual<J>>(
     loss: &Loss<'_, J, R>,
     theta: &[f64],
-    (x, y, u): (&[f64], f64, &J),
+    (x, y): (&[f64], f64),
     scale: f64,
     ws: &mut Workspace<J>,
     h: &mut DMatrix<f64>,
 ) {
     let arch = loss.architecture;
     let p = arch.parameters();
-    loss.residual.curvature(x, y, u, &mut ws.curvature);
-    for k in 0..J::K {
-        let mut unit = J::default();
-        *unit.get_mut(k) = 1.0;
-        let row = &mut ws.component_rows[k * p..(k + 1) * p];
-        backward(arch, theta, unit, &mut ws.point, row);
+    let components = arch.outputs * J::K;
+    loss.residual
+        .curvature(x, y, &ws.point.outputs, &mut ws.curvature);
+    for a in 0..components {
+        // A unit dual on component `a`: the backward pass gives `∇_θ` of that component.
+        ws.duals.fill(J::default());
+        *ws.duals[a / J::K].get_mut(a % J::K) = 1.0;
+        let row = &mut ws.component_rows[a * p..(a + 1) * p];
+        backward(arch, theta, &ws.duals, &mut ws.point, row);
     }
-    for k in 0..J::K {
-        for l in 0..J::K {
-            let c = scale * ws.curvature[k * J::K + l];
+    for k in 0..components {
+        for l in 0..components {
+            let c = scale * ws.curvature[k * components + l];
             if c == 0.0 {
                 continue;
             }
@@ -179,14 +186,33 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
             computes,
         } = self;
         let n = loss.divisor();
+        let outputs = loss.architecture.outputs;
+        let mut rho = [[J::default(); BLOCK]; MAX_OUTPUTS];
         for first in (0..loss.count).step_by(BLOCK) {
             forward_block(loss, theta, first, ws, fused);
-            let (mut rho, mut scale) = ([J::default(); BLOCK], [0.0; BLOCK]);
+            let mut scale = [0.0; BLOCK];
             for q in 0..ws.block.lanes {
                 let (x, y) = loss.point(first + q);
-                let (r, dual) = loss.residual.residual(x, y, &ws.block.output(q));
+                let u: [J; MAX_OUTPUTS] = core::array::from_fn(|o| {
+                    if o < outputs {
+                        ws.block.output(o, q)
+                    } else {
+                        J::default()
+                    }
+                });
+                let mut dual = [J::default(); MAX_OUTPUTS];
+                let r = loss
+                    .residual
+                    .residual(x, y, &u[..outputs], &mut dual[..outputs]);
                 ws.residuals[first + q] = r;
-                (rho[q], scale[q]) = (dual, r);
+                scale[q] = r;
+                for (rho, dual) in rho.iter_mut().zip(&dual[..outputs]) {
+                    rho[q] = *dual;
+                }
+            }
+            // The lanes past a short last block get a zero dual (see `Block::backward`).
+            for rho in &mut rho[..outputs] {
+                rho[ws.block.lanes..].fill(J::default());
             }
             // `r / n` a block at a time: one vector division rather than one per point.
             for s in &mut scale {
@@ -195,8 +221,13 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
             if computes == BlockComputes::Value {
                 continue;
             }
-            ws.block
-                .backward(loss.architecture, theta, &rho, &mut ws.jacobian, first);
+            ws.block.backward(
+                loss.architecture,
+                theta,
+                &rho[..outputs],
+                &mut ws.jacobian,
+                first,
+            );
             if computes == BlockComputes::Hessian {
                 ws.second_order
                     .record_block(theta, (first, loss.count), &scale, &ws.block);

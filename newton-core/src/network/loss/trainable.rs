@@ -15,6 +15,7 @@ use nalgebra::{DMatrix, DVector};
 
 use super::super::jet::Jet;
 use super::super::kernels::panels::mirror_upper;
+use super::super::model::MAX_OUTPUTS;
 use super::super::passes::point::{backward, forward_point};
 use super::terms::TermList;
 use super::{Loss, Residual};
@@ -34,15 +35,16 @@ pub trait Coefficients<J: Jet>: Residual<J> + Copy {
     #[must_use]
     fn with_coefficients(self, values: &[f64]) -> Self;
 
-    /// Returns `r` and `∂r/∂U` at one point, and writes the derivatives in the coefficients
-    /// into `d`.
+    /// Returns `r` at one point, writes `∂r/∂Uₒ` into `dual[o]` as
+    /// [`Residual::residual`] does, and the derivatives in the coefficients into `d`.
     fn coefficient_derivatives(
         &self,
         x: &[f64],
         y: f64,
-        u: &J,
+        u: &[J],
+        dual: &mut [J],
         d: &mut CoefficientDerivatives,
-    ) -> (f64, J);
+    ) -> f64;
 }
 
 /// The derivatives of a residual in its `m` coefficients at one point.
@@ -50,19 +52,20 @@ pub trait Coefficients<J: Jet>: Residual<J> + Copy {
 pub struct CoefficientDerivatives {
     /// `∂r/∂cⱼ`, `m` entries.
     pub dc: Vec<f64>,
-    /// `∂²r/∂Uₖ∂cⱼ` at `k·m + j`, for the `K` components of the jet.
+    /// `∂²r/∂Uₖ∂cⱼ` at `k·m + j`, for the `K` components of each output's jet, output after
+    /// output (`k = o·K + component`).
     pub duc: Vec<f64>,
     /// `∂²r/∂cᵢ∂cⱼ` at `i·m + j`.
     pub dcc: Vec<f64>,
 }
 
 impl CoefficientDerivatives {
-    /// Storage for `m` coefficients and jets of up to ten components.
+    /// Storage for `m` coefficients and up to [`MAX_OUTPUTS`] jets of up to ten components.
     #[must_use]
     pub fn new(m: usize) -> Self {
         Self {
             dc: vec![0.0; m],
-            duc: vec![0.0; MAX_COMPONENTS * m],
+            duc: vec![0.0; MAX_OUTPUTS * MAX_COMPONENTS * m],
             dcc: vec![0.0; m * m],
         }
     }
@@ -137,8 +140,11 @@ impl<J: Jet, R: Coefficients<J>> TrainableTerms for Loss<'_, J, R> {
         let s = 1.0 / self.divisor();
         for i in 0..self.count {
             let (x, y) = self.point(i);
-            let u = forward_point(arch, theta, x, self.residual.distance(x), &mut ws.point);
-            let (r, rho) = self.residual.coefficient_derivatives(x, y, &u, d);
+            forward_point(arch, theta, x, self.residual.distance(x), &mut ws.point);
+            let outputs = &ws.point.outputs;
+            let r = self
+                .residual
+                .coefficient_derivatives(x, y, outputs, &mut ws.duals, d);
             for (g, dc) in out.gradient.iter_mut().zip(&d.dc) {
                 *g += s * r * dc;
             }
@@ -150,12 +156,16 @@ impl<J: Jet, R: Coefficients<J>> TrainableTerms for Loss<'_, J, R> {
                     h[(p + a, p + b)] += s * (d.dc[a] * d.dc[b] + r * d.dcc[a * m + b]);
                 }
             }
+            let mut seeds = [J::default(); MAX_OUTPUTS];
+            let seeds = &mut seeds[..arch.outputs];
             for j in 0..m {
-                let mut seed = rho.scale(d.dc[j]);
-                for k in 0..J::K {
-                    *seed.get_mut(k) += r * d.duc[k * m + j];
+                for (o, (seed, rho)) in seeds.iter_mut().zip(&ws.duals).enumerate() {
+                    *seed = rho.scale(d.dc[j]);
+                    for k in 0..J::K {
+                        *seed.get_mut(k) += r * d.duc[(o * J::K + k) * m + j];
+                    }
                 }
-                backward(arch, theta, seed, &mut ws.point, &mut ws.row);
+                backward(arch, theta, seeds, &mut ws.point, &mut ws.row);
                 let mut column = h.view_mut((0, p + j), (p, 1));
                 for (entry, row) in column.iter_mut().zip(&ws.row) {
                     *entry += s * row;
@@ -177,8 +187,10 @@ impl<J: Jet, R: Coefficients<J>> TrainableTerms for Loss<'_, J, R> {
         let s = self.divisor().sqrt().recip();
         for i in 0..self.count {
             let (x, y) = self.point(i);
-            let u = forward_point(arch, theta, x, self.residual.distance(x), &mut ws.point);
-            self.residual.coefficient_derivatives(x, y, &u, d);
+            forward_point(arch, theta, x, self.residual.distance(x), &mut ws.point);
+            let outputs = &ws.point.outputs;
+            self.residual
+                .coefficient_derivatives(x, y, outputs, &mut ws.duals, d);
             for (j, dc) in d.dc.iter().enumerate() {
                 jacobian[(first + i, p + j)] = s * dc;
             }

@@ -34,7 +34,10 @@ pub struct Workspace<J: Jet> {
     pub(crate) jacobian: Strips,
     pub(crate) residuals: DVector<f64>,
     pub(crate) row: Vec<f64>,
-    /// `∇_θ Uₖ` for each jet component `k` (only for nonlinear residuals), and `∂²r/∂U²`.
+    /// `∂r/∂Uₒ` of the current point, one dual per output.
+    pub(crate) duals: Vec<J>,
+    /// `∇_θ Uₒₖ` for each component `k` of each output `o` (only for nonlinear residuals),
+    /// and `∂²r/∂U²`.
     pub(crate) component_rows: Vec<f64>,
     pub(crate) curvature: Vec<f64>,
 }
@@ -53,8 +56,9 @@ impl<J: Jet> Workspace<J> {
             jacobian: Strips::new(points, 1, p),
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
-            component_rows: vec![0.0; J::K * p],
-            curvature: vec![0.0; J::K * J::K],
+            duals: vec![J::default(); architecture.outputs],
+            component_rows: vec![0.0; architecture.outputs * J::K * p],
+            curvature: vec![0.0; (architecture.outputs * J::K).pow(2)],
         }
     }
 }

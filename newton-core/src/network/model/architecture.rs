@@ -38,10 +38,16 @@ impl Embedding {
     }
 }
 
-/// The architecture of a fully connected network, `u(x) = D(x)·(Σⱼ cⱼ z^L_j(x) + c₀)` with
-/// `zˡ = σ(Aˡ zˡ⁻¹ + bˡ)` and `z⁰ = ξ(x)`.
+/// The most outputs a network may have: the residual sees `outputs × K` jet components, and
+/// the passes keep a few per-output duals on the stack.
+pub const MAX_OUTPUTS: usize = 8;
+
+/// The architecture of a fully connected network, `uₒ(x) = D(x)·(Σⱼ cₒⱼ z^L_j(x) + c₀ₒ)` for
+/// each output `o`, with `zˡ = σ(Aˡ zˡ⁻¹ + bˡ)` and `z⁰ = ξ(x)`: the hidden layers are shared,
+/// each output has its own row of `c`.
 ///
-/// Parameter order: `[A¹ row-major, b¹, A² row-major, b², …, c, c₀ (only with an output bias)]`.
+/// Parameter order: `[A¹ row-major, b¹, A² row-major, b², …, c (outputs × W_L, row-major),
+/// c₀ (one per output, only with an output bias)]`; with one output, `[…, c, c₀]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Architecture {
     /// The number of input coordinates `d` (1 to 3).
@@ -52,8 +58,10 @@ pub struct Architecture {
     pub widths: Vec<usize>,
     /// The nonlinearity of every hidden neuron.
     pub activation: Activation,
-    /// Whether the output has a trained bias `c₀`.
+    /// Whether each output has a trained bias `c₀ₒ`.
     pub output_bias: bool,
+    /// The number of outputs (1 to [`MAX_OUTPUTS`]), e.g. 2 for a coupled system in `(u, v)`.
+    pub outputs: usize,
 }
 
 impl Architecture {
@@ -75,6 +83,9 @@ impl Architecture {
         };
         if !(1..=3).contains(&self.inputs) {
             return invalid("inputs", count(self.inputs), "1, 2 or 3");
+        }
+        if !(1..=MAX_OUTPUTS).contains(&self.outputs) {
+            return invalid("outputs", count(self.outputs), "1 to 8");
         }
         if self.widths.is_empty() {
             return invalid("hidden", 0.0, "at least one layer");
@@ -168,21 +179,35 @@ impl Architecture {
         self.offset(l) + self.width(l) * self.width(l - 1) + j
     }
 
+    /// Returns the index of the output weight `cₒⱼ`.
+    #[must_use]
+    pub fn output_weight(&self, o: usize, j: usize) -> usize {
+        self.offset(self.depth() + 1) + o * self.width(self.depth()) + j
+    }
+
+    /// Returns the index of the output bias `c₀ₒ` (meaningful only with an output bias).
+    #[must_use]
+    pub fn output_bias_index(&self, o: usize) -> usize {
+        self.output_weight(self.outputs, 0) + o
+    }
+
     /// Returns the number of parameters `P`.
     #[must_use]
     pub fn parameters(&self) -> usize {
-        self.offset(self.depth() + 1) + self.width(self.depth()) + usize::from(self.output_bias)
+        self.offset(self.depth() + 1)
+            + self.outputs * (self.width(self.depth()) + usize::from(self.output_bias))
     }
 
     /// [`Architecture::parameters`] without overflow: `None` where it would overflow.
     fn checked_parameters(&self) -> Option<usize> {
-        let mut p = usize::from(self.output_bias);
+        let mut p = 0usize;
         let mut below = self.features();
         for &w in &self.widths {
             p = p.checked_add(w.checked_mul(below.checked_add(1)?)?)?;
             below = w;
         }
-        p.checked_add(below)
+        let per_output = below.checked_add(usize::from(self.output_bias))?;
+        p.checked_add(per_output.checked_mul(self.outputs)?)
     }
 }
 
@@ -202,6 +227,7 @@ mod tests {
             widths: vec![w, w],
             activation: Activation::Tanh,
             output_bias: false,
+            outputs: 1,
         }
     }
 
@@ -231,6 +257,15 @@ mod tests {
         assert_eq!(a.bias(2, 2), 17);
         assert_eq!(a.offset(3), 18);
         assert_eq!(a.parameters(), 21);
+        let mut two = regression(3);
+        two.outputs = 2;
+        two.output_bias = true;
+        assert_eq!(two.output_weight(0, 2), 20);
+        assert_eq!(two.output_weight(1, 0), 21);
+        assert_eq!(two.output_bias_index(0), 24);
+        assert_eq!(two.output_bias_index(1), 25);
+        assert_eq!(two.parameters(), 26);
+        assert_eq!(two.checked_parameters(), Some(26));
     }
 
     #[test]
@@ -263,6 +298,11 @@ mod tests {
         let mut a = regression(2);
         a.activation = Activation::Sin { omega: f64::NAN };
         assert!(a.validate().is_err());
+        for outputs in [0, MAX_OUTPUTS + 1] {
+            let mut a = regression(2);
+            a.outputs = outputs;
+            assert!(a.validate().is_err());
+        }
         assert!(regression(2).validate().is_ok());
     }
 

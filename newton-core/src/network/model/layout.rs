@@ -12,6 +12,8 @@ pub(crate) struct Layout {
     offsets: Vec<usize>,
     /// See [`Architecture::parameters`] (the output bias is in it, not in the widths).
     parameters: usize,
+    /// See [`Architecture::outputs`].
+    outputs: usize,
 }
 
 impl Layout {
@@ -21,6 +23,7 @@ impl Layout {
             widths: (0..=depth).map(|l| arch.width(l)).collect(),
             offsets: (0..=depth + 1).map(|l| arch.offset(l.max(1))).collect(),
             parameters: arch.parameters(),
+            outputs: arch.outputs,
         }
     }
 
@@ -28,6 +31,7 @@ impl Layout {
     /// included) and parameter count. Compares without allocating.
     pub(crate) fn fits(&self, arch: &Architecture) -> bool {
         self.parameters == arch.parameters()
+            && self.outputs == arch.outputs
             && self.widths.len() == arch.depth() + 1
             && self
                 .widths
@@ -58,6 +62,23 @@ impl Layout {
     #[inline]
     pub(crate) fn weight(&self, l: usize, j: usize, i: usize) -> usize {
         self.offsets[l] + j * self.widths[l - 1] + i
+    }
+
+    /// See [`Architecture::parameters`].
+    pub(crate) fn parameters(&self) -> usize {
+        self.parameters
+    }
+
+    /// See [`Architecture::outputs`].
+    #[inline]
+    pub(crate) fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    /// See [`Architecture::output_weight`].
+    #[inline]
+    pub(crate) fn output_weight(&self, o: usize, j: usize) -> usize {
+        self.offsets[self.depth() + 1] + o * self.widths[self.depth()] + j
     }
 
     /// See [`Architecture::bias`].

@@ -7,5 +7,5 @@ mod layout;
 mod smooth;
 
 pub use activation::Activation;
-pub use architecture::{Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA};
+pub use architecture::{Architecture, Embedding, MAX_FREQUENCY, MAX_OMEGA, MAX_OUTPUTS};
 pub(crate) use layout::Layout;

@@ -39,10 +39,10 @@ pub(crate) struct Block<J: Jet> {
     /// The activation's derivatives `σ⁽ⁱ⁾` of [`NEURONS`] neurons (entry `[i][n·BLOCK + q]`).
     derivatives: Box<[[f64; NEURONS * BLOCK]; 5]>,
     distance: Vec<Lanes>,
-    /// The output jets `U`, and the adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀`.
+    /// The output jets `Uₒ`, and the adjoints of `sₒ = Σⱼ cₒⱼ Zᴸⱼ + c₀ₒ`, output by output.
     output: Vec<Lanes>,
     pub(crate) adj_s: Vec<Lanes>,
-    /// The duals of the last backward pass.
+    /// The duals of the last backward pass, output by output.
     rho: Vec<Lanes>,
     /// Whether the dispatched target of the last forward pass has fused multiply-adds.
     pub(crate) fused: bool,
@@ -61,6 +61,7 @@ impl<J: Jet> Block<J> {
         };
         let widest = (0..=layout.depth()).map(|l| layout.width(l)).max();
         let jet = || vec![[0.0; BLOCK]; J::K];
+        let per_output = || vec![[0.0; BLOCK]; J::K * layout.outputs()];
         Self {
             z: per_layer(),
             s1: per_layer(),
@@ -71,9 +72,9 @@ impl<J: Jet> Block<J> {
             derivatives: Box::new([[0.0; NEURONS * BLOCK]; 5]),
             lanes: 0,
             distance: jet(),
-            output: jet(),
-            adj_s: jet(),
-            rho: jet(),
+            output: per_output(),
+            adj_s: per_output(),
+            rho: per_output(),
             fused: false,
             columns: vec![
                 0.0;
@@ -87,15 +88,15 @@ impl<J: Jet> Block<J> {
         }
     }
 
-    /// Returns the output jet `U` of point `q` of the last forward pass.
+    /// Returns the output jet `Uₒ` of point `q` of the last forward pass.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
-    pub(crate) fn output(&self, q: usize) -> J {
-        jets::get(&self.output, q)
+    pub(crate) fn output(&self, o: usize, q: usize) -> J {
+        jets::get(&self.output[o * J::K..(o + 1) * J::K], q)
     }
 
     /// Runs the forward pass at the `lanes` points `x` (`lanes × d`, one after another) with
-    /// distance jets `distance` and keeps the outputs `U = D·(Σⱼ cⱼ Zᴸⱼ + c₀)`; `fused` says
+    /// distance jets `distance` and keeps the outputs `Uₒ = D·(Σⱼ cₒⱼ Zᴸⱼ + c₀ₒ)`; `fused` says
     /// that the dispatched target has fused multiply-adds.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
@@ -156,16 +157,19 @@ impl<J: Jet> Block<J> {
         for (q, distance) in distance.iter().enumerate() {
             jets::set(&mut self.distance, q, distance);
         }
-        let (c, top) = (layout.offset(layout.depth() + 1), &self.z[layout.depth()]);
+        let top = &self.z[layout.depth()];
         let width = layout.width(layout.depth());
-        let bias = if arch.output_bias {
-            theta[c + width]
-        } else {
-            0.0
-        };
-        let s = &mut self.pre[..k];
-        jets::combine(s, bias, &theta[c..c + width], top, fused);
-        jets::mul::<J>(&self.distance, s, &mut self.output);
+        for (o, output) in self.output.chunks_exact_mut(k).enumerate() {
+            let bias = if arch.output_bias {
+                theta[arch.output_bias_index(o)]
+            } else {
+                0.0
+            };
+            let c = layout.output_weight(o, 0);
+            let s = &mut self.pre[..k];
+            jets::combine(s, bias, &theta[c..c + width], top, fused);
+            jets::mul::<J>(&self.distance, s, output);
+        }
     }
 
     /// Writes the feature jets `ξ(x)` of the block's points into `z[0]` (`cos` rows before
@@ -217,8 +221,9 @@ impl<J: Jet> Block<J> {
         }
     }
 
-    /// Runs the backward pass of the duals `rho` (one per point) from the last forward pass:
-    /// writes the rows `∇_θ ⟨ρ, U⟩` of the block's points into the strip of `jacobian` that
+    /// Runs the backward pass of the duals `rho` (per output, one per point) from the last
+    /// forward pass: writes the rows `∇_θ Σₒ ⟨ρₒ, Uₒ⟩` of the block's points into the strip of
+    /// `jacobian` that
     /// starts at point `first` (a multiple of [`BLOCK`]), and keeps the adjoints for the
     /// second-order term. The lanes past the block's points get the rows of a zero dual.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
@@ -227,26 +232,33 @@ impl<J: Jet> Block<J> {
         &mut self,
         arch: &Architecture,
         theta: &[f64],
-        rho: &[J; BLOCK],
+        rho: &[[J; BLOCK]],
         jacobian: &mut Strips,
         first: usize,
     ) {
         let (layout, k) = (&self.layout, J::K);
         let depth = layout.depth();
-        for (q, rho) in rho.iter().enumerate() {
-            jets::set(&mut self.rho, q, rho);
-        }
         debug_assert!(first.is_multiple_of(BLOCK));
         let mut row = jacobian.strip_mut(first / BLOCK);
-        let c = layout.offset(depth + 1);
-        jets::through_product::<J>(&self.rho, &self.distance, &mut self.adj_s);
-        let top = self.z[depth].chunks_exact(k);
-        for ((j, z), adj) in top.enumerate().zip(self.adj_z[depth].chunks_exact_mut(k)) {
-            *row.lanes(c + j) = jets::dot(&self.adj_s, z);
-            jets::scale(&self.adj_s, theta[c + j], adj);
-        }
-        if arch.output_bias {
-            *row.lanes(c + layout.width(depth)) = self.adj_s[0];
+        let duals = self.rho.chunks_exact_mut(k).zip(rho);
+        for (o, ((lanes, rho), adj_s)) in duals.zip(self.adj_s.chunks_exact_mut(k)).enumerate() {
+            for (q, rho) in rho.iter().enumerate() {
+                jets::set(lanes, q, rho);
+            }
+            jets::through_product::<J>(lanes, &self.distance, adj_s);
+            let c = layout.output_weight(o, 0);
+            let top = self.z[depth].chunks_exact(k);
+            for ((j, z), adj) in top.enumerate().zip(self.adj_z[depth].chunks_exact_mut(k)) {
+                *row.lanes(c + j) = jets::dot(adj_s, z);
+                if o == 0 {
+                    jets::scale(adj_s, theta[c + j], adj);
+                } else {
+                    jets::add_scaled(adj, theta[c + j], adj_s);
+                }
+            }
+            if arch.output_bias {
+                *row.lanes(arch.output_bias_index(o)) = adj_s[0];
+            }
         }
         for l in (1..=depth).rev() {
             let width_below = layout.width(l - 1);

@@ -50,8 +50,10 @@ pub struct Workspace<J: Jet> {
     own: Vec<J>,
     /// The distance jet at the current point.
     distance: J,
-    /// The adjoint of `s = Σⱼ cⱼ Zᴸⱼ + c₀` for the last backward pass.
-    pub(crate) adj_s: J,
+    /// The output jets `Uₒ = D·sₒ` of the last forward pass, one per output.
+    pub(crate) outputs: Vec<J>,
+    /// The adjoints of `sₒ = Σⱼ cₒⱼ Zᴸⱼ + c₀ₒ` for the last backward pass, one per output.
+    pub(crate) adj_s: Vec<J>,
 }
 
 impl<J: Jet> Workspace<J> {
@@ -94,7 +96,8 @@ impl<J: Jet> Workspace<J> {
                     .unwrap_or(0)
             ],
             distance: J::constant(1.0),
-            adj_s: J::default(),
+            outputs: vec![J::default(); architecture.outputs],
+            adj_s: vec![J::default(); architecture.outputs],
         }
     }
 }
@@ -106,35 +109,37 @@ pub(crate) fn stride(below: usize, offset: usize) -> usize {
 }
 
 /// Runs the forward pass at the point `x` with distance jet `distance` and returns the output
-/// jet `U = D·(Σⱼ cⱼ Zᴸⱼ + c₀)`.
+/// jets `Uₒ = D·(Σⱼ cₒⱼ Zᴸⱼ + c₀ₒ)`, one per output.
 ///
 /// # Errors
 ///
 /// [`Error::DimensionMismatch`] unless `θ` has `P` entries and `x` one per input, and
 /// [`Error::WorkspaceMismatch`] if `ws` was made for another network.
-pub fn forward<J: Jet>(
+pub fn forward<'w, J: Jet>(
     arch: &Architecture,
     theta: &[f64],
     x: &[f64],
     distance: J,
-    ws: &mut Workspace<J>,
-) -> Result<J, Error> {
+    ws: &'w mut Workspace<J>,
+) -> Result<&'w [J], Error> {
     check_len("entries of θ", arch.parameters(), theta.len())?;
     check_len("coordinates of the point", arch.inputs, x.len())?;
     if !ws.layout.fits(arch) {
         return Err(Error::WorkspaceMismatch { what: "network" });
     }
-    Ok(forward_point(arch, theta, x, distance, ws))
+    forward_point(arch, theta, x, distance, ws);
+    Ok(&ws.outputs)
 }
 
-/// [`forward`] without its checks, for the loss, which checks once per evaluation.
+/// [`forward`] without its checks, for the loss, which checks once per evaluation: leaves
+/// the output jets in `ws.outputs`.
 pub(crate) fn forward_point<J: Jet>(
     arch: &Architecture,
     theta: &[f64],
     x: &[f64],
     distance: J,
     ws: &mut Workspace<J>,
-) -> J {
+) {
     features(arch, x, &mut ws.z[0]);
     let layout = &ws.layout;
     for l in 1..=layout.depth() {
@@ -166,17 +171,20 @@ pub(crate) fn forward_point<J: Jet>(
         }
     }
     ws.distance = distance;
-    distance.mul(output_sum(arch, theta, &ws.z[arch.depth()]))
+    let last = &ws.z[arch.depth()];
+    for (o, u) in ws.outputs.iter_mut().enumerate() {
+        *u = distance.mul(output_sum(arch, theta, o, last));
+    }
 }
 
-/// `s = Σⱼ cⱼ Zᴸⱼ + c₀`.
-fn output_sum<J: Jet>(arch: &Architecture, theta: &[f64], last: &[J]) -> J {
-    let c = arch.offset(arch.depth() + 1);
+/// `sₒ = Σⱼ cₒⱼ Zᴸⱼ + c₀ₒ`.
+fn output_sum<J: Jet>(arch: &Architecture, theta: &[f64], o: usize, last: &[J]) -> J {
     let bias = if arch.output_bias {
-        theta[c + last.len()]
+        theta[arch.output_bias_index(o)]
     } else {
         0.0
     };
+    let c = arch.output_weight(o, 0);
     last.iter()
         .zip(&theta[c..c + last.len()])
         .fold(J::constant(bias), |s, (z, c)| s.add_scaled(*c, *z))
@@ -206,26 +214,33 @@ fn features<J: Jet>(arch: &Architecture, x: &[f64], xi: &mut [J]) {
     }
 }
 
-/// Runs the backward pass of the dual `rho` from the last forward pass: writes
-/// `∇_θ ⟨ρ, U⟩` into `gradient` and keeps the adjoints for the second-order term.
+/// Runs the backward pass of the duals `rho` (one per output) from the last forward pass:
+/// writes `∇_θ Σₒ ⟨ρₒ, Uₒ⟩` into `gradient` and keeps the adjoints for the second-order term.
 pub(crate) fn backward<J: Jet>(
     arch: &Architecture,
     theta: &[f64],
-    rho: J,
+    rho: &[J],
     ws: &mut Workspace<J>,
     gradient: &mut [f64],
 ) {
     let layout = &ws.layout;
     let depth = layout.depth();
-    let c = layout.offset(depth + 1);
-    let adj_s = rho.through_product(ws.distance);
-    ws.adj_s = adj_s;
-    for (j, z) in ws.z[depth].iter().enumerate() {
-        gradient[c + j] = adj_s.dot(z);
-        ws.adj_z[depth][j] = adj_s.scale(theta[c + j]);
-    }
-    if arch.output_bias {
-        gradient[c + layout.width(depth)] = adj_s.value();
+    for (o, (adj_s, rho)) in ws.adj_s.iter_mut().zip(rho).enumerate() {
+        *adj_s = rho.through_product(ws.distance);
+        let c = arch.output_weight(o, 0);
+        let top = ws.z[depth].iter().zip(&mut ws.adj_z[depth]);
+        for (j, (z, adj_z)) in top.enumerate() {
+            gradient[c + j] = adj_s.dot(z);
+            // The first output writes the adjoint, the others add to it.
+            *adj_z = if o == 0 {
+                adj_s.scale(theta[c + j])
+            } else {
+                adj_z.add_scaled(theta[c + j], *adj_s)
+            };
+        }
+        if arch.output_bias {
+            gradient[arch.output_bias_index(o)] = adj_s.value();
+        }
     }
     for l in (1..=depth).rev() {
         let width_below = layout.width(l - 1);

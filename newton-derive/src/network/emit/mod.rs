@@ -31,7 +31,7 @@ pub struct Term<'a> {
 /// The number of components of the jets a residual needs: 1 (value only) or the order-two
 /// jet of `d` inputs.
 fn jet_components(uses: &Uses, d: usize) -> usize {
-    if uses.components.iter().any(|c| !c.0.is_empty()) {
+    if uses.components.iter().any(|c| c.is_derivative()) {
         1 + d + d * (d + 1) / 2
     } else {
         1
@@ -56,7 +56,7 @@ fn parameters(d: &Declaration) -> usize {
         p += w * (previous + 1);
         previous = w;
     }
-    p + previous + usize::from(d.output_bias)
+    p + d.outputs.len() * (previous + usize::from(d.output_bias))
 }
 
 /// How the run-time constants and trainable coefficients are threaded through the emitted
@@ -130,6 +130,7 @@ pub fn module(
         .unwrap_or(1);
     let jet = jet_type(k, dim);
     let p = parameters(d);
+    let outputs = d.outputs.len();
     let widths = &d.hidden;
     let layers = widths.len();
     let constants = Constants::new(d);
@@ -181,10 +182,13 @@ pub fn module(
             pub type Jet = #jet;
             /// The number of input coordinates.
             pub const INPUTS: usize = #dim;
+            /// The number of outputs (`u`, or those `outputs:` declares).
+            pub const OUTPUTS: usize = #outputs;
             /// The declared widths of the hidden layers: the default of `Network`, which
             /// `Network::with_widths` changes at run time.
             pub const WIDTHS: [usize; #layers] = [#(#widths),*];
-            /// The number of parameters `P` at the declared widths, `[A¹ row-major, b¹, …, c]`;
+            /// The number of parameters `P` at the declared widths, `[A¹ row-major, b¹, …, c]`
+            /// (`c` one row per output);
             /// `Network::parameters` gives it at the network's run-time widths.
             pub const P: usize = #p;
             #omega_const

@@ -14,6 +14,7 @@ fn constructors(d: &Declaration) -> TokenStream {
     let dim = d.inputs.len();
     let widths = &d.hidden;
     let output_bias = d.output_bias;
+    let outputs = d.outputs.len();
     let activation = match d.activation {
         Activation::Tanh => quote!(::newton::network::Activation::Tanh),
         Activation::Sin(omega) => quote!(::newton::network::Activation::Sin { omega: #omega }),
@@ -30,6 +31,7 @@ fn constructors(d: &Declaration) -> TokenStream {
                 widths: ::std::vec![#(#widths),*],
                 activation: #activation,
                 output_bias: #output_bias,
+                outputs: #outputs,
             }
         }
     };
@@ -132,18 +134,63 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
             constants: Constants,
         }
     });
-    let lift = has_lift.then(|| {
-        quote! {
-            let u = <Jet as ::newton::network::Jet>::add_scaled(u, 1.0, __lift_jet::<Jet>(&x #from_self));
-        }
-    });
+    let outputs = d.outputs.len();
+    // One output: `jet` returns its jet and `forward` its value, as before `outputs:` existed;
+    // several: arrays in the declared order. A lift has a single output to lift.
+    let (jet_type, value_type, jet_result, forward_result) = if outputs == 1 {
+        let lift = has_lift.then(|| {
+            quote! {
+                let u = <Jet as ::newton::network::Jet>::add_scaled(u, 1.0, __lift_jet::<Jet>(&x #from_self));
+            }
+        });
+        (
+            quote!(Jet),
+            quote!(f64),
+            quote! {
+                let u = outputs[0];
+                #lift
+                ::core::result::Result::Ok(u)
+            },
+            quote!(::core::result::Result::Ok(
+                <Jet as ::newton::network::Jet>::value(&u)
+            )),
+        )
+    } else {
+        (
+            quote!([Jet; #outputs]),
+            quote!([f64; #outputs]),
+            quote!(::core::result::Result::Ok(::core::array::from_fn(|o| {
+                outputs[o]
+            }))),
+            quote!(::core::result::Result::Ok(
+                u.map(|u| <Jet as ::newton::network::Jet>::value(&u))
+            )),
+        )
+    };
+    let names = d.output_list();
+    let forward_doc = if outputs == 1 {
+        format!(
+            "Returns the network's output {names} at `x` (with the lift, when one is declared)."
+        )
+    } else {
+        format!("Returns the network's outputs {names} at `x`, in that order.")
+    };
     let loss = loss_method(d, constants);
     let m = d.trainable.len();
     let (coefficients_method, initial_coefficients) = coefficient_items(d);
     let constants_methods = constants_methods(d);
-    let output = if has_lift { "`u = lift + D·N`" } else { "`u`" };
+    let output = if has_lift {
+        "`u = lift + D·N`".to_string()
+    } else {
+        names.clone()
+    };
+    let jets = if outputs == 1 {
+        "the output jet"
+    } else {
+        "the output jets, in the declared order"
+    };
     let jet_doc = format!(
-        "Returns the output jet at `x`: {output} and the input derivatives the residuals use. \
+        "Returns {jets} at `x`: {output} and the input derivatives the residuals use. \
          Allocates its work space; a [`Loss`] evaluates many points without allocating."
     );
     quote! {
@@ -183,7 +230,7 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
             ///
             /// [`newton::Error::DimensionMismatch`](::newton::Error::DimensionMismatch) unless
             /// `theta` has [`Network::parameters`] entries.
-            pub fn jet(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<Jet, ::newton::Error> {
+            pub fn jet(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<#jet_type, ::newton::Error> {
                 let p = self.parameters();
                 if theta.len() != p {
                     return ::core::result::Result::Err(::newton::Error::DimensionMismatch { what: "entries of θ", expected: p, found: theta.len() });
@@ -191,24 +238,23 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
                 let mut ws = ::newton::network::engine::Workspace::new(&self.architecture);
                 let distance = __distance_jet::<Jet>(&x #from_self);
                 let theta = &theta[..self.architecture.parameters()];
-                let u = ::newton::network::engine::forward(&self.architecture, theta, &x, distance, &mut ws)?;
-                #lift
-                ::core::result::Result::Ok(u)
+                let outputs = ::newton::network::engine::forward(&self.architecture, theta, &x, distance, &mut ws)?;
+                #jet_result
             }
 
-            /// Returns the network's output `u(x)` (with the lift, when one is declared).
+            #[doc = #forward_doc]
             ///
             /// # Errors
             ///
             /// As [`Network::jet`].
-            pub fn forward(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<f64, ::newton::Error> {
+            pub fn forward(&self, theta: &[f64], x: [f64; #dim]) -> ::core::result::Result<#value_type, ::newton::Error> {
                 let u = self.jet(theta, x)?;
-                ::core::result::Result::Ok(<Jet as ::newton::network::Jet>::value(&u))
+                #forward_result
             }
 
             /// Returns the basis functions at `x`: `D(x)·zᴸⱼ(x)` for each neuron `j` of the last
-            /// hidden layer, so that `u = Σⱼ cⱼ · basis_j` (plus `D·c₀` with an output bias,
-            /// and the lift when one is declared).
+            /// hidden layer, which every output shares, so that `uₒ = Σⱼ cₒⱼ · basis_j` (plus
+            /// `D·c₀ₒ` with an output bias, and the lift when one is declared).
             ///
             /// # Errors
             ///
@@ -220,7 +266,7 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
                 }
                 let arch = &self.architecture;
                 let last = arch.width(arch.depth());
-                let c = arch.offset(arch.depth() + 1);
+                let c = arch.output_weight(0, 0);
                 let mut unit = theta[..arch.parameters()].to_vec();
                 let mut ws = ::newton::network::engine::Workspace::new(arch);
                 (0..last)
@@ -229,7 +275,7 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
                             *v = if i == j { 1.0 } else { 0.0 };
                         }
                         let distance = __distance_jet::<f64>(&x #from_self);
-                        ::newton::network::engine::forward(arch, &unit, &x, distance, &mut ws)
+                        ::newton::network::engine::forward(arch, &unit, &x, distance, &mut ws).map(|u| u[0])
                     })
                     .collect()
             }

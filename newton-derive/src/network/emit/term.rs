@@ -132,11 +132,13 @@ fn residual_function(
 ) -> TokenStream {
     let inputs = &d.inputs;
     let dim = inputs.len();
+    // Output `o`'s jet is entries `o·K ..` of `__jet`.
     let bindings = term.uses.components.iter().map(|c| {
-        let index = if k == 1 { 0 } else { c.index(dim) };
-        let local = local(c, inputs, Span::call_site());
+        let index = c.output * k + if k == 1 { 0 } else { c.index(dim) };
+        let local = local(c, (inputs, &d.outputs), Span::call_site());
         quote!(let #local = __jet[#index];)
     });
+    let k = d.outputs.len() * k;
     let residual = &term.residual;
     let params = &constants.residual_params;
     let bindings: Vec<TokenStream> = bindings.collect();
@@ -168,19 +170,26 @@ fn residual_function(
 /// `Residual` and its `impl newton::network::Residual<Jet>`.
 fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usize) -> TokenStream {
     let dim = d.inputs.len();
+    let outputs = d.outputs.len();
+    let n = outputs * k;
     let coordinates: Vec<TokenStream> = (0..dim).map(|i| quote!(x[#i])).collect();
-    let components = if k == 1 { quote!([*u]) } else { quote!(u.0) };
-    let from_gradient = if k == 1 {
-        quote!(g[0])
-    } else {
-        quote!(::newton::network::Jet2(g.into()))
-    };
+    // The components of every output's jet, output after output, as `__residual` takes them.
+    let components = quote! {{
+        let mut __c = [0.0; #n];
+        for (o, u) in u.iter().enumerate().take(#outputs) {
+            for k in 0..#k {
+                __c[o * #k + k] = <Jet as ::newton::network::Jet>::get(u, k);
+            }
+        }
+        __c
+    }};
     let from_self = &constants.from_self;
     let arguments = &constants.residual_args;
-    // The lift moves the jet the residual sees: `u = lift + D·N`.
+    // The lift moves the jet the residual sees: `u = lift + D·N` (one output only).
     let shift = d.lift.as_ref().map(|_| {
         quote! {
-            let u = &<Jet as ::newton::network::Jet>::add_scaled(*u, 1.0, __lift_jet::<Jet>(x #from_self));
+            let __lifted = [<Jet as ::newton::network::Jet>::add_scaled(u[0], 1.0, __lift_jet::<Jet>(x #from_self))];
+            let u = &__lifted[..];
         }
     });
     let uses_target = term.uses.uses_target();
@@ -210,7 +219,8 @@ fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usi
             }
         }
     };
-    let coefficients_impl = coefficients_impl(d, k, shift.as_ref(), &components, arguments);
+    let coefficients_impl =
+        coefficients_impl(d, (outputs, k), shift.as_ref(), &components, arguments);
     quote! {
         /// The declared residual, distance function and lift, with the residual's derivatives
         /// in the output jet compiled by `#[hessian]`.
@@ -225,14 +235,21 @@ fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usi
                 __distance_jet::<Jet>(x #from_self)
             }
 
+            const OUTPUTS: usize = #outputs;
+
             #[inline]
-            fn residual(&self, x: &[f64], y: f64, u: &Jet) -> (f64, Jet) {
+            fn residual(&self, x: &[f64], y: f64, u: &[Jet], dual: &mut [Jet]) -> f64 {
                 #shift
                 let (r, g) = __residual::value_gradient(#components, #(#coordinates,)* y #arguments);
-                (r, #from_gradient)
+                for (o, dual) in dual.iter_mut().enumerate().take(#outputs) {
+                    for k in 0..#k {
+                        *<Jet as ::newton::network::Jet>::get_mut(dual, k) = g[o * #k + k];
+                    }
+                }
+                r
             }
 
-            fn curvature(&self, x: &[f64], y: f64, u: &Jet, out: &mut [f64]) {
+            fn curvature(&self, x: &[f64], y: f64, u: &[Jet], out: &mut [f64]) {
                 #shift
                 let h = __residual::hessian(#components, #(#coordinates,)* y #arguments);
                 for (o, v) in out.iter_mut().zip(h.iter()) {
@@ -250,7 +267,7 @@ fn residual_impl(d: &Declaration, term: &Term<'_>, constants: &Constants, k: usi
 /// jet's `K` components and then the `m` coefficients.
 fn coefficients_impl(
     d: &Declaration,
-    k: usize,
+    (outputs, k): (usize, usize),
     shift: Option<&TokenStream>,
     components: &TokenStream,
     arguments: &TokenStream,
@@ -259,6 +276,7 @@ fn coefficients_impl(
         return None;
     }
     let m = d.trainable.len();
+    let n = outputs * k;
     let coordinates: Vec<TokenStream> = (0..d.inputs.len()).map(|i| quote!(x[#i])).collect();
     let assigned = d
         .trainable
@@ -280,25 +298,29 @@ fn coefficients_impl(
                 &self,
                 x: &[f64],
                 y: f64,
-                u: &Jet,
+                u: &[Jet],
+                dual: &mut [Jet],
                 d: &mut ::newton::network::CoefficientDerivatives,
-            ) -> (f64, Jet) {
+            ) -> f64 {
                 #shift
                 let (r, g, h) = __residual_c::value_gradient_hessian(#components, #(#coordinates,)* y #arguments);
-                let mut rho = <Jet as ::core::default::Default>::default();
-                for k in 0..#k {
-                    *<Jet as ::newton::network::Jet>::get_mut(&mut rho, k) = g[k];
+                for (o, dual) in dual.iter_mut().enumerate().take(#outputs) {
+                    for k in 0..#k {
+                        *<Jet as ::newton::network::Jet>::get_mut(dual, k) = g[o * #k + k];
+                    }
+                }
+                for a in 0..#n {
                     for j in 0..#m {
-                        d.duc[k * #m + j] = h[(k, #k + j)];
+                        d.duc[a * #m + j] = h[(a, #n + j)];
                     }
                 }
                 for i in 0..#m {
-                    d.dc[i] = g[#k + i];
+                    d.dc[i] = g[#n + i];
                     for j in 0..#m {
-                        d.dcc[i * #m + j] = h[(#k + i, #k + j)];
+                        d.dcc[i * #m + j] = h[(#n + i, #n + j)];
                     }
                 }
-                (r, rho)
+                r
             }
         }
     })
