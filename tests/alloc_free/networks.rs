@@ -96,6 +96,34 @@ fn trainable_coefficients_allocate_nothing_per_evaluation() {
     assert_loss_allocation_free!("trained_terms", loss, network.init_xavier(3), p);
 }
 
+newton::network! {
+    /// Two outputs, an affine term (the block path) and a nonlinear one (the point path).
+    pub two_outputs {
+        inputs: (x, y),
+        outputs: (u, v),
+        hidden: [5, 4],
+        activation: tanh,
+        output_bias: true,
+        residuals: { pde: u.xx + v.yy - 1.0, coupling: u * v.x - target },
+    }
+}
+
+#[test]
+fn several_outputs_allocate_nothing_per_evaluation() {
+    use newton::network::PointSet;
+    let network = two_outputs::Network::new();
+    let xs: Vec<f64> = (0..60).map(|i| f64::from(i) / 60.0).collect();
+    let ys: Vec<f64> = xs.iter().map(|x| x.cos()).collect();
+    let loss = network
+        .loss(two_outputs::PointSets {
+            pde: PointSet::new(&xs),
+            coupling: PointSet::new(&xs).with_targets(&ys[..30]),
+        })
+        .unwrap();
+    let p = network.parameters();
+    assert_loss_allocation_free!("two_outputs", loss, network.init_xavier(3), p);
+}
+
 #[test]
 fn terms_allocate_nothing_per_evaluation() {
     use newton::network::PointSet;

@@ -292,7 +292,7 @@ impl Declaration {
             if taken {
                 cx.error_spanned_by(
                     name,
-                    format!("`{name}` cannot name an input: it names the network's output or the target"),
+                    format!("`{name}` cannot name an input: it names an output of the network"),
                 );
             }
             !taken

@@ -10,7 +10,9 @@
 //!   the layers below;
 //! - affine map `Hˡₖ = Σⱼ Aˡₖⱼ Zˡ⁻¹ⱼ + bˡₖ`: `2⟨H̄ˡₖ, ∂Aˡₖⱼ ∂Zˡ⁻¹ⱼ⟩`, coupling row `k` of `Aˡ`
 //!   with the parameters below layer `l`;
-//! - output `s = Σⱼ cⱼ Zᴸⱼ`: `2⟨s̄, ∂cⱼ ∂Zᴸⱼ⟩`, coupling `c` with everything below.
+//! - output `sₒ = Σⱼ cₒⱼ Zᴸⱼ` of each output `o`: `2⟨s̄ₒ, ∂cₒⱼ ∂Zᴸⱼ⟩`, coupling row `o` of `c`
+//!   with everything below (the outputs share the hidden layers, whose adjoint is
+//!   `Z̄ᴸⱼ = Σₒ cₒⱼ s̄ₒ`).
 //!
 //! Only these blocks are non-zero. This module computes, per point, the adjoints and the
 //! tangents of every `Hˡₖ`; the blocks themselves are summed over the points as products of
