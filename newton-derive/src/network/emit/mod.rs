@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use syn::{Expr, Ident};
 
 use super::declaration::{Activation, Declaration};
-use super::rewrite::Uses;
+use super::rewrite::{Component, Uses};
 
 /// One residual term after rewriting.
 pub struct Term<'a> {
@@ -31,7 +31,7 @@ pub struct Term<'a> {
 /// The number of components of the jets a residual needs: 1 (value only) or the order-two
 /// jet of `d` inputs.
 fn jet_components(uses: &Uses, d: usize) -> usize {
-    if uses.components.iter().any(|c| c.is_derivative()) {
+    if uses.components.iter().any(Component::is_derivative) {
         1 + d + d * (d + 1) / 2
     } else {
         1

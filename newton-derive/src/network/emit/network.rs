@@ -134,65 +134,18 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
             constants: Constants,
         }
     });
-    let outputs = d.outputs.len();
-    // One output: `jet` returns its jet and `forward` its value, as before `outputs:` existed;
-    // several: arrays in the declared order. A lift has a single output to lift.
-    let (jet_type, value_type, jet_result, forward_result) = if outputs == 1 {
-        let lift = has_lift.then(|| {
-            quote! {
-                let u = <Jet as ::newton::network::Jet>::add_scaled(u, 1.0, __lift_jet::<Jet>(&x #from_self));
-            }
-        });
-        (
-            quote!(Jet),
-            quote!(f64),
-            quote! {
-                let u = outputs[0];
-                #lift
-                ::core::result::Result::Ok(u)
-            },
-            quote!(::core::result::Result::Ok(
-                <Jet as ::newton::network::Jet>::value(&u)
-            )),
-        )
-    } else {
-        (
-            quote!([Jet; #outputs]),
-            quote!([f64; #outputs]),
-            quote!(::core::result::Result::Ok(::core::array::from_fn(|o| {
-                outputs[o]
-            }))),
-            quote!(::core::result::Result::Ok(
-                u.map(|u| <Jet as ::newton::network::Jet>::value(&u))
-            )),
-        )
-    };
-    let names = d.output_list();
-    let forward_doc = if outputs == 1 {
-        format!(
-            "Returns the network's output {names} at `x` (with the lift, when one is declared)."
-        )
-    } else {
-        format!("Returns the network's outputs {names} at `x`, in that order.")
-    };
+    let OutputShape {
+        jet_type,
+        value_type,
+        jet_result,
+        forward_result,
+        forward_doc,
+    } = output_shape(d, constants, has_lift);
     let loss = loss_method(d, constants);
     let m = d.trainable.len();
     let (coefficients_method, initial_coefficients) = coefficient_items(d);
     let constants_methods = constants_methods(d);
-    let output = if has_lift {
-        "`u = lift + D·N`".to_string()
-    } else {
-        names.clone()
-    };
-    let jets = if outputs == 1 {
-        "the output jet"
-    } else {
-        "the output jets, in the declared order"
-    };
-    let jet_doc = format!(
-        "Returns {jets} at `x`: {output} and the input derivatives the residuals use. \
-         Allocates its work space; a [`Loss`] evaluates many points without allocating."
-    );
+    let jet_doc = jet_doc(d, has_lift);
     quote! {
         /// The declared network: its architecture, with the run-time settings (the widths, `ω`,
         /// `B`, the residuals' constants).
@@ -297,6 +250,74 @@ pub fn network(d: &Declaration, constants: &Constants, has_lift: bool) -> TokenS
             }
         }
     }
+}
+
+/// What `jet` and `forward` return: with one output its jet and value, as before `outputs:`
+/// existed; with several, arrays in the declared order. A lift has a single output to lift.
+struct OutputShape {
+    jet_type: TokenStream,
+    value_type: TokenStream,
+    jet_result: TokenStream,
+    forward_result: TokenStream,
+    forward_doc: String,
+}
+
+fn output_shape(d: &Declaration, constants: &Constants, has_lift: bool) -> OutputShape {
+    let from_self = &constants.from_self;
+    let outputs = d.outputs.len();
+    let names = d.output_list();
+    if outputs == 1 {
+        let lift = has_lift.then(|| {
+            quote! {
+                let u = <Jet as ::newton::network::Jet>::add_scaled(u, 1.0, __lift_jet::<Jet>(&x #from_self));
+            }
+        });
+        OutputShape {
+            jet_type: quote!(Jet),
+            value_type: quote!(f64),
+            jet_result: quote! {
+                let u = outputs[0];
+                #lift
+                ::core::result::Result::Ok(u)
+            },
+            forward_result: quote!(::core::result::Result::Ok(
+                <Jet as ::newton::network::Jet>::value(&u)
+            )),
+            forward_doc: format!(
+                "Returns the network's output {names} at `x` (with the lift, when one is declared)."
+            ),
+        }
+    } else {
+        OutputShape {
+            jet_type: quote!([Jet; #outputs]),
+            value_type: quote!([f64; #outputs]),
+            jet_result: quote!(::core::result::Result::Ok(::core::array::from_fn(|o| {
+                outputs[o]
+            }))),
+            forward_result: quote!(::core::result::Result::Ok(
+                u.map(|u| <Jet as ::newton::network::Jet>::value(&u))
+            )),
+            forward_doc: format!("Returns the network's outputs {names} at `x`, in that order."),
+        }
+    }
+}
+
+/// The documentation of `Network::jet`.
+fn jet_doc(d: &Declaration, has_lift: bool) -> String {
+    let output = if has_lift {
+        "`u = lift + D·N`".to_string()
+    } else {
+        d.output_list()
+    };
+    let jets = if d.outputs.len() == 1 {
+        "the output jet"
+    } else {
+        "the output jets, in the declared order"
+    };
+    format!(
+        "Returns {jets} at `x`: {output} and the input derivatives the residuals use. \
+         Allocates its work space; a [`Loss`] evaluates many points without allocating."
+    )
 }
 
 /// `Network::coefficients`, and the statements of `Network::init_xavier` that start the
