@@ -133,14 +133,19 @@ fn chosen(study: &Study, count: usize) -> Vec<((f64, f64), &Run)> {
         .collect()
 }
 
-/// Continues the chosen runs of `study` to the longer limit and reads each.
+/// Continues the chosen runs of `study` to the longer limit and reads each; none when the
+/// longer limit is not longer than the sweep's (a user's `--long-iterations` at or below
+/// `--max-iterations`), since there is then nothing to continue.
 pub(super) fn check<J: Jet, R: Residual<J> + Copy>(
     problem: &Problem<R>,
     study: &Study,
     context: &Context,
 ) -> Result<Vec<Check>, Error> {
     let s = &context.settings;
-    let extra = s.long_iterations.saturating_sub(s.max_iterations).max(1);
+    if s.long_iterations <= s.max_iterations {
+        return Ok(Vec::new());
+    }
+    let extra = s.long_iterations - s.max_iterations;
     let longer = Settings {
         max_iterations: extra,
         ..s.clone()

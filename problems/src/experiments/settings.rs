@@ -132,20 +132,11 @@ impl Settings {
         (alpha, lambda)
     }
 
-    /// Checks every setting.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidFlag`] naming the first bad one.
-    pub fn validate(&self) -> Result<(), Error> {
-        let flag = |flag, value: String, requirement| Error::InvalidFlag {
-            flag,
-            value,
-            requirement,
-        };
-        // The upper bounds keep a mistyped count from overflowing an allocation (a panic or an
-        // abort) instead of an error; each is far above what an experiment needs.
-        for (name, n, max, requirement) in [
+    /// Each count setting with its flag, upper bound and requirement. The upper bounds keep a
+    /// mistyped count from overflowing an allocation (a panic or an abort) instead of an
+    /// error; each is far above what an experiment needs.
+    fn counts(&self) -> [(&'static str, usize, usize, &'static str); 8] {
+        [
             ("starts", self.network_starts, 10_000, "between 1 and 10000"),
             (
                 "torus-starts",
@@ -174,7 +165,21 @@ impl Settings {
                 10_000_000,
                 "between 1 and 10000000",
             ),
-        ] {
+        ]
+    }
+
+    /// Checks every setting.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidFlag`] naming the first bad one.
+    pub fn validate(&self) -> Result<(), Error> {
+        let flag = |flag, value: String, requirement| Error::InvalidFlag {
+            flag,
+            value,
+            requirement,
+        };
+        for (name, n, max, requirement) in self.counts() {
             if n == 0 || n > max {
                 return Err(flag(name, n.to_string(), requirement));
             }

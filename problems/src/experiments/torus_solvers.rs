@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::torus::{basin_figure, census, census_starts, TorusCensus};
 use super::{of, Context, Section, Verdict};
-use crate::torus::{MAX_ITERATIONS, TOLERANCE};
+use crate::torus::{MAX_ITERATIONS, STATIONARY_POINTS, TOLERANCE};
 use crate::Error;
 
 /// One table row: its label, whether the verdict reads it, its census.
@@ -73,6 +73,59 @@ fn rows(
     Ok(rows)
 }
 
+/// Unconverged runs whose last iterate lies nearest a minimum.
+fn nearest_minimum(c: &TorusCensus) -> usize {
+    STATIONARY_POINTS
+        .iter()
+        .zip(c.unconverged_nearest)
+        .filter(|(p, _)| p.kind == Stationary::Minimum)
+        .map(|(_, k)| k)
+        .sum()
+}
+
+/// Writes the table, one row per solver, and returns the same numbers for `results.json`.
+fn table(md: &mut String, rows: &[Row]) -> serde_json::Map<String, serde_json::Value> {
+    let _ = writeln!(
+        md,
+        "| solver | minimum | saddle | maximum | elsewhere | not converged | of those, nearest \
+         point a minimum | largest distance of an unconverged end to its nearest point |\n\
+         |---|---|---|---|---|---|---|---|"
+    );
+    let mut results = serde_json::Map::new();
+    for Row {
+        label,
+        judged,
+        census: c,
+    } in rows
+    {
+        let (minima, saddles, maxima) = (
+            c.of_kind(|k| k == Stationary::Minimum),
+            c.of_kind(Stationary::is_saddle),
+            c.of_kind(|k| k == Stationary::Maximum),
+        );
+        let heading_to_minimum = nearest_minimum(c);
+        let distance = if c.unconverged > 0 {
+            format!("{:.1e}", c.unconverged_distance)
+        } else {
+            "–".to_owned()
+        };
+        let _ = writeln!(
+            md,
+            "| {label} | {minima} | {saddles} | {maxima} | {} | {} | {heading_to_minimum} | {distance} |",
+            c.strays, c.unconverged
+        );
+        results.insert(
+            label.clone(),
+            json!({ "minimum": minima, "saddle": saddles, "maximum": maxima, "judged": judged,
+                    "elsewhere": c.strays, "not_converged": c.unconverged, "counts": c.counts,
+                    "not_converged_nearest_minimum": heading_to_minimum,
+                    "not_converged_nearest_counts": c.unconverged_nearest,
+                    "not_converged_max_distance": c.unconverged_distance }),
+        );
+    }
+    results
+}
+
 /// Judges the rows by [`RULE`].
 fn judge(rows: &[Row], n: usize) -> (Verdict, String) {
     let judged: Vec<&Row> = rows.iter().filter(|r| r.judged).collect();
@@ -87,9 +140,12 @@ fn judge(rows: &[Row], n: usize) -> (Verdict, String) {
             format!("{} ({})", r.label, of(minima(&r.census), n))
         });
     let at_bad: usize = judged.iter().map(|r| bad(&r.census)).sum();
+    let open: usize = judged.iter().map(|r| r.census.unconverged).sum();
+    let open_to_minimum: usize = judged.iter().map(|r| nearest_minimum(&r.census)).sum();
     let reason = format!(
         "{} of {} judged rows end at a minimum from every start; fewest minima: {worst}; runs \
-         of judged rows at a saddle or maximum: {at_bad}",
+         of judged rows at a saddle or maximum: {at_bad}; stopped unconverged by the step \
+         limit: {open}, of which {open_to_minimum} nearest a minimum",
         judged.iter().filter(|r| minima(&r.census) == n).count(),
         judged.len()
     );
@@ -125,30 +181,7 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
          (c₁ = 1e-4).\n",
         context.settings.seed,
     );
-    let _ = writeln!(md, "| solver | minimum | saddle | maximum | elsewhere | not converged |\n|---|---|---|---|---|---|");
-    let mut results = serde_json::Map::new();
-    for Row {
-        label,
-        judged,
-        census: c,
-    } in &rows
-    {
-        let (minima, saddles, maxima) = (
-            c.of_kind(|k| k == Stationary::Minimum),
-            c.of_kind(Stationary::is_saddle),
-            c.of_kind(|k| k == Stationary::Maximum),
-        );
-        let _ = writeln!(
-            md,
-            "| {label} | {minima} | {saddles} | {maxima} | {} | {} |",
-            c.strays, c.unconverged
-        );
-        results.insert(
-            label.clone(),
-            json!({ "minimum": minima, "saddle": saddles, "maximum": maxima, "judged": judged,
-                    "elsewhere": c.strays, "not_converged": c.unconverged, "counts": c.counts }),
-        );
-    }
+    let mut results = table(md, &rows);
     let _ = writeln!(md);
     let (alpha, lambda) = context.settings.figure_cell();
     let shown = format!("saddle-free Newton α = {alpha}, λ = {lambda:e}, Armijo");

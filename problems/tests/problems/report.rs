@@ -147,6 +147,10 @@ fn json_numbers_match_the_markdown_tables() {
             row(md, &label)[5],
             solvers[&label]["not_converged"].to_string()
         );
+        assert_eq!(
+            row(md, &label)[6],
+            solvers[&label]["not_converged_nearest_minimum"].to_string()
+        );
     }
 
     let random = &section(json, "random-hessians")["results"]["rows"];
