@@ -72,10 +72,10 @@ struct Constants {
     #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true)]
     sigma: Option<Vec<f64>>,
     /// Starts per cell of the saddle-free Newton sweeps on the PINNs and of the Fourier σ sweep
-    /// (the first of the network starts) [default: 10; quick 2].
+    /// (the first of the network starts) [default: 5; quick 2].
     #[arg(long, global = true, allow_hyphen_values = true)]
     sweep_starts: Option<usize>,
-    /// Step limit of the longer-limit check of unconverged regression runs [default: 2000;
+    /// Step limit of the longer-limit check of unconverged regression runs [default: 1000;
     /// quick 240].
     #[arg(long, global = true, allow_hyphen_values = true)]
     long_iterations: Option<usize>,

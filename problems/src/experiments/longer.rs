@@ -31,11 +31,17 @@ const APPROACH: f64 = 0.5;
 pub(super) enum Reading {
     /// It converged before the longer limit.
     ConvergedLater,
+    /// It diverged before the longer limit.
+    DivergedLater,
     /// Still unconverged, but at most half as far from a saddle as at the original limit.
     SlowApproachToSaddle,
     /// Still unconverged, at most half as far from a point of index 0 (minimum or degenerate).
     SlowApproachToIndexZero,
-    /// Neither: Newton found no stationary point nearby, or the run did not close in on it.
+    /// Not closing in by either test, but with `‖∇L‖∞` within 100 times the tolerance: stalled
+    /// next to a (degenerate) stationary point that neither it nor Newton reaches.
+    Stalled,
+    /// None of these: Newton found no stationary point nearby, or the run did not close in on
+    /// it, and the gradient is not small.
     Wandering,
 }
 
@@ -44,6 +50,8 @@ impl Reading {
     fn words(self) -> &'static str {
         match self {
             Self::ConvergedLater => "converged by the longer limit",
+            Self::DivergedLater => "diverged by the longer limit",
+            Self::Stalled => "stalled near a stationary point",
             Self::SlowApproachToSaddle => "slow approach to a saddle",
             Self::SlowApproachToIndexZero => "slow approach to an index-0 point",
             Self::Wandering => "wandering (no convergence)",
@@ -96,12 +104,20 @@ pub(super) const RULE: &str = "a run still unconverged at the longer limit is a 
     the longer limit is at most half its distance at the original limit, or, where Newton \
     finds no such point, ‖∇L‖∞ fell at least 100-fold between the two limits; the approach is \
     to a saddle when θ* (without θ*, the last iterate) has a negative Hessian eigenvalue, to an \
-    index-0 point otherwise; every other unconverged run is wandering";
+    index-0 point otherwise; an unconverged run that is not closing in but ends with \
+    ‖∇L‖∞ within 100 times the tolerance is stalled near a stationary point; every other \
+    unconverged run is wandering";
 
-/// Reads one continued run by [`RULE`].
-fn read(at_limit: &Run, at_long: &Run, nearest: Option<&Nearest>) -> Reading {
-    if at_long.outcome != Outcome::NotConverged {
-        return Reading::ConvergedLater;
+/// How close to the tolerance `‖∇L‖∞` must end for a run that is not closing in to count as
+/// stalled rather than wandering.
+const STALLED: f64 = 100.0;
+
+/// Reads one continued run by [`RULE`], `tolerance` being the sweep's on `‖∇L‖∞`.
+fn read(at_limit: &Run, at_long: &Run, nearest: Option<&Nearest>, tolerance: f64) -> Reading {
+    match at_long.outcome {
+        Outcome::NotConverged => {}
+        Outcome::Diverged => return Reading::DivergedLater,
+        _ => return Reading::ConvergedLater,
     }
     let (closer, index) = match nearest {
         Some(n) => (
@@ -114,6 +130,7 @@ fn read(at_limit: &Run, at_long: &Run, nearest: Option<&Nearest>) -> Reading {
         ),
     };
     match (closer, index) {
+        (false, _) if at_long.gradient_norm <= STALLED * tolerance => Reading::Stalled,
         (false, _) => Reading::Wandering,
         (true, Some(i)) if i > 0 => Reading::SlowApproachToSaddle,
         (true, _) => Reading::SlowApproachToIndexZero,
@@ -172,7 +189,7 @@ pub(super) fn check<J: Jet, R: Residual<J> + Copy>(
                 distance_at_limit: distance(&run.x, &end.x),
                 distance_at_long: distance(&at_long.x, &end.x),
             });
-            let reading = read(run, &at_long, nearest.as_ref());
+            let reading = read(run, &at_long, nearest.as_ref(), s.tolerance);
             bar.inc(1);
             Ok(Check {
                 alpha,
@@ -278,8 +295,9 @@ mod tests {
             losses: Vec::new(),
         };
         let open = run(Outcome::NotConverged, 1e-3);
-        let read =
-            |end: &super::Run, n: Option<&Nearest>| read(&run(Outcome::NotConverged, 1.0), end, n);
+        let read = |end: &super::Run, n: Option<&Nearest>| {
+            read(&run(Outcome::NotConverged, 1.0), end, n, 1e-9)
+        };
         assert_eq!(
             read(&run(Outcome::OtherSaddle, 1e-10), None),
             Reading::ConvergedLater
@@ -298,6 +316,15 @@ mod tests {
             read(&open, Some(&nearest(0, 1.0, 0.1))),
             Reading::SlowApproachToIndexZero
         );
+        assert_eq!(
+            read(&run(Outcome::Diverged, 1e9), None),
+            Reading::DivergedLater
+        );
+        // Not closing in (a 10-fold fall), but within 100 × the tolerance: stalled.
+        let before = run(Outcome::NotConverged, 1e-6);
+        let creep = |g| super::read(&before, &run(Outcome::NotConverged, g), None, 1e-9);
+        assert_eq!(creep(1e-7), Reading::Stalled);
+        assert_eq!(creep(1.1e-7), Reading::Wandering);
         // A found θ* decides, whatever the gradient did.
         assert_eq!(
             read(&open, Some(&nearest(3, 1.0, 0.51))),
