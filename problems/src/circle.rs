@@ -19,8 +19,9 @@ pub const TARGET_ANGLE: f64 = 0.927_295_218_001_612_2;
 /// `L″ = 2.5 cos(θ − θ_y)` with `θ_y = atan2(2.0, 1.5)` ([`TARGET_ANGLE`]).
 ///
 /// Stationary points: the minimum at `θ_y` (`L = 1.125`) and the maximum at `θ_y + π`
-/// (`L = 6.125`); see [`STATIONARY_POINTS`]. Pure Newton goes to the maximum from every start
-/// with `|θ₀ − θ_y| ∈ (π/2, π)` (mod 2π).
+/// (`L = 6.125`); see [`STATIONARY_POINTS`]. Pure Newton's step points toward the maximum from
+/// every start with `|θ₀ − θ_y| ∈ (π/2, π)` (mod 2π), where `L″ < 0`; its limit need not follow,
+/// since near a quarter turn the step is long and can land in the other basin.
 #[newton::hessian]
 #[must_use]
 pub fn circle(theta: f64) -> f64 {

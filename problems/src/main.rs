@@ -67,6 +67,18 @@ struct Constants {
     /// Frequencies ω of the 1-D PINN sweep, comma-separated [default: 1,2,3,6].
     #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true)]
     omega: Option<Vec<f64>>,
+    /// Scales σ of the Fourier-feature sweep, B ~ N(0, σ²), comma-separated [default: 0.5,1,2;
+    /// quick 0.5,2].
+    #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true)]
+    sigma: Option<Vec<f64>>,
+    /// Starts per cell of the saddle-free Newton sweeps on the PINNs and of the Fourier σ sweep
+    /// (the first of the network starts) [default: 5; quick 2].
+    #[arg(long, global = true, allow_hyphen_values = true)]
+    sweep_starts: Option<usize>,
+    /// Step limit of the longer-limit check of unconverged regression runs [default: 1000;
+    /// quick 240].
+    #[arg(long, global = true, allow_hyphen_values = true)]
+    long_iterations: Option<usize>,
     /// Convergence tolerance ‖∇L‖∞ of the network runs [default: 1e-9].
     #[arg(long, global = true, allow_hyphen_values = true)]
     tolerance: Option<f64>,
@@ -103,6 +115,15 @@ impl Constants {
         }
         if let Some(v) = self.omega {
             s.omegas = v;
+        }
+        if let Some(v) = self.sigma {
+            s.sigmas = v;
+        }
+        if let Some(v) = self.sweep_starts {
+            s.sweep_starts = v;
+        }
+        if let Some(v) = self.long_iterations {
+            s.long_iterations = v;
         }
         if let Some(v) = self.tolerance {
             s.tolerance = v;

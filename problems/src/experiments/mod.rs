@@ -7,7 +7,9 @@
 //! experiment's file.
 
 mod circle;
+mod longer;
 mod networks;
+mod parameter_sweep;
 mod pinn_1d;
 mod pinn_2d;
 mod random_hessians;
@@ -211,7 +213,7 @@ pub const EXPERIMENTS: [Experiment; 10] = [
     },
     Experiment {
         name: "torus-solvers",
-        summary: "§3  BFGS and saddle-free Newton from the same torus starts",
+        summary: "§3  BFGS and the saddle-free Newton α × λ sweep from the same torus starts",
         run: torus_solvers::run,
     },
     Experiment {
@@ -226,17 +228,18 @@ pub const EXPERIMENTS: [Experiment; 10] = [
     },
     Experiment {
         name: "fourier",
-        summary: "§4a Fourier-feature regression (m = 8, σ = 2): sweep, BFGS, LM, Adam",
+        summary: "§4a Fourier-feature regression (m = 8, σ = 2): sweep, BFGS, LM, Adam, σ sweep",
         run: regression::run_fourier,
     },
     Experiment {
         name: "pinn-1d",
-        summary: "§4b 1-D Poisson PINN: sweep (λ up to 1), ω ∈ {1, 2, 3, 6}",
+        summary:
+            "§4b 1-D Poisson PINN: Newton and saddle-free sweeps (λ up to 1), ω ∈ {1, 2, 3, 6}",
         run: pinn_1d::run,
     },
     Experiment {
         name: "pinn-2d",
-        summary: "§4c 2-D diffusion–reaction PINN: Newton, saddle-free, BFGS, Adam vs u*",
+        summary: "§4c 2-D diffusion–reaction PINN: Newton and saddle-free sweeps, BFGS, Adam vs u*",
         run: pinn_2d::run,
     },
     Experiment {

@@ -16,14 +16,6 @@ use serde::Serialize;
 use super::{Context, Settings};
 use crate::Error;
 
-/// A standard normal draw (Box–Muller, one of the pair).
-pub(super) fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    use rand::Rng as _;
-    let u: f64 = 1.0 - rng.random::<f64>();
-    let v: f64 = rng.random();
-    (-2.0 * u.ln()).sqrt() * (core::f64::consts::TAU * v).cos()
-}
-
 /// How a run ended (`PROBLEMS.md` §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -119,8 +111,9 @@ pub(super) enum Method {
     Relaxed { alpha: f64, lambda: f64 },
     /// Pure Newton.
     Newton,
-    /// `θ ← θ − (|H| + λI)⁻¹∇L`, `λ = 1e-4`.
-    SaddleFree,
+    /// `θ ← θ − t(|H| + λI)⁻¹∇L` with `t` from Armijo backtracking on `L` starting at `α`
+    /// (`PROBLEMS.md` §6: the line search its reference uses).
+    SaddleFree { alpha: f64, lambda: f64 },
     /// BFGS, strong Wolfe.
     Bfgs,
     /// Levenberg–Marquardt on the least-squares view.
@@ -137,7 +130,9 @@ impl Method {
                 format!("relaxed Newton α = {alpha}, λ = {lambda:e}")
             }
             Self::Newton => "Newton".to_owned(),
-            Self::SaddleFree => "saddle-free Newton".to_owned(),
+            Self::SaddleFree { alpha, lambda } => {
+                format!("saddle-free Newton α = {alpha}, λ = {lambda:e}")
+            }
             Self::Bfgs => "BFGS".to_owned(),
             Self::LevenbergMarquardt => "Levenberg–Marquardt".to_owned(),
             Self::Adam => "Adam".to_owned(),
@@ -334,6 +329,25 @@ impl<R> Problem<R> {
         runs
     }
 
+    /// Runs `method` from one point, `settings`' limits, and measures the end as start `start`
+    /// (the longer-limit check continues a run from its last iterate this way).
+    pub fn solve_one<J: Jet>(
+        &self,
+        method: Method,
+        from: &DVector<f64>,
+        settings: &Settings,
+        start: usize,
+    ) -> Result<Run, Error>
+    where
+        R: Residual<J> + Copy,
+    {
+        let loss = self.loss::<J>()?;
+        let objective = loss.objective();
+        let report = solve(method, &objective, from, settings, false)?;
+        let initial = newton::Objective::value(&objective, from);
+        Ok(self.measure::<J>(&loss, start, &report, initial, self.trivial_loss::<J>()))
+    }
+
     /// Classifies one run's end by `PROBLEMS.md` §6.
     fn measure<J: Jet>(
         &self,
@@ -434,7 +448,10 @@ where
             .with_max_iterations(its)
             .with_trajectory(record)
             .minimize(objective, start)?,
-        Method::SaddleFree => SaddleFreeNewton::default()
+        Method::SaddleFree { alpha, lambda } => SaddleFreeNewton::default()
+            .with_alpha(alpha)?
+            .with_lambda(lambda)?
+            .with_line_search(true)
             .with_tolerance(tol)?
             .with_max_iterations(its)
             .with_trajectory(record)

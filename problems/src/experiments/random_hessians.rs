@@ -5,12 +5,12 @@ use std::fmt::Write as _;
 
 use nalgebra::DMatrix;
 use newton::linalg::cholesky_in_place;
-use rand::SeedableRng;
+use rand::{Rng as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::networks::normal;
 use super::{Context, Section, Verdict};
 use crate::plot::{Figure, Series};
 use crate::Error;
@@ -29,7 +29,7 @@ fn count(seed: u64, n: usize, task: usize, draws: usize) -> (usize, usize) {
     let (mut positive, mut negative) = (0, 0);
     for _ in 0..draws {
         for v in a.iter_mut() {
-            *v = normal(&mut rng);
+            *v = rng.sample(StandardNormal);
         }
         // Only the lower triangle is read by the factorisation.
         for j in 0..n {

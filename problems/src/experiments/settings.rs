@@ -36,6 +36,17 @@ pub struct Settings {
     pub lambdas: Vec<f64>,
     /// Frequencies `ω` of the 1-D PINN sweep.
     pub omegas: Vec<f64>,
+    /// Scales `σ` of the Fourier-feature sweep, `B ~ N(0, σ²)` (`PROBLEMS.md` §4).
+    pub sigmas: Vec<f64>,
+    /// Starts per cell of the sweeps added for fair comparisons (saddle-free Newton on the
+    /// PINNs, `σ` on the Fourier features): the first of the network starts, fewer than those
+    /// so that `reproduce` keeps to its time.
+    pub sweep_starts: usize,
+    /// Runs per regression study continued to [`Settings::long_iterations`] when they end
+    /// "not converged" at [`Settings::max_iterations`].
+    pub long_runs: usize,
+    /// The longer step limit of that check.
+    pub long_iterations: usize,
     /// Convergence tolerance on `‖∇L‖∞` of the network runs (1e-9).
     pub tolerance: f64,
     /// Step limit of the second-order network runs (300).
@@ -61,6 +72,10 @@ impl Settings {
             alphas: vec![1.0, 0.5, 0.25],
             lambdas: vec![1e-4, 1e-2],
             omegas: vec![1.0, 2.0, 3.0, 6.0],
+            sigmas: vec![0.5, 1.0, 2.0],
+            sweep_starts: 5,
+            long_runs: 2,
+            long_iterations: 1000,
             tolerance: 1e-9,
             max_iterations: 300,
             bfgs_iterations: 3000,
@@ -80,6 +95,10 @@ impl Settings {
             alphas: vec![1.0, 0.5],
             lambdas: vec![1e-4],
             omegas: vec![1.0, 6.0],
+            sigmas: vec![0.5, 2.0],
+            sweep_starts: 2,
+            long_runs: 1,
+            long_iterations: 240,
             max_iterations: 60,
             bfgs_iterations: 300,
             adam_iterations: 500,
@@ -113,20 +132,11 @@ impl Settings {
         (alpha, lambda)
     }
 
-    /// Checks every setting.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidFlag`] naming the first bad one.
-    pub fn validate(&self) -> Result<(), Error> {
-        let flag = |flag, value: String, requirement| Error::InvalidFlag {
-            flag,
-            value,
-            requirement,
-        };
-        // The upper bounds keep a mistyped count from overflowing an allocation (a panic or an
-        // abort) instead of an error; each is far above what an experiment needs.
-        for (name, n, max, requirement) in [
+    /// Each count setting with its flag, upper bound and requirement. The upper bounds keep a
+    /// mistyped count from overflowing an allocation (a panic or an abort) instead of an
+    /// error; each is far above what an experiment needs.
+    fn counts(&self) -> [(&'static str, usize, usize, &'static str); 8] {
+        [
             ("starts", self.network_starts, 10_000, "between 1 and 10000"),
             (
                 "torus-starts",
@@ -143,17 +153,42 @@ impl Settings {
                 1_000_000,
                 "between 1 and 1000000",
             ),
-        ] {
+            (
+                "sweep-starts",
+                self.sweep_starts,
+                10_000,
+                "between 1 and 10000",
+            ),
+            (
+                "long-iterations",
+                self.long_iterations,
+                10_000_000,
+                "between 1 and 10000000",
+            ),
+        ]
+    }
+
+    /// Checks every setting.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidFlag`] naming the first bad one.
+    pub fn validate(&self) -> Result<(), Error> {
+        let flag = |flag, value: String, requirement| Error::InvalidFlag {
+            flag,
+            value,
+            requirement,
+        };
+        for (name, n, max, requirement) in self.counts() {
             if n == 0 || n > max {
                 return Err(flag(name, n.to_string(), requirement));
             }
         }
-        let positive = |v: f64| v > 0.0 && v.is_finite();
-        let lists: [Check<'_>; 3] = [
+        let lists: [Check<'_>; 4] = [
             (
                 "alpha",
                 &self.alphas,
-                |v| v > 0.0 && v.is_finite(),
+                positive_finite,
                 "positive and finite",
             ),
             (
@@ -168,6 +203,12 @@ impl Settings {
                 |v| v > 0.0 && v <= newton::network::MAX_OMEGA,
                 "positive and at most 1e77 (so that ω⁴ is finite)",
             ),
+            (
+                "sigma",
+                &self.sigmas,
+                positive_finite,
+                "positive and finite",
+            ),
         ];
         for (name, values, ok, requirement) in lists {
             if values.is_empty() {
@@ -177,7 +218,7 @@ impl Settings {
                 return Err(flag(name, as_typed(*v), requirement));
             }
         }
-        if !positive(self.tolerance) {
+        if !positive_finite(self.tolerance) {
             return Err(flag(
                 "tolerance",
                 as_typed(self.tolerance),
@@ -186,6 +227,11 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// Whether `v` is positive and finite.
+fn positive_finite(v: f64) -> bool {
+    v > 0.0 && v.is_finite()
 }
 
 /// A number as a user would type it: `-1e-9`, not `-0.000000001`.
@@ -214,8 +260,11 @@ mod tests {
         };
         let base = Settings::quick(0);
         assert_eq!(base.validate().ok(), Some(()));
-        let cases: [Case; 7] = [
+        let cases: [Case; 10] = [
             ("starts", |s| s.network_starts = usize::MAX),
+            ("sweep-starts", |s| s.sweep_starts = 0),
+            ("long-iterations", |s| s.long_iterations = 10_000_001),
+            ("sigma", |s| s.sigmas = vec![2.0, 0.0]),
             ("torus-starts", |s| s.torus_starts = 10_000_001),
             ("draws", |s| s.draws = usize::MAX),
             ("max-iterations", |s| s.max_iterations = 1_000_001),

@@ -12,10 +12,17 @@ use super::{Context, Section, Verdict};
 use crate::plot::{Figure, Series};
 use crate::Error;
 
+/// One cell of an `α × λ` sweep: its setting and its runs.
+pub(super) type Cell = ((f64, f64), Vec<Run>);
+
 /// The runs of one study.
 pub(super) struct Study {
-    /// `(α, λ)` and its runs, in sweep order.
-    pub cells: Vec<((f64, f64), Vec<Run>)>,
+    /// `(α, λ)` and its relaxed-Newton runs, in sweep order.
+    pub cells: Vec<Cell>,
+    /// `(α, λ)` and its saddle-free Newton runs (Armijo backtracking from `α`), in sweep
+    /// order, from the first [`Settings::sweep_starts`](super::Settings) starts; empty
+    /// when the study does not sweep it.
+    pub saddle_free: Vec<Cell>,
     /// The comparison methods and their runs.
     pub methods: Vec<(Method, Vec<Run>)>,
     /// `L_trivial`.
@@ -25,41 +32,45 @@ pub(super) struct Study {
 }
 
 impl Study {
-    /// Runs the sweep over `alphas × lambdas` and then `methods`, all from the same starts.
+    /// Runs the relaxed-Newton sweep over `alphas × lambdas` and then `methods`, all from the
+    /// same starts; with `saddle_free`, also saddle-free Newton over the same cells from the
+    /// first of those starts.
     pub fn run<J: Jet, R: Residual<J> + Copy>(
         problem: &Problem<R>,
         context: &Context,
         stream: u64,
         lambdas: &[f64],
         methods: &[Method],
+        saddle_free: bool,
     ) -> Result<Self, Error> {
         let s = &context.settings;
         let starts = problem.starts(s.seed, stream, s.network_starts);
         let figure_cell = s.figure_cell();
-        let mut cells = Vec::new();
-        for &alpha in &s.alphas {
-            for &lambda in lambdas {
-                let record = (alpha, lambda) == figure_cell;
-                let runs = problem.solve_all::<J>(
-                    Method::Relaxed { alpha, lambda },
-                    &starts,
-                    s,
-                    context,
-                    record,
-                )?;
-                cells.push(((alpha, lambda), runs));
-            }
-        }
+        let relaxed = |alpha, lambda| Method::Relaxed { alpha, lambda };
+        let cells = sweep::<J, R>(problem, context, &starts, lambdas, relaxed)?;
+        let saddle_free = if saddle_free {
+            let first = &starts[..s.sweep_starts.min(starts.len())];
+            let method = |alpha, lambda| Method::SaddleFree { alpha, lambda };
+            sweep::<J, R>(problem, context, first, lambdas, method)?
+        } else {
+            Vec::new()
+        };
         let methods = methods
             .iter()
             .map(|&m| Ok((m, problem.solve_all::<J>(m, &starts, s, context, true)?)))
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(Self {
             cells,
+            saddle_free,
             methods,
             trivial: problem.trivial_loss::<J>(),
             figure_cell,
         })
+    }
+
+    /// Every saddle-free Newton run of the sweep.
+    pub fn saddle_free_runs(&self) -> impl Iterator<Item = &Run> {
+        self.saddle_free.iter().flat_map(|(_, r)| r)
     }
 
     /// The runs of the figure cell.
@@ -84,10 +95,56 @@ impl Study {
     }
 }
 
+/// Runs `method(α, λ)` over the settings' `α` × `lambdas` from `starts`, recording the first
+/// start's losses in the figure cell.
+pub(super) fn sweep<J: Jet, R: Residual<J> + Copy>(
+    problem: &Problem<R>,
+    context: &Context,
+    starts: &[newton::nalgebra::DVector<f64>],
+    lambdas: &[f64],
+    method: impl Fn(f64, f64) -> Method,
+) -> Result<Vec<Cell>, Error> {
+    let s = &context.settings;
+    let mut cells = Vec::new();
+    for &alpha in &s.alphas {
+        for &lambda in lambdas {
+            let record = (alpha, lambda) == s.figure_cell();
+            let runs = problem.solve_all::<J>(method(alpha, lambda), starts, s, context, record)?;
+            cells.push(((alpha, lambda), runs));
+        }
+    }
+    Ok(cells)
+}
+
+/// Writes one sweep's table: a row of outcome counts per `(α, λ)` cell.
+pub(super) fn sweep_table(md: &mut String, cells: &[Cell]) {
+    let _ = writeln!(
+        md,
+        "| α | λ | {} |\n{}|",
+        outcome_header(),
+        "|---".repeat(Outcome::ALL.len() + 2)
+    );
+    for ((a, l), runs) in cells {
+        let _ = writeln!(md, "| {a} | {l:e} | {} |", count_cells(runs));
+    }
+}
+
+/// Writes the saddle-free sweep's table, when the study has one.
+fn saddle_free_table(md: &mut String, study: &Study) {
+    if let Some((_, first)) = study.saddle_free.first() {
+        let _ = writeln!(
+            md,
+            "\nSaddle-free Newton `θ ← θ − t(|H| + λI)⁻¹∇L`, `t` by Armijo backtracking on L \
+             (c₁ = 1e-4, halving from t = α), from the first {} of the same starts in every cell:\n",
+            first.len()
+        );
+        sweep_table(md, &study.saddle_free);
+    }
+}
+
 /// Writes the sweep table, the comparison table and the per-run table of the figure cell.
 pub(super) fn tables(md: &mut String, study: &Study, stream_note: &str) {
     let heads = outcome_header();
-    let bar = "|---".repeat(Outcome::ALL.len() + 2);
     let _ = writeln!(
         md,
         "L_trivial = {:.6} (the loss wherever u ≡ 0). {stream_note}\n",
@@ -97,10 +154,8 @@ pub(super) fn tables(md: &mut String, study: &Study, stream_note: &str) {
         md,
         "Relaxed Newton `θ ← θ − α(H + λI)⁻¹∇L`, the same starts in every cell:\n"
     );
-    let _ = writeln!(md, "| α | λ | {heads} |\n{bar}|");
-    for ((a, l), runs) in &study.cells {
-        let _ = writeln!(md, "| {a} | {l:e} | {} |", count_cells(runs));
-    }
+    sweep_table(md, &study.cells);
+    saddle_free_table(md, study);
     let _ = writeln!(md, "\nThe same starts with other methods (relaxed Newton: the figure cell α = {}, λ = {:e}):\n", study.figure_cell.0, study.figure_cell.1);
     let _ = writeln!(
         md,
@@ -194,6 +249,10 @@ pub(super) fn results(study: &Study) -> serde_json::Value {
             "alpha": a, "lambda": l, "counts": counts(runs), "medians": Medians::of(runs),
             "runs": runs,
         })).collect::<Vec<_>>(),
+        "saddle_free_sweep": study.saddle_free.iter().map(|((a, l), runs)| json!({
+            "alpha": a, "lambda": l, "counts": counts(runs), "medians": Medians::of(runs),
+            "runs": runs,
+        })).collect::<Vec<_>>(),
         "methods": study.methods.iter().map(|(m, runs)| json!({
             "method": m.name(), "counts": counts(runs), "medians": Medians::of(runs),
             "runs": runs,
@@ -204,7 +263,8 @@ pub(super) fn results(study: &Study) -> serde_json::Value {
 /// The verdict rule of the regression and PINN studies, as the report prints it.
 pub(super) const RULE: &str = "reproduced when at least half of the relaxed-Newton sweep runs end \
     at a saddle (trivial or not) and every comparison method descends past the trivial point \
-    (L/L_trivial < 1 − 1e-3, converged or not) in at least 9 of 10 runs; partly when the first \
+    (L/L_trivial < 1 − 1e-3, converged or not) in at least 9 of 10 runs (saddle-free Newton's \
+    sweep, where there is one, counted as one method over all its cells); partly when the first \
     rule fails but at least 1 in 10 sweep runs ends at a saddle and that share is larger than \
     the share of runs any comparison method leaves on the trivial plateau (|L/L_trivial − 1| < \
     1e-3, converged or not); otherwise not reproduced";
@@ -220,6 +280,25 @@ pub(super) fn on_plateau(runs: &[Run]) -> usize {
     runs.iter()
         .filter(|r| (r.loss_ratio - 1.0).abs() < 1e-3)
         .count()
+}
+
+/// The methods the claim says descend past the trivial point, by name with their runs: every
+/// comparison method but pure Newton, and the saddle-free sweep as one method over all its
+/// cells (so a setting where it fails counts against it as much as one where it succeeds).
+pub(super) fn comparisons(study: &Study) -> Vec<(String, Vec<Run>)> {
+    let mut others: Vec<(String, Vec<Run>)> = study
+        .methods
+        .iter()
+        .filter(|(m, _)| !matches!(m, Method::Newton))
+        .map(|(m, r)| (m.name(), r.clone()))
+        .collect();
+    if !study.saddle_free.is_empty() {
+        others.push((
+            format!("saddle-free Newton (all {} cells)", study.saddle_free.len()),
+            study.saddle_free_runs().cloned().collect(),
+        ));
+    }
+    others
 }
 
 /// `k / n` (0 for no runs).
@@ -241,12 +320,7 @@ pub(super) fn verdict(study: &Study) -> (Verdict, String) {
         .filter(|r| r.outcome == Outcome::TrivialSaddle)
         .count();
     let newton = share(saddles, sweep.len());
-    let others: Vec<(Method, &[Run])> = study
-        .methods
-        .iter()
-        .filter(|(m, _)| !matches!(m, Method::Newton))
-        .map(|(m, r)| (*m, r.as_slice()))
-        .collect();
+    let others = comparisons(study);
     let unconverged: Vec<&&Run> = sweep
         .iter()
         .filter(|r| r.outcome == Outcome::NotConverged)
@@ -261,11 +335,10 @@ pub(super) fn verdict(study: &Study) -> (Verdict, String) {
         sweep.len(),
         unconverged.len()
     );
-    for (m, runs) in &others {
+    for (name, runs) in &others {
         let _ = write!(
             reason,
-            "; {}: {} of {} below L_trivial, {} on the trivial plateau",
-            m.name(),
+            "; {name}: {} of {} below L_trivial, {} on the trivial plateau",
             descended(runs),
             runs.len(),
             on_plateau(runs)

@@ -25,6 +25,12 @@ pub(super) struct TorusCensus {
     pub strays: usize,
     /// Runs that did not converge or returned an error.
     pub unconverged: usize,
+    /// The runs stopped before converging (errors aside), by the row of the known point
+    /// nearest their last iterate: where a step limit cut them short, this says what they were
+    /// heading for.
+    pub unconverged_nearest: [usize; 8],
+    /// The largest distance (angles wrapped) from such a run's last iterate to that point.
+    pub unconverged_distance: f64,
     /// Limits whose classification disagrees with the table.
     pub misclassified: usize,
     /// `max |H₀₁|` over the distinct limits (the Hessians are diagonal there).
@@ -70,10 +76,19 @@ pub(super) fn census<M: Minimizer>(
             .map(|(_, s)| s.len())
             .sum::<usize>()
             + census.errors.len(),
+        unconverged_nearest: [0; 8],
+        unconverged_distance: 0.0,
         misclassified: 0,
         max_off_diagonal: 0.0,
         max_z: 0.0,
     };
+    for &start in census.unconverged.iter().flat_map(|(_, s)| s) {
+        if let Ok(report) = &reports[start] {
+            let (row, d) = nearest_known(&report.x);
+            out.unconverged_nearest[row] += 1;
+            out.unconverged_distance = out.unconverged_distance.max(d);
+        }
+    }
     for limit in &census.limits {
         let (_, _, h) = torus::value_gradient_hessian([limit.x[0], limit.x[1]]);
         out.max_off_diagonal = out.max_off_diagonal.max(h[(0, 1)].abs());
@@ -97,6 +112,21 @@ pub(super) fn census<M: Minimizer>(
         }
     }
     Ok(out)
+}
+
+/// The row of the known stationary point nearest `x` and the distance to it, both angles
+/// taken modulo `2π`.
+fn nearest_known(x: &SVector<f64, 2>) -> (usize, f64) {
+    let wrapped = |d: f64| {
+        let d = d.rem_euclid(TAU);
+        d.min(TAU - d)
+    };
+    STATIONARY_POINTS
+        .iter()
+        .map(|p| wrapped(p.point[0] - x[0]).hypot(wrapped(p.point[1] - x[1])))
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or((0, f64::INFINITY))
 }
 
 /// The torus starts of this run.
@@ -215,4 +245,20 @@ pub(super) fn run(context: &Context) -> Result<Section, Error> {
     }
     section.rule("reproduced when Newton reaches at least one saddle and at least one maximum and every start converges to one of the 8 known points with the right type; partly when it reaches a saddle or a maximum but that rule fails; otherwise (minima only) not reproduced");
     Ok(section)
+}
+
+#[cfg(test)]
+mod tests {
+    use core::f64::consts::{PI, TAU};
+
+    use nalgebra::SVector;
+
+    /// The distance wraps both angles: a point just below 2π is next to the one at 0.
+    #[test]
+    fn nearest_known_point_wraps_angles() {
+        let (row, d) = super::nearest_known(&SVector::from([TAU - 1e-3, PI + 2e-3]));
+        let p = super::STATIONARY_POINTS[row].point;
+        assert_eq!((p[0], p[1]), (0.0, PI));
+        assert!((d - 1e-3_f64.hypot(2e-3)).abs() < 1e-12, "{d}");
+    }
 }

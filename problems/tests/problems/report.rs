@@ -125,13 +125,34 @@ fn json_numbers_match_the_markdown_tables() {
         row(md, "converged to the maximum θ_y + π")[1],
         format!("{} of 360", circle["maximum"])
     );
+    assert_eq!(
+        row(md, "starts with L″(θ₀) < 0 (\\|θ₀ − θ_y\\| > π/2)")[1],
+        format!("{} of 360", circle["negative_curvature"])
+    );
+    assert_eq!(
+        row(md, "first step uphill (toward the maximum)")[1],
+        format!("{} of 360", circle["uphill"])
+    );
     let solvers = &section(json, "torus-solvers")["results"];
     let md = markdown_section(&r.markdown, &title("torus-solvers"));
     assert_eq!(row(md, "BFGS")[1], solvers["BFGS"]["minimum"].to_string());
-    assert_eq!(
-        row(md, "saddle-free Newton")[1],
-        solvers["saddle-free Newton"]["minimum"].to_string()
-    );
+    // Every saddle-free Newton cell (with the line search) and the undamped row.
+    let (alpha, lambda) = Settings::quick(SEED).figure_cell();
+    for label in [
+        format!("saddle-free Newton α = {alpha}, λ = {lambda:e}, Armijo"),
+        "saddle-free Newton α = 1, λ = 1e-4, no line search".to_owned(),
+    ] {
+        assert_eq!(row(md, &label)[1], solvers[&label]["minimum"].to_string());
+        assert_eq!(
+            row(md, &label)[5],
+            solvers[&label]["not_converged"].to_string()
+        );
+        assert_eq!(
+            row(md, &label)[6],
+            solvers[&label]["not_converged_nearest_minimum"].to_string()
+        );
+    }
+
     let random = &section(json, "random-hessians")["results"]["rows"];
     let md = markdown_section(&r.markdown, &title("random-hessians"));
     for k in [0, 2, 5] {
@@ -142,8 +163,34 @@ fn json_numbers_match_the_markdown_tables() {
             "n = {n}"
         );
     }
+    // The saddle-free sweeps of the PINNs and the Fourier σ sweep, each from its own table.
+    for name in ["pinn-1d", "pinn-2d"] {
+        let md = markdown_section(&r.markdown, &title(name));
+        let table = &md[md.find("Saddle-free Newton `θ").unwrap()..];
+        let cells = section(json, name)["results"]["saddle_free_sweep"]
+            .as_array()
+            .unwrap();
+        assert!(!cells.is_empty(), "{name}");
+        let first = row(table, &format!("{}", cells[0]["alpha"].as_f64().unwrap()));
+        assert_eq!(
+            first[7],
+            cells[0]["counts"]["not converged"].to_string(),
+            "{name}"
+        );
+        assert_eq!(
+            first[4],
+            cells[0]["counts"]["minimum"].to_string(),
+            "{name}"
+        );
+    }
+    let md = markdown_section(&r.markdown, &title("fourier"));
+    let table = &md[md.find("The σ sweep").unwrap()..];
+    let sigma = &section(json, "fourier")["results"]["sigma_sweep"][0];
+    let first = row(table, &format!("{}", sigma["sigma"].as_f64().unwrap()));
+    assert_eq!(first[1], sigma["method"].as_str().unwrap());
+    assert_eq!(first[7], sigma["counts"]["not converged"].to_string());
     // The first sweep cell of every network study: the markdown counts are the JSON counts.
-    for name in ["tanh", "siren", "fourier", "pinn-1d"] {
+    for name in ["tanh", "siren", "fourier", "pinn-1d", "pinn-2d"] {
         let cell = &section(json, name)["results"]["sweep"][0];
         let md = markdown_section(&r.markdown, &title(name));
         let cells = row(md, &format!("{}", cell["alpha"].as_f64().unwrap()));
@@ -193,7 +240,7 @@ fn markdown_medians_are_the_medians_of_the_json_runs() {
     for s in r
         .sections
         .iter()
-        .filter(|s| ["tanh", "siren", "fourier", "pinn-1d"].contains(&s.name))
+        .filter(|s| ["tanh", "siren", "fourier", "pinn-1d", "pinn-2d"].contains(&s.name))
     {
         let md = markdown_section(&r.markdown, &s.title);
         for method in s.results["methods"].as_array().unwrap() {
@@ -216,19 +263,20 @@ fn markdown_medians_are_the_medians_of_the_json_runs() {
             );
         }
     }
+    // The 2-D PINN's error table (after the method table, whose rows have the same names).
     let pinn = r.sections.iter().find(|s| s.name == "pinn-2d").unwrap();
     let md = markdown_section(&r.markdown, &pinn.title);
-    for method in pinn.results["methods"].as_array().unwrap() {
-        let cells = row(md, method["method"].as_str().unwrap());
-        let runs = method["runs"].as_array().unwrap();
-        assert_eq!(cells[7], shown_ratio(upper_median(runs, "loss_ratio")));
-        let errors: Vec<Value> = method["relative_l2_error"]
+    let errors_md = &md[md.find("Each solution's error against u*").unwrap()..];
+    for group in pinn.results["errors"].as_array().unwrap() {
+        let cells = row(errors_md, group["runs"].as_str().unwrap());
+        let errors: Vec<Value> = group["relative_l2_error"]
             .as_array()
             .unwrap()
             .iter()
             .map(|e| serde_json::json!({ "e": e }))
             .collect();
-        assert_eq!(cells[8], format!("{:.3e}", upper_median(&errors, "e")));
+        assert_eq!(cells[1], errors.len().to_string());
+        assert_eq!(cells[3], format!("{:.3e}", upper_median(&errors, "e")));
     }
 }
 
@@ -482,4 +530,88 @@ fn classify_end(
         "other_stationary"
     };
     (expected, index, max_cos)
+}
+
+/// One saddle-free Newton run of the 1-D PINN's sweep (its first cell, start 0), recomputed
+/// from the same Xavier start with `SaddleFreeNewton` and the Armijo line search on the
+/// declared network's loss: the report's sweep is the solver's own output, line search on.
+#[test]
+fn a_saddle_free_sweep_run_is_the_line_searched_solvers_own_output() {
+    use newton::SaddleFreeNewton;
+    use problems::networks::{pinn_poisson_1d, poisson_points};
+    let (r, _) = quick();
+    let settings = Settings::quick(SEED);
+    let cell = &section(&r.json, "pinn-1d")["results"]["saddle_free_sweep"][0];
+    let reported = &cell["runs"][0];
+    let network = pinn_poisson_1d::Network::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    rng.set_stream(4);
+    let start = network.init_xavier(rng.next_u64());
+    let points = poisson_points();
+    let loss = network.loss(&points, &[]).unwrap();
+    let solver = |search| {
+        SaddleFreeNewton::default()
+            .with_alpha(cell["alpha"].as_f64().unwrap())
+            .unwrap()
+            .with_lambda(cell["lambda"].as_f64().unwrap())
+            .unwrap()
+            .with_line_search(search)
+            .with_tolerance(settings.tolerance)
+            .unwrap()
+            .with_max_iterations(settings.max_iterations)
+            .minimize(&loss.objective(), &start)
+            .unwrap()
+    };
+    let report = solver(true);
+    assert_eq!(
+        reported["iterations"].as_u64().unwrap(),
+        report.iterations as u64
+    );
+    assert_eq!(reported["termination"], report.termination.name());
+    let value = reported["loss"].as_f64().unwrap();
+    assert!(
+        (value - report.value).abs() <= 1e-12 * value.abs().max(1e-300),
+        "{value} vs {}",
+        report.value
+    );
+    // With the search the loss never rises: the run ends below its start.
+    assert!(report.value < newton::Objective::value(&loss.objective(), &start));
+}
+
+/// The longer-limit check's table and `results.json` say the same of each checked run, and a
+/// run it continued ran past the original limit unless it converged before.
+#[test]
+fn longer_limit_checks_match_the_json() {
+    let (r, _) = quick();
+    let settings = Settings::quick(SEED);
+    let mut checked = 0;
+    for name in ["tanh", "siren", "fourier"] {
+        let s = r.sections.iter().find(|s| s.name == name).unwrap();
+        let md = markdown_section(&r.markdown, &s.title);
+        for check in s.results["longer_limit"]["runs"].as_array().unwrap() {
+            checked += 1;
+            let table = &md[md.find("Longer-limit check").unwrap()..];
+            let cells = row(table, &format!("{}", check["alpha"].as_f64().unwrap()));
+            assert_eq!(cells[2], check["start"].to_string(), "{name}");
+            let reading = check["reading"].as_str().unwrap();
+            let words = match reading {
+                "converged_later" => "converged by the longer limit",
+                "diverged_later" => "diverged by the longer limit",
+                "stalled" => "stalled near a stationary point",
+                "slow_approach_to_saddle" => "slow approach to a saddle",
+                "slow_approach_to_index_zero" => "slow approach to an index-0 point",
+                "wandering" => "wandering (no convergence)",
+                other => panic!("unknown reading {other}"),
+            };
+            assert_eq!(cells[9], words, "{name}");
+            assert_eq!(check["at_limit"]["outcome"], "not_converged");
+            let steps = check["at_long"]["iterations"].as_u64().unwrap();
+            if reading == "converged_later" || reading == "diverged_later" {
+                assert!(steps <= settings.long_iterations as u64);
+            } else {
+                assert_eq!(steps, settings.long_iterations as u64, "{name}");
+            }
+        }
+    }
+    assert!(checked > 0, "the quick run checked no run");
 }
