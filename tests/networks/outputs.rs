@@ -8,9 +8,10 @@ use std::f64::consts::PI;
 use newton::nalgebra::{DMatrix, DVector};
 use newton::network::{Architecture, Jet as _, Loss, PointSet, Regression};
 use newton::Error;
-use newton_test_support::network::{box_distance, output_of, pinn_outputs, AlongAxes, InputDual};
+use newton_test_support::network::{box_distance, output_of, pinn_outputs, AlongAxes};
 use num_dual::Dual2DVec64;
 
+use super::terms::{grid, one};
 use super::theta;
 
 newton::network! {
@@ -52,17 +53,6 @@ newton::network! {
         output_bias: true,
         residual: a * b + c - target,
     }
-}
-
-fn grid(n: usize, lo: f64, hi: f64) -> Vec<f64> {
-    #[expect(clippy::cast_precision_loss, reason = "small counts")]
-    (0..n)
-        .map(|i| lo + (hi - lo) * (i as f64 + 0.41) / n as f64)
-        .collect()
-}
-
-fn one(_: &[InputDual]) -> InputDual {
-    InputDual::from_re(Dual2DVec64::from_re(1.0))
 }
 
 type Oracle = (f64, DVector<f64>, DMatrix<f64>);

@@ -74,14 +74,16 @@ fn lift(x: f64) -> (f64, f64) {
     (0.5 * (1.0 - x) + x * x, 2.0)
 }
 
-fn grid(n: usize, a: f64, b: f64) -> Vec<f64> {
+/// `n` points spread over `(a, b)`, off any symmetric grid.
+pub(super) fn grid(n: usize, a: f64, b: f64) -> Vec<f64> {
     #[expect(clippy::cast_precision_loss, reason = "small counts")]
     (0..n)
         .map(|i| a + (b - a) * (i as f64 + 0.37) / n as f64)
         .collect()
 }
 
-fn one(_: &[InputDual]) -> InputDual {
+/// The distance function of a network without one.
+pub(super) fn one(_: &[InputDual]) -> InputDual {
     InputDual::from_re(Dual2DVec64::from_re(1.0))
 }
 
