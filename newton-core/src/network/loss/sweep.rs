@@ -187,20 +187,17 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
         } = self;
         let n = loss.divisor();
         let outputs = loss.architecture.outputs;
+        // Filled once: a point's residual reads and writes the first `outputs` entries only.
         let mut rho = [[J::default(); BLOCK]; MAX_OUTPUTS];
+        let (mut u, mut dual) = ([J::default(); MAX_OUTPUTS], [J::default(); MAX_OUTPUTS]);
         for first in (0..loss.count).step_by(BLOCK) {
             forward_block(loss, theta, first, ws, fused);
             let mut scale = [0.0; BLOCK];
             for q in 0..ws.block.lanes {
                 let (x, y) = loss.point(first + q);
-                let u: [J; MAX_OUTPUTS] = core::array::from_fn(|o| {
-                    if o < outputs {
-                        ws.block.output(o, q)
-                    } else {
-                        J::default()
-                    }
-                });
-                let mut dual = [J::default(); MAX_OUTPUTS];
+                for (o, u) in u[..outputs].iter_mut().enumerate() {
+                    *u = ws.block.output(o, q);
+                }
                 let r = loss
                     .residual
                     .residual(x, y, &u[..outputs], &mut dual[..outputs]);
