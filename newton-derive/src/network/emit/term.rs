@@ -138,10 +138,11 @@ fn residual_function(
         let local = local(c, (inputs, &d.outputs), Span::call_site());
         quote!(let #local = __jet[#index];)
     });
-    let k = d.outputs.len() * k;
+    let bindings: Vec<TokenStream> = bindings.collect();
+    // Every output's `K` components, output after output.
+    let length = d.outputs.len() * k;
     let residual = &term.residual;
     let params = &constants.residual_params;
-    let bindings: Vec<TokenStream> = bindings.collect();
     let trained = d.trainable.iter().map(|(n, _)| n);
     // With trainable coefficients, the same residual differentiated in them as well.
     let in_coefficients = (!d.trainable.is_empty()).then(|| {
@@ -149,7 +150,7 @@ fn residual_function(
             #[doc(hidden)]
             #[allow(unused_variables, clippy::all, clippy::pedantic)]
             #[::newton::hessian(wrt(__jet #(, #trained)*))]
-            pub fn __residual_c(__jet: [f64; #k], #(#inputs: f64,)* __target: f64 #params) -> f64 {
+            pub fn __residual_c(__jet: [f64; #length], #(#inputs: f64,)* __target: f64 #params) -> f64 {
                 #(#bindings)*
                 #residual
             }
@@ -159,7 +160,7 @@ fn residual_function(
         #[doc(hidden)]
         #[allow(unused_variables, clippy::all, clippy::pedantic)]
         #[::newton::hessian(wrt(__jet))]
-        pub fn __residual(__jet: [f64; #k], #(#inputs: f64,)* __target: f64 #params) -> f64 {
+        pub fn __residual(__jet: [f64; #length], #(#inputs: f64,)* __target: f64 #params) -> f64 {
             #(#bindings)*
             #residual
         }
