@@ -377,24 +377,7 @@ impl<T: TrainableTerms> Trainable<T> {
         gradient: &mut DVector<f64>,
     ) -> Result<f64, Error> {
         self.check_gradient(gradient)?;
-        let terms = self.prepare(theta, ws)?;
-        let p = self.network_parameters();
-        ws.gradient.fill(0.0);
-        let value = terms.add(&ws.theta, &mut ws.terms, Some(&mut ws.gradient), None);
-        gradient.rows_mut(0, p).copy_from(&ws.gradient);
-        let (_, tail) = gradient.as_mut_slice().split_at_mut(p);
-        tail.fill(0.0);
-        let mut out = CoefficientBlocks {
-            gradient: tail,
-            hessian: None,
-        };
-        terms.add_coefficient_blocks(
-            ws.theta.as_slice(),
-            &mut ws.terms,
-            &mut ws.derivatives,
-            &mut out,
-        );
-        Ok(value)
+        self.evaluate(theta, ws, gradient, None)
     }
 
     /// Evaluates `L(θ)`, writes `∇L` into `gradient` and the exact `(P + m)²` Hessian into
@@ -414,24 +397,46 @@ impl<T: TrainableTerms> Trainable<T> {
         let n = self.parameters();
         check_len("rows of the Hessian", n, hessian.nrows())?;
         check_len("columns of the Hessian", n, hessian.ncols())?;
+        let value = self.evaluate(theta, ws, gradient, Some(&mut *hessian))?;
+        mirror_upper(hessian.as_mut_slice(), n);
+        Ok(value)
+    }
+
+    /// The gradient and, when `hessian` is given, the upper triangle of the Hessian, after
+    /// the sizes are checked: the network block from the terms at fixed coefficients, then the
+    /// coefficient blocks. One evaluation for both entry points, so they cannot drift apart.
+    fn evaluate(
+        &self,
+        theta: &DVector<f64>,
+        ws: &mut TrainableWorkspace<T::Workspace>,
+        gradient: &mut DVector<f64>,
+        mut hessian: Option<&mut DMatrix<f64>>,
+    ) -> Result<f64, Error> {
         let terms = self.prepare(theta, ws)?;
         let p = self.network_parameters();
         ws.gradient.fill(0.0);
-        ws.hessian.fill(0.0);
+        let network_hessian = if hessian.is_some() {
+            ws.hessian.fill(0.0);
+            Some(&mut ws.hessian)
+        } else {
+            None
+        };
         let value = terms.add(
             &ws.theta,
             &mut ws.terms,
             Some(&mut ws.gradient),
-            Some(&mut ws.hessian),
+            network_hessian,
         );
         gradient.rows_mut(0, p).copy_from(&ws.gradient);
-        hessian.fill(0.0);
-        hessian.view_mut((0, 0), (p, p)).copy_from(&ws.hessian);
+        if let Some(h) = hessian.as_deref_mut() {
+            h.fill(0.0);
+            h.view_mut((0, 0), (p, p)).copy_from(&ws.hessian);
+        }
         let (_, tail) = gradient.as_mut_slice().split_at_mut(p);
         tail.fill(0.0);
         let mut out = CoefficientBlocks {
             gradient: tail,
-            hessian: Some(&mut *hessian),
+            hessian,
         };
         terms.add_coefficient_blocks(
             ws.theta.as_slice(),
@@ -439,7 +444,6 @@ impl<T: TrainableTerms> Trainable<T> {
             &mut ws.derivatives,
             &mut out,
         );
-        mirror_upper(hessian.as_mut_slice(), n);
         Ok(value)
     }
 
