@@ -213,9 +213,32 @@ fn bench_variants(c: &mut Criterion) {
     group.finish();
 }
 
+/// PINN practice at `P ≈ 1 300` and `N = 256` (issue 22 §4): the affine two-layer Helmholtz
+/// network is the reference for a nonlinear residual (Burgers) and for three hidden layers.
+fn bench_practice(c: &mut Criterion) {
+    let points = nets::diffusion_reaction_points();
+    let two_layers = nets::pinn_helmholtz_2d::Network::new()
+        .with_widths(&[34, 34])
+        .expect("positive widths");
+    let three_layers = nets::pinn_helmholtz_2d::Network::new();
+    let burgers = nets::pinn_burgers_2d::Network::new();
+    let mut group = c.benchmark_group("pinn_helmholtz_2d_two_layers");
+    let loss = two_layers.loss(&points, &[]).expect("valid data");
+    contenders(&mut group, None, &loss, false);
+    group.finish();
+    let mut group = c.benchmark_group("pinn_helmholtz_2d_three_layers");
+    let loss = three_layers.loss(&points, &[]).expect("valid data");
+    contenders(&mut group, None, &loss, false);
+    group.finish();
+    let mut group = c.benchmark_group("pinn_burgers_2d");
+    let loss = burgers.loss(&points, &[]).expect("valid data");
+    contenders(&mut group, None, &loss, false);
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_tanh, bench_variants
+    targets = bench_tanh, bench_variants, bench_practice
 }
 criterion_main!(benches);

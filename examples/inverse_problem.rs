@@ -45,7 +45,7 @@ fn main() -> Result<(), newton::Error> {
         .with_tolerance(1e-13)?
         .with_max_iterations(300)
         .minimize(&objective, &start)?;
-    let kappa = network.coefficients(report.x.as_slice()).kappa;
+    let kappa = network.coefficients(report.x.as_slice())?.kappa;
     println!(
         "L = {:.2e} after {} steps ({}); κ = {kappa:.9} (true {KAPPA})",
         report.value, report.iterations, report.termination

@@ -90,7 +90,9 @@ pub enum Error {
          `workspace()`"
     )]
     WorkspaceMismatch {
-        /// `"point count"` or `"network"` (widths, inputs, embedding or activation).
+        /// `"point count"`, `"network"` (widths, inputs, embedding or activation), or
+        /// `"kind of residual (affine in the jets)"` for a workspace of a residual affine in
+        /// the jets given to one that is not.
         what: &'static str,
     },
     /// The number of targets differs from the number of points.

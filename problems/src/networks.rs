@@ -73,6 +73,36 @@ newton::network! {
     }
 }
 
+newton::network! {
+    /// A 2-D Helmholtz PINN for the speed of deep networks (issue 22 §4):
+    /// `Δu + 16u = sin(xy)` on `(0, 1)²` with `u = x(1 − x) y(1 − y) N`, tanh, three hidden
+    /// layers of 24 (`P = 1 296`); `with_widths(&[34, 34])` is the two-layer case of about the
+    /// same size (`P = 1 326`).
+    pub pinn_helmholtz_2d {
+        inputs: (x, y),
+        hidden: [24, 24, 24],
+        activation: tanh,
+        distance: x * (1.0 - x) * y * (1.0 - y),
+        target: none,
+        residual: u.xx + u.yy + 16.0 * u - (x * y).sin(),
+    }
+}
+
+newton::network! {
+    /// Viscous Burgers `u.t + u·u.x − νu.xx = 0` on `(0, 1)²`, `ν = 0.01`, with
+    /// `u = t x(1 − x) N`: a residual not affine in the jets, two hidden layers of 34
+    /// (`P = 1 326`), for the speed of nonlinear residuals (issue 22 §4).
+    pub pinn_burgers_2d {
+        inputs: (t, x),
+        hidden: [34, 34],
+        activation: tanh,
+        distance: t * x * (1.0 - x),
+        constants: { nu: 0.01 },
+        target: none,
+        residual: u.t + u * u.x - nu * u.xx - (PI * x).sin(),
+    }
+}
+
 /// The number of regression points, `N = 100`.
 pub const REGRESSION_POINTS: usize = 100;
 

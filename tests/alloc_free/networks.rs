@@ -49,8 +49,8 @@ macro_rules! assert_loss_allocation_free {
 }
 
 newton::network! {
-    /// Three terms, a lift and a constant: a term on the block path, one point by point (not
-    /// affine in the jet) and a value-only one.
+    /// Three terms, a lift and a constant: an affine term, one not affine in the jet (its
+    /// curvature's rows stacked and multiplied in) and a value-only one.
     pub three_terms {
         inputs: (x),
         hidden: [6, 6],
@@ -97,7 +97,7 @@ fn trainable_coefficients_allocate_nothing_per_evaluation() {
 }
 
 newton::network! {
-    /// Two outputs, an affine term (the block path) and a nonlinear one (the point path).
+    /// Two outputs, an affine term and a nonlinear one.
     pub two_outputs {
         inputs: (x, y),
         outputs: (u, v),
@@ -122,6 +122,43 @@ fn several_outputs_allocate_nothing_per_evaluation() {
         .unwrap();
     let p = network.parameters();
     assert_loss_allocation_free!("two_outputs", loss, network.init_xavier(3), p);
+}
+
+newton::network! {
+    /// Burgers on three hidden layers: a nonlinear residual on the point-by-point path.
+    pub deep_burgers {
+        inputs: (t, x),
+        hidden: [3, 4, 3],
+        activation: tanh,
+        distance: t * x * (1.0 - x),
+        target: none,
+        residual: u.t + u * u.x - 0.01 * u.xx,
+    }
+}
+
+#[test]
+fn nonlinear_residuals_allocate_nothing_per_evaluation() {
+    // More points than the room for the curvature's rows holds: the products run mid-sweep.
+    let points: Vec<f64> = (0..300)
+        .flat_map(|i| {
+            [
+                f64::from(i % 20) / 20.0 + 0.01,
+                f64::from(i / 20) / 15.0 + 0.01,
+            ]
+        })
+        .collect();
+    let network = deep_burgers::Network::new();
+    let loss = network.loss(&points, &[]).unwrap();
+    assert_loss_allocation_free!(
+        "deep_burgers",
+        loss,
+        network.init_xavier(3),
+        deep_burgers::P
+    );
+    let network = deep_burgers::Network::new().with_widths(&[4, 4]).unwrap();
+    let loss = network.loss(&points, &[]).unwrap();
+    let p = network.parameters();
+    assert_loss_allocation_free!("two-layer burgers", loss, network.init_xavier(3), p);
 }
 
 #[test]

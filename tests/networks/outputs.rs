@@ -55,7 +55,7 @@ newton::network! {
     }
 }
 
-type Oracle = (f64, DVector<f64>, DMatrix<f64>);
+pub(super) type Oracle = (f64, DVector<f64>, DMatrix<f64>);
 
 /// `Σₖ wₖ Lₖ` of the terms' oracles.
 fn weighted_sum(terms: &[(Oracle, f64)], p: usize) -> Oracle {
@@ -94,8 +94,9 @@ macro_rules! evaluate {
         (value, g, h)
     }};
 }
+pub(super) use evaluate;
 
-fn assert_matches(what: &str, (v, g, h): &Oracle, (v0, g0, h0): &Oracle) {
+pub(super) fn assert_matches(what: &str, (v, g, h): &Oracle, (v0, g0, h0): &Oracle) {
     assert!(
         (v - v0).abs() <= 1e-12 * v0.abs().max(1.0),
         "{what}: {v} vs {v0}"

@@ -106,9 +106,14 @@ fn coefficient_rows_and_columns_match_differences() {
     let loss = network.loss(&xs, &ys).unwrap();
     let at = theta(network.parameters(), 6);
     assert_matches_differences(&loss.objective(), &at);
-    let c = network.coefficients(at.as_slice());
+    let c = network.coefficients(at.as_slice()).unwrap();
     let p = two_coefficients::P;
     assert_eq!((c.a, c.b), (at[p], at[p + 1]));
+    // A θ of the network alone, without its coefficients, is an error, not a panic.
+    assert!(matches!(
+        network.coefficients(&at.as_slice()[..p]),
+        Err(newton::Error::DimensionMismatch { expected, found, .. }) if expected == p + 2 && found == p
+    ));
 
     // The network block is the Hessian of the same residual with the coefficients fixed.
     let fixed = two_constants::Network::new()
@@ -173,7 +178,7 @@ fn an_inverse_problem_recovers_kappa() {
         .with_max_iterations(300)
         .minimize(&objective, &start)
         .unwrap();
-    let kappa = network.coefficients(report.x.as_slice()).kappa;
+    let kappa = network.coefficients(report.x.as_slice()).unwrap().kappa;
     assert!(
         (kappa - KAPPA).abs() < 1e-6,
         "κ = {kappa} after {} iterations ({}), L = {:e}",

@@ -27,7 +27,9 @@
 //!
 //! The Hessian is then `(1/N)(JᵀJ + Σᵢ rᵢ ∇²rᵢ)`: `JᵀJ` by faer's triangular product, the
 //! second-order term by the curvature's products, both written into the upper triangle and
-//! mirrored. Nothing is allocated per evaluation: the [`Workspace`] holds every buffer (faer
+//! mirrored. A residual not affine in the jets (Burgers' `u·u.x`) adds
+//! `Σᵢ sᵢ Σₖₗ ∂²rᵢ/∂Uₖ∂Uₗ ∇Uₖ∇Uₗᵀ`, which the sweep factors point by point into a few rows
+//! (one per eigenvalue of `∂²r/∂U²`) and multiplies in by the same triangular product. Nothing is allocated per evaluation: the [`Workspace`] holds every buffer (faer
 //! allocates its packing buffer once per thread, on the first product).
 //! The modules are layered: `kernels` depend on nothing but [`Jet`], `model` on the kernels,
 //! `passes` and `plan` on the model, `curvature` on those, and `loss` on all of them; a test

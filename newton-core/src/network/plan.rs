@@ -24,8 +24,7 @@
 //!   layer 1 forms no product of its own.
 //!
 //! With two hidden layers nothing is left but the shared products, so the points can run a
-//! block at a time ([`Plan::sweeps_blocks`]); deeper networks and residuals with curvature in
-//! the jet go point by point.
+//! block at a time ([`Plan::sweeps_blocks`]); deeper networks go point by point.
 
 use super::jet::{inputs, Jet};
 use super::kernels::lane_jets::MAX_K;
@@ -166,10 +165,10 @@ impl Plan {
         l > 0 && l < self.depth() && !self.folds_affine(l + 1)
     }
 
-    /// Returns whether the sweeps run [`BLOCK`] points at a time, for a residual that is
-    /// `nonlinear` in the jet or not: the one place where the pass is chosen.
-    pub(crate) fn sweeps_blocks(&self, nonlinear: bool) -> bool {
-        self.blocks && !nonlinear
+    /// Returns whether the sweeps run [`BLOCK`] points at a time: the one place where the pass
+    /// is chosen.
+    pub(crate) fn sweeps_blocks(&self) -> bool {
+        self.blocks
     }
 
     /// Returns the layers whose tangents the point pass must fill: all but a top layer that
@@ -240,16 +239,16 @@ mod tests {
     }
 
     /// Two layers share, fold and sum, so they run in blocks; a third layer does not share,
-    /// and the network goes point by point; so does any nonlinear residual.
+    /// and the network goes point by point.
     #[test]
     fn two_layers_run_in_blocks_and_three_point_by_point() {
         let two = plan(&[4, 4], 100);
-        assert!(two.sweeps_blocks(false) && !two.sweeps_blocks(true));
+        assert!(two.sweeps_blocks());
         assert!(two.shares(1) && two.shares(2) && two.folds_affine(2));
         assert!(two.joins_above(1) && two.shared_columns(1) == (0, 0));
         assert_eq!(two.tangent_layers(), 1);
         let three = plan(&[4, 4, 4], 100);
-        assert!(!three.sweeps_blocks(false));
+        assert!(!three.sweeps_blocks());
         assert!(!three.shares(3) && three.sums_previous(3) && three.keeps_tangents(2));
         assert!(!three.keeps_tangents(1), "layer 2 folds its affine term");
         assert_eq!(three.tangent_layers(), 3);

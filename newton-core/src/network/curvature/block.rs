@@ -47,7 +47,7 @@ impl<J: Jet> Curvature<J> {
         scale: &Lanes,
         block: &Block<J>,
     ) {
-        debug_assert!(self.plan.sweeps_blocks(false));
+        debug_assert!(self.plan.sweeps_blocks());
         let (plan, lanes) = (&self.plan, block.lanes);
         if first == 0 {
             self.factored.start();

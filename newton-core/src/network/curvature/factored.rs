@@ -80,6 +80,9 @@ impl Factored {
         let keeps = plan.keeps_tangents(l);
         let rows = ws.support_h[l].chunks_exact(stride);
         let width = layout.width(l);
+        // `Λ` is read on the first `factored(l)` columns only (the product is partial), so
+        // past their panels only `R` is stacked.
+        let weighted = plan.factored(l).div_ceil(PANEL);
         for (k, row) in rows.enumerate().take(width) {
             let form = Form::new(kappa[k]);
             let (r, w) = (&mut self.reduced[l][k], &mut self.weighted[l][k]);
@@ -88,19 +91,21 @@ impl Factored {
             // padding columns are never written, so they stay zero; skipping them matters for
             // the first layer, whose support of `d + 1` is mostly padding.
             for (panel, jets) in row[..support].chunks(PANEL).enumerate() {
-                let (rb, wb) = (
-                    r.block_mut(slot, rank, panel),
-                    w.block_mut(slot, rank, panel),
-                );
+                let rb = r.block_mut(slot, rank, panel);
+                let mut wb = (panel < weighted).then(|| w.block_mut(slot, rank, panel));
+                let mut put = |c: usize, jet: &J| match wb.as_deref_mut() {
+                    Some(wb) => form.put(jet, rb, wb, c),
+                    None => form.put_reduced(jet, rb, c),
+                };
                 if keeps {
                     let tb = tangents[k].block_mut(i, J::K, panel);
                     for (c, jet) in jets.iter().enumerate() {
-                        form.put(jet, rb, wb, c);
+                        put(c, jet);
                         put_jet(tb, c, jet);
                     }
                 } else if l == depth {
                     for (c, jet) in jets.iter().enumerate() {
-                        form.put(jet, rb, wb, c);
+                        put(c, jet);
                     }
                     for (o, adj_s) in adj_s.iter().enumerate() {
                         let omega = adj_s.through_product(ws.s1[l][k]);
@@ -112,7 +117,7 @@ impl Factored {
                     }
                 } else {
                     for (c, jet) in jets.iter().enumerate() {
-                        form.put(jet, rb, wb, c);
+                        put(c, jet);
                     }
                 }
             }

@@ -87,6 +87,26 @@ impl<J: Jet> Form<J> {
             w[(2 + i) * PANEL + c] = (0..d).map(|j| self.s[i][j] * a.get(1 + j)).sum::<f64>();
         }
     }
+
+    /// Writes `R(a)` alone into column `c` of `r`, as [`Form::put`] does: for the columns of a
+    /// partial product `ΛᵀR` past those of `Λ`.
+    #[inline]
+    pub(crate) fn put_reduced(&self, a: &J, r: &mut [f64], c: usize) {
+        let Some(d) = inputs(J::K) else {
+            for k in 0..J::K {
+                r[k * PANEL + c] = a.get(k);
+            }
+            return;
+        };
+        r[c] = a.get(0);
+        if d == 0 {
+            return;
+        }
+        r[PANEL + c] = (1..J::K).map(|k| self.kappa.get(k) * a.get(k)).sum::<f64>();
+        for i in 0..d {
+            r[(2 + i) * PANEL + c] = a.get(1 + i);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +136,11 @@ mod tests {
         for (c, jet) in jets.iter().enumerate() {
             form.put(jet, &mut r, &mut w, c);
         }
+        let mut reduced = vec![0.0; r.len()];
+        for (c, jet) in jets.iter().enumerate() {
+            form.put_reduced(jet, &mut reduced, c);
+        }
+        assert_eq!(reduced, r, "the same R without Λ");
         for (p, q) in [(2, 5), (0, 0), (7, 1)] {
             let got: f64 = (0..Form::<J>::RANK)
                 .map(|k| w[k * PANEL + p] * r[k * PANEL + q])

@@ -5,6 +5,7 @@
 //! evaluation; the sweeps over the points are in the private `sweep` module.
 
 mod residual;
+mod residual_curvature;
 mod sweep;
 mod terms;
 mod trainable;
@@ -144,7 +145,7 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
     /// Allocates a workspace for this loss.
     #[must_use]
     pub fn workspace(&self) -> Workspace<J> {
-        Workspace::new(self.architecture, self.count)
+        Workspace::for_residual(self.architecture, self.count, R::NONLINEAR)
     }
 
     fn point(&self, i: usize) -> (&[f64], f64) {
@@ -171,6 +172,12 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
             })
         } else if !ws.point.layout.fits(self.architecture) {
             Err(Error::WorkspaceMismatch { what: "network" })
+        } else if R::NONLINEAR && !ws.residual_curvature.has_room() {
+            // Made by a loss whose residual is affine in the jets: no room for the rows of
+            // this one's curvature.
+            Err(Error::WorkspaceMismatch {
+                what: "kind of residual (affine in the jets)",
+            })
         } else {
             Ok(())
         }
@@ -264,9 +271,10 @@ impl<'a, J: Jet, R: Residual<J>> Loss<'a, J, R> {
         ws: &mut Workspace<J>,
         hessian: &mut DMatrix<f64>,
     ) {
-        // Only a nonlinear residual adds to the Hessian during the sweep; otherwise the
-        // Gauss–Newton product writes the upper triangle first and the mirror the lower, which
-        // spares a pass over the `P × P` matrix.
+        // Only a nonlinear residual adds to the Hessian during the sweep (the products of its
+        // curvature's rows, on the upper triangle); otherwise the Gauss–Newton product writes
+        // the upper triangle first and the mirror the lower, which spares a pass over the
+        // `P × P` matrix.
         if R::NONLINEAR {
             hessian.fill(0.0);
         }

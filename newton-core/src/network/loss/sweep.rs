@@ -44,7 +44,7 @@ impl<J: Jet, R: Residual<J>> Loss<'_, J, R> {
     /// Computes what `computes` asks into the workspace, by the sweep the plan allows: the one
     /// place where the pass is chosen.
     pub(super) fn sweep(&self, theta: &[f64], ws: &mut Workspace<J>, computes: Computes<'_>) {
-        if ws.second_order.plan().sweeps_blocks(R::NONLINEAR) {
+        if ws.second_order.plan().sweeps_blocks() {
             ByBlock::run(self, theta, ws, computes);
         } else {
             ByPoint::run(self, theta, ws, computes);
@@ -80,51 +80,38 @@ impl Sweep for ByPoint {
             tangents(theta, &mut ws.point, layers);
             ws.second_order.record(i, loss.count, r / n, &ws.point);
             if R::NONLINEAR {
-                residual_curvature(loss, theta, (x, y), r / n, ws, h);
+                residual_curvature(loss, theta, (x, y), r / n, ws, h.as_mut_slice());
             }
+        }
+        if let (true, Computes::Hessian(h)) = (R::NONLINEAR, computes) {
+            ws.residual_curvature.flush(h.as_mut_slice());
         }
     }
 }
 
-/// Adds `scale · Σₖₗ ∂²r/∂Uₖ∂Uₗ ∇Uₖ ∇Uₗᵀ`, the part of `∇²r` from a residual that is not affine
-/// in the jets (`k`, `l` over every component of every output), at the point `x` with target
-/// `y` and the output jets of the last forward pass.
+/// Stacks the rows of the curvature of a residual not affine in the jets at the point `x` with
+/// target `y` and the output jets of the last forward pass, `scale` its weight `r/N`: one
+/// backward pass per eigenvalue of `scale·∂²r/∂U²` (see [`residual_curvature`]).
+///
+/// [`residual_curvature`]: super::residual_curvature
 fn residual_curvature<J: Jet, R: Residual<J>>(
     loss: &Loss<'_, J, R>,
     theta: &[f64],
     (x, y): (&[f64], f64),
     scale: f64,
     ws: &mut Workspace<J>,
-    h: &mut DMatrix<f64>,
+    h: &mut [f64],
 ) {
     let arch = loss.architecture;
-    let p = arch.parameters();
-    let components = arch.outputs * J::K;
+    let rc = &mut ws.residual_curvature;
     loss.residual
-        .curvature(x, y, &ws.point.outputs, &mut ws.curvature);
-    for a in 0..components {
-        // A unit dual on component `a`: the backward pass gives `∇_θ` of that component.
-        ws.duals.fill(J::default());
-        *ws.duals[a / J::K].get_mut(a % J::K) = 1.0;
-        let row = &mut ws.component_rows[a * p..(a + 1) * p];
-        backward(arch, theta, &ws.duals, &mut ws.point, row);
-    }
-    for k in 0..components {
-        for l in 0..components {
-            let c = scale * ws.curvature[k * components + l];
-            if c == 0.0 {
-                continue;
-            }
-            let (gk, gl) = (
-                &ws.component_rows[k * p..(k + 1) * p],
-                &ws.component_rows[l * p..(l + 1) * p],
-            );
-            for a in 0..p {
-                for b in 0..p {
-                    h[(a, b)] += c * gk[a] * gl[b];
-                }
-            }
-        }
+        .curvature(x, y, &ws.point.outputs, &mut rc.second);
+    for m in 0..rc.factor(scale) {
+        let Some(positive) = rc.dual(m, &mut ws.duals) else {
+            continue;
+        };
+        backward(arch, theta, &ws.duals, &mut ws.point, &mut ws.row);
+        rc.push_row(positive, &ws.row, h);
     }
 }
 
@@ -137,22 +124,22 @@ impl Sweep for ByBlock {
         ws: &mut Workspace<J>,
         computes: Computes<'_>,
     ) {
-        let computes = match computes {
-            Computes::Value => BlockComputes::Value,
-            Computes::Jacobian => BlockComputes::Jacobian,
-            // The residual is affine in the jet: nothing to add to the matrix while sweeping.
-            Computes::Hessian(_) => BlockComputes::Hessian,
+        let (computes, hessian) = match computes {
+            Computes::Value => (BlockComputes::Value, None),
+            Computes::Jacobian => (BlockComputes::Jacobian, None),
+            Computes::Hessian(h) => (BlockComputes::Hessian, Some(h.as_mut_slice())),
         };
         Arch::new().dispatch(Dispatched {
             loss,
             theta,
             ws,
             computes,
+            hessian,
         });
     }
 }
 
-/// [`Computes`] of the block sweep, which never writes into the matrix.
+/// [`Computes`] of the block sweep, whose matrix is passed on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum BlockComputes {
     Value,
@@ -166,6 +153,8 @@ struct Dispatched<'s, 'a, J: Jet, R: Residual<J>> {
     theta: &'s [f64],
     ws: &'s mut Workspace<J>,
     computes: BlockComputes,
+    /// The Hessian, which only the curvature of a nonlinear residual writes while sweeping.
+    hessian: Option<&'s mut [f64]>,
 }
 
 impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
@@ -184,8 +173,10 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
             theta,
             ws,
             computes,
+            mut hessian,
         } = self;
         let n = loss.divisor();
+        let curved = R::NONLINEAR && computes == BlockComputes::Hessian;
         let outputs = loss.architecture.outputs;
         // Filled once: a point's residual reads and writes the first `outputs` entries only.
         let mut rho = [[J::default(); BLOCK]; MAX_OUTPUTS];
@@ -206,11 +197,18 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
                 for (rho, dual) in rho.iter_mut().zip(&dual[..outputs]) {
                     rho[q] = *dual;
                 }
+                if curved {
+                    let rc = &mut ws.residual_curvature;
+                    loss.residual.curvature(x, y, &u[..outputs], &mut rc.second);
+                    rc.factor_lane(q, r / n, outputs);
+                }
             }
-            // The lanes past a short last block get a zero dual (see `Block::backward`).
+            // The lanes past a short last block get a zero dual (see `Block::backward`), and
+            // no rows of curvature.
             for rho in &mut rho[..outputs] {
                 rho[ws.block.lanes..].fill(J::default());
             }
+            ws.residual_curvature.lane_counts[ws.block.lanes..].fill((0, 0));
             // `r / n` a block at a time: one vector division rather than one per point.
             for s in &mut scale {
                 *s /= n;
@@ -229,6 +227,47 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
                 ws.second_order
                     .record_block(theta, (first, loss.count), &scale, &ws.block);
             }
+            if let (true, Some(h)) = (curved, hessian.as_deref_mut()) {
+                stack_block_curvature(loss, theta, ws, h);
+            }
+        }
+        if let (true, Some(h)) = (curved, hessian) {
+            ws.residual_curvature.flush(h);
+        }
+    }
+}
+
+/// Stacks the rows of the residual curvature of the block whose lanes were factored (see
+/// [`residual_curvature`](super::residual_curvature)): one backward pass of the block per row
+/// of each sign, every lane's `m`-th dual of that sign (zero where a lane has fewer). Runs
+/// after the block's second-order term is recorded, whose adjoints these passes overwrite.
+#[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+#[inline(always)]
+fn stack_block_curvature<J: Jet, R: Residual<J>>(
+    loss: &Loss<'_, J, R>,
+    theta: &[f64],
+    ws: &mut Workspace<J>,
+    h: &mut [f64],
+) {
+    let (arch, outputs) = (loss.architecture, loss.architecture.outputs);
+    let rc = &mut ws.residual_curvature;
+    for positive in [true, false] {
+        let rows = rc
+            .lane_counts
+            .iter()
+            .map(|&(p, n)| if positive { p } else { n })
+            .max()
+            .unwrap_or(0);
+        for m in 0..rows {
+            let mut rho = [[J::default(); BLOCK]; MAX_OUTPUTS];
+            for (o, rho) in rho[..outputs].iter_mut().enumerate() {
+                for (q, rho) in rho.iter_mut().enumerate() {
+                    *rho = rc.lane_dual(q, positive, m, o, outputs);
+                }
+            }
+            let first = rc.reserve(BLOCK, positive, h);
+            ws.block
+                .backward(arch, theta, &rho[..outputs], rc.rows_mut(), first);
         }
     }
 }

@@ -8,6 +8,7 @@ use super::super::kernels::Strips;
 use super::super::model::Architecture;
 use super::super::passes::block::Block;
 use super::super::passes::point::Workspace as PointWorkspace;
+use super::residual_curvature::ResidualCurvature;
 
 /// Everything one evaluation of a [`Loss`](super::Loss) needs besides its inputs and outputs: allocated once,
 /// reused for every evaluation, so evaluations allocate nothing.
@@ -36,16 +37,26 @@ pub struct Workspace<J: Jet> {
     pub(crate) row: Vec<f64>,
     /// `∂r/∂Uₒ` of the current point, one dual per output.
     pub(crate) duals: Vec<J>,
-    /// `∇_θ Uₒₖ` for each component `k` of each output `o` (only for nonlinear residuals),
-    /// and `∂²r/∂U²`.
-    pub(crate) component_rows: Vec<f64>,
-    pub(crate) curvature: Vec<f64>,
+    /// The factors and stacked rows of the curvature of a residual not affine in the jets.
+    pub(crate) residual_curvature: ResidualCurvature<J>,
 }
 
 impl<J: Jet> Workspace<J> {
-    /// Allocates the workspace for `architecture` and `points` collocation points.
+    /// Allocates the workspace for `architecture` and `points` collocation points, for any
+    /// residual. [`Loss::workspace`](super::Loss::workspace) allocates one for its own
+    /// residual, without the room a residual affine in the jets does not need.
     #[must_use]
     pub fn new(architecture: &Architecture, points: usize) -> Self {
+        Self::for_residual(architecture, points, true)
+    }
+
+    /// Allocates the workspace for `architecture`, `points` points and a residual that is
+    /// `nonlinear` in the jets or not.
+    pub(crate) fn for_residual(
+        architecture: &Architecture,
+        points: usize,
+        nonlinear: bool,
+    ) -> Self {
         let p = architecture.parameters();
         let point = PointWorkspace::new(architecture);
         Self {
@@ -57,8 +68,7 @@ impl<J: Jet> Workspace<J> {
             residuals: DVector::zeros(points),
             row: vec![0.0; p],
             duals: vec![J::default(); architecture.outputs],
-            component_rows: vec![0.0; architecture.outputs * J::K * p],
-            curvature: vec![0.0; (architecture.outputs * J::K).pow(2)],
+            residual_curvature: ResidualCurvature::new(architecture.outputs, p, points, nonlinear),
         }
     }
 }

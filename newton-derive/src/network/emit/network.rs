@@ -332,14 +332,20 @@ fn coefficient_items(d: &Declaration) -> (Option<TokenStream>, Option<TokenStrea
         /// Returns the trainable coefficients in `θ`: its last entries, after the
         /// network's parameters.
         ///
-        /// # Panics
+        /// # Errors
         ///
-        /// If `theta` does not have [`Network::parameters`] entries.
-        #[must_use]
-        pub fn coefficients(&self, theta: &[f64]) -> Coefficients {
-            assert_eq!(theta.len(), self.parameters(), "entries of θ");
+        /// [`newton::Error::DimensionMismatch`] unless `theta` has [`Network::parameters`]
+        /// entries.
+        pub fn coefficients(&self, theta: &[f64]) -> ::core::result::Result<Coefficients, ::newton::Error> {
+            if theta.len() != self.parameters() {
+                return Err(::newton::Error::DimensionMismatch {
+                    what: "entries of θ",
+                    expected: self.parameters(),
+                    found: theta.len(),
+                });
+            }
             let values = &theta[self.architecture.parameters()..];
-            Coefficients { #(#names: values[#indices],)* }
+            Ok(Coefficients { #(#names: values[#indices],)* })
         }
     };
     let start = quote! {
