@@ -37,6 +37,10 @@ const CHUNK_BYTES: usize = 512 * 1024;
 const CHUNK_ROWS: usize = 32;
 /// The points of a chunk, at most.
 const CHUNK_POINTS: usize = 128;
+/// The rows of a chunk's products, at least, where a layer forms a product per neuron: each
+/// product's sums (`S × S` per neuron, megabytes at `W = 24`) are read and written at every
+/// flush, which costs more than factors that spill from L2 once.
+const FACTORED_CHUNK_ROWS: usize = 256;
 
 /// How the second-order blocks of one hidden layer are formed (see the module documentation).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -117,14 +121,21 @@ impl Plan {
                     let (g, b) = self.shared_columns(l);
                     J::K * (panels(g) + panels(b))
                 } else {
-                    2 * rank * self.layout.width(l) * panels(self.support(l))
+                    // `Λ` only on the columns of the partial product.
+                    let columns = panels(self.support(l)) + panels(self.factored(l));
+                    rank * self.layout.width(l) * columns
                 }
             })
             .sum::<usize>()
             * 8;
         // At least a block of points, whatever the bytes: the block sweep writes a block's
         // strip at once.
-        let fewest = (CHUNK_ROWS / rank).max(BLOCK);
+        let rows = if (1..=self.depth()).all(|l| self.shares(l)) {
+            CHUNK_ROWS
+        } else {
+            FACTORED_CHUNK_ROWS
+        };
+        let fewest = (rows / rank).max(BLOCK);
         let most = (CHUNK_BYTES / per_point.max(1)).clamp(fewest, CHUNK_POINTS.max(fewest));
         let chunk = points.max(1).div_ceil(points.max(1).div_ceil(most));
         chunk.next_multiple_of(BLOCK).min(points.max(1))

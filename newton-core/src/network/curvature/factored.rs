@@ -22,10 +22,12 @@ use super::stack::{parameter, put_jet, upper};
 #[derive(Clone, Debug)]
 pub(super) struct Factored {
     /// `R` and `Λ` of the activation of neuron `(l, k)` for the current chunk of points,
-    /// [`Form::RANK`] rows per point, on the neuron's support.
+    /// [`Form::RANK`] rows per point: `R` on the neuron's support `S`, `Λ` on the first
+    /// [`Plan::factored`] columns `m` of it, which the partial product reads.
     reduced: Vec<Vec<Panels>>,
     weighted: Vec<Vec<Panels>>,
-    /// `ΛᵀR` of neuron `(l, k)` summed over the chunks so far: `S × S`, column-major, upper.
+    /// `ΛᵀR` of neuron `(l, k)` summed over the chunks so far: the upper part of its first `m`
+    /// rows, `m × S`, column-major.
     sums: Vec<Vec<Vec<f64>>>,
     /// The output term `Σᵢ ⟨ωᵢₒⱼ, Tᴸᵢⱼ⟩` per output `o` and neuron `j` of layer `L` (`S`
     /// entries each, padded to whole panels; output by output), summed while recording: it
@@ -39,8 +41,8 @@ impl Factored {
         let layout = &plan.layout;
         Self {
             reduced: per_neuron(plan, |l| Panels::new(rows, plan.support(l))),
-            weighted: per_neuron(plan, |l| Panels::new(rows, plan.support(l))),
-            sums: per_neuron(plan, |l| vec![0.0; plan.support(l) * plan.support(l)]),
+            weighted: per_neuron(plan, |l| Panels::new(rows, plan.factored(l))),
+            sums: per_neuron(plan, |l| vec![0.0; plan.factored(l) * plan.support(l)]),
             output: vec![
                 0.0;
                 layout.outputs()
@@ -136,9 +138,9 @@ impl Factored {
                 let n = r.cols();
                 let (w, r) = ((w, m), (r, n));
                 if first {
-                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] = v);
+                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * m + a] = v);
                 } else {
-                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * n + a] += v);
+                    add_partial_product(w, r, rows, Part::Upper, |a, b, v| s[b * m + a] += v);
                 }
             }
         }
@@ -181,7 +183,7 @@ fn per_neuron<T>(plan: &Plan, f: impl Fn(usize) -> T) -> Vec<Vec<T>> {
         .collect()
 }
 
-/// Adds the activation sums of neuron `(l, k)` (upper triangle of the factored rows, `S × S`
+/// Adds the activation sums of neuron `(l, k)` (upper part of the factored rows, `m × S`
 /// column-major) to the upper triangle of `h`. The block of the parameters below layer `l` is
 /// most of the entries and its columns are contiguous in `h`, so it is added a column slice at
 /// a time rather than entry by entry.
@@ -192,7 +194,7 @@ fn add_activation(plan: &Plan, l: usize, k: usize, sums: &[f64], h: &mut [f64], 
     let m = plan.factored(l);
     for b in 0..n {
         let pb = parameter(layout, l, k, b);
-        let column = &sums[b * n..b * n + (b + 1).min(m)];
+        let column = &sums[b * m..b * m + (b + 1).min(m)];
         let (own, lower) = column.split_at(column.len().min(w + 1));
         for (a, &v) in own.iter().enumerate() {
             h[upper(parameter(layout, l, k, a), pb, p)] += v;

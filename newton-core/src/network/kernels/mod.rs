@@ -15,7 +15,6 @@
 pub(crate) mod activations;
 pub(crate) mod faer_product;
 pub(crate) mod gram;
-pub(crate) mod jacobi;
 pub(crate) mod lane_jets;
 pub(crate) mod panels;
 pub(crate) mod strip_product;

@@ -12,10 +12,12 @@
 //! Burgers residual `u.t + u·u.x − νu.xx` adds two rows per point, as if the Jacobian had three
 //! times as many rows.
 
+use nalgebra::{DMatrix, DVector};
+
 use super::super::jet::Jet;
 use super::super::kernels::gram::add_gram_of_rows;
-use super::super::kernels::jacobi::symmetric_eigen;
 use super::super::kernels::{Strips, BLOCK};
+use crate::linalg::symmetric_eigen_in_place;
 
 /// The bytes of stacked rows between two products: a few times a typical L2, so that each
 /// product has enough rows to run at the speed of the Gauss–Newton one.
@@ -34,9 +36,11 @@ pub(crate) struct ResidualCurvature<J: Jet> {
     /// The components with a non-zero row in `second`, and how many.
     involved: Vec<usize>,
     count: usize,
-    /// `sC` on the involved components, then its eigenvalues on the diagonal; the
-    /// eigenvectors in the columns of `vectors` (both row-major, `count × count`).
+    /// `sC` on the involved components (`count × count`), its eigenvalues in ascending order
+    /// and its eigenvectors (columns, column-major): storage for the crate's symmetric
+    /// eigensolver, each `components²` long and cut to `count²` only for the call.
     matrix: Vec<f64>,
+    values: Vec<f64>,
     vectors: Vec<f64>,
     /// The duals `√|λₘ| vₘ` of each lane of a block (`(q·components + m)·outputs + o`): those
     /// of positive eigenvalues from `m = 0` up, of negative ones from `components − 1` down.
@@ -70,6 +74,7 @@ impl<J: Jet> ResidualCurvature<J> {
             involved: vec![0; components],
             count: 0,
             matrix: vec![0.0; components * components],
+            values: vec![0.0; components],
             vectors: vec![0.0; components * components],
             lane_duals: vec![J::default(); BLOCK * components * outputs],
             lane_counts: [(0, 0); BLOCK],
@@ -96,27 +101,60 @@ impl<J: Jet> ResidualCurvature<J> {
             }
         }
         let count = self.count;
-        for (a, &k) in self.involved[..count].iter().enumerate() {
-            for (b, &l) in self.involved[..count].iter().enumerate() {
-                self.matrix[a * count + b] = scale * self.second[k * n + l];
+        self.matrix.truncate(count * count);
+        for (b, &l) in self.involved[..count].iter().enumerate() {
+            for (a, &k) in self.involved[..count].iter().enumerate() {
+                self.matrix[b * count + a] = scale * self.second[k * n + l];
             }
         }
-        symmetric_eigen(count, &mut self.matrix, &mut self.vectors);
+        self.eigen(count);
         count
     }
 
+    /// The eigendecomposition of the first `count²` entries of `matrix`, by the crate's
+    /// allocation-free solver on the buffers as they stand (a matrix of their length owns them
+    /// for the call). Where it fails (a non-finite curvature), the eigenpairs are NaN, so that
+    /// the Hessian is too rather than silently without this term.
+    fn eigen(&mut self, count: usize) {
+        let own = |v: &mut Vec<f64>, len: usize| {
+            let mut v = core::mem::take(v);
+            v.truncate(len);
+            v
+        };
+        let mut a = DMatrix::from_vec(count, count, own(&mut self.matrix, count * count));
+        let mut values = DVector::from_vec(own(&mut self.values, count));
+        let mut vectors = DMatrix::from_vec(count, count, own(&mut self.vectors, count * count));
+        if !symmetric_eigen_in_place(&mut a, &mut values, &mut vectors) {
+            values.fill(f64::NAN);
+            vectors.fill(f64::NAN);
+        }
+        let full = self.components * self.components;
+        let give_back = |v: Vec<f64>, len: usize| {
+            let mut v = v;
+            v.resize(len, 0.0);
+            v
+        };
+        self.matrix = give_back(a.data.into(), full);
+        self.values = give_back(values.data.into(), self.components);
+        self.vectors = give_back(vectors.data.into(), full);
+    }
+
     /// Writes the dual `√|λₘ| vₘ` of eigenpair `m` into `duals` (one jet per output) and
-    /// returns the sign of `λₘ` (`true` for positive), or `None` for a zero eigenvalue.
+    /// returns the sign of `λₘ` (`true` for positive), or `None` for an eigenvalue too small to
+    /// matter: at most `components·ε` of the largest, the decomposition's own rounding.
     pub(crate) fn dual(&self, m: usize, duals: &mut [J]) -> Option<bool> {
         let count = self.count;
-        let lambda = self.matrix[m * count + m];
-        if lambda == 0.0 {
+        let lambda = self.values[m];
+        let largest = self.values[0].abs().max(self.values[count - 1].abs());
+        #[expect(clippy::cast_precision_loss, reason = "a handful of components")]
+        let negligible = self.components as f64 * f64::EPSILON * largest;
+        if lambda.abs() <= negligible {
             return None;
         }
         let root = lambda.abs().sqrt();
         duals.fill(J::default());
         for (t, &k) in self.involved[..count].iter().enumerate() {
-            *duals[k / J::K].get_mut(k % J::K) = root * self.vectors[t * count + m];
+            *duals[k / J::K].get_mut(k % J::K) = root * self.vectors[m * count + t];
         }
         Some(lambda > 0.0)
     }
@@ -203,5 +241,95 @@ impl<J: Jet> ResidualCurvature<J> {
         add_gram_of_rows(&self.rows, room - self.negative..room, -1.0, h);
         self.positive = 0;
         self.negative = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::Jet2In1;
+
+    /// `Σₘ ±dₘdₘᵀ` over the duals rebuilds `s·∂²r/∂U²` on every component, two outputs of
+    /// three components each, with a zero row, mixed signs and a rank-one block.
+    #[test]
+    fn the_duals_rebuild_the_scaled_curvature() {
+        let mut rc = ResidualCurvature::<Jet2In1>::new(2, 10, 4, true);
+        let n = 6;
+        // Components 0, 2, 3 and 5 involved; 1 and 4 not.
+        let entries = [
+            (0, 0, 2.0),
+            (0, 3, -1.5),
+            (2, 5, 4.0),
+            (3, 3, 0.25),
+            (5, 5, 1e-3),
+        ];
+        rc.second.fill(0.0);
+        for &(a, b, v) in &entries {
+            rc.second[a * n + b] = v;
+            rc.second[b * n + a] = v;
+        }
+        let scale = -0.7;
+        let count = rc.factor(scale);
+        assert_eq!(count, 4, "the involved components");
+        let mut rebuilt = vec![0.0; n * n];
+        let mut duals = [Jet2In1::default(); 2];
+        for m in 0..count {
+            let Some(positive) = rc.dual(m, &mut duals) else {
+                continue;
+            };
+            let sign = if positive { 1.0 } else { -1.0 };
+            let d = |k: usize| duals[k / 3].get(k % 3);
+            for a in 0..n {
+                for b in 0..n {
+                    rebuilt[a * n + b] += sign * d(a) * d(b);
+                }
+            }
+        }
+        for a in 0..n {
+            for b in 0..n {
+                let want = scale * rc.second[a * n + b];
+                assert!((rebuilt[a * n + b] - want).abs() < 1e-14, "({a}, {b})");
+            }
+        }
+    }
+
+    /// A non-finite curvature gives NaN duals, which make the Hessian NaN, not a Hessian
+    /// silently without the term.
+    #[test]
+    fn a_non_finite_curvature_poisons_the_duals() {
+        let mut rc = ResidualCurvature::<Jet2In1>::new(1, 10, 4, true);
+        rc.second.fill(0.0);
+        rc.second[0] = f64::INFINITY;
+        assert_eq!(rc.factor(1.0), 1);
+        let mut duals = [Jet2In1::default()];
+        assert!(rc.dual(0, &mut duals).is_some());
+        assert!(duals[0].get(0).is_nan());
+    }
+
+    /// Rows of positive eigenvalues fill the room from the front and negative ones from the
+    /// back, and a full room is multiplied into the Hessian (`+zzᵀ` and `−zzᵀ`) and emptied.
+    #[test]
+    fn a_full_room_is_multiplied_in_and_emptied() {
+        let p = 3;
+        let mut rc = ResidualCurvature::<f64>::new(1, p, 100, true);
+        let room = rc.rows.points();
+        let mut h = vec![0.0; p * p];
+        let row = [1.0, 2.0, 3.0];
+        for _ in 0..room - 1 {
+            rc.push_row(true, &row, &mut h);
+        }
+        rc.push_row(false, &row, &mut h);
+        assert!(
+            h.iter().all(|&v| v == 0.0),
+            "nothing multiplied before the room is full"
+        );
+        rc.push_row(false, &row, &mut h);
+        // `room − 2` net positive rows, then the one pushed after the product.
+        let net = f64::from(u32::try_from(room).unwrap()) - 2.0;
+        // Small integers: the products are exact.
+        assert!((h[2 * p + 1] - net * 6.0).abs() == 0.0, "upper entry (1, 2)");
+        assert!(h[1] == 0.0, "lower triangle untouched");
+        rc.flush(&mut h);
+        assert!((h[2 * p + 1] - (net - 1.0) * 6.0).abs() == 0.0);
     }
 }
