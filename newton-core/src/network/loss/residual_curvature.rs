@@ -101,7 +101,6 @@ impl<J: Jet> ResidualCurvature<J> {
             }
         }
         let count = self.count;
-        self.matrix.truncate(count * count);
         for (b, &l) in self.involved[..count].iter().enumerate() {
             for (a, &k) in self.involved[..count].iter().enumerate() {
                 self.matrix[b * count + a] = scale * self.second[k * n + l];
