@@ -326,7 +326,10 @@ mod tests {
         // `room − 2` net positive rows, then the one pushed after the product.
         let net = f64::from(u32::try_from(room).unwrap()) - 2.0;
         // Small integers: the products are exact.
-        assert!((h[2 * p + 1] - net * 6.0).abs() == 0.0, "upper entry (1, 2)");
+        assert!(
+            (h[2 * p + 1] - net * 6.0).abs() == 0.0,
+            "upper entry (1, 2)"
+        );
         assert!(h[1] == 0.0, "lower triangle untouched");
         rc.flush(&mut h);
         assert!((h[2 * p + 1] - (net - 1.0) * 6.0).abs() == 0.0);
