@@ -38,8 +38,8 @@ const CHUNK_ROWS: usize = 32;
 /// The points of a chunk, at most.
 const CHUNK_POINTS: usize = 128;
 /// The rows of a chunk's products, at least, where a layer forms a product per neuron: each
-/// product's sums (`S × S` per neuron, megabytes at `W = 24`) are read and written at every
-/// flush, which costs more than factors that spill from L2 once.
+/// product's sums (`m × S` per neuron, megabytes over a layer at `W = 24`) are read and
+/// written at every flush, which costs more than factors that spill from L2 once.
 const FACTORED_CHUNK_ROWS: usize = 256;
 
 /// How the second-order blocks of one hidden layer are formed (see the module documentation).

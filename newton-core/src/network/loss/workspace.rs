@@ -16,7 +16,10 @@ use super::residual_curvature::ResidualCurvature;
 /// A workspace is sized for one point count and one network's layout; a loss given a workspace
 /// made for another returns [`Error::WorkspaceMismatch`](crate::Error::WorkspaceMismatch) (its buffers would be read out of
 /// bounds, or, made for more points, add residuals of points the loss does not have). Losses of
-/// the same network over the same number of points may share one.
+/// the same network over the same number of points may share one, except that a residual not
+/// affine in the jets needs room for the rows of its curvature: a workspace from
+/// [`Workspace::new`] or from such a loss has it, one from a loss of an affine residual does not
+/// (and is refused the same way).
 ///
 /// The Jacobian and the stacked factors of the second-order term are stored a block of eight
 /// points per vector, as the sweep computes them, and column-major, as the products read them.
