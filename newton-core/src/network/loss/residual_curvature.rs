@@ -159,7 +159,8 @@ impl<J: Jet> ResidualCurvature<J> {
     }
 
     /// Factors lane `q`'s `scale·∂²r/∂U²` into its duals ([`ResidualCurvature::lane_duals`]).
-    pub(crate) fn factor_lane(&mut self, q: usize, scale: f64, outputs: usize) {
+    pub(crate) fn factor_lane(&mut self, q: usize, scale: f64) {
+        let outputs = self.outputs();
         let count = self.factor(scale);
         let mut duals = [J::default(); super::super::model::MAX_OUTPUTS];
         let (mut positive, mut negative) = (0, 0);
@@ -183,14 +184,7 @@ impl<J: Jet> ResidualCurvature<J> {
 
     /// Returns the dual of lane `q` for the `m`-th row of the given sign, or zero where the
     /// lane has fewer.
-    pub(crate) fn lane_dual(
-        &self,
-        q: usize,
-        positive: bool,
-        m: usize,
-        o: usize,
-        outputs: usize,
-    ) -> J {
+    pub(crate) fn lane_dual(&self, q: usize, positive: bool, m: usize, o: usize) -> J {
         let (p, n) = self.lane_counts[q];
         let slot = if positive {
             (m < p).then_some(m)
@@ -198,8 +192,13 @@ impl<J: Jet> ResidualCurvature<J> {
             (m < n).then(|| self.components - 1 - m)
         };
         slot.map_or(J::default(), |slot| {
-            self.lane_duals[(q * self.components + slot) * outputs + o]
+            self.lane_duals[(q * self.components + slot) * self.outputs() + o]
         })
+    }
+
+    /// Returns the network's outputs, whose jets make up the components.
+    fn outputs(&self) -> usize {
+        self.components / J::K
     }
 
     /// Stacks `row` with the sign of its eigenvalue, first multiplying the full room into the

@@ -200,7 +200,7 @@ impl<J: Jet, R: Residual<J>> WithSimd for Dispatched<'_, '_, J, R> {
                 if curved {
                     let rc = &mut ws.residual_curvature;
                     loss.residual.curvature(x, y, &u[..outputs], &mut rc.second);
-                    rc.factor_lane(q, r / n, outputs);
+                    rc.factor_lane(q, r / n);
                 }
             }
             // The lanes past a short last block get a zero dual (see `Block::backward`), and
@@ -262,7 +262,7 @@ fn stack_block_curvature<J: Jet, R: Residual<J>>(
             let mut rho = [[J::default(); BLOCK]; MAX_OUTPUTS];
             for (o, rho) in rho[..outputs].iter_mut().enumerate() {
                 for (q, rho) in rho.iter_mut().enumerate() {
-                    *rho = rc.lane_dual(q, positive, m, o, outputs);
+                    *rho = rc.lane_dual(q, positive, m, o);
                 }
             }
             let first = rc.reserve(BLOCK, positive, h);
