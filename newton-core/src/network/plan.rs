@@ -23,8 +23,14 @@
 //!   `(j, j)` of that product, over the same squares of inputs: its dual is added to `νⱼⱼ`, and
 //!   layer 1 forms no product of its own.
 //!
-//! With two hidden layers nothing is left but the shared products, so the points can run a
-//! block at a time ([`Plan::sweeps_blocks`]); deeper networks go point by point.
+//! - **the first layer reached from the third.** In a network of three hidden layers, the third
+//!   shares its tangents on its own row and on the parameters of layer 2 (as layer 2 does on
+//!   those of layer 1), and its blocks against the parameters of layer 1 are a few products
+//!   more ([`crosses`](LayerPlan::crosses), formed in the private `curvature::deep`).
+//!
+//! With two or three hidden layers nothing is left but those products, so the points can run
+//! a block at a time ([`Plan::sweeps_blocks`]); deeper networks, and jets the block pass does
+//! not know, go point by point, each neuron above the second forming its own products.
 
 use super::jet::{inputs, Jet};
 use super::kernels::lane_jets::MAX_K;
@@ -58,19 +64,26 @@ pub(crate) struct LayerPlan {
     pub(crate) folds_affine: bool,
     /// The activation block of this layer is part of the summed product of the layer above.
     pub(crate) joins_above: bool,
+    /// The third layer of three, whose blocks against the parameters of layer 1 are the cross
+    /// products of `curvature::deep`.
+    pub(crate) crosses: bool,
 }
 
 impl LayerPlan {
-    /// The plan of hidden layer `l` of `depth` (`0` is the feature layer, which has no blocks).
-    fn of(l: usize, depth: usize) -> Self {
+    /// The plan of hidden layer `l` of `depth` (`0` is the feature layer, which has no blocks),
+    /// for jets the block pass knows (`in_blocks`) or not.
+    fn of(l: usize, depth: usize, in_blocks: bool) -> Self {
         let sums_previous = l >= 2;
-        // Layer 2 shares only when the block of layer 1 comes from the summed product.
-        let shares = l == 1 || (l == 2 && sums_previous);
+        let crosses = l == 3 && depth == 3 && in_blocks;
+        // Layer 2 shares only when the block of layer 1 comes from the summed product; layer 3
+        // when the cross products reach layer 1.
+        let shares = l == 1 || (l == 2 && sums_previous) || crosses;
         Self {
             shares,
             sums_previous,
-            folds_affine: l == 2 && shares,
+            folds_affine: l >= 2 && shares,
             joins_above: l == 1 && depth >= 2,
+            crosses,
         }
     }
 }
@@ -94,9 +107,11 @@ impl Plan {
     /// `rank` in the activation factors.
     pub(crate) fn new<J: Jet>(layout: &Layout, points: usize, rank: usize) -> Self {
         let depth = layout.depth();
-        let layers: Vec<LayerPlan> = (0..=depth).map(|l| LayerPlan::of(l, depth)).collect();
-        let blocks =
-            J::K <= MAX_K && inputs(J::K).is_some() && layers[1..].iter().all(|p| p.shares);
+        let known = J::K <= MAX_K && inputs(J::K).is_some();
+        let layers: Vec<LayerPlan> = (0..=depth)
+            .map(|l| LayerPlan::of(l, depth, known))
+            .collect();
+        let blocks = known && layers[1..].iter().all(|p| p.shares);
         let mut plan = Self {
             layout: layout.clone(),
             layers,
@@ -114,7 +129,7 @@ impl Plan {
         let panels = |n: usize| n.div_ceil(PANEL) * PANEL;
         // The bytes per point: `R` and `Λ` (`rank` rows per point) of the layers that do not
         // share their tangents, `G` and `B` (`K` rows) of those that do.
-        let per_point: usize = (1..=self.depth())
+        let per_point = (1..=self.depth())
             .map(|l| {
                 if self.shares(l) {
                     // Strips padded to whole panels.
@@ -127,7 +142,16 @@ impl Plan {
                 }
             })
             .sum::<usize>()
-            * 8;
+            + if self.crosses(3) {
+                J::K * self
+                    .cross_columns()
+                    .iter()
+                    .map(|&n| panels(n))
+                    .sum::<usize>()
+            } else {
+                0
+            };
+        let per_point = per_point * 8;
         // At least a block of points, whatever the bytes: the block sweep writes a block's
         // strip at once.
         let rows = if (1..=self.depth()).all(|l| self.shares(l)) {
@@ -170,6 +194,32 @@ impl Plan {
         self.layers.get(l).is_some_and(|p| p.joins_above)
     }
 
+    /// Returns whether layer `l` forms the cross products of a third layer of three
+    /// ([`LayerPlan::crosses`]).
+    pub(crate) fn crosses(&self, l: usize) -> bool {
+        self.layers.get(l).is_some_and(|p| p.crosses)
+    }
+
+    /// Returns the columns per point of the cross products of a network of three layers, as
+    /// `curvature::deep` stacks them: the duals `ξ` and the squares `x̃·Z̃¹` of the block of
+    /// layers 1 and 2, then per neuron of layer 3 its duals `κ ⊳ Z̃²` and `ω` and its tangents
+    /// on the parameters of layer 1.
+    pub(crate) fn cross_columns(&self) -> [usize; 4] {
+        let layout = &self.layout;
+        let (features, first, second, third) = (
+            layout.width(0),
+            layout.width(1),
+            layout.width(2),
+            layout.width(3),
+        );
+        [
+            second * first,
+            (features + 1) * (first + 1),
+            third * (second + 1 + layout.outputs()),
+            third * layout.offset(2),
+        ]
+    }
+
     /// Returns whether the tangents of the neurons of layer `l` are stacked for the affine term
     /// of layer `l + 1`: unless `l` is the top layer or the term above is folded.
     pub(crate) fn keeps_tangents(&self, l: usize) -> bool {
@@ -200,9 +250,11 @@ impl Plan {
     }
 
     /// Returns the columns of `G` and `B` of a layer that shares its tangents (none where it
-    /// joins the layer above): in `G` the duals
-    /// `κₖ ⊳ Z̃ₐ`, then for the top layer `ωₒₖ` output by output, then where the affine term is folded `sH̄ₖ`; in
-    /// `B` the inputs and `1`, then for `l = 2` the parameters of layer 1.
+    /// joins the layer above): in `G` the duals `κₖ ⊳ Z̃ₐ`, then for the top layer `ωₒₖ`
+    /// output by output, then where the affine term is folded `sH̄ₖ`, then where the layer
+    /// above crosses to this one's parameters its affine duals `sH̄ˡ⁺¹ₖ ⊳ σ′(Hˡⱼ)`; in `B` the
+    /// inputs and `1`, then for `l ≥ 2` the tangents of `Zˡ⁻¹` on the parameters of layer
+    /// `l − 1`.
     pub(crate) fn shared_columns(&self, l: usize) -> (usize, usize) {
         if self.joins_above(l) {
             return (0, 0);
@@ -215,8 +267,32 @@ impl Plan {
             0
         };
         let affine = if self.folds_affine(l) { width } else { 0 };
-        let below = if l == 2 { layout.offset(2) } else { 0 };
-        (width * own + top + affine, own + below)
+        (
+            width * own + top + affine + self.affine_above(l),
+            own + self.below(l),
+        )
+    }
+
+    /// Returns the parameters of layer `l − 1` (none for the first layer): the columns of `B`
+    /// past a sharing layer's own.
+    pub(crate) fn below(&self, l: usize) -> usize {
+        let layout = &self.layout;
+        if l >= 2 {
+            layout.offset(l) - layout.offset(l - 1)
+        } else {
+            0
+        }
+    }
+
+    /// Returns the columns `sH̄ˡ⁺¹ₖ ⊳ σ′(Hˡⱼ)` of `G` of layer `l` (`Wₗ₊₁·Wₗ`) where the layer
+    /// above crosses to the parameters of layer `l − 1`: the affine term of layer `l + 1`
+    /// against them, which reach it through `Zˡⱼ`.
+    pub(crate) fn affine_above(&self, l: usize) -> usize {
+        if self.crosses(l + 1) {
+            self.layout.width(l + 1) * self.layout.width(l)
+        } else {
+            0
+        }
     }
 
     /// Returns the columns of the support of a neuron of layer `l` whose activation block is a

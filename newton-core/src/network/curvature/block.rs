@@ -53,6 +53,7 @@ impl<J: Jet> Curvature<J> {
             self.factored.start();
             self.in_blocks = true;
             self.previous.weigh_pairs(&plan.layout, theta);
+            self.deep.weigh(&plan.layout, theta);
         }
         let slot = first % plan.chunk;
         // Chunks hold whole blocks (`Plan::chunk`); a block across two would overwrite
@@ -67,19 +68,31 @@ impl<J: Jet> Curvature<J> {
             kappa,
             below,
         } = &mut self.lanes;
-        for l in 1..=plan.depth() {
+        for l in (1..=plan.depth()).filter(|&l| plan.joins_above(l)) {
             let width = plan.layout.width(l);
-            if plan.joins_above(l) {
-                weighted_duals((l, width), scale, block, &mut temp[..J::K], below);
-            } else {
-                let scratch = (&one[..], &mut temp[..J::K], &mut kappa[..]);
-                self.shared
-                    .record_block(plan, l, slot, scale, block, scratch);
-            }
+            weighted_duals((l, width), scale, block, &mut temp[..J::K], below);
+        }
+        // From the top down: a layer that crosses folds duals into the summed product of the
+        // layer below it.
+        for l in (1..=plan.depth()).rev().filter(|&l| !plan.joins_above(l)) {
+            let width = plan.layout.width(l);
+            let scratch = (&one[..], &mut temp[..J::K], &mut kappa[..]);
+            self.shared
+                .record_block(plan, l, slot, scale, block, scratch);
             if plan.sums_previous(l) {
-                let duals = (&kappa[..width * J::K], &below[..]);
+                let folded: &[Lanes] = if plan.crosses(l + 1) {
+                    &self.deep.folded
+                } else {
+                    &[]
+                };
+                let duals = (&kappa[..width * J::K], &below[..], folded);
                 self.previous
                     .record_block(l, first, block, (one, temp, duals));
+            }
+            if plan.crosses(l) {
+                let nu = self.previous.block_duals(l, first);
+                let inputs = (nu, &kappa[..width * J::K], scale, &one[..]);
+                self.deep.record_block(slot, block, inputs);
             }
         }
         let last = first + lanes - 1;

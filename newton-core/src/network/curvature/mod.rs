@@ -11,7 +11,9 @@
 //!   over the tangents they share (and the affine term, where it is folded);
 //! - [`previous`]: the block of the parameters of the layer below, summed over the layer's
 //!   neurons before the points;
-//! - [`affine`]: the affine term, a product per neuron of the layer below.
+//! - [`affine`]: the affine term, a product per neuron of the layer below;
+//! - [`deep`]: in a network of three layers, the blocks of the third against the parameters
+//!   of the first.
 //!
 //! The sweep records each point ([`Curvature::record`]) or block of points
 //! ([`Curvature::record_block`]) after its passes; [`Curvature::assemble`] writes every
@@ -19,6 +21,7 @@
 
 mod affine;
 mod block;
+mod deep;
 mod factored;
 mod form;
 mod previous;
@@ -32,6 +35,7 @@ use super::passes::point::Workspace as PointWorkspace;
 use super::plan::Plan;
 use affine::Affine;
 use block::LaneScratch;
+use deep::Deep;
 use factored::Factored;
 use form::Form;
 use previous::Previous;
@@ -52,6 +56,7 @@ pub(crate) struct Curvature<J: Jet> {
     shared: Shared,
     previous: Previous<J>,
     affine: Affine,
+    deep: Deep,
     lanes: LaneScratch,
     /// Whether the last sweep recorded blocks rather than single points.
     in_blocks: bool,
@@ -71,6 +76,7 @@ impl<J: Jet> Curvature<J> {
             shared: Shared::new::<J>(&plan, p),
             previous: Previous::new(&plan, points, p),
             affine: Affine::new::<J>(&plan, points),
+            deep: Deep::new::<J>(&plan, p),
             lanes: LaneScratch::new::<J>(widest.unwrap_or(0)),
             in_blocks: false,
             plan,
@@ -132,6 +138,7 @@ impl<J: Jet> Curvature<J> {
     fn flush(&mut self, points: usize, first: bool) {
         self.shared.flush(points, first, self.in_blocks);
         self.factored.flush::<J>(&self.plan, points, first);
+        self.deep.flush(points, first);
     }
 
     /// Adds the recorded second-order term to the upper triangle of `h` (`p × p`,
@@ -163,5 +170,6 @@ impl<J: Jet> Curvature<J> {
         if !plan.shares(depth) {
             self.factored.add_output(plan, h, p);
         }
+        self.deep.add(h);
     }
 }

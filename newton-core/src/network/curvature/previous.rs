@@ -14,7 +14,7 @@
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
 use super::super::kernels::panels::combine;
-use super::super::kernels::{add_product_of_strips, Lanes, Product, Strips};
+use super::super::kernels::{add_product_of_strips, Lanes, Product, Strips, BLOCK};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::plan::Plan;
@@ -156,8 +156,9 @@ impl<J: Jet> Previous<J> {
     /// `Z̃ₐZ̃_b` of the inputs of layer `l − 1` and the duals `νⱼⱼ′ = (Σₖ AₖⱼAₖⱼ′κₖ) ⊳ sⱼsⱼ′`,
     /// formed here a block at a time rather than point by point when the Hessian is assembled,
     /// from the weighted duals `κₖ` of the layer's neurons in `kappa` (and, where the layer
-    /// below joins, those of its neurons in `below`, added to `νⱼⱼ`); `one` is the lane jet of
-    /// 1, `temp` room for two lane jets.
+    /// below joins, those of its neurons in `below`, added to `νⱼⱼ`; where the layer above
+    /// crosses to this one's parameters, the duals `folded` it adds to `μⱼⱼ′`, pair by pair);
+    /// `one` is the lane jet of 1, `temp` room for two lane jets.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     pub(super) fn record_block(
@@ -165,7 +166,7 @@ impl<J: Jet> Previous<J> {
         l: usize,
         first: usize,
         block: &Block<J>,
-        (one, temp, (kappa, below)): BlockInputs<'_>,
+        (one, temp, (kappa, below, folded)): BlockInputs<'_>,
     ) {
         let joined = self.joined[l];
         let k = J::K;
@@ -182,10 +183,32 @@ impl<J: Jet> Previous<J> {
         let s1 = &block.s1[l - 1];
         let below = if joined { below } else { &[] };
         let (pair_index, pair_weights) = (&self.pair_index[l], &self.pair_weights[l]);
-        for (&pair, weights) in pair_index.iter().zip(pair_weights.chunks_exact(width)) {
+        let pairs = pair_index.iter().zip(pair_weights.chunks_exact(width));
+        for (q, (&pair, weights)) in pairs.enumerate() {
             jets::combine(mu, 0.0, weights, kappa, block.fused);
+            if !folded.is_empty() {
+                for (mu, extra) in mu.iter_mut().zip(&folded[q * k..(q + 1) * k]) {
+                    for (m, &e) in mu.iter_mut().zip(extra) {
+                        *m += e;
+                    }
+                }
+            }
             dual_of_pair::<J>(mu, pair, (s1, below), t, row.next());
         }
+    }
+
+    /// Returns the duals `νⱼⱼ′` (`j ≤ j′`) that [`Previous::record_block`] wrote for layer `l`
+    /// and the block of points from `first`, as lane jets.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    pub(super) fn block_duals<'s>(
+        &'s self,
+        l: usize,
+        first: usize,
+    ) -> impl Fn(usize, usize) -> &'s [Lanes] {
+        let duals = &self.duals[l];
+        // Pair `(j, j′)` is column `j′(j′ + 1)/2 + j` (see `pair_index`).
+        move |j, jp| duals.block_column(first / BLOCK, jp * (jp + 1) / 2 + j)
     }
 
     /// Adds the block of the parameters of layer `l − 1` in the activation terms of layer `l`
@@ -277,8 +300,13 @@ fn dual_of_pair<J: Jet>(
 type Pairs = [(usize, usize)];
 
 /// What `Previous::record_block` reads besides the block: the lane vector of ones, room for
-/// two lane jets, and the layer's `κ` and the duals from the layer below.
-type BlockInputs<'a> = (&'a [Lanes], &'a mut [Lanes], (&'a [Lanes], &'a [Lanes]));
+/// two lane jets, and the layer's `κ`, the duals from the layer below and those folded in from
+/// the layer above.
+type BlockInputs<'a> = (
+    &'a [Lanes],
+    &'a mut [Lanes],
+    (&'a [Lanes], &'a [Lanes], &'a [Lanes]),
+);
 
 /// The targets of layer `l` (empty unless it sums the block of the layer below), in runs over
 /// the product's entries (`q·squares + t` for square `t` and pair `q`): each entry lands on the

@@ -2,12 +2,15 @@
 //! per layer of every neuron's duals `G` with the tangents `B` they all share.
 //!
 //! The tangent of `Hˡₖ` is `Z̃ˡ⁻¹` (the inputs and `1`) on row `k` of `[Aˡ, bˡ]` and, for
-//! `l = 2`, `Aˡₖⱼ vⱼ` on the parameters of layer 1, with `v` the same for every `k`. So the
-//! activation and output terms on those rows are one product `GᵀB`, recorded once per point
-//! rather than once per neuron and support column, and spread into the Hessian by a table of
-//! targets worked out once ([`SharedTarget`]), each entry scaled by its weight `Aₖⱼ` where the
-//! tangent carries one. Where the affine term of the layer is folded, its rows `sH̄ₖ` are more
-//! columns of `G` against the same `B`.
+//! `l ≥ 2`, `Aˡₖⱼ vⱼ` on the parameters of layer `l − 1`, with `vⱼ = σ′(Hˡ⁻¹ⱼ)·Z̃ˡ⁻²` the same
+//! for every `k`. So the activation and output terms on those rows are one product `GᵀB`,
+//! recorded once per point rather than once per neuron and support column, and spread into the
+//! Hessian by a table of targets worked out once ([`Runs`]), each entry scaled by its weight
+//! `Aₖⱼ` where the tangent carries one. Where the affine term of the layer is folded, its rows
+//! `sH̄ₖ` are more columns of `G` against the same `B`; so, in the second layer of three, are
+//! the rows `sH̄³ₖ ⊳ σ′(H²ⱼ)` of the affine term of layer 3 against the parameters of layer 1
+//! (weighted by `A²ⱼₘ`). The parameters of layer 1 in the third layer's activation and output
+//! terms are the cross products of [`deep`](super::deep).
 
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
@@ -32,32 +35,35 @@ pub(super) struct Shared {
     products: Vec<Vec<f64>>,
     /// Room for the products `GᵀB` that run through faer.
     products_by_faer: Vec<Product>,
-    /// The terms of [`Shared::add`] per layer, and room for their weights: `[1, θ]`, then for
-    /// each neuron `k` of layer 2 the weight `A²ₖⱼ` of the neuron `j` of each parameter of layer
-    /// 1, so that a row's terms against layer 1 have consecutive weights and form one run.
+    /// The terms of [`Shared::add`] per layer, and room for their weights: `[1, θ]`, then per
+    /// layer `l ≥ 2` that shares and each of its neurons `k`, the weight `Aˡₖⱼ` of the neuron
+    /// `j` of each parameter of layer `l − 1`, so that a row's terms against layer `l − 1` have
+    /// consecutive weights and form one run.
     targets: Vec<Runs>,
     weights: Vec<f64>,
     /// The entries of `θ` that the weights past `[1, θ]` repeat.
     repeated: Vec<usize>,
 }
 
+/// Where the weights `Aˡₖⱼ` of layer `l` start among [`Shared::weights`] (index `l`; `0` where
+/// the layer repeats none).
+type RepeatedFrom = Vec<usize>;
+
 impl Shared {
     pub(super) fn new<J: Jet>(plan: &Plan, p: usize) -> Self {
         let (layout, depth, chunk) = (&plan.layout, plan.depth(), plan.chunk);
-        // `1` and the parameters; then `A²ₖⱼ` per neuron `k` of layer 2 and parameter of
-        // layer 1.
-        let repeated_from = 1 + layout.parameters();
-        let repeated: Vec<usize> = if depth >= 2 && plan.shares(2) {
-            let first_layer = layout.width(1) * (layout.width(0) + 1);
-            (0..layout.width(2))
-                .flat_map(|k| {
-                    (0..first_layer)
-                        .map(move |t| layout.weight(2, k, neuron_of_first_layer(layout, t)))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // `1` and the parameters; then `Aˡₖⱼ` per layer `l ≥ 2` that shares, neuron `k` of
+        // layer `l` and parameter of layer `l − 1`.
+        let mut repeated = Vec::new();
+        let mut repeated_from: RepeatedFrom = vec![0; depth + 1];
+        for l in (2..=depth).filter(|&l| plan.shares(l)) {
+            repeated_from[l] = 1 + layout.parameters() + repeated.len();
+            for k in 0..layout.width(l) {
+                repeated.extend(
+                    (0..plan.below(l)).map(|t| layout.weight(l, k, neuron_below(layout, l, t))),
+                );
+            }
+        }
         let columns = |l: usize| {
             if l > 0 && plan.shares(l) {
                 plan.shared_columns(l)
@@ -89,9 +95,9 @@ impl Shared {
                 })
                 .collect(),
             targets: (0..=depth)
-                .map(|l| Runs::new(shared_targets(plan, l, p, repeated_from)))
+                .map(|l| Runs::new(shared_targets(plan, l, p, &repeated_from)))
                 .collect(),
-            weights: vec![1.0; repeated_from + repeated.len()],
+            weights: vec![1.0; 1 + layout.parameters() + repeated.len()],
             repeated,
         }
     }
@@ -119,8 +125,13 @@ impl Shared {
         for a in 0..=below {
             row.push(&tilde(a));
         }
-        if l == 2 {
-            let (s1, inputs) = (&ws.s1[1], &ws.z[0]);
+        debug_assert_eq!(
+            plan.affine_above(l),
+            0,
+            "the point pass forms no cross products"
+        );
+        if l >= 2 {
+            let (s1, inputs) = (&ws.s1[l - 1], &ws.z[l - 2]);
             for s in s1 {
                 for x in inputs {
                     row.push(&s.mul(*x));
@@ -180,13 +191,13 @@ impl Shared {
         for a in 0..=below {
             row.next().copy_from_slice(tilde(a));
         }
-        if l == 2 {
-            for s in block.s1[1].chunks_exact(k) {
-                for x in block.z[0].chunks_exact(k) {
+        if l >= 2 {
+            for s in block.s1[l - 1].chunks_exact(k) {
+                for x in block.z[l - 2].chunks_exact(k) {
                     jets::mul::<J>(s, x, row.next());
                 }
             }
-            for s in block.s1[1].chunks_exact(k) {
+            for s in block.s1[l - 1].chunks_exact(k) {
                 row.next().copy_from_slice(s);
             }
         }
@@ -209,12 +220,19 @@ impl Shared {
                 }
             }
         }
-        // Two layers, so the affine term of layer 2 is folded into its product, and layer 1
-        // records no tangents.
+        // Every affine term is folded into a product, so no layer records tangents.
         debug_assert!(!plan.keeps_tangents(l));
         if plan.folds_affine(l) {
             for adj_h in block.adj_h[l].chunks_exact(k) {
                 jets::scale_lanes(adj_h, scale, row.next());
+            }
+        }
+        if plan.affine_above(l) > 0 {
+            for adj_h in block.adj_h[l + 1].chunks_exact(k) {
+                jets::scale_lanes(adj_h, scale, t);
+                for s1 in block.s1[l].chunks_exact(k) {
+                    jets::through_product::<J>(t, s1, row.next());
+                }
             }
         }
     }
@@ -287,10 +305,10 @@ pub(super) fn weighted_duals<J: Jet>(
     }
 }
 
-/// Returns, for parameter `t` of layer 1 (weight `(j, a)` at `t = j·F + a` or bias `j` at
-/// `t = W₁F + j`), its neuron `j`.
-fn neuron_of_first_layer(layout: &Layout, t: usize) -> usize {
-    let (features, below) = (layout.width(0), layout.width(1));
+/// Returns, for parameter `t` of layer `l − 1` (weight `(j, a)` at `t = j·F + a` or bias `j`
+/// at `t = Wₗ₋₁F + j`, with `F = Wₗ₋₂`), its neuron `j`.
+pub(super) fn neuron_below(layout: &Layout, l: usize, t: usize) -> usize {
+    let (features, below) = (layout.width(l - 2), layout.width(l - 1));
     if t < below * features {
         t / features
     } else {
@@ -299,19 +317,21 @@ fn neuron_of_first_layer(layout: &Layout, t: usize) -> usize {
 }
 
 /// The targets of layer `l` (empty unless it shares its tangents): for each neuron `k`, its
-/// activation block on its own row (upper half) and against the parameters of layer 1 (scaled
-/// by `Aₖⱼ`), for the top layer the output term of `cₖ`, and where the affine term is folded
-/// the rows `sH̄ₖ`. Worked out once: per entry and evaluation, the indices cost several times
-/// the addition. The weights are indices into [`Shared::weights`], whose `A²ₖⱼ` per neuron and
-/// parameter of layer 1 start at `repeated`.
-fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: usize) -> Vec<Term> {
+/// activation block on its own row (upper half) and against the parameters of layer `l − 1`
+/// (scaled by `Aₖⱼ`), for the top layer the output term of `cₖ`, where the affine term is
+/// folded the rows `sH̄ₖ`, and where the layer above crosses the rows `sH̄ˡ⁺¹ₖ ⊳ σ′(Hˡⱼ)`.
+/// Worked out once: per entry and evaluation, the indices cost several times the addition. The
+/// weights are indices into [`Shared::weights`], whose `Aˡₖⱼ` per neuron and parameter of layer
+/// `l − 1` start at `repeated[l]`.
+fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: &RepeatedFrom) -> Vec<Term> {
     if l == 0 || !plan.shares(l) || plan.joins_above(l) {
         return Vec::new();
     }
     let layout = &plan.layout;
     let (width, own) = (layout.width(l), layout.width(l - 1) + 1);
     let n = plan.shared_columns(l).1;
-    let first_layer = layout.width(1) * (layout.width(0) + 1);
+    // The parameters of layer `l − 1`, from `first`.
+    let (below, first) = (plan.below(l), layout.offset(l - 1));
     let mut targets = Vec::new();
     let mut push = |source: usize, a: usize, b: usize, weight: usize| {
         targets.push(Term {
@@ -321,15 +341,13 @@ fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: usize) -> Vec<Term>
         });
     };
     // Row `r` of `GᵀB` belongs to parameter `pa` (of neuron `k`): its own columns from `from`,
-    // then for `l = 2` column `own + t`, parameter `t` of layer 1, scaled by `A²ₖⱼ`.
+    // then column `own + t`, parameter `t` of layer `l − 1`, scaled by `Aˡₖⱼ`.
     let mut row_of = |r: usize, k: usize, pa: usize, from: usize| {
         for b in from..own {
             push(r * n + b, pa, parameter(layout, l, k, b), 0);
         }
-        if l == 2 {
-            for t in 0..first_layer {
-                push(r * n + own + t, t, pa, repeated + k * first_layer + t);
-            }
+        for t in 0..below {
+            push(r * n + own + t, first + t, pa, repeated[l] + k * below + t);
         }
     };
     for k in 0..width {
@@ -337,7 +355,7 @@ fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: usize) -> Vec<Term>
             row_of(k * own + a, k, parameter(layout, l, k, a), a);
         }
     }
-    if l == layout.depth() {
+    let top = if l == layout.depth() {
         for o in 0..layout.outputs() {
             for k in 0..width {
                 row_of(
@@ -348,20 +366,37 @@ fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: usize) -> Vec<Term>
                 );
             }
         }
-    }
+        layout.outputs() * width
+    } else {
+        0
+    };
+    let mut rows = width * own + top;
     if plan.folds_affine(l) {
-        // Row `sH̄ₖ` against column `own + t` of `B`, parameter `t` of layer 1: weight
-        // `(j, a)` or bias `j`, paired with `A²ₖⱼ`.
-        let top = if l == layout.depth() {
-            layout.outputs() * width
-        } else {
-            0
-        };
-        let rows = width * own + top;
+        // Row `sH̄ₖ` against column `own + t` of `B`, parameter `t` of layer `l − 1`: weight
+        // `(j, a)` or bias `j`, paired with `Aˡₖⱼ`.
         for k in 0..width {
-            for t in 0..first_layer {
-                let weight = layout.weight(l, k, neuron_of_first_layer(layout, t));
-                push((rows + k) * n + own + t, weight, t, 0);
+            for t in 0..below {
+                let weight = layout.weight(l, k, neuron_below(layout, l, t));
+                push((rows + k) * n + own + t, weight, first + t, 0);
+            }
+        }
+        rows += width;
+    }
+    if plan.affine_above(l) > 0 {
+        // Row `sH̄ˡ⁺¹ₖ ⊳ σ′(Hˡⱼ)` against column `own + t`: the weight `Aˡ⁺¹ₖⱼ` against
+        // parameter `t` of layer `l − 1`, scaled by `Aˡⱼₘ` of its neuron `m`.
+        for k in 0..layout.width(l + 1) {
+            for j in 0..width {
+                let r = rows + k * width + j;
+                for t in 0..below {
+                    let weight = layout.weight(l + 1, k, j);
+                    push(
+                        r * n + own + t,
+                        weight,
+                        first + t,
+                        repeated[l] + j * below + t,
+                    );
+                }
             }
         }
     }

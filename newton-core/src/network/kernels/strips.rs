@@ -105,6 +105,15 @@ impl Strips {
         }
     }
 
+    /// Returns the `k` lane vectors of column `q` in strip `s`, as [`StripMut::column`] wrote
+    /// them.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    pub(crate) fn block_column(&self, s: usize, q: usize) -> &[Lanes] {
+        debug_assert!(s < self.blocks && q < self.cols);
+        &self.data[(q * self.blocks + s) * self.k..][..self.k]
+    }
+
     /// Returns the lane vectors of column `q` (`blocks·k` of them, strip after strip).
     fn column(&self, q: usize) -> &[Lanes] {
         let len = self.blocks * self.k;
