@@ -15,6 +15,7 @@ use newton::network::{Jet, Jet2, Residual as _};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+mod deep;
 mod nonlinear;
 mod outputs;
 mod terms;

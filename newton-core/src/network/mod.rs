@@ -12,7 +12,8 @@
 //! run the same machine code. Its speed comes from the structure of the Hessian of a
 //! layered network, not from unrolling: every block of it is a sum over points of products
 //! of per-point factors, which the engine forms as a few packed matrix products with SIMD
-//! kernels.
+//! kernels. Networks of up to three hidden layers run eight points at a time (the plan says
+//! why); deeper ones point by point.
 //!
 //! # The pipeline
 //!

@@ -325,20 +325,31 @@ mod tests {
         Plan::new::<Jet2In1>(&Layout::new(&arch), points, 3)
     }
 
-    /// Two layers share, fold and sum, so they run in blocks; a third layer does not share,
-    /// and the network goes point by point.
+    /// Two layers share, fold and sum, and so do three, whose top layer crosses to the first:
+    /// both run in blocks. A fourth layer does not share, and the network goes point by point;
+    /// so do three layers over jets the block pass does not know.
     #[test]
-    fn two_layers_run_in_blocks_and_three_point_by_point() {
+    fn two_and_three_layers_run_in_blocks_and_four_point_by_point() {
         let two = plan(&[4, 4], 100);
         assert!(two.sweeps_blocks());
         assert!(two.shares(1) && two.shares(2) && two.folds_affine(2));
         assert!(two.joins_above(1) && two.shared_columns(1) == (0, 0));
+        assert!(!two.crosses(2) && two.affine_above(1) == 0);
         assert_eq!(two.tangent_layers(), 1);
-        let three = plan(&[4, 4, 4], 100);
-        assert!(!three.sweeps_blocks());
-        assert!(!three.shares(3) && three.sums_previous(3) && three.keeps_tangents(2));
-        assert!(!three.keeps_tangents(1), "layer 2 folds its affine term");
-        assert_eq!(three.tangent_layers(), 3);
+        let three = plan(&[4, 5, 3], 100);
+        assert!(three.sweeps_blocks());
+        assert!(three.shares(3) && three.folds_affine(3) && three.crosses(3));
+        assert_eq!(three.affine_above(2), 3 * 5);
+        assert_eq!(three.below(3), 5 * 4 + 5);
+        assert!(!three.keeps_tangents(1) && !three.keeps_tangents(2));
+        let four = plan(&[4, 4, 4, 4], 100);
+        assert!(!four.sweeps_blocks());
+        assert!(!four.shares(3) && !four.crosses(3) && four.sums_previous(3));
+        assert!(four.keeps_tangents(2), "layer 3 does not fold its affine term");
+        assert_eq!(four.tangent_layers(), 4);
+        let layout = plan(&[4, 4, 4], 1).layout;
+        let unknown = Plan::new::<crate::network::Jet2<4, 15>>(&layout, 100, 15);
+        assert!(!unknown.sweeps_blocks() && !unknown.shares(3) && !unknown.crosses(3));
     }
 
     /// Chunks hold whole blocks of points, no more than all of them.

@@ -24,7 +24,7 @@
 
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
-use super::super::kernels::{add_product_of_strips, Lanes, Product, Strips, BLOCK};
+use super::super::kernels::{accumulate_product_of_strips, Lanes, Strips, BLOCK};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::plan::Plan;
@@ -60,8 +60,6 @@ pub(super) struct Deep {
     /// neuron's (row-major), and where they land.
     sums: Vec<f64>,
     targets: Runs,
-    /// Room for the largest product through faer.
-    product: Product,
 }
 
 impl Deep {
@@ -91,7 +89,6 @@ impl Deep {
                 .collect(),
             sums: vec![0.0; xi * squares + third * duals * tangents],
             targets: Runs::new(targets),
-            product: Product::new(xi.max(duals), squares.max(tangents)),
         }
     }
 
@@ -215,24 +212,14 @@ impl Deep {
         if self.paths.is_empty() {
             return;
         }
-        let add = |strips: (&Strips, &Strips), sums: &mut [f64], product: &mut Product| {
-            let n = strips.1.cols();
-            if first {
-                add_product_of_strips(strips.0, strips.1, points, product, |a, b, v| {
-                    sums[a * n + b] = v;
-                });
-            } else {
-                add_product_of_strips(strips.0, strips.1, points, product, |a, b, v| {
-                    sums[a * n + b] += v;
-                });
-            }
-        };
-        let (xi, rest) = self.sums.split_at_mut(self.xi.cols() * self.squares.cols());
-        add((&self.xi, &self.squares), xi, &mut self.product);
+        let (xi, rest) = self
+            .sums
+            .split_at_mut(self.xi.cols() * self.squares.cols());
+        accumulate_product_of_strips(&self.xi, &self.squares, points, xi, first);
         let per_neuron = rest.len() / self.duals.len().max(1);
         let neurons = self.duals.iter().zip(&self.tangents);
         for ((duals, tangents), sums) in neurons.zip(rest.chunks_exact_mut(per_neuron)) {
-            add((duals, tangents), sums, &mut self.product);
+            accumulate_product_of_strips(duals, tangents, points, sums, first);
         }
     }
 

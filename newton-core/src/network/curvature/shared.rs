@@ -14,7 +14,7 @@
 
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
-use super::super::kernels::{add_product_of_strips, Lanes, Panels, Product, Strips};
+use super::super::kernels::{accumulate_product_of_strips, Lanes, Panels, Strips};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::passes::point::{stride, Workspace as PointWorkspace};
@@ -33,8 +33,6 @@ pub(super) struct Shared {
     spread: Vec<Strips>,
     /// The product `GᵀB` summed over the chunks, row-major.
     products: Vec<Vec<f64>>,
-    /// Room for the products `GᵀB` that run through faer.
-    products_by_faer: Vec<Product>,
     /// The terms of [`Shared::add`] per layer, and room for their weights: `[1, θ]`, then per
     /// layer `l ≥ 2` that shares and each of its neurons `k`, the weight `Aˡₖⱼ` of the neuron
     /// `j` of each parameter of layer `l − 1`, so that a row's terms against layer `l − 1` have
@@ -86,12 +84,6 @@ impl Shared {
                 .map(|l| {
                     let (g, b) = columns(l);
                     vec![0.0; g * b]
-                })
-                .collect(),
-            products_by_faer: (0..=depth)
-                .map(|l| {
-                    let (g, b) = columns(l);
-                    Product::new(g, b)
                 })
                 .collect(),
             targets: (0..=depth)
@@ -246,9 +238,8 @@ impl Shared {
             .gather
             .iter_mut()
             .zip(&mut self.spread)
-            .zip(&mut self.products)
-            .zip(&mut self.products_by_faer);
-        for (((g, b), s), by_faer) in layers.skip(1) {
+            .zip(&mut self.products);
+        for ((g, b), s) in layers.skip(1) {
             if g.cols() == 0 {
                 continue;
             }
@@ -258,12 +249,7 @@ impl Shared {
                 g.clear_from(points);
                 b.clear_from(points);
             }
-            let n = b.cols();
-            if first {
-                add_product_of_strips(g, b, points, by_faer, |p, q, v| s[p * n + q] = v);
-            } else {
-                add_product_of_strips(g, b, points, by_faer, |p, q, v| s[p * n + q] += v);
-            }
+            accumulate_product_of_strips(g, b, points, s, first);
         }
     }
 

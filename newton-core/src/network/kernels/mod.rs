@@ -23,7 +23,7 @@ mod transpose;
 
 pub(crate) use faer_product::Product;
 pub(crate) use panels::{Panels, Part};
-pub(crate) use strip_product::add_product_of_strips;
+pub(crate) use strip_product::{accumulate_product_of_strips, add_product_of_strips};
 pub(crate) use strips::Strips;
 
 /// Points per block: one AVX-512 register of `f64`s, or two AVX2 ones.

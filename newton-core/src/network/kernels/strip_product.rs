@@ -5,7 +5,7 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::faer_product::{add_faer_product, through_faer, Product};
+use super::faer_product::{accumulate_faer_product, add_faer_product, through_faer, Product};
 use super::panels::{fused_add, report, Part};
 use super::strips::{sum_lanes, Strips, CACHE_BLOCK_BYTES};
 use super::{Lanes, BLOCK};
@@ -52,6 +52,34 @@ pub(crate) fn add_product_of_strips(
         add_faer_product(a, b, points, product, add);
     } else {
         add_strip_product(a, b, points, Part::Full, add);
+    }
+}
+
+/// Adds `AᵀB` over the first `points` points of `a` and `b` to `sums` (`a.cols() × b.cols()`,
+/// row-major), or writes it there where `first`. Through faer, the product accumulates into
+/// `sums` itself: the products of the shared and cross terms are summed chunk after chunk, and
+/// passing each chunk's entries one by one to a closure costs about as much as faer's product
+/// on a chunk of a few dozen rows.
+///
+/// # Panics
+///
+/// If `a` and `b` have different jets or fewer than `points` points, or `sums` is not
+/// `a.cols() × b.cols()`.
+pub(crate) fn accumulate_product_of_strips(
+    a: &Strips,
+    b: &Strips,
+    points: usize,
+    sums: &mut [f64],
+    first: bool,
+) {
+    let (m, n) = (a.cols, b.cols);
+    assert_eq!(sums.len(), m * n, "room for AᵀB");
+    if through_faer(m, n) {
+        accumulate_faer_product(b, a, points, sums, first);
+    } else if first {
+        add_strip_product(a, b, points, Part::Full, |p, q, v| sums[p * n + q] = v);
+    } else {
+        add_strip_product(a, b, points, Part::Full, |p, q, v| sums[p * n + q] += v);
     }
 }
 

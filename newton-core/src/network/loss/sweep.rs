@@ -36,8 +36,8 @@ trait Sweep {
 struct ByPoint;
 
 /// [`BLOCK`] points at a time through the block pass, every quantity a vector over the points:
-/// two hidden layers and a residual affine in the jet, whose second-order term needs nothing
-/// but the shared products.
+/// up to three hidden layers, whose second-order term needs nothing but products of stacked
+/// factors (a nonlinear residual adds its rows of curvature block by block).
 struct ByBlock;
 
 impl<J: Jet, R: Residual<J>> Loss<'_, J, R> {
