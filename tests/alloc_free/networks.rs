@@ -125,7 +125,8 @@ fn several_outputs_allocate_nothing_per_evaluation() {
 }
 
 newton::network! {
-    /// Burgers on three hidden layers: a nonlinear residual on the point-by-point path.
+    /// Burgers on three hidden layers: a nonlinear residual, its rows and the cross products
+    /// of the third layer, a block of points at a time.
     pub deep_burgers {
         inputs: (t, x),
         hidden: [3, 4, 3],
@@ -216,5 +217,16 @@ fn network_losses_allocate_nothing_per_evaluation() {
         nets::diffusion_reaction_points(),
         Vec::<f64>::new(),
         nets::pinn_diffusion_reaction_2d::P
+    );
+    // Three hidden layers over more points than a run of the third layer's moments.
+    let deep = nets::pinn_helmholtz_2d::Network::new()
+        .with_widths(&[6, 5, 4])
+        .unwrap();
+    let p = deep.parameters();
+    assert_allocation_free!(
+        deep,
+        nets::diffusion_reaction_points(),
+        Vec::<f64>::new(),
+        p
     );
 }

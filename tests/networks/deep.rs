@@ -45,12 +45,36 @@ fn three_layer_regressions_match_num_dual() {
         frequencies: DMatrix::from_row_slice(2, 1, &[0.7, -1.9]),
     };
     let cases = [
-        (&[3, 4, 5][..], Embedding::Identity, Activation::Tanh, false, 300),
-        (&[2, 3, 2], Embedding::Identity, Activation::Sin { omega: 3.0 }, true, 21),
+        (
+            &[3, 4, 5][..],
+            Embedding::Identity,
+            Activation::Tanh,
+            false,
+            300,
+        ),
+        (
+            &[2, 3, 2],
+            Embedding::Identity,
+            Activation::Sin { omega: 3.0 },
+            true,
+            21,
+        ),
         (&[3, 2, 4], fourier, Activation::Tanh, false, 45),
-        (&[2, 2, 3], Embedding::Identity, Activation::Softplus, true, 8),
+        (
+            &[2, 2, 3],
+            Embedding::Identity,
+            Activation::Softplus,
+            true,
+            8,
+        ),
         (&[1, 1, 1], Embedding::Identity, Activation::Tanh, false, 5),
-        (&[5, 1, 4], Embedding::Identity, Activation::Tanh, false, 130),
+        (
+            &[5, 1, 4],
+            Embedding::Identity,
+            Activation::Tanh,
+            false,
+            130,
+        ),
     ];
     for (seed, (widths, embedding, activation, output_bias, n)) in (40..).zip(cases) {
         let arch = Architecture {
@@ -84,9 +108,7 @@ fn three_layer_pinns_match_num_dual() {
         (51, &[2, 5, 3], 2.5),
         (52, &[4, 1, 3], 1.0),
     ] {
-        let network = deep_helmholtz::Network::new()
-            .with_widths(widths)
-            .unwrap();
+        let network = deep_helmholtz::Network::new().with_widths(widths).unwrap();
         let t = theta(network.parameters(), seed) * size;
         let loss = network.loss(&square, &[]).unwrap();
         let got: Oracle = evaluate!(loss, t);
@@ -104,7 +126,11 @@ fn three_layer_pinns_match_num_dual() {
     let cube: Vec<f64> = (0..37_u32)
         .flat_map(|i| {
             let i = f64::from(i);
-            [(0.5 + i) / 37.0, (0.61 * i + 0.2).fract(), (0.37 * i + 0.1).fract()]
+            [
+                (0.5 + i) / 37.0,
+                (0.61 * i + 0.2).fract(),
+                (0.37 * i + 0.1).fract(),
+            ]
         })
         .collect();
     let network = deep_poisson_3d::Network::new();

@@ -48,6 +48,15 @@ const CHUNK_POINTS: usize = 128;
 /// written at every flush, which costs more than factors that spill from L2 once.
 const FACTORED_CHUNK_ROWS: usize = 256;
 
+/// Returns the rows per point of the factored form's `Λ` and `β` in `curvature::deep`: the
+/// value and the `D` first derivatives (the form's moment row is stacked apart).
+pub(crate) const fn form_rows<J: Jet>() -> usize {
+    match inputs(J::K) {
+        Some(d) => 1 + d,
+        None => J::K,
+    }
+}
+
 /// How the second-order blocks of one hidden layer are formed (see the module documentation).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[expect(
@@ -143,11 +152,13 @@ impl Plan {
             })
             .sum::<usize>()
             + if self.crosses(3) {
+                let [lambda, beta, _, _] = self.split_columns::<J>();
                 J::K * self
                     .cross_columns()
                     .iter()
                     .map(|&n| panels(n))
                     .sum::<usize>()
+                    + form_rows::<J>() * (panels(lambda) + panels(beta))
             } else {
                 0
             };
@@ -218,6 +229,18 @@ impl Plan {
             third * (second + 1 + layout.outputs()),
             third * layout.offset(2),
         ]
+    }
+
+    /// Returns the columns of the third layer's block against the parameters of layer 2 (of
+    /// three), in the factored form of `curvature::deep`: the duals `Λ` of every neuron's own
+    /// row and the tangents `β` they share ([`form_rows`] rows per point), then the values
+    /// `Z̃²ₐ` and the moments `mₖ(β)` (one row per point; none for value jets, whose form has
+    /// no moments).
+    pub(crate) fn split_columns<J: Jet>(&self) -> [usize; 4] {
+        let layout = &self.layout;
+        let (own, below, third) = (layout.width(2) + 1, self.below(3), layout.width(3));
+        let moments = if J::K > 1 { third * below } else { 0 };
+        [third * own, below, own, moments]
     }
 
     /// Returns whether the tangents of the neurons of layer `l` are stacked for the affine term
@@ -345,7 +368,10 @@ mod tests {
         let four = plan(&[4, 4, 4, 4], 100);
         assert!(!four.sweeps_blocks());
         assert!(!four.shares(3) && !four.crosses(3) && four.sums_previous(3));
-        assert!(four.keeps_tangents(2), "layer 3 does not fold its affine term");
+        assert!(
+            four.keeps_tangents(2),
+            "layer 3 does not fold its affine term"
+        );
         assert_eq!(four.tangent_layers(), 4);
         let layout = plan(&[4, 4, 4], 1).layout;
         let unknown = Plan::new::<crate::network::Jet2<4, 15>>(&layout, 100, 15);

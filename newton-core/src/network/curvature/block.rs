@@ -90,14 +90,16 @@ impl<J: Jet> Curvature<J> {
                     .record_block(l, first, block, (one, temp, duals));
             }
             if plan.crosses(l) {
-                let nu = self.previous.block_duals(l, first);
-                let inputs = (nu, &kappa[..width * J::K], scale, &one[..]);
-                self.deep.record_block(slot, block, inputs);
+                let below = self.previous.block_duals(l, first);
+                let shared = self.shared.block_tangents(plan, l, slot);
+                let inputs = (&kappa[..width * J::K], scale, &one[..]);
+                self.deep
+                    .record_block((first, slot), block, (below, shared), inputs);
             }
         }
         let last = first + lanes - 1;
         if (last + 1).is_multiple_of(plan.chunk) || last + 1 == points {
-            self.flush(slot + lanes, last < plan.chunk);
+            self.flush((slot + lanes, last < plan.chunk), (last + 1, points));
         }
     }
 }

@@ -18,17 +18,32 @@
 //!   `κₖ ⊳ Z̃²ₐ` (and the output duals `ωₒₖ`, whose term pairs with the same tangents) with its
 //!   tangents `gₖₘ σ′(H¹ₘ) x̃_c`.
 //!
-//! The rest of the third layer (its own row and the parameters of layer 2) shares its tangents
-//! ([`shared`](super::shared)), and the affine term of layer 3 against layer 1 is part of the
-//! second layer's shared product.
+//! The third layer shares its tangents on its own row and on the parameters of layer 2
+//! ([`shared`](super::shared)): `A³ₖⱼ vₜ` with `vₜ = σ′(H²ⱼ) Z̃¹ₘ′` for the parameter `t` of
+//! layer 2. Its own row against them (`κₖ ⊳ Z̃²ₐ` against `vₜ`, `W⁴` entries, most of a network
+//! of three layers) would pair `K` components per point; but `⟨κ, a·b⟩` is the factored form of
+//! [`form`](super::form), `(κ₀a₀ + m(a)) b₀ + Σᵢ (S∇a)ᵢ ∂ᵢb + a₀ m(b)` with
+//! `m(b) = Σ_{c≥1} κ_c b_c`, so the block is
+//! - one product of the duals `Λ = [κ₀a₀ + m(a), S∇a]` of every neuron's own row with the
+//!   value and gradient rows `[b₀, ∇b]` of the shared tangents: `1 + D` rows per point;
+//! - one product of the values `a₀` (shared by the neurons) with the moments `mₖ(vₜ)` of every
+//!   neuron: one row per point, summed over a longer run of points than the chunk (a product of
+//!   one row per point over eight points would be mostly the read-modify-write of its sums).
+//!
+//! For the 2-D PINNs that is 3 + 1 rows instead of 6, for 3-D ones 4 + 1 instead of 10. The
+//! affine term of layer 3 against layer 1 is part of the second layer's shared product.
 
 use super::super::jet::Jet;
 use super::super::kernels::lane_jets as jets;
+use faer::MatMut;
+
+use super::super::kernels::faer_product::accumulate_faer_into;
 use super::super::kernels::{accumulate_product_of_strips, Lanes, Strips, BLOCK};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
-use super::super::plan::Plan;
+use super::super::plan::{form_rows, Plan};
 use super::runs::{Runs, Term};
+use super::shared::neuron_below;
 use super::stack::{extended, lane_jet, parameter, Columns, Entry};
 
 /// The stacked factors, sums and tables of the cross products (empty unless the plan
@@ -56,11 +71,26 @@ pub(super) struct Deep {
     /// parameters of layer 1 (in their order).
     duals: Vec<Strips>,
     tangents: Vec<Strips>,
-    /// The products summed over the chunks: `ξ` against the squares (row-major), then each
-    /// neuron's (row-major), and where they land.
+    /// The chunk's duals `Λ` of every neuron's own row (column `k·(W₂ + 1) + a`) and the value
+    /// and gradient rows of the shared tangents `vₜ` ([`form_rows`] rows per point).
+    lambda: Strips,
+    beta: Strips,
+    /// The values `Z̃²ₐ` and moments `mₖ(vₜ)` (column `k·T + t`), one row per point, over the
+    /// run of `moment_points` points from the last multiple of it.
+    values: Strips,
+    moments: Strips,
+    moment_points: usize,
+    /// The products summed over the chunks, each row-major: `ξ` against the squares, each
+    /// neuron's, `Λ` against `β` with the values against the moments added in; where they
+    /// land, and their weights `[1, A³ₖⱼ per neuron k and parameter t of layer 2]`.
     sums: Vec<f64>,
     targets: Runs,
+    weights: Vec<f64>,
 }
+
+/// The points over which the values and moments are summed at least: at eight points, the
+/// product of one row per point would be as much reading and writing its sums as arithmetic.
+const MOMENT_POINTS: usize = 64;
 
 impl Deep {
     pub(super) fn new<J: Jet>(plan: &Plan, p: usize) -> Self {
@@ -71,6 +101,8 @@ impl Deep {
         let (first, second, third) = (layout.width(1), layout.width(2), layout.width(3));
         let [xi, squares, duals, tangents] = plan.cross_columns();
         let (duals, tangents) = (duals / third, tangents / third);
+        let [lambda, beta, values, moments] = plan.split_columns::<J>();
+        let moment_points = chunk * MOMENT_POINTS.div_ceil(chunk);
         let targets = cross_targets(layout, p);
         Self {
             second_transposed: vec![0.0; first * second],
@@ -87,8 +119,14 @@ impl Deep {
             tangents: (0..third)
                 .map(|_| Strips::new(chunk, J::K, tangents))
                 .collect(),
-            sums: vec![0.0; xi * squares + third * duals * tangents],
+            lambda: Strips::new(moment_points, form_rows::<J>(), lambda),
+            beta: Strips::new(moment_points, form_rows::<J>(), beta),
+            values: Strips::new(moment_points, 1, values),
+            moments: Strips::new(moment_points, 1, moments),
+            moment_points,
+            sums: vec![0.0; xi * squares + third * duals * tangents + lambda * beta],
             targets: Runs::new(targets),
+            weights: vec![1.0; 1 + third * beta],
         }
     }
 
@@ -111,27 +149,48 @@ impl Deep {
                 }
             }
         }
+        let below = layout.offset(3) - layout.offset(2);
+        for (at, w) in self.weights[1..].iter_mut().enumerate() {
+            let (k, t) = (at / below, at % below);
+            *w = theta[layout.weight(3, k, neuron_below(layout, 3, t))];
+        }
     }
 
-    /// Records the block of points in `slot ..` of the chunk: from the duals `ν³` of its
-    /// layer-2 block (`nu(j, j′)` for `j ≤ j′`), the weighted duals `kappa` of layer 3, the
-    /// weights `scale` and the block's lane jets, its columns of every factor and
-    /// [`Deep::folded`]; `one` is the lane jet of 1.
+    /// Records the block of points from `first_point` (`slot ..` of the chunk): from the duals
+    /// `ν³` of its layer-2 block (`nu(j, j′)` for `j ≤ j′`), the shared tangents `vₜ` of layer
+    /// 3 (`tangents(t)`), the weighted duals `kappa` of layer 3, the weights `scale` and the
+    /// block's lane jets, its columns of every factor and [`Deep::folded`]; `one` is the lane
+    /// jet of 1.
     #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
     #[inline(always)]
     pub(super) fn record_block<'n, J: Jet>(
         &mut self,
+        (first_point, slot): (usize, usize),
+        block: &Block<J>,
+        (nu, tangents): (
+            impl Fn(usize, usize) -> &'n [Lanes],
+            impl Fn(usize) -> &'n [Lanes],
+        ),
+        (kappa, scale, one): (&[Lanes], &Lanes, &[Lanes]),
+    ) {
+        self.record_first_and_second::<J>(slot, block, nu, one);
+        self.record_neurons::<J>(slot, block, (kappa, scale, one));
+        self.record_form::<J>(first_point, block, tangents, (kappa, one));
+    }
+
+    /// Records the block of layers 1 and 2 (`ξ` and the squares, in `slot ..` of the chunk) and
+    /// [`Deep::folded`] from the duals `nu(j, j′)` (`j ≤ j′`) of the block of layer 2.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn record_first_and_second<'n, J: Jet>(
+        &mut self,
         slot: usize,
         block: &Block<J>,
-        (nu, kappa, scale, one): (
-            impl Fn(usize, usize) -> &'n [Lanes],
-            &[Lanes],
-            &Lanes,
-            &[Lanes],
-        ),
+        nu: impl Fn(usize, usize) -> &'n [Lanes],
+        one: &[Lanes],
     ) {
         let (layout, k, fused) = (&block.layout, J::K, block.fused);
-        let (first, second, third) = (layout.width(1), layout.width(2), layout.width(3));
+        let (first, second) = (layout.width(1), layout.width(2));
         for j in 0..second {
             for jp in 0..second {
                 let at = (j * second + jp) * k;
@@ -177,6 +236,21 @@ impl Deep {
                 jets::mul::<J>(inputs(c), features(mp), row.next());
             }
         }
+    }
+
+    /// Records each neuron's duals `κₙ ⊳ Z̃²ₐ` and `ωₒₙ` and its tangents on the parameters of
+    /// layer 1, in `slot ..` of the chunk.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn record_neurons<J: Jet>(
+        &mut self,
+        slot: usize,
+        block: &Block<J>,
+        (kappa, scale, one): (&[Lanes], &Lanes, &[Lanes]),
+    ) {
+        let (layout, k, fused) = (&block.layout, J::K, block.fused);
+        let (first, second, third) = (layout.width(1), layout.width(2), layout.width(3));
+        let inputs = extended::<J>(&block.z[0], one);
         let hidden = extended::<J>(&block.z[2], one);
         for n in 0..third {
             let mut row = Columns::<J>::new(&mut self.duals[n], slot);
@@ -206,27 +280,143 @@ impl Deep {
         }
     }
 
+    /// Records the factored form of the third layer's own rows against the shared tangents
+    /// `tangents(t)` of the parameters of layer 2 (see the module documentation) for the block
+    /// of points from `first_point`.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    fn record_form<'n, J: Jet>(
+        &mut self,
+        first_point: usize,
+        block: &Block<J>,
+        tangents: impl Fn(usize) -> &'n [Lanes],
+        (kappa, one): (&[Lanes], &[Lanes]),
+    ) {
+        let (layout, rows) = (&block.layout, form_rows::<J>());
+        let d = rows - 1;
+        let (second, third) = (layout.width(2), layout.width(3));
+        let below = self.beta.cols();
+        let moment_slot = first_point % self.moment_points;
+        let mut row = Columns::<J>::new(&mut self.beta, moment_slot);
+        for t in 0..below {
+            row.next().copy_from_slice(&tangents(t)[..rows]);
+        }
+        let hidden = extended::<J>(&block.z[2], one);
+        let mut row = Columns::<J>::new(&mut self.values, moment_slot);
+        for a in 0..=second {
+            row.next()[0] = hidden(a)[0];
+        }
+        let mut lambda = Columns::<J>::new(&mut self.lambda, moment_slot);
+        for n in 0..third {
+            let dual = lane_jet::<J>(kappa, n);
+            let s = second_derivatives(dual, d);
+            for a in 0..=second {
+                let z = hidden(a);
+                let column = lambda.next();
+                let m = moment::<J>(dual, z);
+                for q in 0..BLOCK {
+                    column[0][q] = m[q] + dual[0][q] * z[0][q];
+                }
+                for i in 0..d {
+                    let mut out = [0.0; BLOCK];
+                    for j in 0..d {
+                        for q in 0..BLOCK {
+                            out[q] += s[i][j][q] * z[1 + j][q];
+                        }
+                    }
+                    column[1 + i] = out;
+                }
+            }
+        }
+        if self.moments.cols() > 0 {
+            // Tangent by tangent, each read once for every neuron.
+            let mut strip = self.moments.strip_mut(moment_slot / BLOCK);
+            for t in 0..below {
+                let tangent = tangents(t);
+                for n in 0..third {
+                    strip.column(n * below + t)[0] = moment::<J>(lane_jet::<J>(kappa, n), tangent);
+                }
+            }
+        }
+    }
+
     /// Adds the products over the first `points` points of the chunk to the sums; the `first`
-    /// chunk writes them instead.
-    pub(super) fn flush(&mut self, points: usize, first: bool) {
+    /// chunk writes them instead. The chunk ends at point `end` of `all`: the values and
+    /// moments are multiplied in where their run of points ends.
+    pub(super) fn flush(&mut self, (points, first): (usize, bool), (end, all): (usize, usize)) {
         if self.paths.is_empty() {
             return;
         }
-        let (xi, rest) = self
-            .sums
-            .split_at_mut(self.xi.cols() * self.squares.cols());
+        let (xi, rest) = self.sums.split_at_mut(self.xi.cols() * self.squares.cols());
         accumulate_product_of_strips(&self.xi, &self.squares, points, xi, first);
-        let per_neuron = rest.len() / self.duals.len().max(1);
-        let neurons = self.duals.iter().zip(&self.tangents);
-        for ((duals, tangents), sums) in neurons.zip(rest.chunks_exact_mut(per_neuron)) {
+        let per_neuron = self.duals.first().map_or(0, Strips::cols)
+            * self.tangents.first().map_or(0, Strips::cols);
+        let (neurons, rest) = rest.split_at_mut(per_neuron * self.duals.len());
+        let strips = self.duals.iter().zip(&self.tangents);
+        for ((duals, tangents), sums) in strips.zip(neurons.chunks_exact_mut(per_neuron.max(1))) {
             accumulate_product_of_strips(duals, tangents, points, sums, first);
+        }
+        if end.is_multiple_of(self.moment_points) || end == all {
+            let start = (end - 1) / self.moment_points * self.moment_points;
+            let (run, first) = (end - start, start == 0);
+            accumulate_product_of_strips(&self.lambda, &self.beta, run, rest, first);
+            // The values against each neuron's moments land on the same entries as its rows
+            // of `Λ` against `β`: `Xₜ,ₖ₍W₂₊₁₎₊ₐ` of the sums seen column-major.
+            let (own, below) = (self.values.cols(), self.beta.cols());
+            if self.moments.cols() > 0 {
+                let mut sums = MatMut::from_column_major_slice_mut(rest, below, rest.len() / below);
+                for n in 0..self.moments.cols() / below {
+                    let out = sums.as_mut().submatrix_mut(0, n * own, below, own);
+                    let moments = (&self.moments, n * below..(n + 1) * below);
+                    accumulate_faer_into(moments, (&self.values, 0..own), run, out, false);
+                }
+            }
         }
     }
 
     /// Adds the summed products to the upper triangle of `h`.
     pub(super) fn add(&self, h: &mut [f64]) {
-        self.targets.add(&self.sums, &[1.0], h);
+        self.targets.add(&self.sums, &self.weights, h);
     }
+}
+
+/// Returns `m(b) = Σ_{c≥1} κ_c b_c` at every point of a block, for the lane jets `kappa` and `b`.
+#[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+#[inline(always)]
+fn moment<J: Jet>(kappa: &[Lanes], b: &[Lanes]) -> Lanes {
+    // Indices to the jet's fixed length, which LLVM unrolls: an iterator that skips the value
+    // compiles to a call per component.
+    let (kappa, b) = (&kappa[..J::K], &b[..J::K]);
+    let mut m = [0.0; BLOCK];
+    for c in 1..J::K {
+        for q in 0..BLOCK {
+            m[q] += kappa[c][q] * b[c][q];
+        }
+    }
+    m
+}
+
+/// Returns the matrix `S` of the form of `kappa` (`Sᵢᵢ = 2κᵢᵢ`, `Sᵢⱼ = κᵢⱼ`, up to three inputs)
+/// at every point of a block, as [`Form`](super::form::Form) forms it for one point.
+#[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+#[expect(
+    clippy::needless_range_loop,
+    reason = "`i` and `j` index both triangles of `S`"
+)]
+#[inline(always)]
+fn second_derivatives(kappa: &[Lanes], d: usize) -> [[Lanes; 3]; 3] {
+    let mut s = [[[0.0; BLOCK]; 3]; 3];
+    // The second derivatives `∂ᵢ∂ⱼ`, `i ≤ j`, follow the gradient row by row.
+    let mut at = 1 + d;
+    for i in 0..d {
+        for j in i..d {
+            let v = kappa[at];
+            s[i][j] = if i == j { v.map(|v| 2.0 * v) } else { v };
+            s[j][i] = s[i][j];
+            at += 1;
+        }
+    }
+    s
 }
 
 /// The targets of the cross products of a network of `layout` with `p` parameters, in the
@@ -242,11 +432,11 @@ fn cross_targets(layout: &Layout, p: usize) -> Vec<Term> {
     );
     let squares = (features + 1) * (first + 1);
     let mut targets = Vec::new();
-    let mut push = |source: usize, a: usize, b: usize| {
+    let mut push = |source: usize, a: usize, b: usize, weight: usize| {
         targets.push(Term {
             source,
             entry: Entry::new(a, b, p).at(),
-            weight: 0,
+            weight,
         });
     };
     for jp in 0..second {
@@ -258,6 +448,7 @@ fn cross_targets(layout: &Layout, p: usize) -> Vec<Term> {
                         row * squares + mp * (features + 1) + c,
                         parameter(layout, 1, m, c),
                         parameter(layout, 2, jp, mp),
+                        0,
                     );
                 }
             }
@@ -274,7 +465,20 @@ fn cross_targets(layout: &Layout, p: usize) -> Vec<Term> {
                 layout.output_weight(a - second - 1, k)
             };
             for t in 0..below {
-                push(source, t, pa);
+                push(source, t, pa, 0);
+                source += 1;
+            }
+        }
+    }
+    // `Λ` of `(3, k, a)` against `vₜ` of parameter `t` of layer 2 (with the values `a` against
+    // the moments `(k, t)` added in), weighted by `A³ₖⱼ` of the neuron `j` of `t`.
+    let (own, from) = (second + 1, layout.offset(2));
+    let params = layout.offset(3) - from;
+    let weight = |k: usize, t: usize| 1 + k * params + t;
+    for k in 0..third {
+        for a in 0..own {
+            for t in 0..params {
+                push(source, parameter(layout, 3, k, a), from + t, weight(k, t));
                 source += 1;
             }
         }

@@ -129,16 +129,16 @@ impl<J: Jet> Curvature<J> {
             }
         }
         if slot + 1 == plan.chunk || i + 1 == points {
-            self.flush(slot + 1, i < plan.chunk);
+            self.flush((slot + 1, i < plan.chunk), (i + 1, points));
         }
     }
 
     /// Adds the products over the first `points` points of the chunk to the sums; the `first`
-    /// chunk writes them instead.
-    fn flush(&mut self, points: usize, first: bool) {
+    /// chunk writes them instead. The chunk ends at point `end` of `all`.
+    fn flush(&mut self, (points, first): (usize, bool), (end, all): (usize, usize)) {
         self.shared.flush(points, first, self.in_blocks);
         self.factored.flush::<J>(&self.plan, points, first);
-        self.deep.flush(points, first);
+        self.deep.flush((points, first), (end, all));
     }
 
     /// Adds the recorded second-order term to the upper triangle of `h` (`p × p`,

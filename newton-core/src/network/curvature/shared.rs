@@ -13,8 +13,9 @@
 //! terms are the cross products of [`deep`](super::deep).
 
 use super::super::jet::Jet;
+use super::super::kernels::faer_product::accumulate_faer_block;
 use super::super::kernels::lane_jets as jets;
-use super::super::kernels::{accumulate_product_of_strips, Lanes, Panels, Strips};
+use super::super::kernels::{accumulate_product_of_strips, Lanes, Panels, Strips, BLOCK};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
 use super::super::passes::point::{stride, Workspace as PointWorkspace};
@@ -33,6 +34,10 @@ pub(super) struct Shared {
     spread: Vec<Strips>,
     /// The product `GᵀB` summed over the chunks, row-major.
     products: Vec<Vec<f64>>,
+    /// Per layer that crosses ([`Plan::crosses`]), the rows `κₖ ⊳ Z̃ₐ` of `G` and the own
+    /// columns of `B`: their block against the columns past them is the factored product of
+    /// [`deep`](super::deep), so the product here is the rest.
+    split: Vec<Option<(usize, usize)>>,
     /// The terms of [`Shared::add`] per layer, and room for their weights: `[1, θ]`, then per
     /// layer `l ≥ 2` that shares and each of its neurons `k`, the weight `Aˡₖⱼ` of the neuron
     /// `j` of each parameter of layer `l − 1`, so that a row's terms against layer `l − 1` have
@@ -84,6 +89,12 @@ impl Shared {
                 .map(|l| {
                     let (g, b) = columns(l);
                     vec![0.0; g * b]
+                })
+                .collect(),
+            split: (0..=depth)
+                .map(|l| {
+                    let own = layout.width(l.max(1) - 1) + 1;
+                    plan.crosses(l).then(|| (layout.width(l) * own, own))
                 })
                 .collect(),
             targets: (0..=depth)
@@ -229,6 +240,20 @@ impl Shared {
         }
     }
 
+    /// Returns the shared tangents `vₜ` of layer `l` on the parameters `t` of layer `l − 1`
+    /// that [`Shared::record_block`] wrote for the block of points in `slot ..` of the chunk.
+    #[expect(clippy::inline_always, reason = "part of the dispatched block sweep")]
+    #[inline(always)]
+    pub(super) fn block_tangents<'s>(
+        &'s self,
+        plan: &Plan,
+        l: usize,
+        slot: usize,
+    ) -> impl Fn(usize) -> &'s [Lanes] {
+        let (spread, own) = (&self.spread[l], plan.layout.width(l - 1) + 1);
+        move |t| spread.block_column(slot / BLOCK, own + t)
+    }
+
     /// Adds `GᵀB` over the first `points` points of the chunk to every layer's products; the
     /// `first` chunk writes them instead. `in_blocks` says that the block sweep recorded the
     /// chunk: it gives the lanes past the last point a weight of zero, so their rows of `G` are
@@ -238,8 +263,9 @@ impl Shared {
             .gather
             .iter_mut()
             .zip(&mut self.spread)
-            .zip(&mut self.products);
-        for ((g, b), s) in layers.skip(1) {
+            .zip(&mut self.products)
+            .zip(&self.split);
+        for (((g, b), s), split) in layers.skip(1) {
             if g.cols() == 0 {
                 continue;
             }
@@ -249,7 +275,13 @@ impl Shared {
                 g.clear_from(points);
                 b.clear_from(points);
             }
-            accumulate_product_of_strips(g, b, points, s, first);
+            if let Some((rows, own)) = *split {
+                let (m, n) = (g.cols(), b.cols());
+                accumulate_faer_block((g, 0..m), (b, 0..own), points, s, first);
+                accumulate_faer_block((g, rows..m), (b, own..n), points, s, first);
+            } else {
+                accumulate_product_of_strips(g, b, points, s, first);
+            }
         }
     }
 
@@ -328,17 +360,19 @@ fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: &RepeatedFrom) -> V
     };
     // Row `r` of `GᵀB` belongs to parameter `pa` (of neuron `k`): its own columns from `from`,
     // then column `own + t`, parameter `t` of layer `l − 1`, scaled by `Aˡₖⱼ`.
-    let mut row_of = |r: usize, k: usize, pa: usize, from: usize| {
+    let mut row_of = |r: usize, k: usize, pa: usize, from: usize, with_below: bool| {
         for b in from..own {
             push(r * n + b, pa, parameter(layout, l, k, b), 0);
         }
-        for t in 0..below {
+        for t in (0..below).filter(|_| with_below) {
             push(r * n + own + t, first + t, pa, repeated[l] + k * below + t);
         }
     };
+    // Where the layer crosses, the rows `κₖ ⊳ Z̃ₐ` against layer `l − 1` are `deep`'s.
     for k in 0..width {
         for a in 0..own {
-            row_of(k * own + a, k, parameter(layout, l, k, a), a);
+            let pa = parameter(layout, l, k, a);
+            row_of(k * own + a, k, pa, a, !plan.crosses(l));
         }
     }
     let top = if l == layout.depth() {
@@ -349,6 +383,7 @@ fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: &RepeatedFrom) -> V
                     k,
                     layout.output_weight(o, k),
                     0,
+                    true,
                 );
             }
         }

@@ -4,6 +4,8 @@
 //! every tile and reloads its operands for every one; faer's micro-kernel streams packed
 //! panels with neither. [`Strips`] are column-major, so faer reads them with no copy.
 
+use core::ops::Range;
+
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, Par};
 
@@ -89,6 +91,57 @@ pub(crate) fn accumulate_faer_product(
     let (m, n) = (a.cols(), b.cols());
     let (lhs, rhs) = (a.columns(points).transpose(), b.columns(points));
     let out = MatMut::from_column_major_slice_mut(&mut sums[..m * n], m, n);
+    let accum = if first { Accum::Replace } else { Accum::Add };
+    matmul(out, accum, lhs, rhs, 1.0, Par::Seq);
+}
+
+/// Adds the block of `AᵀB` on the columns `a_cols` of `a` and `b_cols` of `b` over the first
+/// `points` points to that block of `sums` (`a.cols() × b.cols()`, row-major), or writes it
+/// there where `first`, by faer; the rest of `sums` is left as it is.
+///
+/// # Panics
+///
+/// If `a` and `b` have different jets or fewer than `points` points, or the columns are out of
+/// range.
+pub(crate) fn accumulate_faer_block(
+    (a, a_cols): (&Strips, Range<usize>),
+    (b, b_cols): (&Strips, Range<usize>),
+    points: usize,
+    sums: &mut [f64],
+    first: bool,
+) {
+    let (m, n) = (a.cols(), b.cols());
+    let out = MatMut::from_column_major_slice_mut(&mut sums[..m * n], n, m).submatrix_mut(
+        b_cols.start,
+        a_cols.start,
+        b_cols.len(),
+        a_cols.len(),
+    );
+    accumulate_faer_into((b, b_cols), (a, a_cols), points, out, first);
+}
+
+/// Adds `A[:, a_cols]ᵀ B[:, b_cols]` over the first `points` points to `out`, or writes it
+/// there where `first`, by faer.
+///
+/// # Panics
+///
+/// If `a` and `b` have different jets or fewer than `points` points, or the shapes disagree.
+pub(crate) fn accumulate_faer_into(
+    (a, a_cols): (&Strips, Range<usize>),
+    (b, b_cols): (&Strips, Range<usize>),
+    points: usize,
+    out: MatMut<'_, f64>,
+    first: bool,
+) {
+    assert!(
+        a.k == b.k && points <= a.points() && points <= b.points(),
+        "AᵀB over the same rows, as many as stored"
+    );
+    let lhs = a
+        .columns(points)
+        .subcols(a_cols.start, a_cols.len())
+        .transpose();
+    let rhs = b.columns(points).subcols(b_cols.start, b_cols.len());
     let accum = if first { Accum::Replace } else { Accum::Add };
     matmul(out, accum, lhs, rhs, 1.0, Par::Seq);
 }
