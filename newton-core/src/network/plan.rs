@@ -151,14 +151,14 @@ impl Plan {
                 }
             })
             .sum::<usize>()
+            // The cross products of a third layer (its factored form runs over longer runs of
+            // points, apart from the chunk).
             + if self.crosses(3) {
-                let [lambda, beta, _, _] = self.split_columns::<J>();
                 J::K * self
                     .cross_columns()
                     .iter()
                     .map(|&n| panels(n))
                     .sum::<usize>()
-                    + form_rows::<J>() * (panels(lambda) + panels(beta))
             } else {
                 0
             };

@@ -44,7 +44,7 @@ use super::super::passes::block::Block;
 use super::super::plan::{form_rows, Plan};
 use super::runs::{Runs, Term};
 use super::shared::neuron_below;
-use super::stack::{extended, lane_jet, parameter, Columns, Entry};
+use super::stack::{extended, lane_jet, parameter, Columns};
 
 /// The stacked factors, sums and tables of the cross products (empty unless the plan
 /// [`crosses`](Plan::crosses)); factors a chunk of points at a time, as [`Shared`](super::shared)
@@ -433,11 +433,7 @@ fn cross_targets(layout: &Layout, p: usize) -> Vec<Term> {
     let squares = (features + 1) * (first + 1);
     let mut targets = Vec::new();
     let mut push = |source: usize, a: usize, b: usize, weight: usize| {
-        targets.push(Term {
-            source,
-            entry: Entry::new(a, b, p).at(),
-            weight,
-        });
+        targets.push(Term::between(source, (a, b), p, weight));
     };
     for jp in 0..second {
         for m in 0..first {

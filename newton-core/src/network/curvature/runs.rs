@@ -10,6 +10,8 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
+use super::stack::upper;
+
 /// One term: entry `source` of a product, times entry `weight` of the weights, added to entry
 /// `entry` of the Hessian.
 #[derive(Clone, Copy, Debug)]
@@ -17,6 +19,18 @@ pub(super) struct Term {
     pub(super) source: usize,
     pub(super) entry: usize,
     pub(super) weight: usize,
+}
+
+impl Term {
+    /// The term of entry `source` of a product on the Hessian's entry of parameters `a` and
+    /// `b` (`p × p`), times entry `weight` of the weights.
+    pub(super) fn between(source: usize, (a, b): (usize, usize), p: usize, weight: usize) -> Self {
+        Self {
+            source,
+            entry: upper(a, b, p),
+            weight,
+        }
+    }
 }
 
 /// Terms `i < len` of a run: source `source + i` into entry `entry + i`, times weight

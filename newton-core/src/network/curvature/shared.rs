@@ -21,7 +21,7 @@ use super::super::passes::block::Block;
 use super::super::passes::point::{stride, Workspace as PointWorkspace};
 use super::super::plan::Plan;
 use super::runs::{Runs, Term};
-use super::stack::{extended, parameter, Columns, Entry, Row};
+use super::stack::{extended, parameter, Columns, Row};
 
 /// The stacked factors and products of the layers that share their tangents. Index `l` runs
 /// over the hidden layers from 1 (entries of the other layers are empty).
@@ -352,11 +352,7 @@ fn shared_targets(plan: &Plan, l: usize, p: usize, repeated: &RepeatedFrom) -> V
     let (below, first) = (plan.below(l), layout.offset(l - 1));
     let mut targets = Vec::new();
     let mut push = |source: usize, a: usize, b: usize, weight: usize| {
-        targets.push(Term {
-            source,
-            entry: Entry::new(a, b, p).at(),
-            weight,
-        });
+        targets.push(Term::between(source, (a, b), p, weight));
     };
     // Row `r` of `GᵀB` belongs to parameter `pa` (of neuron `k`): its own columns from `from`,
     // then column `own + t`, parameter `t` of layer `l − 1`, scaled by `Aˡₖⱼ`.
