@@ -33,11 +33,11 @@
 //! For the 2-D PINNs that is 3 + 1 rows instead of 6, for 3-D ones 4 + 1 instead of 10. The
 //! affine term of layer 3 against layer 1 is part of the second layer's shared product.
 
-use super::super::jet::Jet;
-use super::super::kernels::lane_jets as jets;
 use faer::MatMut;
 
+use super::super::jet::Jet;
 use super::super::kernels::faer_product::accumulate_faer_into;
+use super::super::kernels::lane_jets as jets;
 use super::super::kernels::{accumulate_product_of_strips, Lanes, Strips, BLOCK};
 use super::super::model::Layout;
 use super::super::passes::block::Block;
@@ -55,8 +55,8 @@ pub(super) struct Deep {
     /// this evaluation's parameters.
     second_transposed: Vec<f64>,
     paths: Vec<f64>,
-    /// The duals `ν³ⱼⱼ′` of the block in full (entry `j·W₂ + j′`, `K` lanes each), then
-    /// `Tⱼ′ₘ` transposed (entry `m·W₂ + j′`), then room for a lane jet.
+    /// Room for one block: the duals `ν³ⱼⱼ′` in full (entry `j·W₂ + j′`, `K` lanes each),
+    /// `Tⱼ′ₘ` transposed (entry `m·W₂ + j′`; later each neuron's `uₘ`), and a lane jet.
     nu: Vec<Lanes>,
     through: Vec<Lanes>,
     temp: Vec<Lanes>,
@@ -71,12 +71,12 @@ pub(super) struct Deep {
     /// parameters of layer 1 (in their order).
     duals: Vec<Strips>,
     tangents: Vec<Strips>,
-    /// The chunk's duals `Λ` of every neuron's own row (column `k·(W₂ + 1) + a`) and the value
-    /// and gradient rows of the shared tangents `vₜ` ([`form_rows`] rows per point).
+    /// The run's duals `Λ` of every neuron's own row (column `k·(W₂ + 1) + a`) and the value
+    /// and gradient rows of the shared tangents `vₜ` ([`form_rows`] rows per point), over the
+    /// run of `moment_points` points from the last multiple of it.
     lambda: Strips,
     beta: Strips,
-    /// The values `Z̃²ₐ` and moments `mₖ(vₜ)` (column `k·T + t`), one row per point, over the
-    /// run of `moment_points` points from the last multiple of it.
+    /// The run's values `Z̃²ₐ` and moments `mₖ(vₜ)` (column `k·T + t`), one row per point.
     values: Strips,
     moments: Strips,
     moment_points: usize,
@@ -88,8 +88,9 @@ pub(super) struct Deep {
     weights: Vec<f64>,
 }
 
-/// The points over which the values and moments are summed at least: at eight points, the
-/// product of one row per point would be as much reading and writing its sums as arithmetic.
+/// The points over which the factored form's products are summed at least (a multiple of the
+/// chunk): over a chunk of eight, a product of one to four rows per point would be as much
+/// reading and writing of its sums as arithmetic.
 const MOMENT_POINTS: usize = 64;
 
 impl Deep {
