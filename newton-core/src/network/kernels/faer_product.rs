@@ -71,30 +71,6 @@ pub(crate) fn add_faer_product(
     }
 }
 
-/// Adds `AᵀB` over the first `points` points of `a` and `b` to `sums` (`a.cols() × b.cols()`,
-/// column-major), or writes it there where `first`, by faer with no room of its own.
-///
-/// # Panics
-///
-/// If `a` and `b` have different jets or fewer than `points` points.
-pub(crate) fn accumulate_faer_product(
-    a: &Strips,
-    b: &Strips,
-    points: usize,
-    sums: &mut [f64],
-    first: bool,
-) {
-    assert!(
-        a.k == b.k && points <= a.points() && points <= b.points(),
-        "AᵀB over the same rows, as many as stored"
-    );
-    let (m, n) = (a.cols(), b.cols());
-    let (lhs, rhs) = (a.columns(points).transpose(), b.columns(points));
-    let out = MatMut::from_column_major_slice_mut(&mut sums[..m * n], m, n);
-    let accum = if first { Accum::Replace } else { Accum::Add };
-    matmul(out, accum, lhs, rhs, 1.0, Par::Seq);
-}
-
 /// Adds the block of `AᵀB` on the columns `a_cols` of `a` and `b_cols` of `b` over the first
 /// `points` points to that block of `sums` (`a.cols() × b.cols()`, row-major), or writes it
 /// there where `first`, by faer; the rest of `sums` is left as it is.

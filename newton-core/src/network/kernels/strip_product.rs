@@ -5,7 +5,7 @@
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::faer_product::{accumulate_faer_product, add_faer_product, through_faer, Product};
+use super::faer_product::{accumulate_faer_block, add_faer_product, through_faer, Product};
 use super::panels::{fused_add, report, Part};
 use super::strips::{sum_lanes, Strips, CACHE_BLOCK_BYTES};
 use super::{Lanes, BLOCK};
@@ -75,7 +75,7 @@ pub(crate) fn accumulate_product_of_strips(
     let (m, n) = (a.cols, b.cols);
     assert_eq!(sums.len(), m * n, "room for AᵀB");
     if through_faer(m, n) {
-        accumulate_faer_product(b, a, points, sums, first);
+        accumulate_faer_block((a, 0..m), (b, 0..n), points, sums, first);
     } else if first {
         add_strip_product(a, b, points, Part::Full, |p, q, v| sums[p * n + q] = v);
     } else {
